@@ -1,0 +1,232 @@
+"""The `kg` command line: parse input, call library functions, print results."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+import kg
+from kg import store as kgstore
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def store_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--store PATH, defaulting to env KG_STORE or ./data/kg.oxigraph."""
+    return click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
+                        help="Store folder (default: $KG_STORE or ./data/kg.oxigraph).")(f)
+
+
+def _open(store_path: Path | None) -> Any:
+    try:
+        return kgstore.open_read(store_path)
+    except kgstore.StoreError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(kg.__version__, prog_name="kg")
+def main() -> None:
+    """Knowledge graph of Swedish public-sector press releases.
+
+    \b
+    Example:
+        kg build seeds && kg query speakers --format table
+    """
+
+
+@main.command()
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--base", default=None,
+              help="Base IRI of the data (default: $KG_BASE or https://w3id.org/sv-press-kg/).")
+@click.option("--strict", is_flag=True, help="Fail (keeping the previous store) on any unusable file.")
+@click.option("--silent", is_flag=True, help="No progress bar.")
+def build(
+    dirs: tuple[Path, ...], store_path: Path | None, base: str | None, strict: bool, silent: bool
+) -> None:
+    """Build a fresh store from every .txt file under DIRS (replaces the store only on success).
+
+    \b
+    Example:
+        kg build seeds --store data/kg.oxigraph
+    """
+    from kg.build import BuildError
+    from kg.build import build as run_build
+
+    bar: Any = None
+
+    def progress(done: int, total: int, path: Path) -> None:
+        nonlocal bar
+        if silent:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        summary = run_build(list(dirs), store_path, base=base, strict=strict, progress=progress)
+    except (BuildError, kgstore.StoreError) as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for path, reason in summary.skipped:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    click.echo(
+        f"built {summary.store}: {summary.documents} documents, {len(summary.skipped)} skipped, "
+        f"{summary.triples} triples, {summary.people} people, {summary.organisations} organisations, "
+        f"{summary.events} events, {summary.quotes} quotes",
+        err=True,
+    )
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint="-p")
+        out[key.strip()] = value
+    return out
+
+
+def _table(names: list[str], rows: list[dict[str, str]]) -> str:
+    widths = {n: min(60, max([len(n)] + [len(r.get(n, "")) for r in rows])) for n in names}
+
+    def cell(n: str, v: str) -> str:
+        v = v.replace("\n", " ")
+        return (v if len(v) <= widths[n] else v[: widths[n] - 1] + "…").ljust(widths[n])
+
+    lines = [" | ".join(cell(n, n) for n in names), "-+-".join("-" * widths[n] for n in names)]
+    lines += [" | ".join(cell(n, r.get(n, "")) for n in names) for r in rows]
+    return "\n".join(lines) + f"\n({len(rows)} rows)"
+
+
+@main.command()
+@click.argument("name", required=False)
+@store_option
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Query parameter (repeatable).")
+@click.option("--sparql", default=None, help="Run this SPARQL text instead of a saved query.")
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Run the SPARQL in this file instead of a saved query.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="table",
+              show_default=True, help="json = SPARQL 1.1 JSON results.")
+@click.option("--all-columns", is_flag=True, help="Table format: also show IRI columns.")
+def query(name: str | None, store_path: Path | None, params: tuple[str, ...], sparql: str | None,
+          file: Path | None, fmt: str, all_columns: bool) -> None:
+    """Run the saved query NAME (see `kg queries`) or ad-hoc SPARQL against the default graph.
+
+    \b
+    Example:
+        kg query speakers -p year=2017 --format json
+    """
+    from kg.queries import QueryError, registry
+
+    if sum(x is not None for x in (name, sparql, file)) != 1:
+        raise click.UsageError("give exactly one of NAME, --sparql or --file")
+    store = _open(store_path)
+    try:
+        if name is not None:
+            results = registry().get(name).run(store, _params(params))
+        else:
+            if params:
+                raise click.UsageError("-p only applies to saved queries")
+            text = sparql if sparql is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+            results = kgstore.query(store, text)
+    except (QueryError, kgstore.StoreError) as err:
+        raise click.ClickException(str(err)) from err
+    if not hasattr(results, "variables"):
+        if fmt == "table" or isinstance(results, kgstore.QueryTriples):
+            raise click.ClickException("only SELECT and ASK queries can be printed here")
+        sys.stdout.buffer.write(kgstore.serialize_results(results, fmt))
+        return
+    if fmt == "table":
+        names, rows = kgstore.rows(results)
+        if not all_columns and rows:
+            names = [n for n in names if any(not r.get(n, "").startswith("http") for r in rows if n in r)]
+        click.echo(_table(names, rows))
+    else:
+        sys.stdout.buffer.write(kgstore.serialize_results(results, fmt))
+        sys.stdout.flush()
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the saved queries with their parameters.
+
+    \b
+    Example:
+        kg queries
+    """
+    from kg.queries import QueryError, registry
+
+    try:
+        saved = registry().list()
+    except QueryError as err:
+        raise click.ClickException(str(err)) from err
+    for q in saved:
+        click.echo(f"{q.name:24} {q.title}")
+        for p in q.params:
+            req = "required" if p.required else "optional"
+            click.echo(f"    -p {p.name}=<{p.type}>  {req}  {p.description}")
+
+
+@main.command()
+@store_option
+def validate(store_path: Path | None) -> None:
+    """Check the store against the SHACL shapes and print the report.
+
+    \b
+    Example:
+        kg validate
+    """
+    from kg import validate as kgvalidate
+
+    store = _open(store_path)
+    report = kgvalidate.validate_store(store)
+    click.echo(kgvalidate.format_report(report))
+    if not getattr(report, "conforms", True):
+        sys.exit(1)
+
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(list(kgstore.EXPORT_FORMATS)), required=True,
+              help="nquads/trig/jsonld: every graph; turtle: the default graph.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: stdout).")
+def export(store_path: Path | None, fmt: str, output: Path | None) -> None:
+    """Export the store as RDF.
+
+    \b
+    Example:
+        kg export --format trig -o kg.trig
+    """
+    store = _open(store_path)
+    if output is None:
+        sys.stdout.buffer.write(kgstore.export(store, fmt) or b"")
+        sys.stdout.flush()
+    else:
+        kgstore.export(store, fmt, output)
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@store_option
+def stats(store_path: Path | None) -> None:
+    """Print the size of the store: triples, documents, people, organisations, events, quotes.
+
+    \b
+    Example:
+        kg stats --store data/kg.oxigraph
+    """
+    store = _open(store_path)
+    for key, value in kgstore.stats(store).items():
+        click.echo(f"{key:14} {value}")

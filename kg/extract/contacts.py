@@ -1,0 +1,73 @@
+"""Contact lines: phone numbers and e-mail addresses, and the person they belong to."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kg.extract.orgs import OrgMention
+from kg.extract.text import lines
+from kg.gazetteer import OrgRef
+
+PHONE = re.compile(
+    r"(?<![\d-])(?:\+46\s?\(?0?\)?\s?|0)\d{1,4}\s?[-–]\s?\d{2,6}(?:[ ]\d{2,4}(?!\s?[-–]\s?\d)){0,3}(?![\d])"
+    r"|(?<![\d-])0\d{1,3}(?:[ ]\d{2,3}){2,4}(?![\d])"
+)
+EMAIL = re.compile(r"[\w.+-]+(?:@|\s?\[at\]\s?|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Contact:
+    person: str
+    phone: str | None
+    email: str | None
+    begin: int
+    end: int
+
+
+def normalise_email(raw: str) -> str:
+    """'anna.bjorkman[at]vasteras.se' -> 'anna.bjorkman@vasteras.se'."""
+    return re.sub(r"\s?\[at\]\s?|\(at\)", "@", raw, flags=re.IGNORECASE).lower().rstrip(".")
+
+
+def _ascii(s: str) -> str:
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+
+
+def find_contacts(text: str, occurrences: list[tuple[int, int, str]], people: dict,
+                  orgs: list[OrgMention]) -> tuple[list[Contact], dict[str, OrgRef]]:
+    """Every phone and e-mail with its person; and the organisation a contact line names for a person."""
+    contacts: list[Contact] = []
+    line_orgs: dict[str, OrgRef] = {}
+    segs = lines(text)
+    current: str | None = None
+    since = 99
+    for seg in segs:
+        on_line = [(b, n) for b, _e, n in occurrences if seg.begin <= b < seg.end]
+        if on_line:
+            current, since = on_line[0][1], 0
+            first = on_line[0][0]
+            before = [o for o in orgs if seg.begin <= o.begin and o.end <= first]
+            if before and (PHONE.search(seg.text) or EMAIL.search(seg.text) or re.match(
+                    r"\s*(press)?kontakt", seg.text, re.IGNORECASE)):
+                line_orgs.setdefault(on_line[0][1], before[-1].ref)
+        elif seg.text.strip():
+            since += 1
+        items = [(m, "phone") for m in PHONE.finditer(seg.text)] + [(m, "email") for m in EMAIL.finditer(seg.text)]
+        for m, kind in sorted(items, key=lambda x: x[0].start()):
+            b, e = seg.begin + m.start(), seg.begin + m.end()
+            owner = None
+            if kind == "email":
+                local = _ascii(m.group(0).split("@")[0].split("[")[0])
+                owner = next((n for n, p in people.items() if _ascii(p.family.split()[-1]) in local
+                              or _ascii(p.given) in local and len(p.given) > 3), None)
+            if owner is None:
+                candidates = [(pb, n) for pb, n in on_line if pb < b]
+                owner = candidates[-1][1] if candidates else (current if since <= 4 else None)
+            if owner is None:
+                continue
+            value = m.group(0).strip()
+            contacts.append(Contact(owner, value if kind == "phone" else None,
+                                    normalise_email(value) if kind == "email" else None, b, e))
+    return contacts, line_orgs

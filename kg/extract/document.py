@@ -1,0 +1,303 @@
+"""Stage 2, extract: run every rule on one document and resolve what the rules leave open.
+
+Open questions answered here: who published the text, which municipality/region/county board an
+unqualified title ('kommunalråd', 'landshövding') belongs to, whom a speaker speaks for, and what
+each quote is about.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kg.extract.contacts import Contact, find_contacts
+from kg.extract.dates import find_dates, find_publication_date, find_years
+from kg.extract.events import Event, find_events
+from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, towns_in
+from kg.extract.people import Membership, Person, find_people
+from kg.extract.projects import Project, find_projects
+from kg.extract.quotes import Quote, find_quotes
+from kg.extract.text import Segment, paragraphs, sentences
+from kg.gazetteer import OrgRef, load
+from kg.read import Document
+
+
+@dataclass
+class DocFacts:
+    doc: Document
+    title: str | None
+    published: datetime.date | None
+    publisher: OrgRef | None
+    orgs: dict[str, tuple[OrgRef, list[tuple[int, int]]]] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    memberships: list[Membership] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    speaker_org: dict[str, OrgRef | None] = field(default_factory=dict)
+    topics: dict[int, Event | Project | None] = field(default_factory=dict)  # quote begin -> topic
+    events: list[Event] = field(default_factory=list)
+    event_project: dict[int, Project] = field(default_factory=dict)  # id(event) -> project
+    projects: list[Project] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+
+
+def _is_boilerplate(line: str) -> bool:
+    low = line.lower().strip(" :")
+    return low in load().lexicon["boilerplate_lines"] or low.startswith(("publicerad", "senast ändrad"))
+
+
+def _title(paras: list[Segment], orgs: list[OrgMention]) -> Segment | None:
+    for p in paras[:4]:
+        if _is_boilerplate(p.text) or re.fullmatch(r"[\d\s:.-]+", p.text):
+            continue
+        whole_org = any(o.begin == p.begin and o.end >= p.end - 1 for o in orgs)
+        if whole_org:
+            continue
+        return p if len(p.text.split()) <= 25 else None
+    return None
+
+
+def analyse(doc: Document) -> DocFacts:
+    """Every fact the rules find in one document, with its offsets."""
+    text = doc.text
+    paras = paragraphs(text)
+    sents = sentences(text)
+    orgs = find_orgs(text)
+    title = _title(paras, orgs)
+    pub = find_publication_date(text)
+    content = [p for p in paras if not _is_boilerplate(p.text)]
+    lead_end = content[min(3, len(content) - 1)].end if content else 0
+    years = [y for y, b, _e in find_years(text) if b < lead_end]
+    dates = find_dates(text, pub[0] if pub else None, years[0] if years else None)
+    if pub:
+        dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
+    org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref)]
+    bare_boards = bare_county_boards(text)
+    events, series, awards = find_events(text, sents, dates, title, org_spans + bare_boards, lead_end)
+    named_spans = [(b, e) for b, e, _n in series + awards]
+    towns = towns_in(text)
+    projects = find_projects(text, sents, orgs, towns, named_spans)
+    project_spans = [s for p in projects for s in p.spans]
+    people = find_people(text, orgs, named_spans + project_spans, sents)
+    orgs = sorted(orgs + people.new_orgs, key=lambda o: o.begin)
+    quotes = find_quotes(text, people.occurrences, people.people)
+    contacts, line_orgs = find_contacts(text, people.occurrences, people.people, orgs)
+    publisher = _publisher(text, paras, title, orgs, towns, contacts)
+    facts = DocFacts(doc, title.text if title else None, pub[0] if pub else None, publisher)
+    facts.people = people.people
+    facts.events = events
+    facts.projects = projects
+    facts.contacts = contacts
+    home = _Home(text, sents, orgs, towns, bare_boards, publisher)
+    facts.memberships = _resolve_memberships(people.memberships, line_orgs, home, contacts)
+    facts.quotes = quotes
+    _speakers(facts, home)
+    _topics(facts, text, sents, title, series, people.occurrences)
+    _link_events(facts, sents)
+    _collect_orgs(facts, orgs, home, bare_boards)
+    return facts
+
+
+def _venue(ref: OrgRef) -> bool:
+    return ref.kind == "Organisation" and re.search(r"biblioteket|huset|museet|teatern$", ref.name) is not None
+
+
+def _ascii(s: str) -> str:
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+
+
+def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
+    """The publishing organisation, when the text shows it (header line, 'Om oss', contact lines)."""
+    g = load()
+    score: Counter[str] = Counter()
+    refs: dict[str, OrgRef] = {}
+
+    def add(ref: OrgRef, points: float) -> None:
+        if ref.kind == "PoliticalParty" or ref.only_as:
+            return
+        refs[ref.key] = ref
+        score[ref.key] += points
+
+    if paras:
+        first = paras[0]
+        for o in orgs:
+            if o.begin == first.begin and o.end >= first.end - 1:
+                add(o.ref, 6)
+    if title:
+        for o in orgs:
+            if title.begin <= o.begin < title.end:
+                add(o.ref, 3 if o.begin == title.begin else 1.5)
+        for b, _e, key in towns:
+            if b == title.begin:
+                add(g.orgs[key], 2)
+    about = re.search(r"(?:^|\n)\s*Om (?:oss|[A-ZÅÄÖ][\w ]+)\s*\n", text)
+    if about:
+        nxt = [o for o in orgs if o.begin > about.end()]
+        tws = [t for t in towns if t[0] > about.end()]
+        first_org = nxt[0] if nxt else None
+        first_town = tws[0] if tws else None
+        if first_org and (not first_town or first_org.begin <= first_town[0]):
+            add(first_org.ref, 5)
+        elif first_town:
+            add(g.orgs[first_town[2]], 5)
+    for c in contacts:
+        if c.email:
+            domain = c.email.split("@")[-1].split(".")[-2] if "." in c.email else ""
+            for key in {k for t, k in g.towns.items() if _ascii(t) == domain}:
+                add(g.orgs[key], 2)
+            for o in orgs:
+                if _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain):
+                    add(o.ref, 2)
+    for o in orgs:
+        add(o.ref, 0.5)
+    if not score:
+        return None
+    key, best = score.most_common(1)[0]
+    return refs[key] if best >= 3 else None
+
+
+class _Home:
+    """Which municipality, region or county board an unqualified title belongs to."""
+
+    def __init__(self, text, sents, orgs, towns, bare_boards, publisher):
+        self.text, self.sents, self.publisher = text, sents, publisher
+        g = load()
+        self.mentions: list[tuple[int, OrgRef]] = [(o.begin, o.ref) for o in orgs]
+        self.mentions += [(b, g.orgs[k]) for b, _e, k in towns]
+        boards = {r.key: r for _b, r in self.mentions if r.kind == "CountyAdministrativeBoard"}
+        board = publisher if publisher and publisher.kind == "CountyAdministrativeBoard" else (
+            next(iter(boards.values())) if len(boards) == 1 else None)
+        self.bare_board = board
+        if board:
+            self.mentions += [(b, board) for b, _e in bare_boards]
+
+    def for_scope(self, scope: str, pos: int) -> OrgRef | None:
+        kind = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}.get(scope)
+        if kind is None:
+            return self.publisher
+        s = next((s for s in self.sents if s.begin <= pos < s.end), None)
+        if s:
+            near = [r for b, r in self.mentions if s.begin <= b < s.end and r.kind == kind]
+            if near:
+                return near[0]
+        if self.publisher and self.publisher.kind == kind:
+            return self.publisher
+        counts = Counter(r.key for _b, r in self.mentions if r.kind == kind)
+        if counts:
+            key = counts.most_common(1)[0][0]
+            return next(r for _b, r in self.mentions if r.key == key)
+        return None
+
+
+def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts) -> list[Membership]:
+    contact_people = {c.person for c in contacts}
+    out: dict[tuple, Membership] = {}
+    titled = {m.person for m in raw if m.title}
+    for m in raw:
+        if m.org is None:
+            m.org = line_orgs.get(m.person)
+        if m.org is None and m.default_org:
+            m.org = home.for_scope(m.role_scope, m.begin)
+        if m.title is None and m.org is None and m.party is None:
+            continue
+        if m.title is None and m.person in titled and m.party is None:
+            continue  # an organisation-only line for someone whose title is known elsewhere
+        key = (m.person, m.title, m.org.key if m.org else None)
+        out.setdefault(key, m)
+    for person, org in line_orgs.items():
+        if not any(k[0] == person and k[2] for k in out):
+            out[(person, None, org.key)] = Membership(person, None, org, 0, 0)
+    for c in contacts:
+        if c.person not in {k[0] for k in out} and home.publisher and c.person in contact_people:
+            out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
+    # a title without organisation is dropped when the same title is known with one
+    return [m for k, m in out.items() if m.org or not any(
+        k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
+
+
+def _speakers(facts: DocFacts, home: _Home) -> None:
+    for q in facts.quotes:
+        if q.speaker in facts.speaker_org:
+            continue
+        mine = [m for m in facts.memberships if m.person == q.speaker and m.org]
+        facts.speaker_org[q.speaker] = mine[0].org if mine else home.publisher
+
+
+def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> None:
+    """What each quote is about: a name in the quote, an event the speaker takes part in, else the main topic."""
+    main_event = next((e for e in facts.events if e.main), None)
+    main_project = facts.projects[0] if facts.projects else None
+    title_text = (facts.title or "").lower()
+    if main_project and main_project.name.lower() in title_text:
+        main = main_project
+    else:
+        main = main_event or main_project or (facts.events[0] if facts.events else None)
+    quote_spans = [s for q in facts.quotes for s in q.spans]
+    for q in facts.quotes:
+        topic = None
+        for ev in facts.events:
+            if any(q.begin <= b < q.end for b, _e in ev.spans):
+                topic = ev
+                break
+        if topic is None:
+            for p in facts.projects:
+                if any(q.begin <= b < q.end for b, _e in p.spans):
+                    topic = p
+                    break
+        if topic is None:
+            topic = _speaker_event(facts, q.speaker, occurrences, sents, quote_spans)
+        facts.topics[q.begin] = topic or main
+
+
+def _speaker_event(facts: DocFacts, speaker, occurrences, sents, quote_spans) -> Event | None:
+    """'Lars Björneld … inledde mötet': the event named in a sentence about the speaker."""
+    for b, _e, name in occurrences:
+        if name != speaker or any(x <= b < y for x, y in quote_spans):
+            continue
+        s = next((s for s in sents if s.begin <= b < s.end), None)
+        if not s:
+            continue
+        for ev in facts.events:
+            if any(s.begin <= x < s.end for x, _y in ev.spans):
+                return ev
+    return None
+
+
+def _link_events(facts: DocFacts, sents) -> None:
+    """An event mentioned in the same sentence as a project belongs to it ('parterna i projektet X … stormöte')."""
+    for ev in facts.events:
+        for p in facts.projects:
+            for b, _e in ev.spans:
+                s = next((s for s in sents if s.begin <= b < s.end), None)
+                if s and any(s.begin <= x < s.end for x, _y in p.spans):
+                    facts.event_project[id(ev)] = p
+
+
+def _collect_orgs(facts: DocFacts, orgs: list[OrgMention], home: _Home, bare_boards) -> None:
+    """The organisations that act in the text, with the spans naming them."""
+    def add(ref: OrgRef | None, span: tuple[int, int]) -> None:
+        if ref is None or ref.kind == "PoliticalParty":
+            return
+        entry = facts.orgs.setdefault(ref.key, (ref, []))
+        if span[1] > span[0] and span not in entry[1]:
+            entry[1].append(span)
+
+    funders = {k[0] for p in facts.projects for k, v in p.relations.items() if v[1] == "funder"}
+    for o in orgs:
+        if o.ref.only_as and o.ref.key not in funders:
+            continue
+        add(o.ref, (o.begin, o.end))
+    if home.bare_board:
+        for span in bare_boards:
+            add(home.bare_board, span)
+    for m in facts.memberships:
+        add(m.org, (m.begin, m.end))
+    for p in facts.projects:
+        for ref, _rel, b, e in p.relations.values():
+            add(ref, (b, e))
+    if facts.publisher:
+        add(facts.publisher, (0, 0))
+    for ref in facts.speaker_org.values():
+        add(ref, (0, 0))

@@ -1,0 +1,362 @@
+"""Events: named conferences and series, generic meetings and ceremonies, their dates and places."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.dates import DateMention
+from kg.extract.text import CAP, LOWER, UPPER, Segment
+from kg.gazetteer import load
+
+
+@dataclass(eq=False)
+class Event:
+    name: str
+    begin: int
+    end: int
+    series: str | None = None  # a named, recurring event ("Forum Jämställdhet")
+    start: datetime.date | datetime.datetime | None = None
+    end_date: datetime.date | datetime.datetime | None = None
+    places: list[tuple[str, int, int]] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    main: bool = False
+    head: str = ""  # the event noun ("konferens", "stormöte")
+
+
+def _lex() -> dict:
+    return load().lexicon
+
+
+def _heads() -> list[str]:
+    return sorted(set(_lex()["event_common_nouns"]), key=len, reverse=True)
+
+
+_GENERIC: re.Pattern | None = None
+
+
+def _generic_re() -> re.Pattern:
+    """Event nouns and their compounds, any inflection: 'Länskonferensen', 'stormöte', 'remisskonferenser'."""
+    global _GENERIC
+    if _GENERIC is None:
+        stems = "|".join(map(re.escape, _heads()))
+        _GENERIC = re.compile(rf"(?<![\w-])(?P<w>[\w{LOWER}{UPPER}-]*?(?:{stems})(?:en|et|n|t|er|erna|ar|arna|na|ier|ierna)?)(?![\w{LOWER}])",
+                              re.IGNORECASE)
+    return _GENERIC
+
+
+def lemma(word: str) -> str | None:
+    """The indefinite singular of an event noun or compound: 'remisskonferenserna' -> 'remisskonferens'."""
+    w = word.lower()
+    for head in _heads():
+        idx = w.rfind(head)
+        if idx >= 0 and w[idx + len(head):] in {"", "en", "et", "n", "t", "er", "erna", "ar", "arna", "na", "ier", "ierna"}:
+            if head == "seminarium" or w[idx + len(head):] in {"ier", "ierna"}:
+                return w[:idx] + "seminarium"
+            return w[: idx + len(head)]
+    return None
+
+
+_NAMED_RES: list[re.Pattern] | None = None
+
+
+def _named_res() -> list[re.Pattern]:
+    global _NAMED_RES
+    if _NAMED_RES is None:
+        cap_phrase = rf"{CAP}(?:\s(?:{CAP}|[{LOWER}]+)){{0,3}}"
+        _NAMED_RES = [
+            # "Forum Jämställdhet", "Fokus jämställdhet", "Almedalsveckan", "Internationella kvinnodagen"
+            re.compile(rf"(?<![\w-])(?:Forum|Fokus|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"),
+            re.compile(rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])"),
+            re.compile(rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"),
+            # "Fokus jämställdhet, en nationell fördjupningskonferens"
+            re.compile(rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"),
+        ]
+    return _NAMED_RES
+
+
+def _award_res() -> list[re.Pattern]:
+    return [
+        re.compile(rf"(?<![\w-]){CAP}(?:\s{CAP})*(?:priset|Priset|priset\s\d{{4}})(?![\w{LOWER}])"),
+        re.compile(rf"(?<![\w-])Årets\s{CAP}(?:\s\d{{4}})?"),
+        re.compile(rf"[”\"«](?P<n>[{UPPER}][^”\"»\n]{{3,60}})[”\"»]"),
+    ]
+
+
+def find_named(text: str) -> list[tuple[int, int, str, str]]:
+    """Named events and awards: (begin, end, name, kind) with kind 'event' or 'award'."""
+    out = []
+    for rx in _named_res():
+        for m in rx.finditer(text):
+            g = "n" if "n" in rx.groupindex else 0
+            name = m.group(g).strip()
+            if name.split()[0] in _lex()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi", "Det"}:
+                continue
+            out.append((m.start(g), m.start(g) + len(name), name, "event"))
+    for rx in _award_res():
+        for m in rx.finditer(text):
+            g = "n" if "n" in rx.groupindex else 0
+            name = m.group(g).strip()
+            if g == "n":
+                near = text[max(0, m.start() - 80) : m.end() + 80].lower()
+                if not any(w in near for w in _lex()["award_words"] + ["delas ut", "delades ut", "utdelning"]):
+                    continue
+            out.append((m.start(g), m.start(g) + len(name), name, "award"))
+    out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    kept: list[tuple[int, int, str, str]] = []
+    for item in out:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    return kept
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip(" ,.:”\"")
+
+
+_PLACE_WORDS = rf"(?:{CAP}|[{UPPER}]{{2,}})(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|Centre|Center))*"
+_PLACE_PREP = re.compile(rf"(?<![\w-])(?:i|på|till|vid|från)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan)")
+
+
+def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
+    lex = _lex()
+    months = {m.capitalize() for m in ("januari februari mars april maj juni juli augusti september oktober "
+                                       "november december").split()}
+    out = []
+    for m in _PLACE_PREP.finditer(text, b, e):
+        name = m.group("p").strip()
+        pb = m.start("p")
+        if any(x < pb + len(name) and pb < y for x, y in exclude):
+            continue
+        first = name.split()[0]
+        if first in months or first in {"Sverige", "Sveriges", "Norden", "Europa", "Forum", "Fokus", "SKL", "SKR"} \
+                or name in load().counties:
+            continue
+        # "i Folkets hus i Stockholm": both the venue and the town
+        for part in re.split(r"\s(?:och)\s", name):
+            if part.split()[0] not in months:
+                out.append((part, pb, pb + len(part)))
+            pb += len(part) + 5
+    del lex
+    return out
+
+
+def _span_ok(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return not any(b <= pos < e for b, e in spans)
+
+
+def find_events(text: str, sents: list[Segment], dates: list[DateMention], title: Segment | None,
+                exclude: list[tuple[int, int]], lead_end: int = 0,
+                ) -> tuple[list[Event], list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """Events with dates and places, plus named series/awards mentions: (events, series, awards)."""
+    named = find_named(text)
+    series_mentions = [(b, e, _canonical(n)) for b, e, n, k in named if k == "event"]
+    award_mentions = [(b, e, _canonical(n)) for b, e, n, k in named if k == "award"]
+    named_spans = [(b, e) for b, e, _n, _k in named]
+    aliases = _aliases(text, series_mentions)
+    events: list[Event] = []
+    main = _main_name(text, title, series_mentions, award_mentions, lead_end)
+    last_event: Event | None = None
+    block = _time_place_block(text, dates)
+    for s in sents:
+        s_dates = [d for d in dates if s.begin <= d.begin < s.end]
+        named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]
+        generic_here = [m for m in _generic_re().finditer(text, s.begin, s.end)
+                        if _span_ok(m.start(), named_spans) and lemma(m.group("w"))]
+        awards_here = [a for a in award_mentions if s.begin <= a[0] < s.end]
+        list_items = _list_items(text, s, s_dates, generic_here)
+        if list_items:
+            events += list_items
+            continue
+        places = places_in(text, s.begin, s.end, exclude + named_spans)
+        target = None
+        in_title = title is not None and title.begin <= s.begin < title.end
+        if named_here:
+            b, e, name = named_here[0]
+            target = Event(name, b, e, series=name)
+        elif generic_here:
+            m = generic_here[0]
+            word = m.group("w")
+            lem = lemma(word)
+            definite = re.search(r"(en|et|n|t)$", word.lower()) is not None and not lem.endswith(word.lower())
+            plural = re.search(r"(er|erna|ar|arna|ier|ierna)$", word.lower()) is not None
+            series = aliases.get(lem)
+            award = awards_here[0] if awards_here else (
+                award_mentions[0] if award_mentions and lem in {"prisutdelning", "ceremoni", "utdelning"} else None)
+            earlier = next((ev for ev in reversed(events) if ev.head and ev.head.endswith(lem)), None)
+            if in_title and main:
+                target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)
+            elif series:
+                target = Event(series, m.start(), m.end(), series=series, head=lem)
+            elif award:
+                target = Event(award[2], m.start(), m.end(), head=lem)
+            elif definite and earlier is not None:  # "mötet" after "ett första stormöte"
+                target = Event(earlier.name, m.start(), m.end(), series=earlier.series, head=earlier.head)
+                places = [p for p in places if p[0] in {q[0] for q in earlier.places}] or places[:0]
+            elif definite and main and (word[0].isupper() or s_dates or places):
+                target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)  # "Konferensen hålls …"
+            elif plural and len(places) > 1 and s_dates:
+                for p in places:
+                    events.append(Event(lem.capitalize(), m.start(), m.end(), start=_start(s_dates[0]),
+                                        end_date=_end(s_dates[0]), places=[p], spans=[(m.start(), m.end())], head=lem))
+                continue
+            elif plural:
+                continue
+            else:
+                target = Event(lem.capitalize(), m.start(), m.end(), head=lem)
+        elif awards_here and s_dates:
+            b, e, name = awards_here[0]
+            target = Event(name, b, e, head="prisutdelning")
+        elif s_dates and last_event and _follows(last_event, s, text):
+            target = Event(last_event.name, s.begin, s.begin, series=last_event.series, head=last_event.head)
+        if target is None:
+            continue
+        if s_dates:
+            target.start, target.end_date = _start(s_dates[0]), _end(s_dates[0])
+        target.places = places
+        target.spans = [(target.begin, target.end)]
+        events.append(target)
+        last_event = target
+    _upgrade_main(events, main)
+    if block and main and not any(e.name == main[0] for e in events):
+        events.append(Event(main[0], block[1][1] if block[1] else 0, block[1][2] if block[1] else 0,
+                            series=main[1], spans=[]))
+    if block and events:
+        _apply_block(events, block, main)
+    merged = _merge(events, main)
+    return [e for e in merged if e.start or e.places or e.main], series_mentions, award_mentions
+
+
+def _upgrade_main(events: list[Event], main) -> None:
+    """A generic main event ('konferens') takes the more specific name used later ('kvinnofridskonferens')."""
+    if not main or main[1]:
+        return
+    head = main[0].lower()
+    better = next((e.name for e in events if e.name.lower() != head and e.name.lower().endswith(head)
+                   and not e.series), None)
+    if better:
+        for e in events:
+            if e.name == main[0] or e.name == better:
+                e.name = better
+        main[0] = better
+
+
+def _start(d: DateMention):
+    if d.start and d.start_time:
+        return datetime.datetime.combine(d.start, d.start_time)
+    return d.start
+
+
+def _end(d: DateMention):
+    end = d.end_date or d.start
+    if end and d.end_time:
+        return datetime.datetime.combine(end, d.end_time)
+    return end
+
+
+def _follows(ev: Event, s: Segment, text: str) -> bool:
+    """A dated sentence right after an event sentence continues it ('Året därefter, 2–3 februari …')."""
+    return 0 <= s.begin - ev.end <= 250 and "\n\n" not in text[ev.end : s.begin].strip("\n")
+
+
+def _aliases(text: str, series: list[tuple[int, int, str]]) -> dict[str, str]:
+    """'Forum Jämställdhet är Sveriges största jämställdhetskonferens': the noun names the series."""
+    out: dict[str, str] = {}
+    for b, e, name in series:
+        after = text[e : e + 120]
+        before = text[max(0, b - 120) : b]
+        m = re.match(r"\s(?:är|blir|,)\s(?P<ws>(?:[\w-]+\s?){1,6})", after)
+        words = m.group("ws").split() if m else []
+        for cand in words + re.findall(r"([\w-]+),?\s*$", before):
+            lem = lemma(cand)
+            if lem:
+                out.setdefault(lem, name)
+    return out
+
+
+def _main_name(text, title, series, awards, lead_end: int) -> list | None:
+    """The event the release is about: named in the title or the lead, or the invitation's title."""
+    if title:
+        for b, _e, name in series:
+            if title.begin <= b < title.end:
+                return [name, name]
+        m = re.match(r"(?:Pressinbjudan|Inbjudan|Välkommen till)\s*:?\s*(?P<n>.+)$", title.text)
+        if m:
+            return [_canonical(m.group("n")), None]
+    for b, _e, name in series:
+        if b < lead_end:
+            return [name, name]
+    if title:
+        for b, _e, name in awards:
+            if title.begin <= b < title.end:
+                return [name, None]
+        for m in _generic_re().finditer(title.text):
+            lem = lemma(m.group("w"))
+            if lem:
+                return [lem.capitalize(), None]
+    return None
+
+
+def _list_items(text, s: Segment, s_dates, generic_here) -> list[Event]:
+    """A bullet line with a date and a place under a sentence naming the event ('* on 11 april i Örebro')."""
+    if not s_dates or generic_here or not re.match(r"[*•·\-–]\s", s.text):
+        return []
+    intro = text[max(0, s.begin - 400) : s.begin]
+    nouns = [lemma(m.group("w")) for m in _generic_re().finditer(intro) if lemma(m.group("w"))]
+    if not nouns:
+        return []
+    places = places_in(text, s.begin, s.end, [])
+    d = s_dates[0]
+    return [Event(nouns[-1].capitalize(), s.begin, s.end, start=_start(d), end_date=_end(d), places=places[:1],
+                  spans=[(s.begin, s.end)], head=nouns[-1])]
+
+
+def _time_place_block(text: str, dates: list[DateMention]):
+    """'Tid: … Plats: …' or 'När: … Var: …' lines describe the main event."""
+    tm = re.search(r"(?:^|\n|\s)(?:Tid|När|Datum)\s*:\s*(?P<t>[^\n]*)", text)
+    pm = re.search(r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))", text)
+    if not tm and not pm:
+        return None
+    date = next((d for d in dates if tm and tm.start("t") <= d.begin < tm.end("t")), None)
+    place = None
+    if pm:
+        p = pm.group("p").strip().rstrip(".")
+        p = re.split(r"\s(?:Tid|När)\s*:", p)[0]
+        place = (p, pm.start("p"), pm.start("p") + len(p))
+    return date, place
+
+
+def _apply_block(events: list[Event], block, main) -> None:
+    date, place = block
+    target = next((e for e in events if main and e.name == main[0]), None) or next(
+        (e for e in events if e.main), None) or events[0]
+    if date and not target.start:
+        target.start, target.end_date = _start(date), _end(date)
+    if place and not any(place[0] in p[0] or p[0] in place[0] for p in target.places):
+        target.places = [place, *target.places]
+
+
+def _merge(events: list[Event], main) -> list[Event]:
+    """Mentions of the same event (same name and date, or an undated repeat) become one event."""
+    out: list[Event] = []
+    for ev in events:
+        ev.main = bool(main) and ev.name.lower() == main[0].lower()
+        same = next((o for o in out if o.name.lower() == ev.name.lower() and (
+            o.start == ev.start or not ev.start or not o.start) and (ev.main or not (
+                o.places and ev.places and o.start is None and ev.start is None and not _overlap(o, ev)))), None)
+        if same and (ev.start is None or same.start is None or same.start == ev.start):
+            same.start = same.start or ev.start
+            same.end_date = same.end_date or ev.end_date
+            for p in ev.places:
+                if p[0] not in [q[0] for q in same.places]:
+                    same.places.append(p)
+            same.spans += ev.spans
+        else:
+            out.append(ev)
+    return out
+
+
+def _overlap(a: Event, b: Event) -> bool:
+    return bool({p[0] for p in a.places} & {p[0] for p in b.places})

@@ -1,0 +1,143 @@
+"""Organisation mentions: gazetteer names with their inflections, naming patterns, abbreviations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.text import CAP, LOWER, UPPER
+from kg.gazetteer import OrgRef, load, slug
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    begin: int
+    end: int
+    ref: OrgRef
+    genitive: bool = False
+
+
+def _strip_genitive(surface: str) -> tuple[str, bool]:
+    if surface.endswith(":s"):
+        return surface[:-2], True
+    return surface, False
+
+
+def _lookup(surface: str) -> OrgRef | None:
+    g = load()
+    key = g.exact_surfaces.get(surface) or g.surfaces.get(surface.lower())
+    return g.orgs.get(key) if key else None
+
+
+def _kind_for(name: str) -> str:
+    low = name.lower()
+    if re.search(r"universitet|högskola|högskolan|akademi", low):
+        return "EducationalOrganization"
+    if re.search(r"\b(ab|hb|kb)$", low):
+        return "Company"
+    if re.search(r"nämnden$|rådet$|verket$|kassan$|myndigheten$", low):
+        return "GovernmentAgency"
+    if re.search(r"förbund|förening|jour|lobby|kör$|kören$|teatern$|nätverk|samverkan|alliansen|sällskap", low):
+        return "Association"
+    return "Organisation"
+
+
+def new_org(name: str, kind: str | None = None) -> OrgRef:
+    """An organisation found by a pattern (not in the gazetteers)."""
+    name = name.strip()
+    known = _lookup(name)
+    if known:
+        return known
+    return OrgRef(slug(name), name, kind or _kind_for(name))
+
+
+def _pattern_res() -> list[re.Pattern]:
+    lex = load().lexicon
+    heads = "|".join(sorted(map(re.escape, lex["org_heads_suffix"]), key=len, reverse=True))
+    prefixes = "|".join(sorted(map(re.escape, lex["org_heads_prefix"]), key=len, reverse=True))
+    word = rf"[{UPPER}][\w{LOWER}]*"
+    return [
+        # "Föreningen Tjejzonen", "Nationellt centrum för kvinnofrid", "Nätverket Nationell myndighetssamverkan"
+        re.compile(rf"(?<![\w-])(?:{prefixes})(?:\s+(?:{word}|[{LOWER}]+(?=\s*\((?:[{UPPER}]{{2,}})\)))){{1,4}}"),
+        re.compile(rf"(?<![\w-])(?:{prefixes})\s+[{LOWER}]+(?:\s+(?:och|för|mot|i)\s+[{LOWER}]+)?(?=\s*\()"),
+        re.compile(rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för)\s+[{LOWER}]+"),
+        # "Länsarbetsnämnden", "Oktoberteatern", "ESF-rådet", "Mälardalens Högskola", "Stockholms gaykör"
+        re.compile(rf"(?<![\w-])(?:{CAP}s\s+)?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"),
+        re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]+(?:kör|teater|förening|förbund|orkester|kvinnojour)(?![\w{LOWER}])"),
+        # "Musik- och kulturskolan"
+        re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
+        # "Företaget AB"
+        re.compile(rf"(?<![\w-])(?:{CAP}\s+){{1,3}}AB(?![\w])"),
+    ]
+
+
+_PATTERNS: list[re.Pattern] | None = None
+_ACRONYM_DEF = re.compile(rf"\((?P<abbr>[{UPPER}][{UPPER}a-zåäö]{{1,7}})\)")
+_BARE_BOARD = re.compile(r"(?<![\w-])[Ll]änsstyrelsen(?:s)?(?![\w-])(?!\s+i\s+[A-ZÅÄÖ])")
+_NOT_ORG_START = {"Den", "Det", "Vid", "Under", "Efter", "Från", "Till", "Med", "Som", "Om", "På", "För", "Alla", "Hela",
+                  "Många", "Detta", "Denna", "Dessa", "Varje", "Våra", "Vår", "Vårt", "Årets", "Ett", "En", "Nu", "Här"}
+
+
+def find_orgs(text: str) -> list[OrgMention]:
+    """Every organisation mention, longest first, non-overlapping, sorted by position."""
+    global _PATTERNS
+    g = load()
+    found: list[OrgMention] = []
+    for m in g.org_pattern.finditer(text):
+        surface = m.group(0)
+        if not surface[0].isupper() and not surface.lower().startswith("länsstyrelsen"):
+            continue
+        ref = g.orgs[g.surfaces[surface.lower()]]
+        base = surface
+        gen = surface.lower() not in {s.lower() for s in (ref.name, *ref.aliases)} and surface.endswith("s")
+        found.append(OrgMention(m.start(), m.end(), ref, gen))
+        del base
+    for surface_re in (re.compile(r"(?<![\w-])[\w]{2,8}(?::s)?(?![\w-])"),):
+        for m in surface_re.finditer(text):
+            key = g.exact_surfaces.get(m.group(0))
+            if key:
+                found.append(OrgMention(m.start(), m.end(), g.orgs[key], m.group(0).endswith(":s")))
+    if _PATTERNS is None:
+        _PATTERNS = _pattern_res()
+    for rx in _PATTERNS:
+        for m in rx.finditer(text):
+            name = m.group(0).strip()
+            if name.split()[0] in _NOT_ORG_START:
+                continue
+            found.append(OrgMention(m.start(), m.start() + len(name), new_org(name)))
+    found = _non_overlapping(found)
+    found += _abbreviations(text, found)
+    return _non_overlapping(found)
+
+
+def _abbreviations(text: str, found: list[OrgMention]) -> list[OrgMention]:
+    """'Nationellt centrum för kvinnofrid (NCK)': NCK names that organisation in this text."""
+    extra = []
+    for m in _ACRONYM_DEF.finditer(text):
+        prev = [o for o in found if 0 <= m.start() - o.end <= 1]
+        if not prev:
+            continue
+        abbr, ref = m.group("abbr"), prev[0].ref
+        for occ in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?::s)?(?![\w-])", text):
+            extra.append(OrgMention(occ.start(), occ.end(), ref, occ.group(0).endswith(":s")))
+    return extra
+
+
+def _non_overlapping(items: list[OrgMention]) -> list[OrgMention]:
+    items = sorted(items, key=lambda o: (-(o.end - o.begin), o.begin))
+    taken: list[OrgMention] = []
+    for o in items:
+        if all(o.end <= t.begin or o.begin >= t.end for t in taken):
+            taken.append(o)
+    return sorted(taken, key=lambda o: o.begin)
+
+
+def bare_county_boards(text: str) -> list[tuple[int, int]]:
+    """Spans of 'Länsstyrelsen' used without a county: resolved against the document later."""
+    return [(m.start(), m.end()) for m in _BARE_BOARD.finditer(text)]
+
+
+def towns_in(text: str) -> list[tuple[int, int, str]]:
+    """Municipality seat names used as places: (begin, end, municipality key)."""
+    g = load()
+    return [(m.start(), m.end(), g.towns[m.group(0)]) for m in g.town_pattern.finditer(text)]

@@ -1,0 +1,302 @@
+"""People: names in person positions, their titles, organisations and parties."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.orgs import OrgMention, new_org
+from kg.extract.roles import Role, parse_title, role_before, role_head
+from kg.extract.text import CAP, LOWER, UPPER, NameCandidate, Segment, name_candidates
+from kg.gazetteer import OrgRef, load, party_ref
+
+PHONE = re.compile(r"(?<![\d-])(?:\+46\s?\(?0?\)?\s?|0)\d{1,4}\s?[-–]\s?\d[\d ]{3,12}\d(?![\d])|(?<![\d-])0\d{1,3}[ ]\d{2,3}[ ]\d{2}[ ]\d{2}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+(?:@|\s?\[at\]\s?|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2})\)")
+_PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
+
+
+@dataclass
+class Membership:
+    person: str
+    title: str | None
+    org: OrgRef | None
+    begin: int
+    end: int
+    acting: bool = False
+    party: OrgRef | None = None
+    default_org: bool = False  # no organisation stated: the document's home organisation applies
+    role_scope: str = ""  # "municipal" | "regional" | "county" for titles that imply one
+
+
+@dataclass
+class Person:
+    name: str
+    given: str
+    family: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class PeopleResult:
+    people: dict[str, Person]
+    memberships: list[Membership]
+    occurrences: list[tuple[int, int, str]]  # (begin, end, person name)
+    new_orgs: list[OrgMention]
+
+
+def _scope(title: str | None) -> str:
+    if not title:
+        return ""
+    lex = load().lexicon
+    words = set(title.split())
+    head = title.split()[-1]
+    for scope, key in (("municipal", "municipal_roles"), ("regional", "regional_roles"), ("county", "county_board_roles")):
+        vocab = set(lex[key])
+        if words & vocab or head in vocab or any(w.startswith(v) for w in words for v in vocab if len(v) > 8):
+            return scope
+    return ""
+
+
+def _org_at(orgs: list[OrgMention], pos: int, limit: int) -> OrgMention | None:
+    for o in orgs:
+        if pos <= o.begin <= pos + 1 and o.begin < limit:
+            return o
+    return None
+
+
+class _Ctx:
+    def __init__(self, text: str, orgs: list[OrgMention], blocked: list[tuple[int, int]], sentences: list[Segment]):
+        self.text = text
+        self.orgs = orgs
+        self.blocked = blocked
+        self.sentences = sentences
+        self.new_orgs: list[OrgMention] = []
+        g = load()
+        self.towns = g.towns
+        self.foreign = set(g.lexicon["foreign_places"])
+
+    def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        for s in self.sentences:
+            if s.begin <= pos < s.end:
+                return s.begin, s.end
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        line_end = self.text.find("\n", pos)
+        return line_start, len(self.text) if line_end < 0 else line_end
+
+
+def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[int, int]]) -> bool:
+    text = ctx.text
+    after = text[c.end : c.end + 60]
+    before = text[max(0, c.begin - 40) : c.begin]
+    line_start = text.rfind("\n", 0, c.begin) + 1
+    line_end = text.find("\n", c.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if re.match(r"\s?(\([A-ZÅÄÖ][A-Za-z]{0,2}\)|,\s*[\w-]+)", after):
+        nxt = re.match(r"\s?(?:\([^)]*\))?,\s*([\w-]+(?:\s[\w-]+)?)", after)
+        if nxt and (role_head(nxt.group(1).split()[0]) or any(role_head(w) for w in nxt.group(1).split())
+                    or _org_at(ctx.orgs, c.end + after.find(nxt.group(1)), len(text))):
+            return True
+        if re.match(r"\s?\([A-ZÅÄÖ][A-Za-z]{0,2}\)", after):
+            return True
+        if re.match(r",\s*[a-zåäö]+(avdelningen|enheten|kontoret|förvaltningen|sektionen)\b", after):
+            return True
+    if role_before(text, c.begin, line_start):
+        return True
+    if re.search(r"(?:säger|sa|sade|menar|enligt|av|talare som|med)\s$", before):
+        return True
+    line = text[line_start:line_end]
+    if line.strip() == text[c.begin : c.end] or PHONE.search(line) or EMAIL.search(line):
+        return True
+    # in a comma list with names that are certainly people
+    return any(abs(b - c.end) <= 3 or abs(c.begin - e) <= 3 for b, e in strong_spans)
+
+
+def find_people(text: str, orgs: list[OrgMention], blocked: list[tuple[int, int]],
+                sentences: list[Segment]) -> PeopleResult:
+    """Every person named in a person position, with the titles and organisations stated."""
+    ctx = _Ctx(text, orgs, blocked, sentences)
+    org_spans = [(o.begin, o.end) for o in orgs] + blocked
+    cands = {(c.begin, c.end): c for c in name_candidates(text)}
+    for c in name_candidates(text, glued=True):
+        cands.setdefault((c.begin, c.end), c)
+    cands = [c for c in cands.values() if not any(b < c.end and c.begin < e for b, e in org_spans)]
+    cands = _drop_nested(cands)
+    strong = [(c.begin, c.end) for c in cands if c.strength == 2]
+    accepted = [c for c in cands if c.strength == 2 or _is_person_position(ctx, c, strong)]
+    people: dict[str, Person] = {}
+    occurrences = []
+    memberships: list[Membership] = []
+    for c in accepted:
+        p = people.setdefault(c.name, Person(c.name, c.given, c.family))
+        p.spans.append((c.begin, c.end))
+        occurrences.append((c.begin, c.end, c.name))
+        memberships += _memberships_for(ctx, c)
+    memberships += _header_roles(text, accepted)
+    return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
+
+
+def _drop_nested(cands: list[NameCandidate]) -> list[NameCandidate]:
+    cands.sort(key=lambda c: (-(c.end - c.begin), c.begin))
+    kept: list[NameCandidate] = []
+    for c in cands:
+        if all(c.end <= k.begin or c.begin >= k.end for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: c.begin)
+
+
+def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
+    text = ctx.text
+    s_begin, s_end = ctx.sentence_bounds(c.begin)
+    line_end = text.find("\n", c.end)
+    limit = min(s_end, len(text) if line_end < 0 else line_end)
+    out: list[Membership] = []
+    pos = c.end
+    party = None
+    pm = _PARTY.match(text, pos)
+    if pm and party_ref(pm.group("p")):
+        party = party_ref(pm.group("p"))
+        pos = pm.end()
+    before = role_before(text, c.begin, s_begin)
+    after_org = None
+    m = re.match(r"\s(?:vid|på|i|hos|för)\s", text[pos:limit])
+    if m:
+        o = _org_at(ctx.orgs, pos + m.end(), limit)
+        if o:
+            after_org = o.ref
+    if before:
+        title = before.title
+        org = after_org or _genitive_org_before(ctx, before.begin) or _complement_org(ctx, before, c.begin)
+        out.append(_membership(c.name, title, org, before.begin, c.end, before.acting, party))
+    in_list = re.search(r"[\w-],\s*$", text[max(s_begin, c.begin - 3) : c.begin]) is not None and \
+        re.match(r",\s*[A-ZÅÄÖ][^,]{0,40},", text[pos:limit]) is not None
+    if not in_list:
+        out += _apposition(ctx, c, pos, limit, party, have_role=bool(before))
+    if party and not out:
+        out.append(_membership(c.name, None, None, c.begin, pos, False, party))
+    return out
+
+
+def _membership(person, title, org, b, e, acting, party, unit=False) -> Membership:
+    former = bool(title) and re.match(r"(tidigare|före detta|f\.d\.|fd|förre|dåvarande)\s", title) is not None
+    if title:
+        title = re.sub(r"\s+åt\s+[A-ZÅÄÖ].*$", "", title)
+    return Membership(person, title, org, b, e, acting, party,
+                      default_org=org is None and (bool(title) or unit) and not former, role_scope=_scope(title))
+
+
+def _genitive_org_before(ctx: _Ctx, pos: int) -> OrgRef | None:
+    """'SKL:s ordförande Anders Knape': the organisation in the genitive before the title."""
+    for o in ctx.orgs:
+        if 0 <= pos - o.end <= 1 and o.genitive:
+            return o.ref
+    return None
+
+
+def _complement_org(ctx: _Ctx, role: Role, name_begin: int) -> OrgRef | None:
+    """'Kulturchefen i Falun, Pelle Ahnlund': a municipality named after the title."""
+    between = ctx.text[role.end : name_begin]
+    m = re.match(r"\s(?:i|på|vid|för)\s([\w-]+),\s*$", between)
+    if m:
+        key = ctx.towns.get(m.group(1))
+        if key:
+            return load().orgs[key]
+        o = _org_at(ctx.orgs, role.end + m.start(1), name_begin)
+        if o:
+            return o.ref
+    return None
+
+
+_CHUNK_SPLIT = re.compile(r",\s*|\s+och\s+(?=(?:[\w-]+\s){0,3}?[\w-]*(?:ordförande|chef|ansvarig|direktör|strateg))")
+
+
+def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_role: bool) -> list[Membership]:
+    """'Anna Berg, kommunstrateg demokrati, Luleå kommun, tfn …': titles and organisations after a name."""
+    text = ctx.text
+    rest = text[pos:limit]
+    if not rest.startswith(","):
+        return []
+    out: list[Membership] = []
+    titles: list[tuple[str, bool, int, int]] = []
+    org: OrgRef | None = None
+    unit = False
+    cursor = pos + 1
+    for piece in _CHUNK_SPLIT.split(rest[1:]):
+        b = text.find(piece, cursor)
+        cursor = b + len(piece)
+        chunk = piece.strip()
+        if not chunk or PHONE.search(chunk) or EMAIL.search(chunk):
+            break
+        low = chunk.lower()
+        if re.match(r"(tfn|tel|telefon|mobil|e-post|epost|mail)\b", low):
+            break
+        chunk = re.sub(r"^(som är|som|är)\s+", "", chunk).rstrip(".")
+        if _looks_like_person(chunk) or any(_looks_like_person(chunk[m.start():]) for m in re.finditer(r"(?<=\s)[A-ZÅÄÖ]", chunk)):
+            if not parse_title(chunk.split()[0]) or _looks_like_person(chunk):
+                break
+            # "landshövding Lars Bäckström": a title that belongs to the next person
+            break
+        o = _org_at(ctx.orgs, b + piece.find(chunk), b + len(piece))
+        if o and o.end >= b + len(piece.rstrip(". ")) - 1:
+            org = org or o.ref
+            continue
+        unit_word = re.fullmatch(rf"[{LOWER}]+(?:avdelningen|enheten|kontoret|förvaltningen|sektionen|staben|kansliet)", chunk)
+        if unit_word:
+            unit = True
+            continue
+        parsed = parse_title(chunk)
+        if parsed:
+            title, acting = parsed
+            title_org = None
+            pm = _PREP.search(" " + chunk + " ")
+            if pm:
+                comp_start = b + piece.find(chunk) + pm.end() - 1
+                head_part = chunk[: pm.start()].strip()
+                o2 = _org_at(ctx.orgs, comp_start, b + len(piece) + 1)
+                comp = chunk[pm.end() - 1 :].strip()
+                town = ctx.towns.get(comp.split()[0].strip(".,;:")) if comp else None
+                if o2:
+                    title_org = o2.ref
+                    title = parse_title(head_part)[0] if parse_title(head_part) else title
+                elif town and pm.group(1) in {"i", "för"}:
+                    title_org = load().orgs[town]
+                    title = parse_title(head_part)[0] if parse_title(head_part) else title
+                elif comp and comp[0].isupper() and pm.group(1) in {"i", "på", "vid", "hos", "för"} \
+                        and comp.split()[0] not in ctx.foreign and not _looks_like_person(comp):
+                    name = re.match(rf"[{UPPER}][\w{LOWER}-]*(?:\s[{UPPER}][\w{LOWER}-]*)*", comp).group(0)
+                    ref = new_org(name)
+                    ctx.new_orgs.append(OrgMention(comp_start, comp_start + len(name), ref))
+                    title_org = ref
+                    title = parse_title(head_part)[0] if parse_title(head_part) else title
+                elif comp and comp.split()[0][0].islower() and re.search(
+                        r"(kontoret|avdelningen|enheten|förvaltningen|sekretariatet|kansliet)$", comp.split()[0]):
+                    title = parse_title(head_part)[0] if parse_title(head_part) else title
+                    unit = True
+            titles.append((title, acting, b, b + len(piece), title_org))
+            continue
+        if ctx.towns.get(chunk) or chunk in ctx.foreign or chunk.split()[0] in ctx.foreign:
+            continue
+        break
+    for title, acting, b, e, title_org in titles:
+        out.append(_membership(c.name, title, title_org or org, b, e, acting, party, unit))
+    if not titles and (org or unit):
+        out.append(_membership(c.name, None, org, c.begin, c.end, False, party, unit))
+    return out
+
+
+def _looks_like_person(text: str) -> bool:
+    found = name_candidates(text[:60])
+    return bool(found) and found[0].begin == 0 and found[0].strength >= 1
+
+
+def _header_roles(text: str, accepted: list[NameCandidate]) -> list[Membership]:
+    """'Pressansvarig:' on its own line titles the person on the next line."""
+    out = []
+    for m in re.finditer(rf"^([{UPPER}][{LOWER}]+):\s*\n+\s*({CAP}(?:[ -]{CAP})+)", text, re.MULTILINE):
+        title = role_head(m.group(1))
+        if not title:
+            continue
+        for c in accepted:
+            if c.begin == m.start(2):
+                out.append(_membership(c.name, title, None, m.start(1), c.end, False, None))
+    return out

@@ -1,0 +1,120 @@
+"""Role titles recognised by their morphology: heads, compounds, definite forms, modifiers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.gazetteer import load
+
+_DEFINITE_ENDINGS = ("en", "n", "et", "t", "na")
+
+
+@cache
+def _sets() -> tuple[frozenset, tuple, frozenset, frozenset, frozenset, frozenset]:
+    lex = load().lexicon
+    return (frozenset(lex["role_words"]), tuple(sorted(lex["role_suffixes"], key=len, reverse=True)),
+            frozenset(lex["role_suffix_exceptions"]), frozenset(lex["role_modifiers"]),
+            frozenset(lex["organ_genitives"]), frozenset(lex["acting_modifiers"]))
+
+
+def role_head(word: str) -> str | None:
+    """The indefinite role title if `word` is one ('Kulturchefen' -> 'kulturchef').
+
+    >>> role_head("Kommunalrådet"), role_head("generalsekreterare"), role_head("samråd")
+    ('kommunalråd', 'generalsekreterare', None)
+    """
+    w = word.lower().strip(".,:;")
+    if not w or not w.isalpha() and "-" not in w:
+        return None
+    if _is_role(w):
+        return w
+    for ending in _DEFINITE_ENDINGS:
+        if w.endswith(ending) and _is_role(w[: -len(ending)]):
+            return w[: -len(ending)]
+    return None
+
+
+def _is_role(w: str) -> bool:
+    words, suffixes, exceptions, *_ = _sets()
+    if w in words:
+        return True
+    if w in exceptions:
+        return False
+    return any(w.endswith(s) and len(w) > len(s) + 2 for s in suffixes)
+
+
+def is_modifier(word: str) -> bool:
+    return word.lower() in _sets()[3]
+
+
+def is_organ_genitive(word: str) -> bool:
+    return word.lower() in _sets()[4]
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str  # lower case, indefinite, with modifiers ("kommunstyrelsens förste vice ordförande")
+    acting: bool
+    begin: int
+    end: int
+
+
+_TOKEN = re.compile(r"[\w:.-]+|[^\w\s]")
+
+
+def role_before(text: str, name_begin: int, floor: int) -> Role | None:
+    """A title right before a name: 't f landshövding Kurt Ekelund', 'juryns ordförande Ove Jansson'."""
+    window = text[max(floor, name_begin - 120) : name_begin]
+    base = name_begin - len(window)
+    tokens = [(m.group(0), base + m.start(), base + m.end()) for m in _TOKEN.finditer(window)]
+    if not tokens:
+        return None
+    # allow "Kulturchefen i Falun, Pelle Ahnlund": title, place complement, comma
+    idx = len(tokens) - 1
+    if tokens[idx][0] == "," and idx >= 3 and tokens[idx - 2][0].lower() in {"i", "på", "vid", "för"}:
+        idx -= 3
+    head = role_head(tokens[idx][0]) if idx >= 0 else None
+    if not head:
+        return None
+    begin, end = tokens[idx][1], tokens[idx][2]
+    words = [head]
+    acting = False
+    j = idx - 1
+    while j >= 0:
+        w = tokens[j][0]
+        low = w.lower()
+        if low in {"f", "f."} and j >= 1 and tokens[j - 1][0].lower() in {"t", "t."}:
+            words.insert(0, "t f")
+            acting = True
+            begin = tokens[j - 1][1]
+            j -= 2
+            continue
+        if is_modifier(w) or is_organ_genitive(w) or (low.endswith("s") and role_head(low[:-1]) is None
+                                                         and low in _sets()[4]):
+            words.insert(0, low)
+            acting = acting or low in _sets()[5]
+            begin = tokens[j][1]
+            j -= 1
+            continue
+        break
+    return Role(" ".join(words), acting, begin, end)
+
+
+def parse_title(chunk: str) -> tuple[str, bool] | None:
+    """A title phrase of an apposition chunk, lower-cased: 'bitr chef' -> ('bitr chef', False)."""
+    words = chunk.split()
+    if not words:
+        return None
+    heads = [i for i, w in enumerate(words) if role_head(w)]
+    if not heads:
+        return None
+    first = heads[0]
+    if first > 0 and not all(is_modifier(w) or is_organ_genitive(w) or w.lower() in {"t", "f", "t.", "f."}
+                             or w.lower().endswith("s") and w[0].islower() for w in words[:first]):
+        return None
+    title = " ".join(w.lower() if i <= first or w[0].isupper() is False else w for i, w in enumerate(words))
+    title = re.sub(r"\bt\.?\s?f\.?(?=\s)", "t f", title)
+    acting = any(w.lower() in _sets()[5] for w in words[:first]) or title.startswith("t f ")
+    return title.strip(" ,."), acting

@@ -1,0 +1,178 @@
+"""Text basics with offsets: lines, sentences, capitalised-word runs and name candidates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.gazetteer import load
+
+UPPER = "A-ZÅÄÖÉÜÆØ"
+LOWER = "a-zåäöéüèáíóúøæëïàç"
+CAP = rf"[{UPPER}][{LOWER}]+"
+WORD = re.compile(rf"[\w{UPPER}{LOWER}]+(?:[-:.'’][\w{UPPER}{LOWER}]+)*", re.UNICODE)
+DASHES = "–—‑−-"
+DASH = r"[–—‑−\-]"
+ABBREVIATIONS = {
+    "t.ex", "bl.a", "kl", "ca", "m.fl", "tfn", "tel", "avd", "bitr", "nr", "resp", "jfr", "dvs", "osv", "t.o.m",
+    "fr.o.m", "s.k", "f.d", "fd", "t.f", "tf", "mm", "m.m", "etc", "st", "S:t", "ev", "inkl", "exkl", "dir",
+    "doc", "prof", "dr", "mr", "mrs", "ms", "jan", "feb", "febr", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "okt", "nov", "dec", "vard", "kr", "milj", "mdr", "mkr", "forts", "uppl", "vol", "sid", "s", "o",
+    "p.g.a", "pga", "enl", "ang", "adr", "bl", "t", "f", "e", "c", "d", "v",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    begin: int
+    end: int
+    text: str
+
+
+def lines(text: str) -> list[Segment]:
+    """Every line with its offsets (empty lines included)."""
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(Segment(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def paragraphs(text: str) -> list[Segment]:
+    """Non-empty lines, stripped, with offsets into the text."""
+    out = []
+    for seg in lines(text):
+        stripped = seg.text.strip()
+        if stripped:
+            b = seg.begin + seg.text.index(stripped)
+            out.append(Segment(b, b + len(stripped), stripped))
+    return out
+
+
+_BOUNDARY = re.compile(rf"([.!?…]+)[”\"']?\s+(?=[–—‑−\-”\"'«({UPPER}0-9])")
+
+
+def sentences(text: str) -> list[Segment]:
+    """Sentences with offsets; lines always end a sentence; abbreviations do not."""
+    out = []
+    for para in paragraphs(text):
+        start = 0
+        s = para.text
+        for m in _BOUNDARY.finditer(s):
+            before = s[start : m.start()]
+            last = re.search(r"(\S+)$", before)
+            token = last.group(1).lower().rstrip(".") if last else ""
+            if m.group(1) == "." and (token in ABBREVIATIONS or re.fullmatch(rf"[{UPPER}]", last.group(1) if last else "")):
+                continue
+            end = m.end(1)
+            if s[start:end].strip():
+                out.append(_seg(para, start, end))
+            start = m.end()
+        if s[start:].strip():
+            out.append(_seg(para, start, len(s)))
+    return out
+
+
+def _seg(para: Segment, b: int, e: int) -> Segment:
+    chunk = para.text[b:e]
+    lead = len(chunk) - len(chunk.lstrip())
+    chunk = chunk.strip()
+    return Segment(para.begin + b + lead, para.begin + b + lead + len(chunk), chunk)
+
+
+def sentence_at(sents: list[Segment], pos: int) -> Segment | None:
+    for s in sents:
+        if s.begin <= pos < s.end:
+            return s
+    return None
+
+
+@dataclass(frozen=True)
+class NameCandidate:
+    begin: int
+    end: int
+    name: str  # normalised full name ("Karl-Erik Pettersson")
+    given: str
+    family: str
+    strength: int  # 2 = well-known given name, 1 = known but rare, 0 = unknown first word
+
+
+_PARTICLES = None
+_NAME_RE = None
+
+
+def _name_re() -> re.Pattern:
+    global _NAME_RE, _PARTICLES
+    if _NAME_RE is None:
+        lex = load().lexicon
+        _PARTICLES = set(lex["name_particles"])
+        particle = "|".join(sorted(map(re.escape, _PARTICLES), key=len, reverse=True))
+        part = rf"{CAP}(?:-\s?{CAP})?"
+        _NAME_RE = re.compile(
+            rf"(?<![\w{UPPER}{LOWER}-])(?P<given>{part})(?P<rest>(?:[ \u00a0](?:(?:{particle})[ ])?{part}){{1,3}})(?![\w{LOWER}])"
+        )
+    return _NAME_RE
+
+
+def given_strength(token: str) -> int:
+    g = load()
+    lex = g.lexicon
+    if token in lex["given_name_stopwords"] or token in lex["name_stopwords"]:
+        return -1
+    parts = re.split(r"-\s?", token)
+    counts = [g.given_names.get(p, 0) for p in parts]
+    if len(parts) > 1 and g.given_names.get(re.sub(r"-\s?", "-", token), 0):
+        counts = [g.given_names[re.sub(r"-\s?", "-", token)]]
+    low = min(counts)
+    if low >= lex["strong_given_name_min_count"]:
+        return 2
+    return 1 if low >= 5 else 0
+
+
+def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool = False) -> list[NameCandidate]:
+    """Runs of 2-4 capitalised words that could be a person's name, scored by the first word."""
+    g = load()
+    lex = g.lexicon
+    stop = set(lex["name_stopwords"])
+    hi = len(text) if hi is None else hi
+    out = []
+    pattern = _name_re()
+    if glued:  # "Stockholms stadChristina Kivi": a name glued to the previous word
+        pattern = re.compile(pattern.pattern.replace(rf"(?<![\w{UPPER}{LOWER}-])", rf"(?<![{UPPER}-])", 1))
+    pos = lo
+    while True:
+        m = pattern.search(text, pos, hi)
+        if not m:
+            break
+        words = re.findall(rf"{CAP}(?:-\s?{CAP})?|\S+", m.group(0))
+        # cut at a stop word or a town/org word after the given name
+        keep = [words[0]]
+        for w in words[1:]:
+            if w in stop or w in g.towns or w.rstrip("s") in stop:
+                break
+            keep.append(w)
+        # "Jämställdhetsarbete Helena Spets": drop leading words that are not given names
+        while len(keep) > 2 and given_strength(keep[0]) <= 0 and given_strength(keep[1]) == 2:
+            keep.pop(0)
+        surname_words = [w for w in keep[1:] if w not in _PARTICLES]
+        if surname_words and keep[-1] not in _PARTICLES:
+            raw = " ".join(keep)
+            start = text.find(keep[0], m.start())
+            end = start + _span_len(text, start, keep)
+            name = re.sub(r"-\s+", "-", raw)
+            strength = given_strength(keep[0])
+            if strength >= 0:
+                out.append(NameCandidate(start, end, name, re.sub(r"-\s+", "-", keep[0]),
+                                         " ".join(keep[1:]), strength))
+            pos = end
+        else:
+            pos = m.start() + len(words[0])
+    return out
+
+
+def _span_len(text: str, start: int, words: list[str]) -> int:
+    pos = start
+    for w in words:
+        idx = text.find(w, pos)
+        pos = idx + len(w)
+    return pos - start

@@ -1,0 +1,167 @@
+"""Reference data: municipalities, county boards, regions, agencies, parties, given names.
+
+Everything is read from the CSV/JSON files in kg/data; surface forms (genitives, short forms,
+former names) are generated here, never hand-listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """A known organisation: stable key, preferred name, class and identifiers."""
+
+    key: str
+    name: str
+    kind: str  # local name of the kgo: class
+    wikidata: str = ""
+    code: str = ""
+    aliases: tuple[str, ...] = ()
+    county: str = ""  # county code for municipalities, boards and regions
+    only_as: str = ""  # e.g. "funder": only taken when it plays that part
+
+
+@dataclass
+class Gazetteer:
+    orgs: dict[str, OrgRef] = field(default_factory=dict)  # key -> OrgRef
+    surfaces: dict[str, str] = field(default_factory=dict)  # lower-cased surface -> key
+    exact_surfaces: dict[str, str] = field(default_factory=dict)  # case-sensitive abbreviations -> key
+    towns: dict[str, str] = field(default_factory=dict)  # municipality short name (and genitive) -> key
+    counties: dict[str, str] = field(default_factory=dict)  # county short name forms -> county code
+    given_names: dict[str, int] = field(default_factory=dict)
+    lexicon: dict = field(default_factory=dict)
+    org_pattern: re.Pattern | None = None
+    town_pattern: re.Pattern | None = None
+
+
+def slug(text: str) -> str:
+    """ASCII slug of a name: 'Forum Jämställdhet' -> 'forum-jamstalldhet'.
+
+    >>> slug("Länsstyrelsen i Södermanlands län")
+    'lansstyrelsen-i-sodermanlands-lan'
+    """
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+
+
+def genitives(name: str) -> list[str]:
+    """Swedish genitive forms of a name: 'SKL' -> 'SKL:s', 'Eskilstuna' -> 'Eskilstunas'.
+
+    >>> genitives("SKL"), genitives("Västerås"), genitives("Luleå kommun")
+    (['SKL:s'], [], ['Luleå kommuns'])
+    """
+    last = name[-1]
+    if last.isupper() or last.isdigit():
+        return [name + ":s"]
+    if last.lower() in "sxz":
+        return []
+    return [name + "s"]
+
+
+def _data(name: str):
+    return resources.files("kg") / "data" / name
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with _data(name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def lexicon() -> dict:
+    return load().lexicon
+
+
+def _add(g: Gazetteer, ref: OrgRef, forms: list[str], exact: list[str] = ()) -> None:
+    g.orgs.setdefault(ref.key, ref)
+    for form in forms:
+        for variant in [form, *genitives(form)]:
+            g.surfaces.setdefault(variant.lower(), ref.key)
+    for ab in exact:
+        for variant in [ab, *genitives(ab)]:
+            g.exact_surfaces.setdefault(variant, ref.key)
+
+
+def _is_abbreviation(text: str) -> bool:
+    return 3 <= len(text) <= 8 and " " not in text and sum(c.isupper() for c in text) >= 2
+
+
+@cache
+def load() -> Gazetteer:
+    """Load and index every gazetteer once per process."""
+    g = Gazetteer()
+    g.lexicon = json.loads(_data("lexicon.json").read_text(encoding="utf-8"))
+    for row in _rows("counties.csv"):
+        code, short = row["code"], row["short_name"]
+        g.counties[short] = code
+        county_gen = row["name"].removesuffix(" län")  # "Södermanlands"
+        g.counties[county_gen] = code
+        board = OrgRef(f"lansstyrelsen-{code}", row["county_admin_board_name"], "CountyAdministrativeBoard",
+                       row["wikidata_board"], code, (row["county_admin_board_short_name"],), code)
+        _add(g, board, [row["county_admin_board_name"], row["county_admin_board_short_name"],
+                        f"Länsstyrelsen i {short}", f"Länsstyrelsen {county_gen} län",
+                        f"Länsstyrelsen i {county_gen}"])
+        if code != "09":
+            region_forms = [row["region_name"], f"Region {short}", f"Landstinget {short}",
+                            f"Landstinget i {row['name']}", f"{row['name']}s landsting",
+                            f"{county_gen} läns landsting"]
+            region = OrgRef(f"region-{code}", row["region_name"], "Region", row["wikidata_region"], code,
+                            tuple(f for f in region_forms[1:] if f != row["region_name"]), code)
+            _add(g, region, region_forms)
+    for row in _rows("municipalities.csv"):
+        code, short = row["code"], row["name"]
+        forms = [row["org_name"], row["legal_name"]]
+        aliases = tuple(f for f in forms if f != row["org_name"])
+        ref = OrgRef(f"kommun-{code}", row["org_name"], "Municipality", row["wikidata"], code, aliases,
+                     row["county_code"])
+        _add(g, ref, forms)
+        for town in [short, *genitives(short)]:
+            g.towns.setdefault(town, ref.key)
+    for row in _rows("agencies.csv"):
+        name = row["name"]
+        known = g.surfaces.get(name.lower())
+        if known:
+            continue
+        other = [o.strip() for o in row["other_names"].split(";") if o.strip()]
+        abbrevs = [a for a in [row["abbreviation"], *other] if _is_abbreviation(a)]
+        names = [o for o in other if not _is_abbreviation(o)]
+        is_agency = not row["category"].startswith("Organisation")
+        key = slug(name)
+        kind = "GovernmentAgency" if is_agency else "Association"
+        if re.search(r"universitet|högskola|Högskola", name):
+            kind = "EducationalOrganization"
+        ref = OrgRef(key, name, kind, row["wikidata"], row["org_nr"], tuple(names + abbrevs))
+        # ESV's short codes for agencies are often internal (e.g. SOS, SKOL): only names from
+        # Wikidata's aliases and abbreviations of non-agencies are matched on their own.
+        exact = [a for a in abbrevs if a in other or not is_agency]
+        _add(g, ref, [name, *names], exact)
+    for item in g.lexicon["international_orgs"]:
+        aliases = item["aliases"]
+        ref = OrgRef(slug(item["name"]), item["name"], item["type"], item.get("wikidata", ""), "",
+                     tuple(aliases), "", item.get("only_as", ""))
+        short = [a for a in aliases if _is_abbreviation(a) or len(a) <= 3]
+        _add(g, ref, [item["name"], *[a for a in aliases if a not in short]], short)
+    for letter, party in g.lexicon["parties"].items():
+        g.orgs.setdefault(f"parti-{slug(party)}", OrgRef(f"parti-{slug(party)}", party, "PoliticalParty",
+                                                       "", letter))
+    for row in _rows("given_names.csv"):
+        g.given_names[row["name"]] = int(row["count"])
+    surfaces = sorted(g.surfaces, key=len, reverse=True)
+    g.org_pattern = re.compile(r"(?<![\w:-])(?:" + "|".join(map(re.escape, surfaces)) + r")(?![\w-])",
+                               re.IGNORECASE)
+    towns = sorted(g.towns, key=len, reverse=True)
+    g.town_pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, towns)) + r")(?![\w-])")
+    return g
+
+
+def party_ref(letter: str) -> OrgRef | None:
+    """The political party for a bracketed letter such as 'S' or 'FP'."""
+    name = load().lexicon["parties"].get(letter)
+    return load().orgs.get(f"parti-{slug(name)}") if name else None

@@ -1,0 +1,210 @@
+"""The saved-query registry: `queries/*.rq` files with a `#+` YAML header, parsed once.
+
+The files ship as package data in `kg/data/queries/` (identical copies of the top-level
+`queries/`, checked by a test); env `KG_QUERIES` points the registry at another folder.
+Parameters are bound as RDF terms through pyoxigraph substitutions, never pasted into text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
+
+from kg import store as kgstore
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("iri", "string", "integer", "date", "year")
+
+
+class QueryError(Exception):
+    """A saved query that is unknown, malformed, or given bad parameters."""
+
+
+class UnknownQuery(QueryError):
+    pass
+
+
+class BadParameter(QueryError):
+    pass
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared query parameter."""
+
+    name: str
+    type: str = "string"
+    required: bool = False
+    default: Any = None
+    description: str = ""
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A parsed .rq file: its name (the file stem), header and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    sparql: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    @property
+    def param_names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def bind(self, values: Mapping[str, str] | None = None, base: str | None = None) -> dict[str, Any]:
+        """Turn string values into RDF terms by the declared types, applying defaults.
+
+        Raises BadParameter for an unknown name, a missing required one, or a bad value.
+        """
+        values = dict(values or {})
+        unknown = sorted(set(values) - set(self.param_names))
+        if unknown:
+            valid = ", ".join(self.param_names) or "none"
+            raise BadParameter(f"query {self.name!r} has no parameter {', '.join(unknown)}; "
+                               f"valid parameters: {valid}")
+        out: dict[str, Any] = {}
+        for p in self.params:
+            value = values.get(p.name, p.default)
+            if value is None or value == "":
+                if p.required:
+                    raise BadParameter(f"query {self.name!r} needs parameter {p.name!r} ({p.type})")
+                continue
+            out[p.name] = to_term(p, str(value), base)
+        return out
+
+    def run(self, store: Store, values: Mapping[str, str] | None = None,
+            base: str | None = None) -> QuerySolutions:
+        """Run against the store's default graph with the parameters bound."""
+        return kgstore.query(store, self.sparql, self.bind(values, base))
+
+
+def to_term(param: Param, value: str, base: str | None = None) -> NamedNode | Literal:
+    """One parameter value as an RDF term; relative IRIs resolve against the base IRI.
+
+    >>> to_term(Param("year", "year"), "2017")
+    <Literal value=2017 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+    """
+    try:
+        if param.type == "iri":
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
+                from kg.build import default_base
+
+                value = (base or default_base()) + value.lstrip("/")
+            return NamedNode(value)
+        if param.type in ("integer", "year"):
+            number = int(value)
+            if param.type == "year" and not 1000 <= number <= 9999:
+                raise ValueError("a year has four digits")
+            return Literal(str(number), datatype=NamedNode(XSD + "integer"))
+        if param.type == "date":
+            return Literal(dt.date.fromisoformat(value).isoformat(), datatype=NamedNode(XSD + "date"))
+        return Literal(value)
+    except ValueError as err:
+        message = f"parameter {param.name!r}: {value!r} is not a valid {param.type} ({err})"
+        raise BadParameter(message) from err
+
+
+_HEADER = re.compile(r"^#\+ ?(.*)$")
+
+
+def parse_query(name: str, text: str) -> SavedQuery:
+    """Parse one .rq text: the leading `#+` lines are YAML (title, description, params)."""
+    header_lines = []
+    for line in text.splitlines():
+        m = _HEADER.match(line)
+        if not m:
+            break
+        header_lines.append(m.group(1))
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as err:
+        raise QueryError(f"{name}.rq: bad YAML header: {err}") from err
+    if not isinstance(header, dict):
+        raise QueryError(f"{name}.rq: the #+ header must be a YAML mapping")
+    params = []
+    for raw in header.get("params") or []:
+        if not isinstance(raw, dict) or "name" not in raw:
+            raise QueryError(f"{name}.rq: every param needs a name: {raw!r}")
+        param = Param(**{k: raw[k] for k in raw if k in Param.__dataclass_fields__})
+        if param.type not in PARAM_TYPES:
+            raise QueryError(f"{name}.rq: param {param.name!r} has type {param.type!r}; "
+                             f"use one of {', '.join(PARAM_TYPES)}")
+        params.append(param)
+    return SavedQuery(name=name, title=str(header.get("title", "")),
+                      description=str(header.get("description", "")).strip(),
+                      sparql=text, params=tuple(params))
+
+
+def variables(sparql: str) -> set[str]:
+    """Variable names used in a query, ignoring comments, strings and IRIs."""
+    code = re.sub(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', sparql)
+    code = re.sub(r"<[^<>\s]*>", "<>", code)
+    code = re.sub(r"#[^\n]*", "", code)
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", code))
+
+
+def queries_dir() -> Traversable:
+    """Where the .rq files are: env KG_QUERIES, else the packaged kg/data/queries."""
+    env = os.environ.get("KG_QUERIES")
+    if env:
+        return Path(env)
+    return resources.files("kg") / "data" / "queries"
+
+
+class Registry:
+    """All saved queries of one folder, parsed and syntax-checked once."""
+
+    def __init__(self, folder: Traversable | Path | None = None) -> None:
+        folder = folder if folder is not None else queries_dir()
+        if not folder.is_dir():
+            raise QueryError(f"no saved-query folder at {folder}")
+        self._queries: dict[str, SavedQuery] = {}
+        empty = Store()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".rq"):
+                continue
+            name = entry.name[: -len(".rq")]
+            query = parse_query(name, entry.read_text(encoding="utf-8"))
+            try:
+                empty.query(query.sparql)
+            except SyntaxError as err:
+                raise QueryError(f"{entry.name}: SPARQL syntax error: {err}") from err
+            self._queries[name] = query
+
+    def list(self) -> list[SavedQuery]:
+        """Every saved query, sorted by name."""
+        return list(self._queries.values())
+
+    def names(self) -> list[str]:
+        return list(self._queries)
+
+    def get(self, name: str) -> SavedQuery:
+        """The query called `name`; UnknownQuery lists the valid names."""
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise UnknownQuery(f"no saved query {name!r}; valid names: {', '.join(self._queries)}") from None
+
+
+@lru_cache(maxsize=4)
+def _registry(folder: str) -> Registry:
+    return Registry(Path(folder) if os.environ.get("KG_QUERIES") else None)
+
+
+def registry() -> Registry:
+    """The default registry (cached per folder)."""
+    return _registry(str(queries_dir()))

@@ -1,0 +1,75 @@
+"""Stage 1, read: a press-release file becomes a `Document` (NFC text, checksum, id)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a press release; `reason` says why."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Document:
+    """One press release: its id, source path and NFC-normalised text."""
+
+    doc_id: str
+    path: Path
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def doc_id_for(path: Path) -> str:
+    """The stable document id: the file stem, slugified.
+
+    >>> doc_id_for(Path("seeds/000_ca2d1111301209a2.txt"))
+    '000-ca2d1111301209a2'
+    """
+    stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "doc"
+
+
+def document_from_text(text: str, path: Path | str = "inline.txt") -> Document:
+    """A Document from text already in memory (tests, notebooks)."""
+    path = Path(path)
+    return Document(doc_id_for(path), path, unicodedata.normalize("NFC", text))
+
+
+def read_document(path: Path) -> Document:
+    """Read one UTF-8 text file; raise ReadError naming the reason when it is not usable."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ReadError(path, f"unreadable ({err.strerror or err})") from err
+    if not raw.strip():
+        raise ReadError(path, "empty file")
+    if b"\x00" in raw[:8192]:
+        raise ReadError(path, "binary file (contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ReadError(path, f"not UTF-8 (invalid byte at offset {err.start})") from err
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Document(doc_id_for(path), path, unicodedata.normalize("NFC", text))
+
+
+def iter_paths(dirs: list[Path]) -> list[Path]:
+    """Every .txt file under the given folders (or the files themselves), sorted, no duplicates."""
+    seen: dict[Path, None] = {}
+    for d in dirs:
+        paths = [d] if d.is_file() else sorted(d.rglob("*.txt"))
+        for p in paths:
+            seen.setdefault(p.resolve(), None)
+    return sorted(seen, key=lambda p: (p.name, str(p)))

@@ -1,0 +1,88 @@
+"""Shared fixtures: the hand-written fixture graph (tests/data/fixture.trig) and a fake extractor."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+
+from kg.load import store_contents
+from kg.read import Document, read_document
+
+DATA = Path(__file__).parent / "data"
+DOCS = DATA / "docs"
+BASE = "https://w3id.org/sv-press-kg/"
+
+
+def _fixture_dataset() -> Store:
+    store = Store()
+    store.load(path=str(DATA / "fixture.trig"), format=RdfFormat.TRIG)
+    return store
+
+
+_DATASET = _fixture_dataset()
+
+
+def fixture_graph(graph: str) -> list[Quad]:
+    """The quads of one graph of fixture.trig (IRI relative to BASE)."""
+    return list(_DATASET.quads_for_pattern(None, None, None, NamedNode(BASE + graph)))
+
+
+def fake_document_quads(doc: Document, base: str) -> list[Quad]:
+    """Stand-in for kg.emit.document_quads: the fixture graph, or a minimal one for other texts."""
+    if "BOOM" in doc.text:
+        raise RuntimeError("extractor exploded")
+    quads = fixture_graph(f"graph/doc/{doc.doc_id}")
+    if quads:
+        return quads
+    g = NamedNode(f"{base}graph/doc/{doc.doc_id}")
+    d = NamedNode(f"{base}res/doc/{doc.doc_id}")
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    from pyoxigraph import Literal
+
+    return [
+        Quad(d, rdf_type, NamedNode("https://schema.org/NewsArticle"), g),
+        Quad(d, NamedNode("https://schema.org/headline"), Literal(doc.text.splitlines()[0]), g),
+    ]
+
+
+def fake_reference_quads(base: str) -> list[Quad]:
+    """Stand-in for kg.emit.reference_quads: the fixture's reference graph (default base only)."""
+    return fixture_graph("graph/reference") if base == BASE else []
+
+
+@pytest.fixture
+def fake_emit(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    """Install a fake `kg.emit` (only for unit tests of the build machinery)."""
+    module = types.ModuleType("kg.emit")
+    module.document_quads = fake_document_quads  # type: ignore[attr-defined]
+    module.reference_quads = fake_reference_quads  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kg.emit", module)
+    return module
+
+
+def fixture_contents() -> list[Quad]:
+    """Every quad a build of tests/data/docs writes, with the fixture as extractor output."""
+    docs = [read_document(p) for p in sorted(DOCS.glob("*.txt"))]
+    return store_contents(((d, fake_document_quads(d, BASE)) for d in docs), fake_reference_quads(BASE), BASE)
+
+
+@pytest.fixture(scope="session")
+def fixture_store() -> Store:
+    """An in-memory store holding the fixture as a build would write it (read-only use)."""
+    store = Store()
+    store.extend(fixture_contents())
+    return store
+
+
+@pytest.fixture
+def docs_dir(tmp_path: Path) -> Path:
+    """A copy of tests/data/docs that a test may add bad files to."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for p in DOCS.glob("*.txt"):
+        (folder / p.name).write_bytes(p.read_bytes())
+    return folder

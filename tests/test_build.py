@@ -1,0 +1,136 @@
+"""kg.build with the fake extractor: bad inputs, extractor failures, atomicity, determinism."""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+
+import pytest
+
+from kg import store as kgstore
+from kg.build import BuildError, build
+
+
+def dump_sorted(path: Path) -> list[str]:
+    store = kgstore.open_read(path)
+    lines = sorted(kgstore.export(store, "nquads").decode().splitlines())
+    del store
+    gc.collect()
+    return lines
+
+
+def without_run(lines: list[str]) -> list[str]:
+    return [line for line in lines if "/id/run/" not in line]
+
+
+def test_build_fixture(fake_emit, docs_dir, tmp_path):
+    calls = []
+    summary = build([docs_dir], tmp_path / "kg", progress=lambda i, n, p: calls.append((i, n, p.name)))
+    assert summary.documents == 2 and summary.skipped == []
+    assert (summary.people, summary.organisations, summary.events, summary.quotes) == (4, 3, 2, 3)
+    assert summary.triples > 100
+    assert [c[:2] for c in calls] == [(1, 2), (2, 2)]
+
+
+BAD_FILES = {
+    "empty.txt": (b"", "empty"),
+    "blank.txt": (b"  \n\n", "empty"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    "latin1.txt": ("Pressmeddelande från Västerås".encode("latin-1"), "not UTF-8"),
+}
+
+
+def add_bad_files(folder: Path) -> None:
+    for name, (data, _) in BAD_FILES.items():
+        (folder / name).write_bytes(data)
+    (folder / "folder.txt").mkdir()  # unreadable as a file, even for root
+
+
+def test_bad_files_are_skipped_with_reasons(fake_emit, docs_dir, tmp_path):
+    add_bad_files(docs_dir)
+    summary = build([docs_dir], tmp_path / "kg")
+    assert summary.documents == 2
+    reasons = {p.name: r for p, r in summary.skipped}
+    assert set(reasons) == {*BAD_FILES, "folder.txt"}
+    for name, (_, expected) in BAD_FILES.items():
+        assert expected in reasons[name]
+    assert "unreadable" in reasons["folder.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads mode-000 files")
+def test_unreadable_file_is_skipped(fake_emit, docs_dir, tmp_path):
+    secret = docs_dir / "secret.txt"
+    secret.write_text("hemligt")
+    secret.chmod(0)
+    try:
+        summary = build([docs_dir], tmp_path / "kg")
+    finally:
+        secret.chmod(0o644)
+    assert [(p.name, "unreadable" in r) for p, r in summary.skipped] == [("secret.txt", True)]
+
+
+def test_extractor_failure_is_reported_not_fatal(fake_emit, docs_dir, tmp_path):
+    (docs_dir / "boom.txt").write_text("BOOM goes the extractor\n")
+    summary = build([docs_dir], tmp_path / "kg")
+    assert summary.documents == 2
+    [(path, reason)] = summary.skipped
+    assert path.name == "boom.txt" and "extractor failed" in reason and "exploded" in reason
+
+
+@pytest.mark.parametrize("bad", ["empty.txt", "boom.txt"])
+def test_strict_failure_keeps_previous_store(fake_emit, docs_dir, tmp_path, bad):
+    store = tmp_path / "kg"
+    build([docs_dir], store)
+    before = dump_sorted(store)
+    (docs_dir / "new.txt").write_text("Ett nytt pressmeddelande\n")
+    (docs_dir / bad).write_text("BOOM\n" if bad == "boom.txt" else "")
+    with pytest.raises(BuildError, match=bad):
+        build([docs_dir], store, strict=True)
+    assert dump_sorted(store) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "kg"]
+
+
+def test_nothing_buildable_keeps_previous_store(fake_emit, docs_dir, tmp_path):
+    store = tmp_path / "kg"
+    build([docs_dir], store)
+    before = dump_sorted(store)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    with pytest.raises(BuildError, match="no document could be built"):
+        build([bad], store)
+    assert dump_sorted(store) == before
+
+
+def test_rebuild_is_identical_apart_from_run_record(fake_emit, docs_dir, tmp_path):
+    first = dump_sorted(build([docs_dir], tmp_path / "one").store)
+    second = dump_sorted(build([docs_dir], tmp_path / "two").store)
+    assert without_run(first) == without_run(second)
+    assert len(first) - len(without_run(first)) == 2 + 4  # wasGeneratedBy x2 + run node (4)
+
+
+def test_duplicate_document_ids_are_skipped(fake_emit, docs_dir, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "000_fixture_a.txt").write_text("Samma namn, annan fil\n")
+    summary = build([docs_dir, other], tmp_path / "kg")
+    assert summary.documents == 2
+    assert [("duplicate document id" in r) for _, r in summary.skipped] == [True]
+
+
+def test_missing_folder_and_no_files(fake_emit, tmp_path):
+    with pytest.raises(BuildError, match="no such file or folder"):
+        build([tmp_path / "missing"], tmp_path / "kg")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BuildError, match=r"no \.txt files"):
+        build([tmp_path / "empty"], tmp_path / "kg")
+
+
+def test_base_from_environment(fake_emit, docs_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_BASE", "http://example.org/kg/")
+    (docs_dir / "extra.txt").write_text("Rubrik\n")
+    # the fixture graphs use the default base, so only the minimal document fits the new base
+    summary = build([docs_dir / "extra.txt"], tmp_path / "kg")
+    assert summary.documents == 1
+    assert any("http://example.org/kg/graph/doc/extra" in line for line in dump_sorted(tmp_path / "kg"))
