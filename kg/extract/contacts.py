@@ -11,8 +11,8 @@ from kg.extract.text import lines
 from kg.gazetteer import OrgRef
 
 PHONE = re.compile(
-    r"(?<![\d-])(?:\+46\s?\(?0?\)?\s?|0)\d{1,4}\s?[-–]\s?\d{2,6}(?:[ ]\d{2,4}(?!\s?[-–]\s?\d)){0,3}(?![\d])"
-    r"|(?<![\d-])0\d{1,3}(?:[ ]\d{2,3}){2,4}(?![\d])"
+    r"(?<![\d.:,-])(?:\+46\s?\(?0?\)?\s?|0)\d{1,4}\s?[-–]\s?\d{2,6}(?:[ ]\d{2,4}(?!\s?[-–]\s?\d)){0,3}(?![\d])"
+    r"|(?<![\d.:,-])0\d{1,3}(?:[ ]\d{2,3}){2,4}(?![\d])"
 )
 EMAIL = re.compile(r"[\w.+-]+(?:@|\s?\[at\]\s?|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
@@ -60,14 +60,16 @@ def find_contacts(text: str, occurrences: list[tuple[int, int, str]], people: di
             owner = None
             if kind == "email":
                 local = _ascii(m.group(0).split("@")[0].split("[")[0])
-                owner = next((n for n, p in people.items() if _ascii(p.family.split()[-1]) in local
-                              or _ascii(p.given) in local and len(p.given) > 3), None)
+                owner = next((n for n, p in people.items() if _ascii(p.family.split()[-1]) in local), None) or next(
+                    (n for n, p in people.items() if _ascii(p.given) in local and len(p.given) > 3), None)
             if owner is None:
                 candidates = [(pb, n) for pb, n in on_line if pb < b]
                 owner = candidates[-1][1] if candidates else (current if since <= 4 else None)
             if owner is None:
                 continue
             value = m.group(0).strip()
+            if kind == "phone" and len(re.sub(r"\D", "", value)) < 7:
+                continue
             contacts.append(Contact(owner, value if kind == "phone" else None,
                                     normalise_email(value) if kind == "email" else None, b, e))
     return contacts, line_orgs

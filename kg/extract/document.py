@@ -65,6 +65,8 @@ def analyse(doc: Document) -> DocFacts:
     paras = paragraphs(text)
     sents = sentences(text)
     orgs = find_orgs(text)
+    bare_boards = bare_county_boards(text)
+    orgs = _resolve_bare_boards(orgs, bare_boards, paras)
     title = _title(paras, orgs)
     pub = find_publication_date(text)
     content = [p for p in paras if not _is_boilerplate(p.text)]
@@ -74,7 +76,6 @@ def analyse(doc: Document) -> DocFacts:
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
     org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref)]
-    bare_boards = bare_county_boards(text)
     events, series, awards = find_events(text, sents, dates, title, org_spans + bare_boards, lead_end)
     named_spans = [(b, e) for b, e, _n in series + awards]
     towns = towns_in(text)
@@ -94,10 +95,23 @@ def analyse(doc: Document) -> DocFacts:
     facts.memberships = _resolve_memberships(people.memberships, line_orgs, home, contacts)
     facts.quotes = quotes
     _speakers(facts, home)
+    _home_participant(facts)
     _topics(facts, text, sents, title, series, people.occurrences)
     _link_events(facts, sents)
     _collect_orgs(facts, orgs, home, bare_boards)
     return facts
+
+
+def _resolve_bare_boards(orgs: list[OrgMention], spans, paras) -> list[OrgMention]:
+    """'Länsstyrelsen' alone is the county board of the document: the header's or the only one named."""
+    boards = {o.ref.key: o.ref for o in orgs if o.ref.kind == "CountyAdministrativeBoard"}
+    header = [o.ref for o in orgs if paras and o.begin == paras[0].begin and o.ref.kind == "CountyAdministrativeBoard"]
+    board = header[0] if header else (next(iter(boards.values())) if len(boards) == 1 else None)
+    if board is None:
+        return orgs
+    extra = [OrgMention(b, e, board, text_gen) for b, e, text_gen in
+             ((b, e, False) for b, e in spans) if not any(o.begin <= b < o.end for o in orgs)]
+    return sorted(orgs + extra, key=lambda o: o.begin)
 
 
 def _venue(ref: OrgRef) -> bool:
@@ -217,6 +231,21 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
         k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
 
 
+def _home_participant(facts: DocFacts) -> None:
+    """A municipality writing about the project its people take part in ('parterna i projektet') is a participant."""
+    if not facts.projects:
+        return
+    home = facts.publisher if facts.publisher and facts.publisher.kind == "Municipality" else next(
+        (m.org for m in facts.memberships if m.org and m.org.kind == "Municipality" and m.role_scope == "municipal"), None)
+    main = facts.projects[0]
+    text = facts.doc.text
+    if home is None or any(k[0] == home.key for k in main.relations):
+        return
+    if re.search(r"\b(deltar|deltagare|deltagande|parterna|medverkar|projektdeltagare)\b", text):
+        b, e = main.spans[0]
+        main.relate(home, "participant", b, e)
+
+
 def _speakers(facts: DocFacts, home: _Home) -> None:
     for q in facts.quotes:
         if q.speaker in facts.speaker_org:
@@ -237,8 +266,11 @@ def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> No
     quote_spans = [s for q in facts.quotes for s in q.spans]
     for q in facts.quotes:
         topic = None
+        low = q.text.lower()
         for ev in facts.events:
-            if any(q.begin <= b < q.end for b, _e in ev.spans):
+            names = {ev.name.lower(), (ev.series or "").lower()} - {""}
+            if any(q.begin <= b < q.end for b, _e in ev.spans) or (
+                    not _is_generic_name(ev.name) and any(n in low for n in names)):
                 topic = ev
                 break
         if topic is None:
@@ -249,6 +281,10 @@ def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> No
         if topic is None:
             topic = _speaker_event(facts, q.speaker, occurrences, sents, quote_spans)
         facts.topics[q.begin] = topic or main
+
+
+def _is_generic_name(name: str) -> bool:
+    return len(name.split()) == 1 and name[1:].islower()
 
 
 def _speaker_event(facts: DocFacts, speaker, occurrences, sents, quote_spans) -> Event | None:

@@ -132,7 +132,7 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
             continue
         first = name.split()[0]
         if first in months or first in {"Sverige", "Sveriges", "Norden", "Europa", "Forum", "Fokus", "SKL", "SKR"} \
-                or name in load().counties:
+                or (name in load().counties and name not in load().towns):
             continue
         # "i Folkets hus i Stockholm": both the venue and the town
         for part in re.split(r"\s(?:och)\s", name):
@@ -194,7 +194,6 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
                 target = Event(award[2], m.start(), m.end(), head=lem)
             elif definite and earlier is not None:  # "mötet" after "ett första stormöte"
                 target = Event(earlier.name, m.start(), m.end(), series=earlier.series, head=earlier.head)
-                places = [p for p in places if p[0] in {q[0] for q in earlier.places}] or places[:0]
             elif definite and main and (word[0].isupper() or s_dates or places):
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)  # "Konferensen hålls …"
             elif plural and len(places) > 1 and s_dates:
@@ -344,9 +343,9 @@ def _merge(events: list[Event], main) -> list[Event]:
     for ev in events:
         ev.main = bool(main) and ev.name.lower() == main[0].lower()
         same = next((o for o in out if o.name.lower() == ev.name.lower() and (
-            o.start == ev.start or not ev.start or not o.start) and (ev.main or not (
+            _day(o.start) == _day(ev.start) or not ev.start or not o.start) and (ev.main or not (
                 o.places and ev.places and o.start is None and ev.start is None and not _overlap(o, ev)))), None)
-        if same and (ev.start is None or same.start is None or same.start == ev.start):
+        if same and (ev.start is None or same.start is None or _day(same.start) == _day(ev.start)):
             same.start = same.start or ev.start
             same.end_date = same.end_date or ev.end_date
             for p in ev.places:
@@ -356,6 +355,10 @@ def _merge(events: list[Event], main) -> list[Event]:
         else:
             out.append(ev)
     return out
+
+
+def _day(d) -> str:
+    return str(d)[:10] if d else ""
 
 
 def _overlap(a: Event, b: Event) -> bool:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.text import CAP, LOWER, UPPER
+from kg.extract.roles import role_head
 from kg.gazetteer import OrgRef, load, slug
 
 
@@ -61,6 +62,7 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(rf"(?<![\w-])(?:{prefixes})(?:\s+(?:{word}|[{LOWER}]+(?=\s*\((?:[{UPPER}]{{2,}})\)))){{1,4}}"),
         re.compile(rf"(?<![\w-])(?:{prefixes})\s+[{LOWER}]+(?:\s+(?:och|för|mot|i)\s+[{LOWER}]+)?(?=\s*\()"),
         re.compile(rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för)\s+[{LOWER}]+"),
+        re.compile(rf"(?<=\bnätverket\s)(?:{CAP}|[{UPPER}]{{2,}})(?:\s(?!(?:där|som|och|i|är|har|med|av|på|till|ska|kan)\b)[{LOWER}]+){{0,2}}(?:\s(?:för|mot)\s[{LOWER}]+)?(?=[\s.,])"),
         # "Länsarbetsnämnden", "Oktoberteatern", "ESF-rådet", "Mälardalens Högskola", "Stockholms gaykör"
         re.compile(rf"(?<![\w-])(?:{CAP}s\s+)?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"),
         re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]+(?:kör|teater|förening|förbund|orkester|kvinnojour)(?![\w{LOWER}])"),
@@ -102,7 +104,7 @@ def find_orgs(text: str) -> list[OrgMention]:
     for rx in _PATTERNS:
         for m in rx.finditer(text):
             name = m.group(0).strip()
-            if name.split()[0] in _NOT_ORG_START:
+            if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
                 continue
             found.append(OrgMention(m.start(), m.start() + len(name), new_org(name)))
     found = _non_overlapping(found)

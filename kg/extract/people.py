@@ -231,11 +231,11 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         if re.match(r"(tfn|tel|telefon|mobil|e-post|epost|mail)\b", low):
             break
         chunk = re.sub(r"^(som är|som|är)\s+", "", chunk).rstrip(".")
-        if _looks_like_person(chunk) or any(_looks_like_person(chunk[m.start():]) for m in re.finditer(r"(?<=\s)[A-ZÅÄÖ]", chunk)):
-            if not parse_title(chunk.split()[0]) or _looks_like_person(chunk):
-                break
-            # "landshövding Lars Bäckström": a title that belongs to the next person
+        if _looks_like_person(chunk):
             break
+        inner = next((m.start() for m in re.finditer(r"(?<=\s)[A-ZÅÄÖ]", chunk) if _looks_like_person(chunk[m.start():])), None)
+        if inner is not None and not re.search(r"\s(?:åt|till|för|hos|med|av)\s*$", chunk[:inner]):
+            break  # "landshövding Lars Bäckström": a title that belongs to the next person
         o = _org_at(ctx.orgs, b + piece.find(chunk), b + len(piece))
         if o and o.end >= b + len(piece.rstrip(". ")) - 1:
             org = org or o.ref

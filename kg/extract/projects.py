@@ -27,6 +27,7 @@ _HEADS = r"(?:[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:\spå)?|[Pp]rogram(?:met)?|
 _MENTION = re.compile(rf"(?<![\w-]){_HEADS}\s+(?:”(?P<q>[^”\n]{{3,60}})”|(?P<n>{_NAME}))")
 _COPULA = re.compile(rf"(?:^|(?<=[.!?]\s))(?P<n>{_NAME})\s(?:är|var)\s(?:ett|en)\s(?:[{LOWER}]+\s){{0,3}}?[{LOWER}]*(?:projekt|program|satsning|samarbete|initiativ)\b")
 _COMPOUND = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}]+)-projektet\b")
+_COMPOUND_NAME = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][{LOWER}]{{3,}}projekt)(?:et)?(?![\w{LOWER}])")
 _ANAPHOR = re.compile(r"(?<![\w-])(?:[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b")
 
 
@@ -39,7 +40,7 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
     """Named projects with their coordinators, participants and funders."""
     projects: dict[str, Project] = {}
     mentions: list[tuple[int, int, Project]] = []
-    for rx in (_MENTION, _COPULA, _COMPOUND):
+    for rx in (_MENTION, _COPULA, _COMPOUND, _COMPOUND_NAME):
         for m in rx.finditer(text):
             g = "q" if "q" in rx.groupindex and m.group("q") else "n"
             name = m.group(g).strip()
@@ -64,9 +65,13 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
         project = here[0]
         s_orgs = [o for o in orgs if s.begin <= o.begin < s.end and o.ref.kind != "PoliticalParty"]
         head = re.search(_HEADS, text[s.begin : s.end])
+        p_start = min((b for b, _e, p in mentions if s.begin <= b < s.end and p is project), default=None)
         for o in s_orgs:
-            if o.genitive and head and 0 <= s.begin + head.start() - o.end <= 4:
+            gap = text[o.end : (s.begin + head.start()) if head else o.end]
+            if o.genitive and head and re.fullmatch(r"\s*(?:\([^)]*\))?\s*,?\s*", gap):
                 project.relate(o.ref, "coordinator", o.begin, o.end)  # "SKL:s projekt Modellkommuner"
+            elif o.genitive and p_start is not None and 0 <= p_start - o.end <= 2:
+                project.relate(o.ref, "coordinator", o.begin, o.end)  # "SKL:s Ansvarsprojekt"
         sent = text[s.begin : s.end]
         fm = re.search(rf"\b(?:{fund})\b", sent)
         if fm:
@@ -82,7 +87,8 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
         pm = re.search(rf"\b(?:{part})\b", sent)
         if pm:
             taken = {k[0] for k, v in project.relations.items() if v[1] in {"coordinator", "funder"}}
-            subjects = [o for o in s_orgs if o.end <= s.begin + pm.start() and o.ref.key not in taken
+            limit = p_start if p_start is not None else (anaphor.start() if anaphor else s.begin + pm.start())
+            subjects = [o for o in s_orgs if o.end <= max(limit, s.begin + pm.start()) and o.ref.key not in taken
                         and not o.genitive]
             for o in subjects:
                 project.relate(o.ref, "participant", o.begin, o.end)
