@@ -111,7 +111,7 @@ def load() -> Gazetteer:
         if code != "09":
             region_forms = [row["region_name"], f"Region {short}", f"Landstinget {short}",
                             f"Landstinget i {row['name']}", f"{row['name']}s landsting",
-                            f"{county_gen} läns landsting"]
+                            f"{county_gen} läns landsting", f"Landstinget i {short}"]
             region = OrgRef(f"region-{code}", row["region_name"], "Region", row["wikidata_region"], code,
                             tuple(f for f in region_forms[1:] if f != row["region_name"]), code)
             _add(g, region, region_forms)

@@ -72,7 +72,7 @@ def analyse(doc: Document) -> DocFacts:
     content = [p for p in paras if not _is_boilerplate(p.text)]
     lead_end = content[min(3, len(content) - 1)].end if content else 0
     years = [y for y, b, _e in find_years(text) if b < lead_end]
-    dates = find_dates(text, pub[0] if pub else None, years[0] if years else None)
+    dates = find_dates(text, pub[0] if pub else None, None if pub or not years else years[0])
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
     org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref)]
@@ -82,7 +82,7 @@ def analyse(doc: Document) -> DocFacts:
     projects = find_projects(text, sents, orgs, towns, named_spans)
     project_spans = [s for p in projects for s in p.spans]
     people = find_people(text, orgs, named_spans + project_spans, sents)
-    orgs = sorted(orgs + people.new_orgs, key=lambda o: o.begin)
+    orgs = _corefer_orgs(sorted(orgs + people.new_orgs, key=lambda o: o.begin))
     quotes = find_quotes(text, people.occurrences, people.people)
     contacts, line_orgs = find_contacts(text, people.occurrences, people.people, orgs)
     publisher = _publisher(text, paras, title, orgs, towns, contacts)
@@ -112,6 +112,31 @@ def _resolve_bare_boards(orgs: list[OrgMention], spans, paras) -> list[OrgMentio
     extra = [OrgMention(b, e, board, text_gen) for b, e, text_gen in
              ((b, e, False) for b, e in spans) if not any(o.begin <= b < o.end for o in orgs)]
     return sorted(orgs + extra, key=lambda o: o.begin)
+
+
+def _corefer_orgs(orgs: list[OrgMention]) -> list[OrgMention]:
+    """'Föreningen Kvinnojouren Frida', 'Kvinnojouren Frida', 'Kvinnojouren': one organisation."""
+    known = load().orgs
+    found = {o.ref.key: o.ref for o in orgs if o.ref.key not in known}
+    generic = ("Föreningen ", "Stiftelsen ", "Förbundet ", "Nätverket ")
+
+    def contains(long: str, short: str) -> bool:
+        return long != short and (long.startswith(short + " ") or long.endswith(" " + short))
+
+    canon: dict[str, OrgRef] = {}
+    for key, ref in found.items():
+        if ref.name.startswith(generic):
+            stripped = ref.name.split(" ", 1)[1]
+            other = next((r for r in found.values() if r.name == stripped), None)
+            if other:
+                canon[key] = other
+    for key, ref in found.items():
+        if key in canon:
+            continue
+        bigger = [r for r in found.values() if contains(r.name, ref.name) and r.key not in canon]
+        if bigger:
+            canon[key] = max(bigger, key=lambda r: len(r.name))
+    return [OrgMention(o.begin, o.end, canon.get(o.ref.key, o.ref), o.genitive) for o in orgs]
 
 
 def _venue(ref: OrgRef) -> bool:
@@ -146,6 +171,11 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         for b, _e, key in towns:
             if b == title.begin:
                 add(g.orgs[key], 2)
+    lead = next((p for p in paras[1:4] if title is None or p.begin > title.begin), None)
+    if lead:
+        for o in orgs:
+            if o.begin == lead.begin and not o.genitive:
+                add(o.ref, 3)  # "Länsstyrelsen Dalarna bjuder in …"
     about = re.search(r"(?:^|\n)\s*Om (?:oss|[A-ZÅÄÖ][\w ]+)\s*\n", text)
     if about:
         nxt = [o for o in orgs if o.begin > about.end()]
@@ -162,7 +192,8 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
             for key in {k for t, k in g.towns.items() if _ascii(t) == domain}:
                 add(g.orgs[key], 2)
             for o in orgs:
-                if _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain):
+                if _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain) or (
+                        domain == "lansstyrelsen" and o.ref.kind == "CountyAdministrativeBoard"):
                     add(o.ref, 2)
     for o in orgs:
         add(o.ref, 0.5)
@@ -251,7 +282,13 @@ def _speakers(facts: DocFacts, home: _Home) -> None:
         if q.speaker in facts.speaker_org:
             continue
         mine = [m for m in facts.memberships if m.person == q.speaker and m.org]
-        facts.speaker_org[q.speaker] = mine[0].org if mine else home.publisher
+        org = mine[0].org if mine else home.publisher
+        if org is None:  # "vår kommun", "vår region": the speaker's own municipality or region
+            for pattern, scope in ((r"\bvår (kommun|stad)\b", "municipal"), (r"\bvår region\b", "regional")):
+                if re.search(pattern, q.text, re.IGNORECASE):
+                    org = home.for_scope(scope, q.begin)
+                    break
+        facts.speaker_org[q.speaker] = org
 
 
 def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> None:

@@ -70,6 +70,8 @@ def _named_res() -> list[re.Pattern]:
             re.compile(rf"(?<![\w-])(?:Forum|Fokus|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"),
             re.compile(rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])"),
             re.compile(rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"),
+            # 'konferensen ”Hållbar välfärd”', 'seminariet "Våld i nära relationer"'
+            re.compile(rf"(?:[{LOWER}]*(?:konferensen|seminariet|mötet|dagen|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|kampanjen|temadagen|webbinariet))\s+[”\"«](?P<n>[^”\"»\n]{{3,80}})[”\"»]"),
             # "Fokus jämställdhet, en nationell fördjupningskonferens"
             re.compile(rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"),
         ]
@@ -115,7 +117,7 @@ def _canonical(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" ,.:”\"")
 
 
-_PLACE_WORDS = rf"(?:{CAP}|[{UPPER}]{{2,}})(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|Centre|Center))*"
+_PLACE_WORDS = rf"(?:{CAP}|[{UPPER}]{{2,}})(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|museum|bibliotek|teater|konserthus|kulturhus|kyrka|slott|park|gård|sal|aula|Centre|Center))*"
 _PLACE_PREP = re.compile(rf"(?<![\w-])(?:i|på|till|vid|från)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan)")
 
 

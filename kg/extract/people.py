@@ -133,6 +133,7 @@ def find_people(text: str, orgs: list[OrgMention], blocked: list[tuple[int, int]
         occurrences.append((c.begin, c.end, c.name))
         memberships += _memberships_for(ctx, c)
     memberships += _header_roles(text, accepted)
+    memberships += _block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
 
 
@@ -214,6 +215,9 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
     """'Anna Berg, kommunstrateg demokrati, Luleå kommun, tfn …': titles and organisations after a name."""
     text = ctx.text
     rest = text[pos:limit]
+    if rest.startswith(" som är "):  # "säger Anna Berg som är ordförande i …"
+        rest = "," + rest[len(" som är") :]
+        pos += len(" som är") - 1
     if not rest.startswith(","):
         return []
     out: list[Membership] = []
@@ -287,6 +291,37 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
 def _looks_like_person(text: str) -> bool:
     found = name_candidates(text[:60])
     return bool(found) and found[0].begin == 0 and found[0].strength >= 1
+
+
+def _block_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
+    """A contact block: a name alone on its line, then its title and organisation on the next lines."""
+    text = ctx.text
+    out = []
+    for c in accepted:
+        line_start = text.rfind("\n", 0, c.begin) + 1
+        line_end = text.find("\n", c.end)
+        if line_end < 0 or text[line_start:line_end].strip() != text[c.begin:c.end]:
+            continue
+        title, org, pos = None, None, line_end + 1
+        for _ in range(3):
+            nxt_end = text.find("\n", pos)
+            nxt_end = len(text) if nxt_end < 0 else nxt_end
+            line = text[pos:nxt_end].strip()
+            if not line:
+                pos = nxt_end + 1
+                continue
+            o = _org_at(ctx.orgs, pos + text[pos:nxt_end].index(line), nxt_end)
+            parsed = parse_title(line.rstrip(",.")) if len(line.split()) <= 6 else None
+            if o and o.end >= pos + len(text[pos:nxt_end].rstrip()) - 1:
+                org = org or o.ref
+            elif parsed and not title and not PHONE.search(line):
+                title = parsed[0]
+            else:
+                break
+            pos = nxt_end + 1
+        if title or org:
+            out.append(_membership(c.name, title, org, c.begin, c.end, False, None))
+    return out
 
 
 def _header_roles(text: str, accepted: list[NameCandidate]) -> list[Membership]:

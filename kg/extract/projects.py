@@ -22,9 +22,16 @@ class Project:
         self.relations.setdefault((org.key, relation), (org, relation, b, e))
 
 
-_NAME = rf"(?:{CAP}|[{UPPER}]{{2,}})(?:[ -](?:{CAP}|[{UPPER}]{{2,}}|\d{{4}}))*(?:\s(?:för|mot|i|inom)\s[{LOWER}]+(?=[.,;:!?)]|\s(?:och|är|har|som|ska|pågår|finansieras)\b))?"
-_HEADS = r"(?:[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:\spå)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)"
-_MENTION = re.compile(rf"(?<![\w-]){_HEADS}\s+(?:”(?P<q>[^”\n]{{3,60}})”|(?P<n>{_NAME}))")
+_STOP = (r"(?:som|och|är|var|har|hade|kan|ska|skall|kommer|vill|tillsammans|startar|startade|pågår|pågick|syftar|"
+         r"handlar|innebär|genomförs|genomfördes|drivs|leds|finansieras|fick|får|blir|blev|ger|gav|med|på|i|av|till|"
+         r"från|under|efter|inom|mellan|där|när|nu|också|även|redan|samt|eller|men|att|det|den|de|en|ett|om|vid|hos|"
+         r"mot|för|sedan|ut|in|upp|inte|alla|sina|sin|sitt|vår|våra|deras)")
+_NAME = (rf"(?:(?:{CAP}|[{UPPER}]{{2,}})(?:[ -](?:{CAP}|[{UPPER}]{{2,}}|\d{{4}}))+"
+         rf"|{CAP}(?:\s(?!{_STOP}\b)[{LOWER}]+(?<!ats)(?<!ade)){{1,2}}(?=[\s.,;:!?)])"
+         rf"|(?:{CAP}|[{UPPER}]{{2,}}))"
+         rf"(?:\s(?:för|mot|i|inom)\s[{LOWER}]+(?=[.,;:!?)]|\s(?:och|är|har|som|ska|pågår|finansieras)\b))?")
+_HEADS = r"(?:(?:[A-ZÅÄÖ]{2,}-)?[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:\spå)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)"
+_MENTION = re.compile(rf"(?<![\w]){_HEADS}\s+(?:”(?P<q>[^”\n]{{3,60}})”|(?P<n>{_NAME}))")
 _COPULA = re.compile(rf"(?:^|(?<=[.!?]\s))(?P<n>{_NAME})\s(?:är|var)\s(?:ett|en)\s(?:[{LOWER}]+\s){{0,3}}?[{LOWER}]*(?:projekt|program|satsning|samarbete|initiativ)\b")
 _COMPOUND = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}]+)-projektet\b")
 _COMPOUND_NAME = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][{LOWER}]{{3,}}projekt)(?:et)?(?![\w{LOWER}])")
@@ -84,6 +91,10 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
             before = [o for o in s_orgs if o.end <= s.begin + cm.start()]
             for o in (after if "av" in cm.group(0).split() else before[-1:]):
                 project.relate(o.ref, "coordinator", o.begin, o.end)
+        for tm in re.finditer(r"\b(?:tillsammans med|i samarbete med|i samverkan med)\s", sent):
+            for o in s_orgs:
+                if o.begin >= s.begin + tm.end() and o.ref.key not in {k[0] for k in project.relations}:
+                    project.relate(o.ref, "participant", o.begin, o.end)
         pm = re.search(rf"\b(?:{part})\b", sent)
         if pm:
             taken = {k[0] for k, v in project.relations.items() if v[1] in {"coordinator", "funder"}}

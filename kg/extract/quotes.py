@@ -38,15 +38,21 @@ def _attr_re() -> re.Pattern:
     return _ATTR_RE
 
 
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(b <= pos < e for b, e in spans)
+
+
 def _speaker_in(who_begin: int, who_end: int, occurrences: list[tuple[int, int, str]], people: dict,
-                last: str | None, text: str) -> str | None:
+                last: str | None, text: str, quote_spans: list[tuple[int, int]] = ()) -> str | None:
     for b, _e, name in occurrences:
         if who_begin <= b < who_end:
             return name
     who = text[who_begin:who_end].strip()
     first = who.split()[0] if who else ""
     if first.lower() in load().lexicon["pronouns"]:
-        return last
+        # the person named last before the quote ('Jourens ordförande Sara Mäki …  – …, berättar hon')
+        before = [(b, n) for b, _e, n in occurrences if b < who_begin and not _inside(b, quote_spans)]
+        return max(before)[1] if before else last
     # a first name alone ("sa Lars") points back to the person with that given name
     matches = [n for n, p in people.items() if p.given == first or p.given.split("-")[0] == first]
     if matches:
@@ -83,7 +89,8 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
             if m and len(body[: m.start()].split()) >= 3:
                 q_end = start + m.start() + (1 if m.group("punct") in "!?" and m.group("punct") else 0)
                 who_b, who_e = start + m.start("who"), start + m.end("who")
-                speaker = _speaker_in(who_b, who_e, occurrences, people, last_speaker, text)
+                speaker = _speaker_in(who_b, who_e, occurrences, people, last_speaker, text,
+                                      [(q.begin, q.end) for q in quotes] + [(start, q_end)])
                 if speaker:
                     quotes.append(_quote(text, start, q_end, speaker, (start + m.start("verb"), who_e)))
                     last_speaker, last_quote_para = speaker, i

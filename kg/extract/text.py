@@ -117,8 +117,10 @@ def _name_re() -> re.Pattern:
 def given_strength(token: str) -> int:
     g = load()
     lex = g.lexicon
-    if token in lex["given_name_stopwords"] or token in lex["name_stopwords"]:
+    if token in lex["name_stopwords"]:
         return -1
+    if token in lex["given_name_stopwords"]:
+        return 0  # "Per", "Urban": a name only in a person position
     parts = re.split(r"-\s?", token)
     counts = [g.given_names.get(p, 0) for p in parts]
     if len(parts) > 1 and g.given_names.get(re.sub(r"-\s?", "-", token), 0):
