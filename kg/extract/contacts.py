@@ -60,11 +60,12 @@ def find_contacts(text: str, occurrences: list[tuple[int, int, str]], people: di
             owner = None
             if kind == "email":
                 local = _ascii(m.group(0).split("@")[0].split("[")[0])
-                owner = next((n for n, p in people.items() if _ascii(p.family.split()[-1]) in local), None) or next(
-                    (n for n, p in people.items() if _ascii(p.given) in local and len(p.given) > 3), None)
+                owner = next((n for n, p in people.items() if _ascii(p.family.split()[-1]) in local), None)
             if owner is None:
                 candidates = [(pb, n) for pb, n in on_line if pb < b]
-                owner = candidates[-1][1] if candidates else (current if since <= 4 else None)
+                short = len(PHONE.sub("", EMAIL.sub("", seg.text)).split()) <= 5 or re.match(
+                    r"\s*(tfn|tel|telefon|mobil|e-post|epost|mail|mejl|växel)\b", seg.text, re.IGNORECASE)
+                owner = candidates[-1][1] if candidates else (current if since <= 4 and short else None)
             if owner is None:
                 continue
             value = m.group(0).strip()

@@ -50,7 +50,7 @@ def _is_boilerplate(line: str) -> bool:
 
 def _title(paras: list[Segment], orgs: list[OrgMention]) -> Segment | None:
     for p in paras[:4]:
-        if _is_boilerplate(p.text) or re.fullmatch(r"[\d\s:.-]+", p.text):
+        if _is_boilerplate(p.text) or re.fullmatch(r"[\d\s:.-]+", p.text) or find_publication_date(p.text + "\n"):
             continue
         whole_org = any(o.begin == p.begin and o.end >= p.end - 1 for o in orgs)
         if whole_org:
@@ -92,7 +92,8 @@ def analyse(doc: Document) -> DocFacts:
     facts.projects = projects
     facts.contacts = contacts
     home = _Home(text, sents, orgs, towns, bare_boards, publisher)
-    facts.memberships = _resolve_memberships(people.memberships, line_orgs, home, contacts)
+    speakers = {q.speaker for q in quotes}
+    facts.memberships = _resolve_memberships(people.memberships, line_orgs, home, contacts, speakers)
     facts.quotes = quotes
     _speakers(facts, home)
     _home_participant(facts)
@@ -236,15 +237,19 @@ class _Home:
         return None
 
 
-def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts) -> list[Membership]:
+def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts, speakers=()) -> list[Membership]:
     contact_people = {c.person for c in contacts}
+    voices = contact_people | set(speakers)
     out: dict[tuple, Membership] = {}
     titled = {m.person for m in raw if m.title}
     for m in raw:
         if m.org is None:
             m.org = line_orgs.get(m.person)
-        if m.org is None and m.default_org:
-            m.org = home.for_scope(m.role_scope, m.begin)
+        if m.org is None and m.default_org and m.role_scope != "national":
+            # an unqualified title: the municipality/region/board it implies, or the publisher for
+            # those who speak or are contacts for it (a title alone does not make an outsider staff)
+            if m.role_scope or m.person in voices or not m.title:
+                m.org = home.for_scope(m.role_scope, m.begin)
         if m.title is None and m.org is None and m.party is None:
             continue
         if m.title is None and m.person in titled and m.party is None:

@@ -141,6 +141,10 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
             if part.split()[0] not in months:
                 out.append((part, pb, pb + len(part)))
             pb += len(part) + 5
+        town = re.match(r",\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)", text[m.end("p") : e])
+        if town and town.group("t") in load().towns:  # "i Folkets hus, Umeå"
+            tb = m.end("p") + town.start("t")
+            out.append((town.group("t"), tb, tb + len(town.group("t"))))
     del lex
     return out
 
@@ -177,7 +181,11 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
         in_title = title is not None and title.begin <= s.begin < title.end
         if named_here:
             b, e, name = named_here[0]
-            target = Event(name, b, e, series=name)
+            noun = re.search(r"([\w-]+)\s+[”\"«]$", text[max(0, b - 40) : b])
+            if noun and lemma(noun.group(1)):  # 'seminariet ”Våld i nära relationer”': a one-off
+                target = Event(name, b, e, head=lemma(noun.group(1)))
+            else:
+                target = Event(name, b, e, series=name)
         elif generic_here:
             m = generic_here[0]
             word = m.group("w")
@@ -186,7 +194,7 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
             plural = re.search(r"(er|erna|ar|arna|ier|ierna)$", word.lower()) is not None
             series = aliases.get(lem)
             award = awards_here[0] if awards_here else (
-                award_mentions[0] if award_mentions and lem in {"prisutdelning", "ceremoni", "utdelning"} else None)
+                award_mentions[0] if award_mentions and lem in {"prisutdelning", "ceremoni", "utdelning", "gala"} else None)
             earlier = next((ev for ev in reversed(events) if ev.head and ev.head.endswith(lem)), None)
             if in_title and main:
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)
@@ -235,8 +243,8 @@ def _upgrade_main(events: list[Event], main) -> None:
     if not main or main[1]:
         return
     head = main[0].lower()
-    better = next((e.name for e in events if e.name.lower() != head and e.name.lower().endswith(head)
-                   and not e.series), None)
+    better = next((e.name for e in events if e.name.lower() != head and not e.series and (
+        e.name.lower().endswith(head) or e.head == head and e.name[:1].isupper() and " " in e.name)), None)
     if better:
         for e in events:
             if e.name == main[0] or e.name == better:

@@ -51,7 +51,8 @@ def _scope(title: str | None) -> str:
     lex = load().lexicon
     words = set(title.split())
     head = title.split()[-1]
-    for scope, key in (("municipal", "municipal_roles"), ("regional", "regional_roles"), ("county", "county_board_roles")):
+    for scope, key in (("national", "national_roles"), ("municipal", "municipal_roles"), ("regional", "regional_roles"),
+                       ("county", "county_board_roles")):
         vocab = set(lex[key])
         if words & vocab or head in vocab or any(w.startswith(v) for w in words for v in vocab if len(v) > 8):
             return scope
@@ -160,7 +161,7 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
         pos = pm.end()
     before = role_before(text, c.begin, s_begin)
     after_org = None
-    m = re.match(r"\s(?:vid|på|i|hos|för)\s", text[pos:limit])
+    m = re.match(r"\s(?:vid|på|i|hos|för|från)\s", text[pos:limit])
     if m:
         o = _org_at(ctx.orgs, pos + m.end(), limit)
         if o:

@@ -29,7 +29,7 @@ _STOP = (r"(?:som|och|är|var|har|hade|kan|ska|skall|kommer|vill|tillsammans|sta
 _NAME = (rf"(?:(?:{CAP}|[{UPPER}]{{2,}})(?:[ -](?:{CAP}|[{UPPER}]{{2,}}|\d{{4}}))+"
          rf"|{CAP}(?:\s(?!{_STOP}\b)[{LOWER}]+(?<!ats)(?<!ade)){{1,2}}(?=[\s.,;:!?)])"
          rf"|(?:{CAP}|[{UPPER}]{{2,}}))"
-         rf"(?:\s(?:för|mot|i|inom)\s[{LOWER}]+(?=[.,;:!?)]|\s(?:och|är|har|som|ska|pågår|finansieras)\b))?")
+         rf"(?:\s(?:för|mot|i|inom)\s(?:[{LOWER}]+|{CAP})(?=[.,;:!?)]|\s(?:och|är|har|som|ska|pågår|finansieras)\b))?")
 _HEADS = r"(?:(?:[A-ZÅÄÖ]{2,}-)?[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:\spå)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)"
 _MENTION = re.compile(rf"(?<![\w]){_HEADS}\s+(?:”(?P<q>[^”\n]{{3,60}})”|(?P<n>{_NAME}))")
 _COPULA = re.compile(rf"(?:^|(?<=[.!?]\s))(?P<n>{_NAME})\s(?:är|var)\s(?:ett|en)\s(?:[{LOWER}]+\s){{0,3}}?[{LOWER}]*(?:projekt|program|satsning|samarbete|initiativ)\b")

@@ -33,7 +33,7 @@ def _attr_re() -> re.Pattern:
     if _ATTR_RE is None:
         v = _verbs()
         # ", säger X" / "? säger X" / ". Fortsätter han" / "”, sa X"
-        _ATTR_RE = re.compile(rf"(?P<punct>[,.!?…]?)[”\"»]?\s+(?P<verb>{v})(?:\s+(?:också|även|vidare|då))?\s+(?P<who>[^.!?\n]*?)(?=[.!?:\n]|$|,\s*[a-zåäö]+\s)")
+        _ATTR_RE = re.compile(rf"(?:(?P<punct>[,.!?…])[”\"»]?|[”\"»])\s+(?P<verb>{v})(?:\s+(?:också|även|vidare|då))?\s+(?P<who>[^.!?\n]*?)(?=[.!?:\n]|$|,\s*[a-zåäö]+\s)")
         _INLINE_RE = re.compile(rf"[”\"«](?P<q>[^”\"»\n]{{15,}}?)[,.!?]?[”\"»],?\s+(?P<verb>{v})\s+(?P<who>[^.!?\n]*)")
     return _ATTR_RE
 
@@ -87,7 +87,8 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
             body = text[start : para.end]
             m = attr.search(body)
             if m and len(body[: m.start()].split()) >= 3:
-                q_end = start + m.start() + (1 if m.group("punct") in "!?" and m.group("punct") else 0)
+                punct = m.group("punct") or ""
+                q_end = start + m.start() + (1 if punct and punct in "!?" else 0)
                 who_b, who_e = start + m.start("who"), start + m.end("who")
                 speaker = _speaker_in(who_b, who_e, occurrences, people, last_speaker, text,
                                       [(q.begin, q.end) for q in quotes] + [(start, q_end)])
@@ -98,9 +99,14 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                     more = re.match(r"[.!?]\s+(?=\S)", text[rest_b : para.end])
                     if more:
                         _continuation(text, rest_b + more.end(), para.end, speaker, quotes)
-                continue
-            if not m and len(body.split()) >= 6:
-                speaker = intro_speaker or (last_speaker if i - last_quote_para <= 3 else None)
+                    continue
+            if len(body.split()) >= 6:
+                prev = paras[i - 1] if i > 0 else None
+                introduced = None
+                if prev is not None and i - 1 != last_quote_para and prev.text[:1] not in DASHES + "”\"«":
+                    names = [n for b, _e, n in occurrences if prev.begin <= b < prev.end]
+                    introduced = names[0] if names else None  # "Stadens strateg Karin Lundberg tog emot priset."
+                speaker = intro_speaker or introduced or (last_speaker if i - last_quote_para <= 3 else None)
                 if speaker:
                     quotes.append(_quote(text, start, para.end, speaker, None))
                     last_speaker, last_quote_para = speaker, i
