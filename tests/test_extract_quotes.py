@@ -146,7 +146,7 @@ def test_quotes_and_speakers(text: str, expected: set[tuple[str, str]]) -> None:
 
 
 def test_repeated_citat_box_quote_has_two_spans() -> None:
-    text = CASES[14].values[0]
+    text = next(c.values[0] for c in CASES if c.id == "citat-box-repeat-is-one-quote")
     quotes = facts(text).quotes
     assert len(quotes) == 1
     assert len(quotes[0].spans) == 2

@@ -70,6 +70,7 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
     last_quote_para = -10
     intro_speaker: str | None = None
     in_box = False
+    pending: list[tuple[int, int]] = []  # unattributed dash paragraphs still without a speaker
     for i, para in enumerate(paras):
         s = para.text
         if s.lower().rstrip(":") in load().lexicon["quote_box_headers"]:
@@ -93,6 +94,9 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                 speaker = _speaker_in(who_b, who_e, occurrences, people, last_speaker, text,
                                       [(q.begin, q.end) for q in quotes] + [(start, q_end)])
                 if speaker:
+                    for pb, pe in pending:  # '– … \n\n – …, säger X': the quote ran over paragraphs
+                        quotes.append(_quote(text, pb, pe, speaker, None))
+                    pending = []
                     quotes.append(_quote(text, start, q_end, speaker, (start + m.start("verb"), who_e)))
                     last_speaker, last_quote_para = speaker, i
                     rest_b = start + m.end("who")
@@ -100,7 +104,7 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                     if more:
                         _continuation(text, rest_b + more.end(), para.end, speaker, quotes)
                     continue
-            if len(body.split()) >= 6:
+            if dash and len(body.split()) >= 6:
                 prev = paras[i - 1] if i > 0 else None
                 introduced = None
                 if prev is not None and i - 1 != last_quote_para and prev.text[:1] not in DASHES + "”\"«":
@@ -110,7 +114,10 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                 if speaker:
                     quotes.append(_quote(text, start, para.end, speaker, None))
                     last_speaker, last_quote_para = speaker, i
+                else:
+                    pending.append((start, para.end))
                 continue
+        pending = []
         intro_speaker = _intro(para, occurrences, people, last_speaker, text)
         for m in (_INLINE_RE.finditer(s) if _INLINE_RE else []):
             b = para.begin + m.start("q")
