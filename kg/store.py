@@ -241,7 +241,7 @@ def stats(store: Store) -> dict[str, int]:
         "triples": _count(store, "?s ?p ?o"),
         "documents": doc_graphs,
         "people": _count(store, "SELECT DISTINCT ?s { ?s a foaf:Person }"),
-        "organisations": _count(store, "SELECT DISTINCT ?s { ?s a org:Organization }"),
+        "organisations": _count(store, "SELECT DISTINCT ?s { ?d schema:mentions ?s . ?s a org:Organization }"),
         "events": _count(store, "SELECT DISTINCT ?s { ?s a schema:Event }"),
         "quotes": _count(store, "SELECT DISTINCT ?s { ?s a schema:Quotation }"),
     }

@@ -1,0 +1,158 @@
+"""Events: named conferences and series, seminars, meetings, ceremonies, weeks; dates and places."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import pytest
+
+from kg.extract.document import DocFacts, analyse
+from kg.read import document_from_text
+
+D = dt.date
+T = dt.datetime
+
+
+@cache
+def facts(text: str) -> DocFacts:
+    return analyse(document_from_text(text))
+
+
+def _day(value) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _check(ev, name_has: str, start, end, places: set[str]) -> bool:
+    """The event's name contains name_has (case-insensitive); start and end equal (dates compared by day unless a
+    datetime is expected); every expected place is named by one of the event's places."""
+    if name_has.lower() not in ev.name.lower():
+        return False
+    got_start = ev.start if isinstance(start, dt.datetime) else _day(ev.start)
+    got_end = ev.end_date if isinstance(end, dt.datetime) else _day(ev.end_date)
+    if got_start != start or (end is not ... and got_end != end):
+        return False
+    names = [p[0] for p in ev.places]
+    return all(any(want in got for got in names) for want in places)
+
+
+def _show(f: DocFacts) -> list:
+    return [(e.name, e.series, e.start, e.end_date, [p[0] for p in e.places]) for e in f.events]
+
+
+# (text, [(name contains, start, end (... = not checked), places that must be among the event's places)])
+CASES = [
+    pytest.param(
+        "Välkommen till konferensen ”Framtidens landsbygd” den 12 mars 2019 på Folkets hus i Sollefteå.\n",
+        [("Framtidens landsbygd", D(2019, 3, 12), D(2019, 3, 12), {"Sollefteå"})],
+        id="conference-name-in-quotation-marks",
+    ),
+    pytest.param(
+        "Landsbygd i fokus\n\nKommunerna i länet möts på konferensen Smart Landsbygd den 8 maj 2019 i Östersund.\n",
+        [("Smart Landsbygd", D(2019, 5, 8), D(2019, 5, 8), {"Östersund"})],
+        id="konferensen-X",
+    ),
+    pytest.param(
+        "Forum Trygghet 2021 arrangeras den 22–23 april 2021 i Norrköping.\n",
+        [("Forum Trygghet", D(2021, 4, 22), D(2021, 4, 23), {"Norrköping"})],
+        id="series-edition-with-year-and-range",
+    ),
+    pytest.param(
+        "Ett seminarium om psykisk hälsa bland unga hålls den 4 april 2019 på stadsbiblioteket i Kalmar.\n",
+        [("seminarium", D(2019, 4, 4), D(2019, 4, 4), {"Kalmar"})],
+        id="seminar-date-venue-town",
+    ),
+    pytest.param(
+        "Publicerad 2019-05-02 10.15\n\nDialogmöte om nya busslinjer\n\n"
+        "Välkommen till dialogmöte på tisdag kl. 18.00 i Stadshuset i Skellefteå.\n",
+        [("dialogmöte", T(2019, 5, 7, 18, 0), ..., {"Skellefteå"})],
+        id="meeting-relative-weekday-and-time",
+    ),
+    pytest.param(
+        "Miljöpriset delas ut vid en ceremoni på rådhuset i Växjö den 6 juni 2020.\n",
+        [("miljöpris", D(2020, 6, 6), D(2020, 6, 6), {"Växjö"})],
+        id="award-ceremony",
+    ),
+    pytest.param(
+        "Trafiksäkerhetsveckan pågår 14–20 september 2020 i Gävle.\n",
+        [("Trafiksäkerhetsveckan", D(2020, 9, 14), D(2020, 9, 20), {"Gävle"})],
+        id="campaign-week-range",
+    ),
+    pytest.param(
+        "Temadag om äldreomsorg\n\nVälkommen till en temadag om äldreomsorg den 15 november 2018 i Sala.\n\n"
+        "Program\n\n09.00 Registrering och kaffe\n09.30 Välkommen Annika Borg, Sala kommun\n12.00 Lunch\n",
+        [("temadag", D(2018, 11, 15), ..., {"Sala"})],
+        id="programme-with-time-slots",
+    ),
+    pytest.param(
+        "Pressinbjudan: Invigning av nya simhallen\n\n"
+        "Tid: Lördag 7 september 2019 kl. 11.00\nPlats: Simhallen, Vasagatan 5, Mora\n",
+        [("invigning", T(2019, 9, 7, 11, 0), ..., {"Mora"})],
+        id="tid-plats-block",
+    ),
+    pytest.param(
+        "Länsstyrelsen bjuder in till regionala konferenser om vattenvård på följande orter:\n\n"
+        "* 11 mars 2020 i Luleå\n* 18 mars 2020 i Umeå\n* 25 mars 2020 i Östersund\n",
+        [("konferens", D(2020, 3, 11), ..., {"Luleå"}), ("konferens", D(2020, 3, 18), ..., {"Umeå"}),
+         ("konferens", D(2020, 3, 25), ..., {"Östersund"})],
+        id="bullet-list-of-dates-and-towns",
+    ),
+    pytest.param(
+        "Ljusfestivalen Vinterljus pågår 5–7 november 2021 i Skövde.\n",
+        [("Vinterljus", D(2021, 11, 5), D(2021, 11, 7), {"Skövde"})],
+        id="festival-named-after-noun",
+    ),
+    pytest.param(
+        "Dialogmötet om den nya skolan hålls den 14 mars i Tranås.\n",
+        [("dialogmöte", None, None, {"Tranås"})],
+        id="year-unknown-stays-unknown",
+    ),
+    pytest.param(
+        "Nov 30, 2006 15:53 CET\n\nFrukostmöte om företagsklimatet\n\n"
+        "I morgon bjuder näringslivskontoret in till frukostmöte på Hotell Linden i Hudiksvall.\n",
+        [("frukostmöte", D(2006, 12, 1), ..., {"Hudiksvall"})],
+        id="english-date-line-and-tomorrow",
+    ),
+    pytest.param(
+        "Unga i Örnsköldsvik\n\nSeminariet ”Unga röster” hålls den 2 februari 2021 kl. 13.00–15.00 i Örnsköldsvik.\n",
+        [("Unga röster", T(2021, 2, 2, 13, 0), T(2021, 2, 2, 15, 0), {"Örnsköldsvik"})],
+        id="seminar-quoted-name-time-range",
+    ),
+    pytest.param(
+        "Årsmötet hålls onsdag 9 oktober 2019 i Kulturhuset i Ystad.\n",
+        [("årsmöte", D(2019, 10, 9), D(2019, 10, 9), {"Ystad"})],
+        id="weekday-and-date",
+    ),
+    pytest.param(
+        "Publicerad 2018-11-23 15.07\n\nVälkommen på invigning\n\n"
+        "Den nya lekparken i Tierp invigs med en invigning den 1 december klockan 13.\n",
+        [("invigning", T(2018, 12, 1, 13, 0), ..., {"Tierp"})],
+        id="year-from-publication-date",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_events(text: str, expected: list) -> None:
+    f = facts(text)
+    assert len(f.events) == len(expected), _show(f)
+    for want in expected:
+        assert any(_check(ev, *want) for ev in f.events), (want, _show(f))
+
+
+def test_series_of_an_edition() -> None:
+    f = facts(next(c.values[0] for c in CASES if c.id == "series-edition-with-year-and-range"))
+    assert [e.series for e in f.events] == ["Forum Trygghet"]
+
+
+NEGATIVE = [
+    pytest.param("Nyheter från kommunen\n\nKonferenser är ett viktigt verktyg för att sprida kunskap.\n", id="generic-plural"),
+    pytest.param("Dialog med föreningslivet\n\nKommunen ordnar möten med föreningarna för att höra deras synpunkter.\n", id="no-date-no-place"),
+    pytest.param("Nytt år\n\nVi har haft många bra seminarier och träffar under året som gått.\n", id="retrospective"),
+    pytest.param("Beslut i kommunstyrelsen\n\nKommunstyrelsen beslutade att skjuta upp invigningen.\n", id="mentioned-without-date-or-place"),
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_no_events(text: str) -> None:
+    assert _show(facts(text)) == []
