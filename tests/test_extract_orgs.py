@@ -26,36 +26,81 @@ def _matches(found: set[tuple[str, str]], expected: set[tuple[str, str | None]])
 
 
 CASES = [
-    pytest.param("Budget i Eskilstuna\n\nEskilstunas kommunstyrelse antog budgeten på måndagen.\n",
-                 {("Eskilstuna kommun", "Municipality")}, id="town-genitive-municipality"),
-    pytest.param("Simrishamns kommun bjuder in till öppet hus om den nya hamnen.\n",
-                 {("Simrishamns kommun", "Municipality")}, id="municipality-full-name"),
-    pytest.param("Borås stad och Västerås stad delar erfarenheter om hemtjänst.\n",
-                 {("Borås stad", "Municipality"), ("Västerås stad", "Municipality")}, id="stad-names"),
-    pytest.param("Ny rapport om äldreomsorgen\n\nSKL:s nya rapport visar att kostnaderna ökar i hela landet.\n",
-                 {("Sveriges Kommuner och Regioner", "Association")}, id="abbreviation-genitive-SKL"),
-    pytest.param("Naturvård i Skåne\n\nLänsstyrelsen Skåne har tagit fram en ny plan. "
-                 "Planen gäller för hela Länsstyrelsen i Skåne läns verksamhet.\n",
-                 {("Länsstyrelsen i Skåne län", "CountyAdministrativeBoard")}, id="county-board-short-and-long"),
-    pytest.param("Ny vårdplan\n\nRegion Jämtland Härjedalen och Region Örebro län samarbetar om vården.\n",
-                 {("Region Jämtland Härjedalen", "Region"), ("Region Örebro län", "Region")}, id="regions"),
-    pytest.param("Historik\n\nVästerbottens läns landsting startade projektet redan år 2005.\n",
-                 {("Region Västerbotten", "Region")}, id="former-county-council-name"),
-    pytest.param("Trygga kvarter\n\nFöreningen Tryggare Kvarter har fått pengar för sitt arbete.\n",
-                 {("Föreningen Tryggare Kvarter", "Association")}, id="pattern-foreningen"),
-    pytest.param("Ny styrelse\n\nRiksförbundet Trygga Vägar valde ny styrelse i helgen.\n",
-                 {("Riksförbundet Trygga Vägar", "Association")}, id="pattern-riksforbundet"),
-    pytest.param("Utbildning för lärare\n\nMälardalens högskola och Högskolan i Gävle startar en ny kurs.\n",
-                 {("Mälardalens universitet", "EducationalOrganization"),
-                  ("Högskolan i Gävle", "EducationalOrganization")}, id="hogskolor"),
-    pytest.param("Nytt kunskapscentrum\n\nNationellt centrum för cykelturism startar i höst.\n",
-                 {("Nationellt centrum för cykelturism", "Organisation")}, id="pattern-nationellt-centrum"),
-    pytest.param("Boende för unga\n\nBoverket och Socialstyrelsen ska gemensamt ta fram nya riktlinjer.\n",
-                 {("Boverket", "GovernmentAgency"), ("Socialstyrelsen", "GovernmentAgency")}, id="agencies"),
-    pytest.param("Vägar i norr\n\nTrafikverkets nya plan väcker debatt.\n",
-                 {("Trafikverket", "GovernmentAgency")}, id="agency-genitive"),
-    pytest.param("Odling i staden\n\nSveriges Stadsodlare (SSO) växer snabbt. SSO:s medlemmar odlar i femtio kommuner.\n",
-                 {("Sveriges Stadsodlare", None)}, id="name-with-abbreviation-definition"),
+    pytest.param(
+        "Budget i Eskilstuna\n\nEskilstunas kommunstyrelse antog budgeten på måndagen.\n",
+        {("Eskilstuna kommun", "Municipality")},
+        id="town-genitive-municipality",
+    ),
+    pytest.param(
+        "Simrishamns kommun bjuder in till öppet hus om den nya hamnen.\n",
+        {("Simrishamns kommun", "Municipality")},
+        id="municipality-full-name",
+    ),
+    pytest.param(
+        "Borås stad och Västerås stad delar erfarenheter om hemtjänst.\n",
+        {("Borås stad", "Municipality"), ("Västerås stad", "Municipality")},
+        id="stad-names",
+    ),
+    pytest.param(
+        "Ny rapport om äldreomsorgen\n\nSKL:s nya rapport visar att kostnaderna ökar i hela landet.\n",
+        {("Sveriges Kommuner och Regioner", "Association")},
+        id="abbreviation-genitive-SKL",
+    ),
+    pytest.param(
+        "Naturvård i Skåne\n\nLänsstyrelsen Skåne har tagit fram en ny plan. "
+        "Planen gäller för hela Länsstyrelsen i Skåne läns verksamhet.\n",
+        {("Länsstyrelsen i Skåne län", "CountyAdministrativeBoard")},
+        id="county-board-short-and-long",
+    ),
+    pytest.param(
+        "Ny vårdplan\n\nRegion Jämtland Härjedalen och Region Örebro län samarbetar om vården.\n",
+        {("Region Jämtland Härjedalen", "Region"), ("Region Örebro län", "Region")},
+        id="regions",
+    ),
+    pytest.param(
+        "Historik\n\nVästerbottens läns landsting startade projektet redan år 2005.\n",
+        {("Region Västerbotten", "Region")},
+        id="former-county-council-name",
+    ),
+    pytest.param(
+        "Trygga kvarter\n\nFöreningen Tryggare Kvarter har fått pengar för sitt arbete.\n",
+        {("Föreningen Tryggare Kvarter", "Association")},
+        id="pattern-foreningen",
+    ),
+    pytest.param(
+        "Ny styrelse\n\nRiksförbundet Trygga Vägar valde ny styrelse i helgen.\n",
+        {("Riksförbundet Trygga Vägar", "Association")},
+        id="pattern-riksforbundet",
+    ),
+    pytest.param(
+        "Utbildning för lärare\n\nMälardalens högskola och Högskolan i Gävle startar en ny kurs.\n",
+        {
+            ("Mälardalens universitet", "EducationalOrganization"),
+            ("Högskolan i Gävle", "EducationalOrganization"),
+        },
+        id="hogskolor",
+    ),
+    pytest.param(
+        "Nytt kunskapscentrum\n\nNationellt centrum för cykelturism startar i höst.\n",
+        {("Nationellt centrum för cykelturism", "Organisation")},
+        id="pattern-nationellt-centrum",
+    ),
+    pytest.param(
+        "Boende för unga\n\nBoverket och Socialstyrelsen ska gemensamt ta fram nya riktlinjer.\n",
+        {("Boverket", "GovernmentAgency"), ("Socialstyrelsen", "GovernmentAgency")},
+        id="agencies",
+    ),
+    pytest.param(
+        "Vägar i norr\n\nTrafikverkets nya plan väcker debatt.\n",
+        {("Trafikverket", "GovernmentAgency")},
+        id="agency-genitive",
+    ),
+    pytest.param(
+        "Odling i staden\n\nSveriges Stadsodlare (SSO) växer snabbt. SSO:s medlemmar odlar i femtio "
+        "kommuner.\n",
+        {("Sveriges Stadsodlare", None)},
+        id="name-with-abbreviation-definition",
+    ),
 ]
 
 
@@ -65,8 +110,10 @@ def test_orgs(text: str, expected: set[tuple[str, str | None]]) -> None:
 
 
 def test_abbreviation_refers_back_to_defined_name() -> None:
-    text = ("Matkultur\n\nNationellt centrum för måltidskultur (NCMK) startar i höst. "
-            "NCMK:s första uppdrag gäller skolmaten.\n")
+    text = (
+        "Matkultur\n\nNationellt centrum för måltidskultur (NCMK) startar i höst. "
+        "NCMK:s första uppdrag gäller skolmaten.\n"
+    )
     f = facts(text)
     names = {ref.name: spans for ref, spans in f.orgs.values()}
     assert set(names) == {"Nationellt centrum för måltidskultur"}
@@ -75,8 +122,12 @@ def test_abbreviation_refers_back_to_defined_name() -> None:
 
 
 NEGATIVE = [
-    pytest.param("Kulturnatt\n\nKulturchefen Erik Strand hälsar alla välkomna.\n", id="definite-title-is-not-an-org"),
-    pytest.param("Ny sträcka\n\nBussen går nu från Kalmar till Växjö varje timme.\n", id="towns-as-places-are-not-orgs"),
+    pytest.param(
+        "Kulturnatt\n\nKulturchefen Erik Strand hälsar alla välkomna.\n", id="definite-title-is-not-an-org"
+    ),
+    pytest.param(
+        "Ny sträcka\n\nBussen går nu från Kalmar till Växjö varje timme.\n", id="towns-as-places-are-not-orgs"
+    ),
     pytest.param("Sommarlov\n\nDen nya Skolan har plats för alla.\n", id="capitalised-common-noun"),
 ]
 

@@ -38,73 +38,147 @@ def _say(title_line: str, who: str) -> str:
 
 ROLE_CASES = [
     # roles recognised by their morphology, organisation after i/på/vid/för
-    pytest.param(_say("Ny sporthall i Ludvika", "Gunnar Ekström, kommunstyrelseordförande i Ludvika kommun"),
-                 {("Gunnar Ekström", "kommunstyrelseordförande", "Ludvika kommun")}, id="suffix-ordforande"),
-    pytest.param(_say("Nya skolor i Västerås", "Camilla Strand, utbildningsdirektör i Västerås stad"),
-                 {("Camilla Strand", "utbildningsdirektör", "Västerås stad")}, id="suffix-direktor"),
-    pytest.param(_say("Brandövning i Kiruna", "Tomas Lindberg, räddningschef i Kiruna kommun"),
-                 {("Tomas Lindberg", "räddningschef", "Kiruna kommun")}, id="suffix-chef"),
-    pytest.param(_say("Klimatplan för Dalarna", "Sara Nordin, klimatstrateg på Länsstyrelsen i Dalarnas län"),
-                 {("Sara Nordin", "klimatstrateg", "Länsstyrelsen i Dalarnas län")}, id="suffix-strateg"),
-    pytest.param(_say("Nytt boende i Motala", "Jonas Kvist, enhetsledare i Motala kommun"),
-                 {("Jonas Kvist", "enhetsledare", "Motala kommun")}, id="suffix-ledare"),
-    pytest.param(_say("Ny tågtrafik i Skåne", "Henrik Dahl, regionråd i Region Skåne"),
-                 {("Henrik Dahl", "regionråd", "Region Skåne")}, id="suffix-rad"),
-    pytest.param(_say("Nämnden sammanträder i Ystad", "Emma Rosén, nämndsekreterare i Ystads kommun"),
-                 {("Emma Rosén", "nämndsekreterare", "Ystads kommun")}, id="suffix-sekreterare"),
-    pytest.param(_say("Landshövdingen besöker Hudiksvall", "Birgitta Ståhl, landshövding i Gävleborgs län"),
-                 {("Birgitta Ståhl", "landshövding", "Länsstyrelsen i Gävleborgs län")}, id="suffix-hovding-lan"),
-    pytest.param(_say("Vägarbeten i Borlänge", "Fredrik Holm, informationsansvarig vid Trafikverket"),
-                 {("Fredrik Holm", "informationsansvarig", "Trafikverket")}, id="suffix-ansvarig"),
-    pytest.param(_say("Fler bygglov i Borås", "Karl Eriksson, bygglovshandläggare i Borås stad"),
-                 {("Karl Eriksson", "bygglovshandläggare", "Borås stad")}, id="suffix-handlaggare"),
-    pytest.param(_say("Hälsovecka i Piteå", "Elin Sandberg, folkhälsosamordnare i Piteå kommun"),
-                 {("Elin Sandberg", "folkhälsosamordnare", "Piteå kommun")}, id="suffix-samordnare"),
-    pytest.param(_say("Forskning om skogen", "Magnus Fors, forskare vid Umeå universitet"),
-                 {("Magnus Fors", "forskare", "Umeå universitet")}, id="org-after-vid"),
-    pytest.param(_say("Nytt resecentrum i Mora", "Anders Lund, kommunalråd i Mora kommun"),
-                 {("Anders Lund", "kommunalråd", "Mora kommun")}, id="surname-that-is-a-town"),
-    pytest.param(_say("Tryggare gator i Gävle", "Lena Björk, ordförande för Föreningen Tryggare Gator"),
-                 {("Lena Björk", "ordförande", "Föreningen Tryggare Gator")}, id="org-after-for-new-org"),
-    pytest.param(_say("Ny vårdcentral", "Anna Sjögren, enhetschef, Region Örebro län"),
-                 {("Anna Sjögren", "enhetschef", "Region Örebro län")}, id="org-as-apposition"),
+    pytest.param(
+        _say("Ny sporthall i Ludvika", "Gunnar Ekström, kommunstyrelseordförande i Ludvika kommun"),
+        {("Gunnar Ekström", "kommunstyrelseordförande", "Ludvika kommun")},
+        id="suffix-ordforande",
+    ),
+    pytest.param(
+        _say("Nya skolor i Västerås", "Camilla Strand, utbildningsdirektör i Västerås stad"),
+        {("Camilla Strand", "utbildningsdirektör", "Västerås stad")},
+        id="suffix-direktor",
+    ),
+    pytest.param(
+        _say("Brandövning i Kiruna", "Tomas Lindberg, räddningschef i Kiruna kommun"),
+        {("Tomas Lindberg", "räddningschef", "Kiruna kommun")},
+        id="suffix-chef",
+    ),
+    pytest.param(
+        _say("Klimatplan för Dalarna", "Sara Nordin, klimatstrateg på Länsstyrelsen i Dalarnas län"),
+        {("Sara Nordin", "klimatstrateg", "Länsstyrelsen i Dalarnas län")},
+        id="suffix-strateg",
+    ),
+    pytest.param(
+        _say("Nytt boende i Motala", "Jonas Kvist, enhetsledare i Motala kommun"),
+        {("Jonas Kvist", "enhetsledare", "Motala kommun")},
+        id="suffix-ledare",
+    ),
+    pytest.param(
+        _say("Ny tågtrafik i Skåne", "Henrik Dahl, regionråd i Region Skåne"),
+        {("Henrik Dahl", "regionråd", "Region Skåne")},
+        id="suffix-rad",
+    ),
+    pytest.param(
+        _say("Nämnden sammanträder i Ystad", "Emma Rosén, nämndsekreterare i Ystads kommun"),
+        {("Emma Rosén", "nämndsekreterare", "Ystads kommun")},
+        id="suffix-sekreterare",
+    ),
+    pytest.param(
+        _say("Landshövdingen besöker Hudiksvall", "Birgitta Ståhl, landshövding i Gävleborgs län"),
+        {("Birgitta Ståhl", "landshövding", "Länsstyrelsen i Gävleborgs län")},
+        id="suffix-hovding-lan",
+    ),
+    pytest.param(
+        _say("Vägarbeten i Borlänge", "Fredrik Holm, informationsansvarig vid Trafikverket"),
+        {("Fredrik Holm", "informationsansvarig", "Trafikverket")},
+        id="suffix-ansvarig",
+    ),
+    pytest.param(
+        _say("Fler bygglov i Borås", "Karl Eriksson, bygglovshandläggare i Borås stad"),
+        {("Karl Eriksson", "bygglovshandläggare", "Borås stad")},
+        id="suffix-handlaggare",
+    ),
+    pytest.param(
+        _say("Hälsovecka i Piteå", "Elin Sandberg, folkhälsosamordnare i Piteå kommun"),
+        {("Elin Sandberg", "folkhälsosamordnare", "Piteå kommun")},
+        id="suffix-samordnare",
+    ),
+    pytest.param(
+        _say("Forskning om skogen", "Magnus Fors, forskare vid Umeå universitet"),
+        {("Magnus Fors", "forskare", "Umeå universitet")},
+        id="org-after-vid",
+    ),
+    pytest.param(
+        _say("Nytt resecentrum i Mora", "Anders Lund, kommunalråd i Mora kommun"),
+        {("Anders Lund", "kommunalråd", "Mora kommun")},
+        id="surname-that-is-a-town",
+    ),
+    pytest.param(
+        _say("Tryggare gator i Gävle", "Lena Björk, ordförande för Föreningen Tryggare Gator"),
+        {("Lena Björk", "ordförande", "Föreningen Tryggare Gator")},
+        id="org-after-for-new-org",
+    ),
+    pytest.param(
+        _say("Ny vårdcentral", "Anna Sjögren, enhetschef, Region Örebro län"),
+        {("Anna Sjögren", "enhetschef", "Region Örebro län")},
+        id="org-as-apposition",
+    ),
     # compound and abbreviated titles
-    pytest.param("Länsstyrelsen Västernorrland\n\nBeslut om nytt naturreservat\n\n"
-                 "– Området har mycket höga naturvärden, säger t f landshövding Kerstin Malm.\n",
-                 {("Kerstin Malm", "t f landshövding", "Länsstyrelsen i Västernorrlands län")},
-                 id="acting-landshovding-publisher-board"),
-    pytest.param(_say("Ny miljöplan i Umeå", "Olle Nyström, bitr. chef, Umeå kommun"),
-                 {("Olle Nyström", "biträdande chef", "Umeå kommun")}, id="bitr-chef"),
-    pytest.param("Budget för Nyköping\n\nKommunstyrelsens förste vice ordförande Anna Sundqvist (M) "
-                 "presenterade budgeten för Nyköpings kommun i dag.\n",
-                 {("Anna Sundqvist", "kommunstyrelsens förste vice ordförande", "Nyköpings kommun")},
-                 id="organ-genitive-forste-vice-ordforande"),
-    pytest.param("Nya bussar i Örebro län\n\nRegionrådet Peter Dahlström (S) är nöjd med upphandlingen "
-                 "som Region Örebro län har gjort.\n",
-                 {("Peter Dahlström", "regionråd", "Region Örebro län")}, id="definite-regionradet"),
-    pytest.param("Kulturnatt i Sala\n\nKulturchefen Erik Strand hälsar alla välkomna till kulturnatten i Sala.\n",
-                 {("Erik Strand", "kulturchef", "Sala kommun")}, id="definite-kulturchefen"),
-    pytest.param("Nytt äldreboende i Vetlanda\n\nKommunalrådet Ingrid Falk (C) tog det första spadtaget "
-                 "för Vetlanda kommuns nya äldreboende.\n",
-                 {("Ingrid Falk", "kommunalråd", "Vetlanda kommun")}, id="definite-kommunalradet-home"),
-    pytest.param("Kulturpris i Sala\n\nKulturchefen i Sala, Hanna Berglund, delade ut priset.\n",
-                 {("Hanna Berglund", "kulturchef", "Sala kommun")}, id="definite-title-i-town-comma-name"),
-    pytest.param("Eskilstuna satsar på lärare\n\nEskilstunas kommunalråd Jimmy Åström (S) presenterade satsningen "
-                 "på tisdagen.\n",
-                 {("Jimmy Åström", "kommunalråd", "Eskilstuna kommun")}, id="town-genitive-before-title"),
-    pytest.param("Rapport om välfärden\n\nSKR:s ordförande Birgitta Höglund kommenterade rapporten vid "
-                 "en pressträff.\n",
-                 {("Birgitta Höglund", "ordförande", "Sveriges Kommuner och Regioner")},
-                 id="abbreviation-genitive-before-title"),
+    pytest.param(
+        "Länsstyrelsen Västernorrland\n\nBeslut om nytt naturreservat\n\n"
+        "– Området har mycket höga naturvärden, säger t f landshövding Kerstin Malm.\n",
+        {("Kerstin Malm", "t f landshövding", "Länsstyrelsen i Västernorrlands län")},
+        id="acting-landshovding-publisher-board",
+    ),
+    pytest.param(
+        _say("Ny miljöplan i Umeå", "Olle Nyström, bitr. chef, Umeå kommun"),
+        {("Olle Nyström", "biträdande chef", "Umeå kommun")},
+        id="bitr-chef",
+    ),
+    pytest.param(
+        "Budget för Nyköping\n\nKommunstyrelsens förste vice ordförande Anna Sundqvist (M) "
+        "presenterade budgeten för Nyköpings kommun i dag.\n",
+        {("Anna Sundqvist", "kommunstyrelsens förste vice ordförande", "Nyköpings kommun")},
+        id="organ-genitive-forste-vice-ordforande",
+    ),
+    pytest.param(
+        "Nya bussar i Örebro län\n\nRegionrådet Peter Dahlström (S) är nöjd med upphandlingen "
+        "som Region Örebro län har gjort.\n",
+        {("Peter Dahlström", "regionråd", "Region Örebro län")},
+        id="definite-regionradet",
+    ),
+    pytest.param(
+        "Kulturnatt i Sala\n\nKulturchefen Erik Strand hälsar alla välkomna till kulturnatten i Sala.\n",
+        {("Erik Strand", "kulturchef", "Sala kommun")},
+        id="definite-kulturchefen",
+    ),
+    pytest.param(
+        "Nytt äldreboende i Vetlanda\n\nKommunalrådet Ingrid Falk (C) tog det första spadtaget "
+        "för Vetlanda kommuns nya äldreboende.\n",
+        {("Ingrid Falk", "kommunalråd", "Vetlanda kommun")},
+        id="definite-kommunalradet-home",
+    ),
+    pytest.param(
+        "Kulturpris i Sala\n\nKulturchefen i Sala, Hanna Berglund, delade ut priset.\n",
+        {("Hanna Berglund", "kulturchef", "Sala kommun")},
+        id="definite-title-i-town-comma-name",
+    ),
+    pytest.param(
+        "Eskilstuna satsar på lärare\n\nEskilstunas kommunalråd Jimmy Åström (S) presenterade satsningen "
+        "på tisdagen.\n",
+        {("Jimmy Åström", "kommunalråd", "Eskilstuna kommun")},
+        id="town-genitive-before-title",
+    ),
+    pytest.param(
+        "Rapport om välfärden\n\nSKR:s ordförande Birgitta Höglund kommenterade rapporten vid "
+        "en pressträff.\n",
+        {("Birgitta Höglund", "ordförande", "Sveriges Kommuner och Regioner")},
+        id="abbreviation-genitive-before-title",
+    ),
     # organisation given by the publisher
-    pytest.param("Härnösands kommun\n\nRenare sjöar i kommunen\n\n"
-                 "– Vattnet har blivit mycket renare på tio år, säger miljöchef Eva Sjöberg.\n",
-                 {("Eva Sjöberg", "miljöchef", "Härnösands kommun")}, id="org-from-publisher-header"),
+    pytest.param(
+        "Härnösands kommun\n\nRenare sjöar i kommunen\n\n"
+        "– Vattnet har blivit mycket renare på tio år, säger miljöchef Eva Sjöberg.\n",
+        {("Eva Sjöberg", "miljöchef", "Härnösands kommun")},
+        id="org-from-publisher-header",
+    ),
     # programme line "09.45 Titel Namn, Organisation"
-    pytest.param("Temadag om äldreomsorg i Sala\n\nProgram\n\n09.30 Välkommen Annika Borg, Sala kommun\n"
-                 "10.00 Så når vi fler äldre Tove Lundin, Socialstyrelsen\n",
-                 {("Annika Borg", None, "Sala kommun"), ("Tove Lundin", None, "Socialstyrelsen")},
-                 id="programme-lines"),
+    pytest.param(
+        "Temadag om äldreomsorg i Sala\n\nProgram\n\n09.30 Välkommen Annika Borg, Sala kommun\n"
+        "10.00 Så når vi fler äldre Tove Lundin, Socialstyrelsen\n",
+        {("Annika Borg", None, "Sala kommun"), ("Tove Lundin", None, "Socialstyrelsen")},
+        id="programme-lines",
+    ),
 ]
 
 
@@ -114,12 +188,18 @@ def test_memberships(text: str, expected: set) -> None:
 
 
 PARTY_CASES = [
-    pytest.param("Budget i Nyköping\n\nKommunstyrelsens ordförande Maria Vik (S) och oppositionsrådet "
-                 "Johan Bergman (M) debatterade budgeten.\n",
-                 {("Maria Vik", "Socialdemokraterna"), ("Johan Bergman", "Moderaterna")}, id="S-and-M"),
-    pytest.param("Debatt i Luleå\n\n– Skolan behöver mer resurser, säger Sanna Pekkari (V), "
-                 "oppositionsråd i Luleå kommun.\n",
-                 {("Sanna Pekkari", "Vänsterpartiet")}, id="V-before-title"),
+    pytest.param(
+        "Budget i Nyköping\n\nKommunstyrelsens ordförande Maria Vik (S) och oppositionsrådet "
+        "Johan Bergman (M) debatterade budgeten.\n",
+        {("Maria Vik", "Socialdemokraterna"), ("Johan Bergman", "Moderaterna")},
+        id="S-and-M",
+    ),
+    pytest.param(
+        "Debatt i Luleå\n\n– Skolan behöver mer resurser, säger Sanna Pekkari (V), "
+        "oppositionsråd i Luleå kommun.\n",
+        {("Sanna Pekkari", "Vänsterpartiet")},
+        id="V-before-title",
+    ),
 ]
 
 
@@ -142,20 +222,43 @@ def test_not_acting_by_default() -> None:
 
 
 PEOPLE_CASES = [
-    pytest.param("Marknad i Helsingborg\n\nHöstmarknaden hålls på Gustav Adolfs torg i Helsingborg.\n",
-                 set(), id="place-named-after-king-is-not-a-person"),
-    pytest.param("Konsert i Hässleholm\n\nKonserten hålls på Olof Palmes plats i Hässleholm.\n",
-                 set(), id="square-is-not-a-person"),
-    pytest.param("Ljusare Borås\n\nProjektet Urban Ljusdesign gör centrala Borås tryggare på kvällarna.\n\n"
-                 "– Ljuset gör stor skillnad, säger Eva Bergman, stadsträdgårdsmästare.\n",
-                 {"Eva Bergman"}, id="project-name-is-not-a-person"),
-    pytest.param("Besöksrekord i Kalmar\n\nBesökare från Kalmar, Växjö och Jönköping fyllde hamnen.\n\n"
-                 "– Det var en fantastisk helg, säger Maria Holm, turistchef.\n",
-                 {"Maria Holm"}, id="towns-are-not-people"),
-    pytest.param("Kontakt\n\nHenrik Lundqvist, pressansvarig, 070-318 27 54\n",
-                 {"Henrik Lundqvist"}, id="contact-line-person"),
-    pytest.param("Nytt kök i Falköping\n\nFalköpings kommun och Skaraborgs Sjukhus har tecknat avtal.\n",
-                 set(), id="capitalised-organisation-is-not-a-person"),
+    pytest.param(
+        "Marknad i Helsingborg\n\nHöstmarknaden hålls på Gustav Adolfs torg i Helsingborg.\n",
+        set(),
+        id="place-named-after-king-is-not-a-person",
+    ),
+    pytest.param(
+        "Konsert i Hässleholm\n\nKonserten hålls på Olof Palmes plats i Hässleholm.\n",
+        set(),
+        id="square-is-not-a-person",
+    ),
+    pytest.param(
+        "Ljusare Borås\n\nProjektet Urban Ljusdesign gör centrala Borås tryggare på kvällarna.\n\n"
+        "– Ljuset gör stor skillnad, säger Eva Bergman, stadsträdgårdsmästare.\n",
+        {"Eva Bergman"},
+        id="project-name-is-not-a-person",
+    ),
+    pytest.param(
+        "Besöksrekord i Kalmar\n\nBesökare från Kalmar, Växjö och Jönköping fyllde hamnen.\n\n"
+        "– Det var en fantastisk helg, säger Maria Holm, turistchef.\n",
+        {"Maria Holm"},
+        id="towns-are-not-people",
+    ),
+    pytest.param(
+        "Kontakt\n\nHenrik Lundqvist, pressansvarig, 070-318 27 54\n",
+        {"Henrik Lundqvist"},
+        id="contact-line-person",
+    ),
+    pytest.param(
+        "Ny elnätsavgift\n\n– Vi är glada över beslutet, säger Ljusdal Energi i ett pressmeddelande.\n",
+        set(),
+        id="company-after-sager-is-not-a-person",
+    ),
+    pytest.param(
+        "Nytt kök i Falköping\n\nFalköpings kommun och Skaraborgs Sjukhus har tecknat avtal.\n",
+        set(),
+        id="capitalised-organisation-is-not-a-person",
+    ),
 ]
 
 

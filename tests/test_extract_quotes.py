@@ -18,7 +18,8 @@ def facts(text: str) -> DocFacts:
 CASES = [
     pytest.param(
         "Ny cykelplan i Eskilstuna\n\n"
-        "– Vi vill att fler ska välja cykeln till jobbet, säger Karin Holmqvist, kommunalråd i Eskilstuna kommun.\n",
+        "– Vi vill att fler ska välja cykeln till jobbet, säger Karin Holmqvist, kommunalråd i "
+        "Eskilstuna kommun.\n",
         {("Karin Holmqvist", "Vi vill att fler ska välja cykeln till jobbet")},
         id="dash-sager-name-role",
     ),
@@ -30,19 +31,22 @@ CASES = [
     ),
     pytest.param(
         "Skolan i Hedemora byggs om\n\n"
-        "– Skolan står klar till hösten och eleverna kan flytta in direkt, sa Johan Bergwall, skolchef i Hedemora kommun.\n",
+        "– Skolan står klar till hösten och eleverna kan flytta in direkt, sa Johan Bergwall, "
+        "skolchef i Hedemora kommun.\n",
         {("Johan Bergwall", "Skolan står klar till hösten och eleverna kan flytta in direkt")},
         id="dash-sa-name",
     ),
     pytest.param(
         "Samarbete över gränserna\n\n"
-        "– Det är helt avgörande att vi samarbetar över kommungränserna, menar Sofia Lindahl, regionråd i Region Skåne.\n",
+        "– Det är helt avgörande att vi samarbetar över kommungränserna, menar Sofia Lindahl, "
+        "regionråd i Region Skåne.\n",
         {("Sofia Lindahl", "Det är helt avgörande att vi samarbetar över kommungränserna")},
         id="dash-menar-name",
     ),
     pytest.param(
         "Rekordmånga sökande till Komvux i Nässjö\n\n"
-        "”Intresset för kurserna har aldrig varit större än i år”, enligt Anders Wiklund, rektor på Komvux.\n",
+        "”Intresset för kurserna har aldrig varit större än i år”, enligt Anders Wiklund, rektor på "
+        "Komvux.\n",
         {("Anders Wiklund", "Intresset för kurserna har aldrig varit större än i år")},
         id="quotation-marks-enligt-name",
     ),
@@ -64,33 +68,41 @@ CASES = [
     ),
     pytest.param(
         "Utmärkelse till hemtjänsten i Sala\n\n"
-        "- Vi är mycket stolta över utmärkelsen som går till hela personalen, säger Per Olofsson, förvaltningschef.\n",
+        "- Vi är mycket stolta över utmärkelsen som går till hela personalen, säger Per Olofsson, "
+        "förvaltningschef.\n",
         {("Per Olofsson", "Vi är mycket stolta över utmärkelsen som går till hela personalen")},
         id="hyphen-dash",
     ),
     pytest.param(
         "Ny skola i Umeå\n\n"
-        "– Skolan kommer att stå klar hösten 2024 och vi ser fram emot invigningen, sa Lars Bergwall, skolchef.\n\n"
+        "– Skolan kommer att stå klar hösten 2024 och vi ser fram emot invigningen, sa Lars "
+        "Bergwall, skolchef.\n\n"
         "Elevantalet väntas öka de närmaste åren.\n\n"
         "– Det blir en fin skola för alla elever i området, sa Lars.\n",
-        {("Lars Bergwall", "Skolan kommer att stå klar hösten 2024 och vi ser fram emot invigningen"),
-         ("Lars Bergwall", "Det blir en fin skola för alla elever i området")},
+        {
+            ("Lars Bergwall", "Skolan kommer att stå klar hösten 2024 och vi ser fram emot invigningen"),
+            ("Lars Bergwall", "Det blir en fin skola för alla elever i området"),
+        },
         id="first-name-alone-points-back",
     ),
     pytest.param(
         "Renare vatten i Härnösand\n\n"
         "– Vattenkvaliteten har förbättrats mycket, säger Eva Sjöberg, miljöchef i Härnösands kommun.\n\n"
         "– Men vi har fortfarande mycket arbete kvar med de små sjöarna, fortsätter hon.\n",
-        {("Eva Sjöberg", "Vattenkvaliteten har förbättrats mycket"),
-         ("Eva Sjöberg", "Men vi har fortfarande mycket arbete kvar med de små sjöarna")},
+        {
+            ("Eva Sjöberg", "Vattenkvaliteten har förbättrats mycket"),
+            ("Eva Sjöberg", "Men vi har fortfarande mycket arbete kvar med de små sjöarna"),
+        },
         id="pronoun-next-paragraph",
     ),
     pytest.param(
         "Fler bostäder i Lerum\n\n"
         "– Vi bygger mer än någonsin, säger Tobias Norén, samhällsbyggnadschef. "
         "Nästa år planerar vi för ytterligare tvåhundra lägenheter, fortsätter han.\n",
-        {("Tobias Norén", "Vi bygger mer än någonsin"),
-         ("Tobias Norén", "Nästa år planerar vi för ytterligare tvåhundra lägenheter")},
+        {
+            ("Tobias Norén", "Vi bygger mer än någonsin"),
+            ("Tobias Norén", "Nästa år planerar vi för ytterligare tvåhundra lägenheter"),
+        },
         id="pronoun-same-paragraph",
     ),
     pytest.param(
@@ -102,23 +114,30 @@ CASES = [
     ),
     pytest.param(
         "Trygghetsvandring i Kungsbacka\n\n"
-        "– Vi vill höra vad invånarna själva upplever som otryggt, säger Helena Brandt, trygghetssamordnare.\n\n"
+        "– Vi vill höra vad invånarna själva upplever som otryggt, säger Helena Brandt, "
+        "trygghetssamordnare.\n\n"
         "– Alla synpunkter tas med i det fortsatta arbetet med stadsmiljön under våren.\n",
-        {("Helena Brandt", "Vi vill höra vad invånarna själva upplever som otryggt"),
-         ("Helena Brandt", "Alla synpunkter tas med i det fortsatta arbetet med stadsmiljön under våren.")},
+        {
+            ("Helena Brandt", "Vi vill höra vad invånarna själva upplever som otryggt"),
+            ("Helena Brandt", "Alla synpunkter tas med i det fortsatta arbetet med stadsmiljön under våren."),
+        },
         id="multi-paragraph-attribution-first",
     ),
     pytest.param(
         "Nya vindkraftsplaner i Sundsvall\n\n"
         "– Vi har lyssnat noga på alla synpunkter från de boende i området.\n\n"
-        "– Därför minskar vi antalet verk från tolv till åtta, säger Oskar Lindgren, planchef i Sundsvalls kommun.\n",
-        {("Oskar Lindgren", "Vi har lyssnat noga på alla synpunkter från de boende i området."),
-         ("Oskar Lindgren", "Därför minskar vi antalet verk från tolv till åtta")},
+        "– Därför minskar vi antalet verk från tolv till åtta, säger Oskar Lindgren, planchef i "
+        "Sundsvalls kommun.\n",
+        {
+            ("Oskar Lindgren", "Vi har lyssnat noga på alla synpunkter från de boende i området."),
+            ("Oskar Lindgren", "Därför minskar vi antalet verk från tolv till åtta"),
+        },
         id="multi-paragraph-attribution-last",
     ),
     pytest.param(
         "Biblioteket i Tranås förlänger öppettiderna\n\n"
-        "– Biblioteket ska vara öppet när invånarna har tid att komma, säger Annika Rydén, bibliotekschef.\n\n"
+        "– Biblioteket ska vara öppet när invånarna har tid att komma, säger Annika Rydén, "
+        "bibliotekschef.\n\n"
         "Citat\n\n"
         "Biblioteket ska vara öppet när invånarna har tid att komma.\n\n"
         "Annika Rydén, bibliotekschef\n",
@@ -127,7 +146,8 @@ CASES = [
     ),
     pytest.param(
         "Borås bästa föreningar prisade\n\n"
-        "– Vilken fantastisk kväll för alla ideella krafter i Borås! säger Linnea Åberg, ordförande i fritidsnämnden.\n",
+        "– Vilken fantastisk kväll för alla ideella krafter i Borås! säger Linnea Åberg, ordförande "
+        "i fritidsnämnden.\n",
         {("Linnea Åberg", "Vilken fantastisk kväll för alla ideella krafter i Borås!")},
         id="exclamation-kept",
     ),

@@ -78,7 +78,7 @@ def analyse(doc: Document) -> DocFacts:
     org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref)]
     events, series, awards = find_events(text, sents, dates, title, org_spans + bare_boards, lead_end)
     named_spans = [(b, e) for b, e, _n in series + awards]
-    towns = towns_in(text)
+    towns = [t for t in towns_in(text) if not any(o.begin <= t[0] < o.end for o in orgs)]
     projects = find_projects(text, sents, orgs, towns, named_spans)
     project_spans = [s for p in projects for s in p.spans]
     people = find_people(text, orgs, named_spans + project_spans, sents)
@@ -179,8 +179,8 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
                 add(o.ref, 3)  # "Länsstyrelsen Dalarna bjuder in …"
     about = re.search(r"(?:^|\n)\s*Om (?:oss|[A-ZÅÄÖ][\w ]+)\s*\n", text)
     if about:
-        nxt = [o for o in orgs if o.begin > about.end()]
-        tws = [t for t in towns if t[0] > about.end()]
+        nxt = [o for o in orgs if o.begin >= about.end()]
+        tws = [t for t in towns if t[0] >= about.end() and not any(o.begin <= t[0] < o.end for o in orgs)]
         first_org = nxt[0] if nxt else None
         first_town = tws[0] if tws else None
         if first_org and (not first_town or first_org.begin <= first_town[0]):

@@ -51,6 +51,8 @@ def lemma(word: str) -> str | None:
     w = word.lower()
     for head in _heads():
         idx = w.rfind(head)
+        if head == "seminarium" and re.search(r"seminari(et|er|erna)$", w):
+            return w[: w.rfind("seminari")] + "seminarium"
         if idx >= 0 and w[idx + len(head):] in {"", "en", "et", "n", "t", "er", "erna", "ar", "arna", "na", "ier", "ierna"}:
             if head == "seminarium" or w[idx + len(head):] in {"ier", "ierna"}:
                 return w[:idx] + "seminarium"
@@ -68,10 +70,12 @@ def _named_res() -> list[re.Pattern]:
         _NAMED_RES = [
             # "Forum Jämställdhet", "Fokus jämställdhet", "Almedalsveckan", "Internationella kvinnodagen"
             re.compile(rf"(?<![\w-])(?:Forum|Fokus|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"),
-            re.compile(rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])"),
+            re.compile(rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])(?!\s[{UPPER}])"),
             re.compile(rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"),
             # 'konferensen ”Hållbar välfärd”', 'seminariet "Våld i nära relationer"'
-            re.compile(rf"(?:[{LOWER}]*(?:konferensen|seminariet|mötet|dagen|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|kampanjen|temadagen|webbinariet))\s+[”\"«](?P<n>[^”\"»\n]{{3,80}})[”\"»]"),
+            re.compile(rf"(?i:[{LOWER}]*(?:konferensen|seminariet|mötet|dagen|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|kampanjen|temadagen|webbinariet))[ ][”\"«](?P<n>[^”\"»\n]{{3,80}})[”\"»]"),
+            # "konferensen Smart Landsbygd", "Ljusfestivalen Vinterljus"
+            re.compile(rf"(?<![\w-])(?i:[{LOWER}]*(?:konferensen|seminariet|mässan|festivalen|galan|veckan|kongressen|forumet|utställningen))[ ](?P<n>(?!(?:Den|Det|I|På|Om|Och|Läs|Mer)\b){CAP}(?:[ ](?:{CAP}|\d{{4}}))*)"),
             # "Fokus jämställdhet, en nationell fördjupningskonferens"
             re.compile(rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"),
         ]
@@ -181,7 +185,7 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
         in_title = title is not None and title.begin <= s.begin < title.end
         if named_here:
             b, e, name = named_here[0]
-            noun = re.search(r"([\w-]+)\s+[”\"«]$", text[max(0, b - 40) : b])
+            noun = re.search(r"([\w-]+)\s+[”\"«]?$", text[max(0, b - 40) : b])
             if noun and lemma(noun.group(1)):  # 'seminariet ”Våld i nära relationer”': a one-off
                 target = Event(name, b, e, head=lemma(noun.group(1)))
             else:

@@ -107,9 +107,23 @@ def find_orgs(text: str) -> list[OrgMention]:
             if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
                 continue
             found.append(OrgMention(m.start(), m.start() + len(name), new_org(name)))
+    for m in re.finditer(rf"(?<![\w-])(?P<t>{CAP}s)\s(?=(?:kommunstyrelse|kommunfullmäktige|kommunledning|kommunalråd|"
+                         rf"socialnämnd|kommunala|stadsdelsförvaltning|stadsledningskontor|kommunchef|stadsdirektör))", text):
+        key = g.towns.get(m.group("t"))
+        if key:  # "Eskilstunas kommunstyrelse"
+            found.append(OrgMention(m.start("t"), m.end("t"), g.orgs[key], True))
+    for m in re.finditer(rf"(?P<n>[{UPPER}][\w{LOWER}-]+(?:\s(?:och|för|i|mot)?\s?[{UPPER}][\w{LOWER}-]+){{1,4}})\s\((?P<a>[{UPPER}]{{2,6}})\)", text):
+        name, abbr = m.group("n"), m.group("a")
+        if abbr[0] == name[0] and name.split()[0] not in _NOT_ORG_START and not _person_like(name):
+            found.append(OrgMention(m.start("n"), m.end("n"), new_org(name)))
     found = _non_overlapping(found)
     found += _abbreviations(text, found)
     return _non_overlapping(found)
+
+
+def _person_like(name: str) -> bool:
+    first = name.split()[0]
+    return load().given_names.get(first, 0) >= 300
 
 
 def _abbreviations(text: str, found: list[OrgMention]) -> list[OrgMention]:

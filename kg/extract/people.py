@@ -107,7 +107,7 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
     if re.search(r"(?:säger|sa|sade|menar|enligt|av|talare som|med)\s$", before):
         return True
     line = text[line_start:line_end]
-    if line.strip() == text[c.begin : c.end] or PHONE.search(line) or EMAIL.search(line):
+    if (line.strip() == text[c.begin : c.end] and c.strength >= 1) or PHONE.search(line) or EMAIL.search(line):
         return True
     # in a comma list with names that are certainly people
     return any(abs(b - c.end) <= 3 or abs(c.begin - e) <= 3 for b, e in strong_spans)
@@ -260,7 +260,11 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
                 o2 = _org_at(ctx.orgs, comp_start, b + len(piece) + 1)
                 comp = chunk[pm.end() - 1 :].strip()
                 town = ctx.towns.get(comp.split()[0].strip(".,;:")) if comp else None
-                if o2:
+                county = _county_org(comp, _scope(parse_title(head_part)[0] if parse_title(head_part) else title))
+                if county and not o2:
+                    title_org = county
+                    title = parse_title(head_part)[0] if parse_title(head_part) else title
+                elif o2:
                     title_org = o2.ref
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
                 elif town and pm.group(1) in {"i", "för"}:
@@ -287,6 +291,17 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
     if not titles and (org or unit):
         out.append(_membership(c.name, None, org, c.begin, c.end, False, party, unit))
     return out
+
+
+def _county_org(comp: str, scope: str) -> OrgRef | None:
+    """'landshövding i Gävleborgs län' / 'regionråd i Gävleborg': the county board or the region."""
+    g = load()
+    m = re.match(r"([A-ZÅÄÖ][\wåäö-]+)(\s+län)?\b", comp or "")
+    if not m or (m.group(1) not in g.counties) or (scope not in {"county", "regional"} and not m.group(2)):
+        return None
+    code = g.counties[m.group(1)]
+    key = f"region-{code}" if scope == "regional" else f"lansstyrelsen-{code}"
+    return g.orgs.get(key)
 
 
 def _looks_like_person(text: str) -> bool:

@@ -32,10 +32,11 @@ _NAME = (rf"(?:(?:{CAP}|[{UPPER}]{{2,}})(?:[ -](?:{CAP}|[{UPPER}]{{2,}}|\d{{4}})
          rf"(?:\s(?:för|mot|i|inom)\s(?:[{LOWER}]+|{CAP})(?=[.,;:!?)]|\s(?:och|är|har|som|ska|pågår|finansieras)\b))?")
 _HEADS = r"(?:(?:[A-ZÅÄÖ]{2,}-)?[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:\spå)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)"
 _MENTION = re.compile(rf"(?<![\w]){_HEADS}\s+(?:”(?P<q>[^”\n]{{3,60}})”|(?P<n>{_NAME}))")
-_COPULA = re.compile(rf"(?:^|(?<=[.!?]\s))(?P<n>{_NAME})\s(?:är|var)\s(?:ett|en)\s(?:[{LOWER}]+\s){{0,3}}?[{LOWER}]*(?:projekt|program|satsning|samarbete|initiativ)\b")
+_COPULA = re.compile(rf"(?m:^|(?<=[.!?]\s))(?P<n>{_NAME})\s(?:är|var)\s(?:ett|en)\s(?:[{LOWER}]+\s){{0,3}}?[{LOWER}]*(?:projekt|program|satsning|samarbete|initiativ)\b")
 _COMPOUND = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}]+)-projektet\b")
 _COMPOUND_NAME = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][{LOWER}]{{3,}}projekt)(?:et)?(?![\w{LOWER}])")
-_ANAPHOR = re.compile(r"(?<![\w-])(?:[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b")
+_ANAPHOR = re.compile(r"(?<![\w-])(?:[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b"
+                      r"|^(?:Det|Den) (?:finansieras|drivs|leds|samordnas|koordineras|stöds|bekostas)\b")
 
 
 def _verbs(key: str) -> str:
@@ -64,7 +65,7 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
     coord, part, fund = _verbs("coordinator_verbs"), _verbs("participant_verbs"), _verbs("funder_phrases")
     for s in sents:
         here = [p for b, _e, p in mentions if s.begin <= b < s.end]
-        anaphor = _ANAPHOR.search(text, s.begin, s.end)
+        anaphor = _ANAPHOR.search(text[s.begin : s.end])
         if not here and anaphor:
             here = [main]
         if not here:
@@ -80,17 +81,18 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
             elif o.genitive and p_start is not None and 0 <= p_start - o.end <= 2:
                 project.relate(o.ref, "coordinator", o.begin, o.end)  # "SKL:s Ansvarsprojekt"
         sent = text[s.begin : s.end]
-        fm = re.search(rf"\b(?:{fund})\b", sent)
-        if fm:
-            for o in s_orgs:
-                if o.begin >= s.begin + fm.end() or re.search(rf"\b(?:{fund})\b", text[o.end : s.end]):
-                    project.relate(o.ref, "funder", o.begin, o.end)
-        cm = re.search(rf"\b(?:{coord})\b", sent)
-        if cm:
-            after = [o for o in s_orgs if o.begin >= s.begin + cm.end()]
-            before = [o for o in s_orgs if o.end <= s.begin + cm.start()]
-            for o in (after if "av" in cm.group(0).split() else before[-1:]):
-                project.relate(o.ref, "coordinator", o.begin, o.end)
+        phrases = sorted([(m.start(), m.end(), "funder", m.group(0)) for m in re.finditer(rf"\b(?:{fund})\b", sent)]
+                         + [(m.start(), m.end(), "coordinator", m.group(0))
+                            for m in re.finditer(rf"\b(?:{coord})\b", sent)])
+        for i, (pb, pe, relation, phrase) in enumerate(phrases):
+            passive = re.search(r"\b(av|från|ur|genom)$", phrase) is not None
+            if passive:  # "drivs av X och finansieras av Y": X up to the next phrase
+                stop = phrases[i + 1][0] if i + 1 < len(phrases) else len(sent)
+                chosen = [o for o in s_orgs if s.begin + pe <= o.begin < s.begin + stop]
+            else:  # "X finansierar", "X driver projektet"
+                chosen = [o for o in s_orgs if o.end <= s.begin + pb][-1:]
+            for o in chosen:
+                project.relate(o.ref, relation, o.begin, o.end)
         for tm in re.finditer(r"\b(?:tillsammans med|i samarbete med|i samverkan med)\s", sent):
             for o in s_orgs:
                 if o.begin >= s.begin + tm.end() and o.ref.key not in {k[0] for k in project.relations}:
@@ -98,7 +100,7 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
         pm = re.search(rf"\b(?:{part})\b", sent)
         if pm:
             taken = {k[0] for k, v in project.relations.items() if v[1] in {"coordinator", "funder"}}
-            limit = p_start if p_start is not None else (anaphor.start() if anaphor else s.begin + pm.start())
+            limit = p_start if p_start is not None else (s.begin + anaphor.start() if anaphor else s.begin + pm.start())
             subjects = [o for o in s_orgs if o.end <= max(limit, s.begin + pm.start()) and o.ref.key not in taken
                         and not o.genitive]
             for o in subjects:

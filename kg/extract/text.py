@@ -98,6 +98,9 @@ class NameCandidate:
 
 
 _PARTICLES = None
+_PLACE_NOUNS = ("torg|torget|plats|platsen|gata|gatan|väg|vägen|park|parken|skola|skolan|sjukhus|sjukhuset|hus|huset|"
+                "gymnasium|gymnasiet|bibliotek|biblioteket|allé|backe|bro|kyrka|kyrkan|stiftelse|institut|pris|priset|"
+                "minne|sal|salen|gård|gården|hall|hallen|bad|badet|äng|holme|udde|berg|strand|hamn|hamnen")
 _NAME_RE = None
 
 
@@ -150,9 +153,16 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
         # cut at a stop word or a town/org word after the given name
         keep = [words[0]]
         for w in words[1:]:
-            if w in stop or w in g.towns or w.rstrip("s") in stop:
+            if w in stop or w.rstrip("s") in stop:
                 break
             keep.append(w)
+        after = text[m.end() : m.end() + 20]
+        if keep[-1].endswith("s") and re.match(rf"\s(?:{_PLACE_NOUNS})\b", after):
+            pos = m.end()  # "Gustav Adolfs torg", "Olof Palmes plats": a place named after a person
+            continue
+        if keep[0] in g.towns and given_strength(keep[0]) < 2:
+            pos = m.start() + len(keep[0])  # "Ljusdal Energi": a town first is not a given name
+            continue
         # "Jämställdhetsarbete Helena Spets": drop leading words that are not given names
         while len(keep) > 2 and given_strength(keep[0]) <= 0 and given_strength(keep[1]) == 2:
             keep.pop(0)

@@ -1,0 +1,169 @@
+"""Document-level facts: title, publication date, publisher, home organisation, speaker org, quote topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import pytest
+
+from kg.extract.document import DocFacts, analyse
+from kg.read import document_from_text
+
+
+@cache
+def facts(text: str) -> DocFacts:
+    return analyse(document_from_text(text))
+
+
+PUBLISHER_CASES = [
+    pytest.param(
+        "Härnösands kommun\n\nNy gång- och cykelbro över ån\n\nBron öppnar för trafik i juni.\n",
+        "Härnösands kommun",
+        id="header-line",
+    ),
+    pytest.param(
+        "Länsstyrelsen Gotland\n\nNytt naturreservat på norra Gotland\n\nReservatet bildas i höst.\n",
+        "Länsstyrelsen i Gotlands län",
+        id="header-line-short-county-board",
+    ),
+    pytest.param(
+        "Nya öppettider\n\nFrån och med mars har servicecentret nya öppettider.\n\n"
+        "Om oss\nLänsstyrelsen i Jönköpings län arbetar för en hållbar utveckling i länet.\n",
+        "Länsstyrelsen i Jönköpings län",
+        id="om-oss",
+    ),
+    pytest.param(
+        "Östersund får ny simhall\n\nSimhallen byggs vid Storsjön och öppnar 2024.\n\n"
+        "Kontakt: Per Alm, projektledare, per.alm@ostersund.se\n",
+        "Östersunds kommun",
+        id="town-in-title-and-email-domain",
+    ),
+    pytest.param(
+        "Nyheter\n\nVinterns första snöfall kom i natt och plogbilarna var ute tidigt.\n",
+        None,
+        id="no-publisher-shown",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PUBLISHER_CASES)
+def test_publisher(text: str, expected: str | None) -> None:
+    f = facts(text)
+    assert (f.publisher.name if f.publisher else None) == expected
+
+
+HOME_CASES = [
+    pytest.param(
+        "Västerviks kommun\n\nNy hamnplan\n\nKommunalrådet Sven Axelsson (S) presenterade planen i dag.\n",
+        {("Sven Axelsson", "kommunalråd", "Västerviks kommun")},
+        id="kommunalrad-belongs-to-publisher",
+    ),
+    pytest.param(
+        "Ny hamnplan i Västervik\n\nPlanen presenterades av kommunalråd Sven Axelsson (S) vid ett möte "
+        "i Västerviks kommun.\n",
+        {("Sven Axelsson", "kommunalråd", "Västerviks kommun")},
+        id="kommunalrad-belongs-to-text-municipality",
+    ),
+    pytest.param(
+        "Länsstyrelsen i Gotlands län\n\nNytt naturreservat\n\n– Naturen här är unik, säger "
+        "landshövding Cecilia Ahlqvist.\n",
+        {("Cecilia Ahlqvist", "landshövding", "Länsstyrelsen i Gotlands län")},
+        id="landshovding-belongs-to-county-board",
+    ),
+    pytest.param(
+        "Region Västmanland\n\nNya tåg till Västerås\n\n– Resenärerna får bättre komfort, säger "
+        "regionrådet Elin Sahlin (C).\n",
+        {("Elin Sahlin", "regionråd", "Region Västmanland")},
+        id="regionrad-belongs-to-region",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HOME_CASES)
+def test_home_organisation(text: str, expected: set) -> None:
+    assert {(m.person, m.title, m.org.name if m.org else None) for m in facts(text).memberships} == expected
+
+
+SPEAKER_CASES = [
+    pytest.param(
+        "Solceller på alla skolor i Vimmerby\n\n– Vår kommun ska bli ledande inom solenergi, "
+        "säger Jonas Ekberg.\n",
+        {"Jonas Ekberg": "Vimmerby kommun"},
+        id="var-kommun",
+    ),
+    pytest.param(
+        "Kortare handläggning\n\n– Vi har kortat väntetiderna rejält, säger Anna Hellström, "
+        "enhetschef på Försäkringskassan.\n",
+        {"Anna Hellström": "Försäkringskassan"},
+        id="org-from-role",
+    ),
+    pytest.param(
+        "Härnösands kommun\n\nRenare sjöar\n\n– Vattnet har blivit mycket renare, säger Eva Sjöberg.\n",
+        {"Eva Sjöberg": "Härnösands kommun"},
+        id="org-from-publisher",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPEAKER_CASES)
+def test_speaker_org(text: str, expected: dict) -> None:
+    f = facts(text)
+    assert {p: (o.name if o else None) for p, o in f.speaker_org.items()} == expected
+
+
+TOPIC_CASES = [
+    pytest.param(
+        "Landsbygd i fokus\n\nVälkommen till konferensen ”Framtidens landsbygd” den 8 maj 2019 i "
+        "Östersund.\n\n"
+        "– Framtidens landsbygd blir årets viktigaste mötesplats för oss, säger Stina Lövgren, regionråd.\n",
+        "Framtidens landsbygd",
+        id="event-named-in-quote",
+    ),
+    pytest.param(
+        "Grönare Umeå\n\nProjektet Grön Stad ska plantera tusen träd i Umeå.\n\n"
+        "– Träden gör staden svalare på sommaren, säger Kalle Nordmark, stadsträdgårdsmästare.\n",
+        "Grön Stad",
+        id="main-project",
+    ),
+    pytest.param(
+        "Forum Trygghet 2021\n\nForum Trygghet arrangeras den 22–23 april 2021 i Norrköping.\n\n"
+        "– Vi räknar med fler deltagare än någonsin, säger Ulf Sandén, projektledare.\n",
+        "Forum Trygghet",
+        id="main-event-from-title",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TOPIC_CASES)
+def test_quote_topic(text: str, expected: str) -> None:
+    f = facts(text)
+    assert len(f.quotes) == 1
+    topic = f.topics[f.quotes[0].begin]
+    assert topic is not None
+    assert expected.lower() in topic.name.lower()
+
+
+DOC_CASES = [
+    pytest.param(
+        "Publicerad 2018-11-23 15.07\n\nNy förskola i Tierp\n\nFörskolan öppnar i januari.\n",
+        "Ny förskola i Tierp",
+        dt.date(2018, 11, 23),
+        id="publicerad-line",
+    ),
+    pytest.param(
+        "Nov 30, 2006 15:53 CET\n\nNytt bibliotek i Hudiksvall\n\nBiblioteket öppnar i mars.\n",
+        "Nytt bibliotek i Hudiksvall",
+        dt.date(2006, 11, 30),
+        id="english-date-line",
+    ),
+    pytest.param(
+        "Ny förskola i Tierp\n\nFörskolan öppnar i januari.\n", "Ny förskola i Tierp", None, id="no-date-line"
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "title", "published"), DOC_CASES)
+def test_title_and_publication_date(text: str, title: str, published: dt.date | None) -> None:
+    f = facts(text)
+    assert (f.title, f.published) == (title, published)

@@ -1,0 +1,102 @@
+"""Projects and who coordinates, takes part in or funds them."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from kg.extract.document import DocFacts, analyse
+from kg.read import document_from_text
+
+
+@cache
+def facts(text: str) -> DocFacts:
+    return analyse(document_from_text(text))
+
+
+def projects(text: str) -> dict[str, set[tuple[str, str]]]:
+    return {
+        p.name: {(ref.name, rel) for ref, rel, _b, _e in p.relations.values()} for p in facts(text).projects
+    }
+
+
+CASES = [
+    pytest.param(
+        "Grönare Umeå\n\nProjektet Grön Stad drivs av Umeå kommun. "
+        "Det finansieras av Europeiska regionala utvecklingsfonden.\n",
+        {"Grön Stad": {("Umeå kommun", "coordinator"), ("Europeiska regionala utvecklingsfonden", "funder")}},
+        id="projektet-X-drivs-av-finansieras-av",
+    ),
+    pytest.param(
+        "Grönare Umeå\n\nProjektet Grön Stad drivs av Umeå kommun och finansieras av "
+        "Europeiska regionala utvecklingsfonden.\n",
+        {"Grön Stad": {("Umeå kommun", "coordinator"), ("Europeiska regionala utvecklingsfonden", "funder")}},
+        id="coordinator-and-funder-in-one-sentence",
+    ),
+    pytest.param(
+        "Stöd till äldre\n\nSatsningen Trygg Hemma genomförs med stöd från Allmänna arvsfonden.\n",
+        {"Trygg Hemma": {("Allmänna arvsfonden", "funder")}},
+        id="satsningen-X-med-stod-fran",
+    ),
+    pytest.param(
+        "Kusten i fokus\n\nKustlinje-projektet leds av Länsstyrelsen i Kalmar län.\n",
+        {"Kustlinje": {("Länsstyrelsen i Kalmar län", "coordinator")}},
+        id="X-projektet-leds-av",
+    ),
+    pytest.param(
+        "Nya vägar till jobb\n\nBygga Framtid är ett utvecklingsprojekt för unga arbetssökande. "
+        "Nybro kommun och Emmaboda kommun deltar i projektet.\n",
+        {"Bygga Framtid": {("Nybro kommun", "participant"), ("Emmaboda kommun", "participant")}},
+        id="X-ar-ett-utvecklingsprojekt-deltar-i",
+    ),
+    pytest.param(
+        "Industrin i norr\n\nTillväxtverkets projekt Smart Industri Norr startar i höst.\n",
+        {"Smart Industri Norr": {("Tillväxtverket", "coordinator")}},
+        id="genitive-org-projekt-X",
+    ),
+    pytest.param(
+        "Sala med i digitaliseringen\n\nSala deltar i projektet Digital Vardag som drivs av Region "
+        "Västmanland.\n",
+        {"Digital Vardag": {("Sala kommun", "participant"), ("Region Västmanland", "coordinator")}},
+        id="town-participant-and-region-coordinator",
+    ),
+    pytest.param(
+        "Ljusare Borås\n\nProjektet Urban Ljusdesign ska göra centrala Borås tryggare. "
+        "Projektet finansieras av Boverket.\n",
+        {"Urban Ljusdesign": {("Boverket", "funder")}},
+        id="anaphor-projektet-funder",
+    ),
+    pytest.param(
+        "Läsfrämjande i Gävleborg\n\nProgrammet Läslust drivs av Region Gävleborg med stöd av "
+        "Statens kulturråd.\n",
+        {"Läslust": {("Region Gävleborg", "coordinator"), ("Statens kulturråd", "funder")}},
+        id="programmet-X-drivs-av-med-stod-av",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_projects(text: str, expected: dict) -> None:
+    assert projects(text) == expected
+
+
+def test_project_name_is_not_a_person() -> None:
+    f = facts(next(c.values[0] for c in CASES if c.id == "anaphor-projektet-funder"))
+    assert "Urban Ljusdesign" not in f.people
+    assert f.people == {}
+
+
+NEGATIVE = [
+    pytest.param(
+        "Mycket på gång\n\nVi har många projekt på gång i kommunen just nu.\n", id="generic-projekt"
+    ),
+    pytest.param(
+        "Vägbygge\n\nDet här projektet är viktigt för alla som bor i Orsa.\n", id="det-har-projektet"
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_no_projects(text: str) -> None:
+    assert projects(text) == {}
