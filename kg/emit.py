@@ -347,4 +347,15 @@ def reference_quads(base: str | None = None) -> list:
             add(ORG.identifier if ref.kind != "PoliticalParty" else SKOS.notation, _s(ref.code))
         if ref.wikidata:
             add(SCHEMA.sameAs, NamedNode(f"http://www.wikidata.org/entity/{ref.wikidata}"))
+    for row in load().county_rows:  # the counties themselves, as places
+        node = NamedNode(f"{link.base}id/place/lan-{row['code']}")
+        out.append(Quad(node, RDF_TYPE, _n(SCHEMA.AdministrativeArea), graph))
+        out.append(Quad(node, _n(SCHEMA.name), _sv(row["name"]), graph))
+        out.append(Quad(node, _n(SCHEMA.identifier), _s(row["iso_3166_2"]), graph))
+        if row["wikidata_county"]:
+            out.append(Quad(node, _n(SCHEMA.sameAs),
+                            NamedNode(f"http://www.wikidata.org/entity/{row['wikidata_county']}"), graph))
+        for key in (f"lansstyrelsen-{row['code']}", f"region-{row['code']}"):
+            if key in load().orgs:
+                out.append(Quad(NamedNode(f"{link.base}id/org/{key}"), _n(SCHEMA.areaServed), node, graph))
     return out

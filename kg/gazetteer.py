@@ -38,6 +38,7 @@ class Gazetteer:
     counties: dict[str, str] = field(default_factory=dict)  # county short name forms -> county code
     given_names: dict[str, int] = field(default_factory=dict)
     lexicon: dict = field(default_factory=dict)
+    county_rows: list[dict[str, str]] = field(default_factory=list)
     org_pattern: re.Pattern | None = None
     town_pattern: re.Pattern | None = None
 
@@ -98,7 +99,8 @@ def load() -> Gazetteer:
     """Load and index every gazetteer once per process."""
     g = Gazetteer()
     g.lexicon = json.loads(_data("lexicon.json").read_text(encoding="utf-8"))
-    for row in _rows("counties.csv"):
+    g.county_rows = _rows("counties.csv")
+    for row in g.county_rows:
         code, short = row["code"], row["short_name"]
         g.counties[short] = code
         county_gen = row["name"].removesuffix(" län")  # "Södermanlands"
