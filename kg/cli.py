@@ -46,8 +46,11 @@ def main() -> None:
               help="Base IRI of the data (default: $KG_BASE or https://w3id.org/sv-press-kg/).")
 @click.option("--strict", is_flag=True, help="Fail (keeping the previous store) on any unusable file.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
+@click.option("--validate", "validate", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
+              help="Check the new store against the SHACL shapes (auto: up to 2,000 documents).")
 def build(
-    dirs: tuple[Path, ...], store_path: Path | None, base: str | None, strict: bool, silent: bool
+    dirs: tuple[Path, ...], store_path: Path | None, base: str | None, strict: bool, silent: bool,
+    validate: str,
 ) -> None:
     """Build a fresh store from every .txt file under DIRS (replaces the store only on success).
 
@@ -84,6 +87,16 @@ def build(
         f"{summary.events} events, {summary.quotes} quotes",
         err=True,
     )
+    if validate == "yes" or (validate == "auto" and summary.documents <= 2000):
+        from kg.validate import format_report, validate_store
+
+        report = validate_store(kgstore.open_read(summary.store))
+        if not report.conforms:
+            click.echo(format_report(report), err=True)
+            raise click.ClickException(f"the new store at {summary.store} does not conform to ontology/shapes.ttl")
+        click.echo(f"validated: {summary.documents} document graphs conform to ontology/shapes.ttl", err=True)
+    elif validate == "auto":
+        click.echo(f"not validated ({summary.documents} documents): run `kg validate` to check", err=True)
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
