@@ -155,8 +155,8 @@ def _memberships(w: _Writer, persons, orgs) -> dict[str, NamedNode]:
     first: dict[str, NamedNode] = {}
     parties: set[str] = set()
     for m in w.facts.memberships:
-        if m.person not in persons:
-            continue
+        if m.person not in persons or not (m.title or (m.org and m.org.key in orgs)):
+            continue  # a party alone is kept on the person's other memberships only
         node = NamedNode(w.link.node("membership", m.person, m.org.key if m.org else "", m.title or "", w.doc_id))
         w.add(node, RDF_TYPE, _n(ORG.Membership))
         w.add(node, ORG.member, persons[m.person])
@@ -212,11 +212,12 @@ def _events(w: _Writer) -> dict[Event, NamedNode]:
             w.add(node, SCHEMA.superEvent, series)
             w.add(series, RDF_TYPE, _n(SCHEMA.EventSeries))
             w.add(series, SCHEMA.name, _s(_series_name(ev.series)))
-            for b, e in ev.spans:
+            for b, e in [(b, e) for b, e in ev.spans if e > b] or [w.fallback_span()]:
                 w.evidence(series, b, e)
             w.mention(series)
         _places(w, node, ev)
-        for b, e in ev.spans or [w.fallback_span()]:
+        spans = [(b, e) for b, e in ev.spans if e > b] or [w.fallback_span()]
+        for b, e in spans:
             w.evidence(node, b, e)
         w.mention(node)
     return out

@@ -223,7 +223,7 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
             b, e, name = awards_here[0]
             target = Event(name, b, e, head="prisutdelning")
         elif s_dates and last_event and _follows(last_event, s, text):
-            target = Event(last_event.name, s.begin, s.begin, series=last_event.series, head=last_event.head)
+            target = Event(last_event.name, s.begin, s.end, series=last_event.series, head=last_event.head)
         if target is None:
             continue
         if s_dates:
