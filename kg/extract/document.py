@@ -49,13 +49,19 @@ def _is_boilerplate(line: str) -> bool:
 
 
 def _title(paras: list[Segment], orgs: list[OrgMention]) -> Segment | None:
-    for p in paras[:4]:
-        if _is_boilerplate(p.text) or re.fullmatch(r"[\d\s:.-]+", p.text) or find_publication_date(p.text + "\n"):
+    """The headline: the first short line that is not page furniture, a date line or an organisation's name."""
+    for p in paras[:10]:
+        words = p.text.split()
+        if _is_boilerplate(p.text) or re.fullmatch(r"[\d\s:.|-]+", p.text) or find_publication_date(p.text + "\n"):
             continue
-        whole_org = any(o.begin == p.begin and o.end >= p.end - 1 for o in orgs)
-        if whole_org:
+        if any(o.begin <= p.begin and o.end >= p.end - 1 for o in orgs) or re.match(r"\S+\s+[–-]\s", p.text) and any(
+                o.begin == p.begin for o in orgs):
             continue
-        return p if len(p.text.split()) <= 25 else None
+        if re.search(r"[|>/»]|\b(kakor|cookies|Startsida|Sök|Meny|Hem)\b", p.text) or len(words) < 3:
+            continue
+        if len(words) > 25 or (p.text.endswith(".") and len(words) > 12):
+            return None
+        return p
     return None
 
 
@@ -69,8 +75,9 @@ def analyse(doc: Document) -> DocFacts:
     orgs = _resolve_bare_boards(orgs, bare_boards, paras)
     title = _title(paras, orgs)
     pub = find_publication_date(text)
-    content = [p for p in paras if not _is_boilerplate(p.text)]
-    lead_end = content[min(3, len(content) - 1)].end if content else 0
+    after_title = [p for p in paras if title is None or p.begin > title.begin]
+    content = [p for p in after_title if not _is_boilerplate(p.text) and len(p.text.split()) > 6]
+    lead_end = content[min(1, len(content) - 1)].end if content else 0
     years = [y for y, b, _e in find_years(text) if b < lead_end]
     dates = find_dates(text, pub[0] if pub else None, None if pub or not years else years[0])
     if pub:

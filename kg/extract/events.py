@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.dates import DateMention
-from kg.extract.text import CAP, LOWER, UPPER, Segment
+from kg.extract.text import CAP, LOWER, UPPER, Segment, proper_name_at
 from kg.gazetteer import load
 
 
@@ -72,10 +72,6 @@ def _named_res() -> list[re.Pattern]:
             re.compile(rf"(?<![\w-])(?:Forum|Fokus|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"),
             re.compile(rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])(?!\s[{UPPER}])"),
             re.compile(rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"),
-            # 'konferensen ”Hållbar välfärd”', 'seminariet "Våld i nära relationer"'
-            re.compile(rf"(?i:[{LOWER}]*(?:konferensen|seminariet|mötet|dagen|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|kampanjen|temadagen|webbinariet))[ ][”\"«](?P<n>[^”\"»\n]{{3,80}})[”\"»]"),
-            # "konferensen Smart Landsbygd", "Ljusfestivalen Vinterljus"
-            re.compile(rf"(?<![\w-])(?i:[{LOWER}]*(?:konferensen|seminariet|mässan|festivalen|galan|veckan|kongressen|forumet|utställningen))[ ](?P<n>(?!(?:Den|Det|I|På|Om|Och|Läs|Mer)\b){CAP}(?:[ ](?:{CAP}|\d{{4}}))*)"),
             # "Fokus jämställdhet, en nationell fördjupningskonferens"
             re.compile(rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"),
         ]
@@ -86,17 +82,51 @@ def _award_res() -> list[re.Pattern]:
     return [
         re.compile(rf"(?<![\w-]){CAP}(?:\s{CAP})*(?:priset|Priset|priset\s\d{{4}})(?![\w{LOWER}])"),
         re.compile(rf"(?<![\w-])Årets\s{CAP}(?:\s\d{{4}})?"),
+        re.compile(rf"(?<![\w-])(?:{CAP}s\s)+(?:(?:kommuns|stads|läns|regions)\s)?[{LOWER}]*pris(?:et)?(?:\s\d{{4}})?(?![\w{LOWER}])"),
         re.compile(rf"[”\"«](?P<n>[{UPPER}][^”\"»\n]{{3,60}})[”\"»]"),
     ]
 
 
+_NOUN_THEN_NAME = re.compile(
+    r"(?<![\w-])(?P<noun>[\w-]*?(?:konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|"
+    r"utställningen|galan|mässan|kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen))[ ]"
+    r"(?=[”\"«A-ZÅÄÖ0-9])", re.IGNORECASE)
+
+
+def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
+    """'konferensen ”Jämställdhet i praktiken”', 'seminariet Makt att forma samhället': (b, e, name, head)."""
+    out = []
+    g = load()
+    for m in _NOUN_THEN_NAME.finditer(text):
+        pos = m.end()
+        if text[pos] in "”\"«":
+            q = re.match(r"[”\"«]([^”\"»\n]{3,80})[”\"»]", text[pos:])
+            if not q:
+                continue
+            b, e = pos + 1, pos + 1 + len(q.group(1))
+        else:
+            span = proper_name_at(text, pos)
+            if not span:
+                continue
+            b, e = span
+            name = text[b:e]
+            if name.split()[0] in {"Den", "Det", "I", "På", "Om", "Och", "Läs", "Mer", "Här", "Vi"} or name in g.towns \
+                    or g.surfaces.get(name.lower()) or load().given_names.get(name.split()[0], 0) >= 300:
+                continue
+        out.append((b, e, text[b:e], lemma(m.group("noun")) or ""))
+    return out
+
+
 def find_named(text: str) -> list[tuple[int, int, str, str]]:
     """Named events and awards: (begin, end, name, kind) with kind 'event' or 'award'."""
-    out = []
+    out = [(b, e, n, "event") for b, e, n, _h in named_after_noun(text)]
     for rx in _named_res():
         for m in rx.finditer(text):
             g = "n" if "n" in rx.groupindex else 0
             name = m.group(g).strip()
+            if " " not in name and _sentence_initial(text, m.start(g)) and not re.search(
+                    rf"[{LOWER},] {re.escape(name)}\b", text):
+                continue  # "Jobbmässan i Kupolen blir …": a common noun that starts a sentence
             if name.split()[0] in _lex()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi", "Det"}:
                 continue
             out.append((m.start(g), m.start(g) + len(name), name, "event"))
@@ -117,12 +147,17 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
     return kept
 
 
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos]
+    return pos == 0 or before.endswith("\n") or re.search(r"[.!?:]\s+$", before) is not None
+
+
 def _canonical(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" ,.:”\"")
 
 
-_PLACE_WORDS = rf"(?:{CAP}|[{UPPER}]{{2,}})(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|museum|bibliotek|teater|konserthus|kulturhus|kyrka|slott|park|gård|sal|aula|Centre|Center))*"
-_PLACE_PREP = re.compile(rf"(?<![\w-])(?:i|på|till|vid|från)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan)")
+_PLACE_WORDS = rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|huset|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|museum|bibliotek|teater|konserthus|kulturhus|kyrka|slott|park|gård|sal|aula|Centre|Center))*"
+_PLACE_PREP = re.compile(rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan)")
 
 
 def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -145,8 +180,8 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
             if part.split()[0] not in months:
                 out.append((part, pb, pb + len(part)))
             pb += len(part) + 5
-        town = re.match(r",\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)", text[m.end("p") : e])
-        if town and town.group("t") in load().towns:  # "i Folkets hus, Umeå"
+        town = re.match(r"(?:,\s*[A-ZÅÄÖ][\wåäö]+\s\d+[A-Za-z]?)?,\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)", text[m.end("p") : e])
+        if town and town.group("t") in load().towns:  # "i Folkets hus, Umeå", "i ABF-huset, Sveavägen 41, Stockholm"
             tb = m.end("p") + town.start("t")
             out.append((town.group("t"), tb, tb + len(town.group("t"))))
     del lex
@@ -170,11 +205,19 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
     main = _main_name(text, title, series_mentions, award_mentions, lead_end)
     last_event: Event | None = None
     block = _time_place_block(text, dates)
+    lex = _lex()
+    registration = re.compile(r"\b(?:" + "|".join(map(re.escape, lex["registration_words"])) + r")\b", re.IGNORECASE)
+    handover = re.compile(r"\b(?:" + "|".join(map(re.escape, lex["award_handover"])) + r")\b", re.IGNORECASE)
+    inauguration = re.compile(r"\b(?:" + "|".join(map(re.escape, lex["inauguration_verbs"])) + r")\b", re.IGNORECASE)
     for s in sents:
+        if registration.search(s.text):
+            continue  # "Sista dag för anmälan är den 20 september": a deadline, not the event
         s_dates = [d for d in dates if s.begin <= d.begin < s.end]
         named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]
         generic_here = [m for m in _generic_re().finditer(text, s.begin, s.end)
                         if _span_ok(m.start(), named_spans) and lemma(m.group("w"))]
+        # an indefinite noun introduces a new event; a definite one usually points back
+        generic_here.sort(key=lambda m: _is_definite(m.group("w")))
         awards_here = [a for a in award_mentions if s.begin <= a[0] < s.end]
         list_items = _list_items(text, s, s_dates, generic_here)
         if list_items:
@@ -199,14 +242,15 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
             series = aliases.get(lem)
             award = awards_here[0] if awards_here else (
                 award_mentions[0] if award_mentions and lem in {"prisutdelning", "ceremoni", "utdelning", "gala"} else None)
-            earlier = next((ev for ev in reversed(events) if ev.head and ev.head.endswith(lem)), None)
+            earlier = next((ev for ev in reversed(events) if ev.head and ev.head.endswith(lem) and (
+                not s_dates or ev.start is None or _day(ev.start) == _day(_start(s_dates[0])))), None)
             if in_title and main:
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)
             elif series:
                 target = Event(series, m.start(), m.end(), series=series, head=lem)
             elif award:
                 target = Event(award[2], m.start(), m.end(), head=lem)
-            elif definite and earlier is not None:  # "mötet" after "ett första stormöte"
+            elif earlier is not None and (definite or earlier.head == lem):  # "mötet" after "ett första stormöte"
                 target = Event(earlier.name, m.start(), m.end(), series=earlier.series, head=earlier.head)
             elif definite and main and (word[0].isupper() or s_dates or places):
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)  # "Konferensen hålls …"
@@ -219,9 +263,14 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
                 continue
             else:
                 target = Event(lem.capitalize(), m.start(), m.end(), head=lem)
-        elif awards_here and s_dates:
-            b, e, name = awards_here[0]
+        elif s_dates and (awards_here or (award_mentions and handover.search(s.text))):
+            b, e, name = (awards_here or award_mentions)[0]  # "Priset delas ut … den 13 juni i Stadshuset"
             target = Event(name, b, e, head="prisutdelning")
+            if not awards_here:
+                target.begin, target.end = s.begin, s.end
+        elif s_dates and inauguration.search(s.text):
+            im = inauguration.search(s.text)
+            target = Event("Invigning", s.begin + im.start(), s.begin + im.end(), head="invigning")
         elif s_dates and last_event and _follows(last_event, s, text):
             target = Event(last_event.name, s.begin, s.end, series=last_event.series, head=last_event.head)
         if target is None:
@@ -254,6 +303,11 @@ def _upgrade_main(events: list[Event], main) -> None:
             if e.name == main[0] or e.name == better:
                 e.name = better
         main[0] = better
+
+
+def _is_definite(word: str) -> bool:
+    lem = lemma(word) or word.lower()
+    return not lem.endswith(word.lower()) and re.search(r"(en|et|n|t|na)$", word.lower()) is not None
 
 
 def _start(d: DateMention):
@@ -322,6 +376,11 @@ def _list_items(text, s: Segment, s_dates, generic_here) -> list[Event]:
         return []
     places = places_in(text, s.begin, s.end, [])
     d = s_dates[0]
+    after = re.match(r"\s*[,:–—-]\s*(?P<p>[A-ZÅÄÖ][^\n]+)", text[d.end : s.end])
+    if not places and after:  # "• 12 mars – Borås, Textile Fashion Center"
+        pb = d.end + after.start("p")
+        label = after.group("p").strip().rstrip(".")
+        places = [(label, pb, pb + len(label))]
     return [Event(nouns[-1].capitalize(), s.begin, s.end, start=_start(d), end_date=_end(d), places=places[:1],
                   spans=[(s.begin, s.end)], head=nouns[-1])]
 

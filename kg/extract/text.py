@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from kg.gazetteer import load
 
-UPPER = "A-ZÅÄÖÉÜÆØ"
-LOWER = "a-zåäöéüèáíóúøæëïàç"
+UPPER = "A-ZÅÄÖÉÜÆØČĆŠŽĐŁŃŚŹŻÇÑ"
+LOWER = "a-zåäöéüèáíóúøæëïàçčćšžđłńśźżőűãõâêîôûñ"
 CAP = rf"[{UPPER}][{LOWER}]+"
 WORD = re.compile(rf"[\w{UPPER}{LOWER}]+(?:[-:.'’][\w{UPPER}{LOWER}]+)*", re.UNICODE)
 DASHES = "–—‑−-"
@@ -188,3 +188,60 @@ def _span_len(text: str, start: int, words: list[str]) -> int:
         idx = text.find(w, pos)
         pos = idx + len(w)
     return pos - start
+
+
+_NAME_STOP = {
+    "som", "och", "är", "var", "har", "hade", "kan", "ska", "skall", "kommer", "vill", "tillsammans", "startar",
+    "startade", "pågår", "pågick", "syftar", "handlar", "innebär", "genomförs", "genomfördes", "drivs", "leds",
+    "finansieras", "fick", "får", "blir", "blev", "ger", "gav", "med", "på", "av", "till", "från", "under",
+    "efter", "inom", "mellan", "där", "när", "nu", "också", "även", "redan", "samt", "eller", "men", "det", "den",
+    "de", "en", "ett", "vid", "hos", "sedan", "ut", "in", "upp", "inte", "alla", "sina", "sin", "sitt", "vår",
+    "våra", "deras", "kl", "klockan", "idag", "i dag", "hålls", "arrangeras", "anordnas", "samlar", "öppnar",
+    "invigs", "äger", "går", "sker", "riktar", "lockade", "lockar", "samlade", "bjuder", "välkomnar", "vänder",
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag", "måndagen", "tisdagen", "onsdagen",
+    "torsdagen", "fredagen", "lördagen", "söndagen", "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december", "denna", "detta", "dessa", "vilket",
+}
+_LINKS = {"i", "för", "mot", "om", "att", "och", "på", "av", "till", "med", "utan", "från"}
+_TOKEN = re.compile(rf"[{UPPER}{LOWER}0-9][\w{LOWER}{UPPER}]*(?:-[\w{LOWER}{UPPER}]+)*|\S")
+
+
+def proper_name_at(text: str, pos: int, max_words: int = 7) -> tuple[int, int] | None:
+    """The extent of a name that starts at `pos`, in title case ('Verka Jämställt') or sentence case
+    ('Jämställdhet i praktiken', 'Makt att forma samhället', '16 dagar mot våld'); None if none starts there.
+
+    >>> t = "konferensen Jämställdhet i praktiken den 22 oktober"
+    >>> b, e = proper_name_at(t, 12); t[b:e]
+    'Jämställdhet i praktiken'
+    """
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, pos, min(len(text), pos + 160))]
+    if not tokens or tokens[0][1] != pos:
+        return None
+    first = tokens[0][0]
+    if not (first[0].isupper() or first.isdigit()):
+        return None
+    words = [tokens[0]]
+    caps = 1 if first[0].isupper() else 0
+    for i in range(1, len(tokens)):
+        w, b, e = tokens[i]
+        if text[words[-1][2] : b] not in (" ", "\u00a0") or len(words) >= max_words:
+            break
+        if w[0].isupper() or (w.isdigit() and len(w) == 4):
+            if caps >= 1 and len(words) > caps and words[-1][0] not in _LINKS:
+                break  # a capitalised word after a lower-case one starts something new
+            words.append(tokens[i])
+            caps += w[0].isupper()
+            continue
+        low = w.lower()
+        if not w[0].isalpha() or low in _NAME_STOP or caps >= 2:
+            break
+        if low in _LINKS:
+            nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+            if not nxt or not nxt[0].isalpha() or nxt.lower() in _NAME_STOP or nxt.lower() in _LINKS:
+                break
+        words.append(tokens[i])
+    while words and words[-1][0].lower() in _LINKS:
+        words.pop()
+    if len(words) == 1 and first.isdigit():
+        return None
+    return (words[0][1], words[-1][2]) if words else None
