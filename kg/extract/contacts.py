@@ -55,6 +55,9 @@ def find_contacts(text: str, occurrences: list[tuple[int, int, str]], people: di
                 line_orgs.setdefault(on_line[0][1], before[-1].ref)
         elif seg.text.strip():
             since += 1
+        if not on_line and re.search(r"(?i)pressjour|presstjänst|växel|kundtjänst|kontaktcenter|reception|servicecenter",
+                                     seg.text):
+            continue
         items = [(m, "phone") for m in PHONE.finditer(seg.text)] + [(m, "email") for m in EMAIL.finditer(seg.text)]
         for m, kind in sorted(items, key=lambda x: x[0].start()):
             b, e = seg.begin + m.start(), seg.begin + m.end()

@@ -167,11 +167,14 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         refs[ref.key] = ref
         score[ref.key] += points
 
-    if paras:
-        first = paras[0]
-        for o in orgs:
-            if o.begin == first.begin and o.end >= first.end - 1:
-                add(o.ref, 6)
+    for first in paras[:4]:
+        on_line = [o for o in orgs if first.begin <= o.begin < first.end]
+        rest = first.text
+        for o in on_line:
+            rest = rest.replace(text[o.begin : o.end], "")
+        if on_line and len({o.ref.key for o in on_line}) == 1 and not re.search(r"\w{2,}", rest):
+            add(on_line[0].ref, 6)  # a header line that is just the organisation's name
+            break
     if title:
         for o in orgs:
             if title.begin <= o.begin < title.end:

@@ -64,12 +64,12 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för)\s+[{LOWER}]+"),
         re.compile(rf"(?<=\bnätverket\s)(?:{CAP}|[{UPPER}]{{2,}})(?:\s(?!(?:där|som|och|i|är|har|med|av|på|till|ska|kan)\b)[{LOWER}]+){{0,2}}(?:\s(?:för|mot)\s[{LOWER}]+)?(?=[\s.,])"),
         # "Länsarbetsnämnden", "Oktoberteatern", "ESF-rådet", "Mälardalens Högskola", "Stockholms gaykör"
-        re.compile(rf"(?<![\w-])(?:{CAP}s\s+)?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"),
-        re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]+(?:kör|teater|förening|förbund|orkester|kvinnojour)(?![\w{LOWER}])"),
+        re.compile(rf"(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"),
+        re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour)(?:en|an|n)?(?![\w{LOWER}])"),
         # "Musik- och kulturskolan"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
         # "Företaget AB"
-        re.compile(rf"(?<![\w-])(?:{CAP}\s+){{1,3}}AB(?![\w])"),
+        re.compile(rf"(?<![\w-])(?:(?:{CAP}|[{UPPER}]{{2,}})\s+){{1,3}}AB(?![\w])"),
     ]
 
 
@@ -87,9 +87,9 @@ def find_orgs(text: str) -> list[OrgMention]:
     found: list[OrgMention] = []
     for m in g.org_pattern.finditer(text):
         surface = m.group(0)
-        if not surface[0].isupper() and not surface.lower().startswith("länsstyrelsen"):
-            continue
         ref = g.orgs[g.surfaces[surface.lower()]]
+        if not surface[0].isupper() and not surface.lower().startswith("länsstyrelsen") and surface not in ref.aliases:
+            continue
         base = surface
         gen = surface.lower() not in {s.lower() for s in (ref.name, *ref.aliases)} and surface.endswith("s")
         found.append(OrgMention(m.start(), m.end(), ref, gen))
@@ -112,13 +112,50 @@ def find_orgs(text: str) -> list[OrgMention]:
         key = g.towns.get(m.group("t"))
         if key:  # "Eskilstunas kommunstyrelse"
             found.append(OrgMention(m.start("t"), m.end("t"), g.orgs[key], True))
-    for m in re.finditer(rf"(?P<n>[{UPPER}][\w{LOWER}-]+(?:\s(?:och|för|i|mot)?\s?[{UPPER}][\w{LOWER}-]+){{1,4}})\s\((?P<a>[{UPPER}]{{2,6}})\)", text):
-        name, abbr = m.group("n"), m.group("a")
-        if abbr[0] == name[0] and name.split()[0] not in _NOT_ORG_START and not _person_like(name):
-            found.append(OrgMention(m.start("n"), m.end("n"), new_org(name)))
+    for m in re.finditer(rf"\((?P<a>[{UPPER}][{UPPER}a-zåäö]{{1,5}})\)", text):
+        span = _name_before_abbreviation(text, m.start(), m.group("a"))
+        if span:
+            found.append(OrgMention(span[0], span[1], new_org(text[span[0] : span[1]])))
+    found = _extend_with_place(text, _non_overlapping(found))
     found = _non_overlapping(found)
     found += _abbreviations(text, found)
     return _non_overlapping(found)
+
+
+def _name_before_abbreviation(text: str, paren: int, abbr: str) -> tuple[int, int] | None:
+    """'Riksorganisationen för kvinnojourer och tjejjourer i Sverige (ROKS)': the words the letters stand for."""
+    if sum(c.isupper() for c in abbr) < 2:
+        return None
+    line_start = text.rfind("\n", 0, paren) + 1
+    words = list(re.finditer(r"[\w-]+", text[line_start:paren]))[-9:]
+    end = paren
+    while end > 0 and text[end - 1] == " ":
+        end -= 1
+    for w in reversed(words):
+        token = w.group(0)
+        if token[0] == abbr[0] and token[0].isupper():
+            b = line_start + w.start()
+            name = text[b:end]
+            if len(name.split()) >= 2 and name.split()[0] not in _NOT_ORG_START and not _person_like(name):
+                return b, end
+            return None
+    return None
+
+
+def _extend_with_place(text: str, found: list[OrgMention]) -> list[OrgMention]:
+    """'Kvinnojouren i Falun', 'Stadsmissionen i Skåne': a one-word organisation and its place."""
+    g = load()
+    out = []
+    for o in found:
+        m = re.match(rf" i ({CAP})(?![\w{LOWER}])", text[o.end : o.end + 40])
+        single = " " not in o.ref.name and o.ref.key not in g.orgs
+        if m and single and (m.group(1) in g.towns or m.group(1) in g.counties or m.group(1) in
+                             g.lexicon["foreign_places"]):
+            end = o.end + m.end()
+            out.append(OrgMention(o.begin, end, new_org(text[o.begin : end]), o.genitive))
+        else:
+            out.append(o)
+    return out
 
 
 def _person_like(name: str) -> bool:

@@ -170,6 +170,8 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
         title = before.title
         org = after_org or _genitive_org_before(ctx, before.begin) or _complement_org(ctx, before, c.begin)
         out.append(_membership(c.name, title, org, before.begin, c.end, before.acting, party))
+    elif after_org and m and m.group(0).strip() in {"från", "vid", "på", "hos"}:
+        out.append(_membership(c.name, None, after_org, c.begin, pos + m.end(), False, party))  # "X från Umeå universitet"
     in_list = re.search(r"[\w-],\s*$", text[max(s_begin, c.begin - 3) : c.begin]) is not None and \
         re.match(r",\s*[A-ZÅÄÖ][^,]{0,40},", text[pos:limit]) is not None
     if not in_list:
@@ -253,6 +255,14 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         if parsed:
             title, acting = parsed
             title_org = None
+            inner = [o for o in ctx.orgs if b <= o.begin and o.end <= b + len(piece) and not o.genitive]
+            tail = re.match(r"(?P<t>.+?)\s+(?P<o>\S.*)$", chunk)
+            if inner and tail and inner[-1].end >= b + len(piece.rstrip(" .")) - 1 and not _PREP.search(" " + chunk + " "):
+                # "kommunikatör ROKS": the organisation written after the title without a preposition
+                head = chunk[: inner[-1].begin - b - piece.find(chunk)].strip()
+                if parse_title(head):
+                    titles.append((parse_title(head)[0], acting, b, b + len(piece), inner[-1].ref))
+                    continue
             pm = _PREP.search(" " + chunk + " ")
             if pm:
                 comp_start = b + piece.find(chunk) + pm.end() - 1
@@ -281,6 +291,11 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
                         r"(kontoret|avdelningen|enheten|förvaltningen|sekretariatet|kansliet)$", comp.split()[0]):
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
                     unit = True
+                if title_org is None:
+                    later = [o for o in ctx.orgs if comp_start < o.begin < b + len(piece) and not o.genitive]
+                    if later:  # "verksamhetschef för kvinnokliniken vid Universitetssjukhuset i Linköping"
+                        title_org = later[-1].ref
+                        title = parse_title(head_part)[0] if parse_title(head_part) else title
             titles.append((title, acting, b, b + len(piece), title_org))
             continue
         if ctx.towns.get(chunk) or chunk in ctx.foreign or chunk.split()[0] in ctx.foreign:

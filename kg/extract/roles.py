@@ -104,6 +104,10 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
 
 def parse_title(chunk: str) -> tuple[str, bool] | None:
     """A title phrase of an apposition chunk, lower-cased: 'bitr chef' -> ('bitr chef', False)."""
+    coordinated = re.match(r"([\wåäö]+-\s+och\s+)(?=[\wåäö]+)", chunk)  # "hälso- och sjukvårdsdirektör"
+    if coordinated:
+        rest = parse_title(chunk[coordinated.end() :])
+        return (coordinated.group(1).lower() + rest[0], rest[1]) if rest else None
     words = chunk.split()
     if not words:
         return None

@@ -218,8 +218,8 @@ def proper_name_at(text: str, pos: int, max_words: int = 7) -> tuple[int, int] |
     if not tokens or tokens[0][1] != pos:
         return None
     first = tokens[0][0]
-    if not (first[0].isupper() or first.isdigit()):
-        return None
+    if not (first[0].isupper() or first.isdigit()) or (first.isdigit() and (len(first) == 4 or int(first) > 366)):
+        return None  # "kvinnofridskonferensen 2018 står …": a year is not the start of a name
     words = [tokens[0]]
     caps = 1 if first[0].isupper() else 0
     for i in range(1, len(tokens)):
