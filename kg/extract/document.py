@@ -57,7 +57,7 @@ def _title(paras: list[Segment], orgs: list[OrgMention]) -> Segment | None:
         if any(o.begin <= p.begin and o.end >= p.end - 1 for o in orgs) or re.match(r"\S+\s+[–-]\s", p.text) and any(
                 o.begin == p.begin for o in orgs):
             continue
-        if re.search(r"[|>/»]|\b(kakor|cookies|Startsida|Sök|Meny|Hem)\b", p.text) or len(words) < 3:
+        if re.search(r"[|>/»]|\b(kakor|cookies|Startsida|Sök|Meny|Hem)\b", p.text) or len(words) < 2:
             continue
         if len(words) > 25 or (p.text.endswith(".") and len(words) > 12):
             return None

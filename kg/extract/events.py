@@ -124,8 +124,8 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
         for m in rx.finditer(text):
             g = "n" if "n" in rx.groupindex else 0
             name = m.group(g).strip()
-            if " " not in name and _sentence_initial(text, m.start(g)) and not re.search(
-                    rf"[{LOWER},] {re.escape(name)}\b", text):
+            if " " not in name and _sentence_initial(text, m.start(g)) and lemma(name) in _lex()["event_common_nouns"] \
+                    and not re.search(rf"[{LOWER},] {re.escape(name)}\b", text):
                 continue  # "Jobbmässan i Kupolen blir …": a common noun that starts a sentence
             if name.split()[0] in _lex()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi", "Det"}:
                 continue

@@ -126,12 +126,12 @@ def _name_before_abbreviation(text: str, paren: int, abbr: str) -> tuple[int, in
     """'Riksorganisationen för kvinnojourer och tjejjourer i Sverige (ROKS)': the words the letters stand for."""
     if sum(c.isupper() for c in abbr) < 2:
         return None
-    line_start = text.rfind("\n", 0, paren) + 1
+    line_start = max(text.rfind("\n", 0, paren), *(text.rfind(p, 0, paren) for p in (". ", ": ", "; ", "– "))) + 1
     words = list(re.finditer(r"[\w-]+", text[line_start:paren]))[-9:]
     end = paren
     while end > 0 and text[end - 1] == " ":
         end -= 1
-    for w in reversed(words):
+    for w in words:  # the earliest word with the first letter: 'Sveriges Stadsodlare (SSO)'
         token = w.group(0)
         if token[0] == abbr[0] and token[0].isupper():
             b = line_start + w.start()
