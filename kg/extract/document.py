@@ -104,6 +104,7 @@ def analyse(doc: Document) -> DocFacts:
     facts.quotes = quotes
     _speakers(facts, home)
     _home_participant(facts)
+    _publisher_coordinates(facts)
     _topics(facts, text, sents, title, series, people.occurrences)
     _link_events(facts, sents)
     _collect_orgs(facts, orgs, home, bare_boards)
@@ -290,6 +291,18 @@ def _home_participant(facts: DocFacts) -> None:
     if re.search(r"\b(deltar|deltagare|deltagande|parterna|medverkar|projektdeltagare)\b", text):
         b, e = main.spans[0]
         main.relate(home, "participant", b, e)
+
+
+def _publisher_coordinates(facts: DocFacts) -> None:
+    """A release about a project nobody is said to run comes from the one who runs it."""
+    if not facts.projects or facts.publisher is None:
+        return
+    main = facts.projects[0]
+    if any(v[1] == "coordinator" for v in main.relations.values()) or any(
+            k[0] == facts.publisher.key for k in main.relations):
+        return
+    b, e = main.spans[0]
+    main.relate(facts.publisher, "coordinator", b, e)
 
 
 def _speakers(facts: DocFacts, home: _Home) -> None:

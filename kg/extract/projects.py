@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.orgs import OrgMention
-from kg.extract.text import CAP, LOWER, UPPER, Segment
+from kg.extract.text import LOWER, UPPER, Segment, proper_name_at
 from kg.gazetteer import OrgRef, load
 
 
@@ -22,21 +22,43 @@ class Project:
         self.relations.setdefault((org.key, relation), (org, relation, b, e))
 
 
-_STOP = (r"(?:som|och|är|var|har|hade|kan|ska|skall|kommer|vill|tillsammans|startar|startade|pågår|pågick|syftar|"
-         r"handlar|innebär|genomförs|genomfördes|drivs|leds|finansieras|fick|får|blir|blev|ger|gav|med|på|i|av|till|"
-         r"från|under|efter|inom|mellan|där|när|nu|också|även|redan|samt|eller|men|att|det|den|de|en|ett|om|vid|hos|"
-         r"mot|för|sedan|ut|in|upp|inte|alla|sina|sin|sitt|vår|våra|deras)")
-_NAME = (rf"(?:(?:{CAP}|[{UPPER}]{{2,}})(?:[ -](?:{CAP}|[{UPPER}]{{2,}}|\d{{4}}))+"
-         rf"|{CAP}(?:\s(?!{_STOP}\b)[{LOWER}]+(?<!ats)(?<!ade)){{1,2}}(?=[\s.,;:!?)])"
-         rf"|(?:{CAP}|[{UPPER}]{{2,}}))"
-         rf"(?:\s(?:för|mot|i|inom)\s(?:[{LOWER}]+|{CAP})(?=[.,;:!?)]|\s(?:och|är|har|som|ska|pågår|finansieras)\b))?")
-_HEADS = r"(?:(?:[A-ZÅÄÖ]{2,}-)?[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:\spå)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)"
-_MENTION = re.compile(rf"(?<![\w]){_HEADS}\s+(?:”(?P<q>[^”\n]{{3,60}})”|(?P<n>{_NAME}))")
-_COPULA = re.compile(rf"(?m:^|(?<=[.!?]\s))(?P<n>{_NAME})\s(?:är|var)\s(?:ett|en)\s(?:[{LOWER}]+\s){{0,3}}?[{LOWER}]*(?:projekt|program|satsning|samarbete|initiativ)\b")
+_HEADS = (r"(?:(?:[A-ZÅÄÖ]{2,}-)?[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:[ ]på)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?"
+          r"|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)")
+_MENTION = re.compile(rf"(?<![\w]){_HEADS}[ ]+(?=[”\"A-ZÅÄÖ0-9])")
+# "Program för hållbar jämställdhet": a capitalised head word mid-sentence starts the name itself
+_TITLED = re.compile(rf"(?<=[{LOWER},:] )(?:Program|Projekt|Satsning|Programmet|Projektet)[ ](?:för|om|mot|kring)[ ]")
+_COPULA_TAIL = re.compile(rf"[ ](?:är|var)[ ](?:ett|en)[ ](?:[{LOWER}]+[ ]){{0,3}}?[{LOWER}]*(?:projekt|program|satsning|samarbete|initiativ)\b")
 _COMPOUND = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}]+)-projektet\b")
 _COMPOUND_NAME = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][{LOWER}]{{3,}}projekt)(?:et)?(?![\w{LOWER}])")
+_EVENT_WORD = re.compile(r"(?i)konferens|seminari|möte|mässa|träff|dagen|veckan|ceremoni|gala|kampanj")
 _ANAPHOR = re.compile(r"(?<![\w-])(?:[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b"
                       r"|^(?:Det|Den) (?:finansieras|drivs|leds|samordnas|koordineras|stöds|bekostas)\b")
+
+
+def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
+    """Spans of project names: after a head word, in a titled head, before 'är ett projekt', compounds."""
+    out = []
+    for m in _MENTION.finditer(text):
+        pos = m.end()
+        if text[pos] in "”\"":
+            q = re.match(r"[”\"]([^”\"\n]{3,60})[”\"]", text[pos:])
+            if q:
+                out.append((pos + 1, pos + 1 + len(q.group(1))))
+        else:
+            span = proper_name_at(text, pos, max_words=6)
+            if span:
+                out.append(span)
+    for m in _TITLED.finditer(text):
+        span = proper_name_at(text, m.end(), max_words=5)
+        if span:
+            out.append((m.start(), span[1]))
+    for s in sents:
+        span = proper_name_at(text, s.begin, max_words=5)
+        if span and _COPULA_TAIL.match(text, span[1]):
+            out.append(span)
+    for rx in (_COMPOUND, _COMPOUND_NAME):
+        out += [(m.start("n"), m.end("n")) for m in rx.finditer(text)]
+    return out
 
 
 def _verbs(key: str) -> str:
@@ -48,17 +70,15 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
     """Named projects with their coordinators, participants and funders."""
     projects: dict[str, Project] = {}
     mentions: list[tuple[int, int, Project]] = []
-    for rx in (_MENTION, _COPULA, _COMPOUND, _COMPOUND_NAME):
-        for m in rx.finditer(text):
-            g = "q" if "q" in rx.groupindex and m.group("q") else "n"
-            name = m.group(g).strip()
-            if not name or name.split()[0] in {"Det", "Den", "Detta", "Vi", "Ett", "En"}:
-                continue
-            if any(b <= m.start(g) < e for b, e in blocked) or _is_org(orgs, m.start(g), m.start(g) + len(name)):
-                continue
-            p = projects.setdefault(name.lower(), Project(name, m.start(g), m.start(g) + len(name)))
-            p.spans.append((m.start(g), m.start(g) + len(name)))
-            mentions.append((m.start(g), m.start(g) + len(name), p))
+    for b, e in _candidates(text, sents):
+        name = text[b:e].strip()
+        if not name or name.split()[0] in {"Det", "Den", "Detta", "Vi", "Ett", "En", "Pressmeddelande"}:
+            continue
+        if any(x <= b < y for x, y in blocked) or _is_org(orgs, b, e) or name in load().towns:
+            continue
+        p = projects.setdefault(name.lower(), Project(name, b, e))
+        p.spans.append((b, e))
+        mentions.append((b, e, p))
     if not projects:
         return []
     main = min(mentions, key=lambda x: x[0])[2]
@@ -66,8 +86,10 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
     for s in sents:
         here = [p for b, _e, p in mentions if s.begin <= b < s.end]
         anaphor = _ANAPHOR.search(text[s.begin : s.end])
-        if not here and anaphor:
-            here = [main]
+        if not here and (anaphor or (len(projects) == 1 and re.search(
+                r"\b(deltar|deltagande|medverkar|ingår)\b", text[s.begin : s.end]) and not _EVENT_WORD.search(
+                    text[s.begin : s.end]))):
+            here = [main]  # "De kommuner som deltar är …" in a release about one programme
         if not here:
             continue
         project = here[0]
@@ -89,8 +111,11 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
             if passive:  # "drivs av X och finansieras av Y": X up to the next phrase
                 stop = phrases[i + 1][0] if i + 1 < len(phrases) else len(sent)
                 chosen = [o for o in s_orgs if s.begin + pe <= o.begin < s.begin + stop]
-            else:  # "X finansierar", "X driver projektet"
-                chosen = [o for o in s_orgs if o.end <= s.begin + pb][-1:]
+            else:  # "X finansierar", "X och Y driver projektet"
+                before = [o for o in s_orgs if o.end <= s.begin + pb and not o.genitive]
+                chosen = before[-1:] if relation == "funder" else before[:1]
+                for o in before[1:] if relation == "coordinator" else []:
+                    project.relate(o.ref, "participant", o.begin, o.end)
             for o in chosen:
                 project.relate(o.ref, relation, o.begin, o.end)
         for tm in re.finditer(r"\b(?:tillsammans med|i samarbete med|i samverkan med)\s", sent):
@@ -100,9 +125,7 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
         pm = re.search(rf"\b(?:{part})\b", sent)
         if pm:
             taken = {k[0] for k, v in project.relations.items() if v[1] in {"coordinator", "funder"}}
-            limit = p_start if p_start is not None else (s.begin + anaphor.start() if anaphor else s.begin + pm.start())
-            subjects = [o for o in s_orgs if o.end <= max(limit, s.begin + pm.start()) and o.ref.key not in taken
-                        and not o.genitive]
+            subjects = [o for o in s_orgs if o.ref.key not in taken and not o.genitive]
             for o in subjects:
                 project.relate(o.ref, "participant", o.begin, o.end)
             for b, e, key in towns:
