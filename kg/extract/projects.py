@@ -49,15 +49,17 @@ def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
             if span:
                 out.append(span)
     for m in _TITLED.finditer(text):
-        span = proper_name_at(text, m.end(), max_words=5)
+        span = proper_name_at(text, m.start(), max_words=6)
         if span:
-            out.append((m.start(), span[1]))
+            out.append(span)
     for s in sents:
         span = proper_name_at(text, s.begin, max_words=5)
         if span and _COPULA_TAIL.match(text, span[1]):
             out.append(span)
-    for rx in (_COMPOUND, _COMPOUND_NAME):
-        out += [(m.start("n"), m.end("n")) for m in rx.finditer(text)]
+    out += [(m.start("n"), m.end("n")) for m in _COMPOUND.finditer(text)]
+    # "SKL:s Ansvarsprojekt": a capitalised compound is a name when an owner in the genitive precedes it
+    out += [(m.start("n"), m.end("n")) for m in _COMPOUND_NAME.finditer(text)
+            if re.search(r"(?:[A-ZÅÄÖ]\w*s|:s)\s$", text[max(0, m.start() - 40) : m.start()])]
     return out
 
 
@@ -112,7 +114,10 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
                 stop = phrases[i + 1][0] if i + 1 < len(phrases) else len(sent)
                 chosen = [o for o in s_orgs if s.begin + pe <= o.begin < s.begin + stop]
             else:  # "X finansierar", "X och Y driver projektet"
-                before = [o for o in s_orgs if o.end <= s.begin + pb and not o.genitive]
+                before = [o for o in s_orgs if o.end <= s.begin + pb and not o.genitive
+                          and (o.ref.key, "funder") not in project.relations]
+                if before and len(text[before[-1].end : s.begin + pb].split()) > 3:
+                    before = []  # the subject is not an organisation ("Projektet … startar")
                 chosen = before[-1:] if relation == "funder" else before[:1]
                 for o in before[1:] if relation == "coordinator" else []:
                     project.relate(o.ref, "participant", o.begin, o.end)
