@@ -45,7 +45,9 @@ def find_contacts(text: str, occurrences: list[tuple[int, int, str]], people: di
     current: str | None = None
     since = 99
     for seg in segs:
-        on_line = [(b, n) for b, _e, n in occurrences if seg.begin <= b < seg.end]
+        on_line = [(b, n) for b, _e, n in occurrences if seg.begin <= b < seg.end
+                   and not re.search(r"\b(hos|till|åt|för)\s+(\S+\s+)?$", text[seg.begin : b])]
+        # "Pressekreterare hos försvarsminister X": X is not the contact
         if on_line:
             current, since = on_line[0][1], 0
             first = on_line[0][0]

@@ -310,7 +310,8 @@ def _speakers(facts: DocFacts, home: _Home) -> None:
         if q.speaker in facts.speaker_org:
             continue
         mine = [m for m in facts.memberships if m.person == q.speaker and m.org]
-        org = mine[0].org if mine else home.publisher
+        national = any(m.person == q.speaker and m.role_scope == "national" for m in facts.memberships)
+        org = mine[0].org if mine else (None if national else home.publisher)  # a minister speaks for no agency
         if org is None:  # "vår kommun", "vår region": the speaker's own municipality or region
             for pattern, scope in ((r"\bvår (kommun|stad)\b", "municipal"), (r"\bvår region\b", "regional")):
                 if re.search(pattern, q.text, re.IGNORECASE):

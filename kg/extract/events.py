@@ -69,8 +69,8 @@ def _named_res() -> list[re.Pattern]:
         cap_phrase = rf"{CAP}(?:\s(?:{CAP}|[{LOWER}]+)){{0,3}}"
         _NAMED_RES = [
             # "Forum Jämställdhet", "Fokus jämställdhet", "Almedalsveckan", "Internationella kvinnodagen"
-            re.compile(rf"(?<![\w-])(?:Forum|Fokus|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"),
-            re.compile(rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])(?!\s[{UPPER}])"),
+            re.compile(rf"(?<![\w-])(?:Forum|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"),
+            re.compile(rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första|Riks|Var|Mid|Nu|Helg)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])(?!\s[{UPPER}])"),
             re.compile(rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"),
             # "Fokus jämställdhet, en nationell fördjupningskonferens"
             re.compile(rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"),
@@ -139,6 +139,9 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
                 if not any(w in near for w in _lex()["award_words"] + ["delas ut", "delades ut", "utdelning"]):
                     continue
             out.append((m.start(g), m.start(g) + len(name), name, "award"))
+    for name, kind in {(n, k) for _b, _e, n, k in out if len(n) > 5}:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE):
+            out.append((m.start(), m.end(), m.group(0), kind))  # every later mention of a name found once
     out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     kept: list[tuple[int, int, str, str]] = []
     for item in out:

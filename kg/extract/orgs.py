@@ -61,7 +61,7 @@ def _pattern_res() -> list[re.Pattern]:
         # "Föreningen Tjejzonen", "Nationellt centrum för kvinnofrid", "Nätverket Nationell myndighetssamverkan"
         re.compile(rf"(?<![\w-])(?:{prefixes})(?:\s+(?:{word}|[{LOWER}]+(?=\s*\((?:[{UPPER}]{{2,}})\)))){{1,4}}"),
         re.compile(rf"(?<![\w-])(?:{prefixes})\s+[{LOWER}]+(?:\s+(?:och|för|mot|i)\s+[{LOWER}]+)?(?=\s*\()"),
-        re.compile(rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för)\s+[{LOWER}]+"),
+        re.compile(rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för)\s+[{LOWER}]+(?:\s+och\s+[{LOWER}]+)?"),
         re.compile(rf"(?<=\bnätverket\s)(?:{CAP}|[{UPPER}]{{2,}})(?:\s(?!(?:där|som|och|i|är|har|med|av|på|till|ska|kan)\b)[{LOWER}]+){{0,2}}(?:\s(?:för|mot)\s[{LOWER}]+)?(?=[\s.,])"),
         # "Länsarbetsnämnden", "Oktoberteatern", "ESF-rådet", "Mälardalens Högskola", "Stockholms gaykör"
         re.compile(rf"(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"),

@@ -104,7 +104,7 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
             return True
     if role_before(text, c.begin, line_start):
         return True
-    if re.search(r"(?:säger|sa|sade|menar|enligt|av|talare som|med)\s$", before):
+    if re.search(r"(?:säger|sa|sade|menar|enligt|talare som)\s$", before):
         return True
     line = text[line_start:line_end]
     if (line.strip() == text[c.begin : c.end] and c.strength >= 1) or PHONE.search(line) or EMAIL.search(line):

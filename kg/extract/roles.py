@@ -80,6 +80,10 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
         return None
     begin, end = tokens[idx][1], tokens[idx][2]
     words = [head]
+    if idx >= 2 and tokens[idx - 1][0] == "och" and tokens[idx - 2][0].endswith("-"):
+        words = [tokens[idx - 2][0].lower() + " och " + head]  # "infrastruktur- och bostadsminister"
+        begin = tokens[idx - 2][1]
+        idx -= 2
     acting = False
     j = idx - 1
     while j >= 0:
