@@ -284,6 +284,10 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
         target.spans = [(target.begin, target.end)]
         events.append(target)
         last_event = target
+    one_offs = {n.lower() for _b, _e, n, _h in named_after_noun(text)}
+    for ev in events:  # 'konferensen Jämställdhet i praktiken' names one conference, not a series
+        if ev.series and ev.series.lower() in one_offs:
+            ev.series = None
     _upgrade_main(events, main)
     if block and main and not any(e.name == main[0] for e in events):
         events.append(Event(main[0], block[1][1] if block[1] else 0, block[1][2] if block[1] else 0,
