@@ -49,8 +49,11 @@ def _emit():  # imported lazily so tests (and a missing extractor) fail only whe
 
 
 def build(
-    dirs: Sequence[Path | str], store_path: Path | str | None = None, base: str | None = None,
-    strict: bool = False, progress: Progress | None = None,
+    dirs: Sequence[Path | str],
+    store_path: Path | str | None = None,
+    base: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
 ) -> BuildSummary:
     """Read every .txt under `dirs`, extract, and replace the store at `store_path` atomically.
 
@@ -111,7 +114,12 @@ def build(
     finally:
         del store
     return BuildSummary(
-        documents=loader.documents, skipped=skipped, triples=counts["triples"],
-        people=counts["people"], organisations=counts["organisations"], events=counts["events"],
-        quotes=counts["quotes"], store=store_path,
+        documents=loader.documents,
+        skipped=skipped,
+        triples=counts["triples"],
+        people=counts["people"],
+        organisations=counts["organisations"],
+        events=counts["events"],
+        quotes=counts["quotes"],
+        store=store_path,
     )

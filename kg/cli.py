@@ -17,8 +17,13 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 def store_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """--store PATH, defaulting to env KG_STORE or ./data/kg.oxigraph."""
-    return click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-                        help="Store folder (default: $KG_STORE or ./data/kg.oxigraph).")(f)
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Store folder (default: $KG_STORE or ./data/kg.oxigraph).",
+    )(f)
 
 
 def _open(store_path: Path | None) -> Any:
@@ -42,14 +47,23 @@ def main() -> None:
 @main.command()
 @click.argument("dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
-@click.option("--base", default=None,
-              help="Base IRI of the data (default: $KG_BASE or https://w3id.org/sv-press-kg/).")
+@click.option("--base", default=None, help="Base IRI of the data (default: $KG_BASE or https://w3id.org/sv-press-kg/).")
 @click.option("--strict", is_flag=True, help="Fail (keeping the previous store) on any unusable file.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-@click.option("--validate", "validate", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
-              help="Check the new store against the SHACL shapes (auto: up to 2,000 documents).")
+@click.option(
+    "--validate",
+    "validate",
+    type=click.Choice(["auto", "yes", "no"]),
+    default="auto",
+    show_default=True,
+    help="Check the new store against the SHACL shapes (auto: up to 2,000 documents).",
+)
 def build(
-    dirs: tuple[Path, ...], store_path: Path | None, base: str | None, strict: bool, silent: bool,
+    dirs: tuple[Path, ...],
+    store_path: Path | None,
+    base: str | None,
+    strict: bool,
+    silent: bool,
     validate: str,
 ) -> None:
     """Build a fresh store from every .txt file under DIRS (replaces the store only on success).
@@ -127,16 +141,33 @@ def _table(names: list[str], rows: list[dict[str, str]]) -> str:
 @main.command()
 @click.argument("name", required=False)
 @store_option
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="Query parameter (repeatable).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Query parameter (repeatable).")
 @click.option("--sparql", default=None, help="Run this SPARQL text instead of a saved query.")
-@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Run the SPARQL in this file instead of a saved query.")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="table",
-              show_default=True, help="json = SPARQL 1.1 JSON results.")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Run the SPARQL in this file instead of a saved query.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "table"]),
+    default="table",
+    show_default=True,
+    help="json = SPARQL 1.1 JSON results.",
+)
 @click.option("--all-columns", is_flag=True, help="Table format: also show IRI columns.")
-def query(name: str | None, store_path: Path | None, params: tuple[str, ...], sparql: str | None,
-          file: Path | None, fmt: str, all_columns: bool) -> None:
+def query(
+    name: str | None,
+    store_path: Path | None,
+    params: tuple[str, ...],
+    sparql: str | None,
+    file: Path | None,
+    fmt: str,
+    all_columns: bool,
+) -> None:
     """Run the saved query NAME (see `kg queries`) or ad-hoc SPARQL against the default graph.
 
     \b
@@ -214,10 +245,20 @@ def validate(store_path: Path | None) -> None:
 
 @main.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(list(kgstore.EXPORT_FORMATS)), required=True,
-              help="nquads/trig/jsonld: every graph; turtle: the default graph.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(kgstore.EXPORT_FORMATS)),
+    required=True,
+    help="nquads/trig/jsonld: every graph; turtle: the default graph.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: stdout).",
+)
 def export(store_path: Path | None, fmt: str, output: Path | None) -> None:
     """Export the store as RDF.
 

@@ -194,9 +194,7 @@ def _is_generic(ev: Event) -> bool:
 
 def _events(w: _Writer) -> dict[Event, NamedNode]:
     out: dict = {}
-    counter = 0
-    for ev in w.facts.events:
-        counter += 1
+    for counter, ev in enumerate(w.facts.events, start=1):
         node = NamedNode(w.link.event(ev.name, ev.series, ev.start, w.doc_id, counter, _is_generic(ev)))
         if node in out.values():
             node = NamedNode(w.link.event(ev.name, None, ev.start, w.doc_id, counter, True))
@@ -354,8 +352,14 @@ def reference_quads(base: str | None = None) -> list:
         out.append(Quad(node, _n(SCHEMA.name), _sv(row["name"]), graph))
         out.append(Quad(node, _n(SCHEMA.identifier), _s(row["iso_3166_2"]), graph))
         if row["wikidata_county"]:
-            out.append(Quad(node, _n(SCHEMA.sameAs),
-                            NamedNode(f"http://www.wikidata.org/entity/{row['wikidata_county']}"), graph))
+            out.append(
+                Quad(
+                    node,
+                    _n(SCHEMA.sameAs),
+                    NamedNode(f"http://www.wikidata.org/entity/{row['wikidata_county']}"),
+                    graph,
+                )
+            )
         for key in (f"lansstyrelsen-{row['code']}", f"region-{row['code']}"):
             if key in load().orgs:
                 out.append(Quad(NamedNode(f"{link.base}id/org/{key}"), _n(SCHEMA.areaServed), node, graph))

@@ -105,24 +105,59 @@ def load() -> Gazetteer:
         g.counties[short] = code
         county_gen = row["name"].removesuffix(" län")  # "Södermanlands"
         g.counties[county_gen] = code
-        board = OrgRef(f"lansstyrelsen-{code}", row["county_admin_board_name"], "CountyAdministrativeBoard",
-                       row["wikidata_board"], code, (row["county_admin_board_short_name"],), code)
-        _add(g, board, [row["county_admin_board_name"], row["county_admin_board_short_name"],
-                        f"Länsstyrelsen i {short}", f"Länsstyrelsen {county_gen} län",
-                        f"Länsstyrelsen i {county_gen}"])
+        board = OrgRef(
+            f"lansstyrelsen-{code}",
+            row["county_admin_board_name"],
+            "CountyAdministrativeBoard",
+            row["wikidata_board"],
+            code,
+            (row["county_admin_board_short_name"],),
+            code,
+        )
+        _add(
+            g,
+            board,
+            [
+                row["county_admin_board_name"],
+                row["county_admin_board_short_name"],
+                f"Länsstyrelsen i {short}",
+                f"Länsstyrelsen {county_gen} län",
+                f"Länsstyrelsen i {county_gen}",
+            ],
+        )
         if code != "09":
-            region_forms = [row["region_name"], f"Region {short}", f"Landstinget {short}",
-                            f"Landstinget i {row['name']}", f"{row['name']}s landsting",
-                            f"{county_gen} läns landsting", f"Landstinget i {short}"]
-            region = OrgRef(f"region-{code}", row["region_name"], "Region", row["wikidata_region"], code,
-                            tuple(f for f in region_forms[1:] if f != row["region_name"]), code)
+            region_forms = [
+                row["region_name"],
+                f"Region {short}",
+                f"Landstinget {short}",
+                f"Landstinget i {row['name']}",
+                f"{row['name']}s landsting",
+                f"{county_gen} läns landsting",
+                f"Landstinget i {short}",
+            ]
+            region = OrgRef(
+                f"region-{code}",
+                row["region_name"],
+                "Region",
+                row["wikidata_region"],
+                code,
+                tuple(f for f in region_forms[1:] if f != row["region_name"]),
+                code,
+            )
             _add(g, region, region_forms)
     for row in _rows("municipalities.csv"):
         code, short = row["code"], row["name"]
         forms = [row["org_name"], row["legal_name"]]
         aliases = tuple(f for f in forms if f != row["org_name"])
-        ref = OrgRef(f"kommun-{code}", row["org_name"], "Municipality", row["wikidata"], code, aliases,
-                     row["county_code"])
+        ref = OrgRef(
+            f"kommun-{code}",
+            row["org_name"],
+            "Municipality",
+            row["wikidata"],
+            code,
+            aliases,
+            row["county_code"],
+        )
         _add(g, ref, forms)
         for town in [short, *genitives(short)]:
             g.towns.setdefault(town, ref.key)
@@ -146,18 +181,24 @@ def load() -> Gazetteer:
         _add(g, ref, [name, *names], exact)
     for item in g.lexicon["international_orgs"]:
         aliases = item["aliases"]
-        ref = OrgRef(slug(item["name"]), item["name"], item["type"], item.get("wikidata", ""), "",
-                     tuple(aliases), "", item.get("only_as", ""))
+        ref = OrgRef(
+            slug(item["name"]),
+            item["name"],
+            item["type"],
+            item.get("wikidata", ""),
+            "",
+            tuple(aliases),
+            "",
+            item.get("only_as", ""),
+        )
         short = [a for a in aliases if _is_abbreviation(a) or len(a) <= 3]
         _add(g, ref, [item["name"], *[a for a in aliases if a not in short]], short)
     for letter, party in g.lexicon["parties"].items():
-        g.orgs.setdefault(f"parti-{slug(party)}", OrgRef(f"parti-{slug(party)}", party, "PoliticalParty",
-                                                       "", letter))
+        g.orgs.setdefault(f"parti-{slug(party)}", OrgRef(f"parti-{slug(party)}", party, "PoliticalParty", "", letter))
     for row in _rows("given_names.csv"):
         g.given_names[row["name"]] = int(row["count"])
     surfaces = sorted(g.surfaces, key=len, reverse=True)
-    g.org_pattern = re.compile(r"(?<![\w:-])(?:" + "|".join(map(re.escape, surfaces)) + r")(?![\w-])",
-                               re.IGNORECASE)
+    g.org_pattern = re.compile(r"(?<![\w:-])(?:" + "|".join(map(re.escape, surfaces)) + r")(?![\w-])", re.IGNORECASE)
     towns = sorted(g.towns, key=len, reverse=True)
     g.town_pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, towns)) + r")(?![\w-])")
     return g

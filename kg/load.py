@@ -97,7 +97,10 @@ def _dt(value: datetime) -> Literal:
 
 
 def meta_quads(
-    records: Iterable[DocRecord], base: str, started: datetime, ended: datetime,
+    records: Iterable[DocRecord],
+    base: str,
+    started: datetime,
+    ended: datetime,
     version: str = kg.__version__,
 ) -> list[Quad]:
     """The meta graph: a prov:Entity per document graph, the run (prov:Activity) and the agent."""
@@ -152,8 +155,9 @@ class Loader:
         quads = list(quads)
         for quad in quads:
             if quad.graph_name != graph:
-                raise LoadError(f"{doc.path.name}: extractor emitted a quad in {quad.graph_name}, "
-                                f"not in {graph}: {quad}")
+                raise LoadError(
+                    f"{doc.path.name}: extractor emitted a quad in {quad.graph_name}, not in {graph}: {quad}"
+                )
         self.write(quads)
         self._default.update(quad.triple for quad in quads)
         self.records.append(DocRecord(doc.doc_id, doc.path.name, doc.sha256))
@@ -182,8 +186,11 @@ class Loader:
 
 
 def store_contents(
-    documents: Iterable[tuple[Document, Iterable[Quad]]], reference: Iterable[Quad], base: str,
-    started: datetime | None = None, ended: datetime | None = None,
+    documents: Iterable[tuple[Document, Iterable[Quad]]],
+    reference: Iterable[Quad],
+    base: str,
+    started: datetime | None = None,
+    ended: datetime | None = None,
 ) -> list[Quad]:
     """Every quad a build writes, for in-memory use and tests."""
     out: list[Quad] = []

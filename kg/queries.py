@@ -74,8 +74,7 @@ class SavedQuery:
         unknown = sorted(set(values) - set(self.param_names))
         if unknown:
             valid = ", ".join(self.param_names) or "none"
-            raise BadParameter(f"query {self.name!r} has no parameter {', '.join(unknown)}; "
-                               f"valid parameters: {valid}")
+            raise BadParameter(f"query {self.name!r} has no parameter {', '.join(unknown)}; valid parameters: {valid}")
         out: dict[str, Any] = {}
         for p in self.params:
             value = values.get(p.name, p.default)
@@ -86,8 +85,7 @@ class SavedQuery:
             out[p.name] = to_term(p, str(value), base)
         return out
 
-    def run(self, store: Store, values: Mapping[str, str] | None = None,
-            base: str | None = None) -> QuerySolutions:
+    def run(self, store: Store, values: Mapping[str, str] | None = None, base: str | None = None) -> QuerySolutions:
         """Run against the store's default graph with the parameters bound."""
         return kgstore.query(store, self.sparql, self.bind(values, base))
 
@@ -141,12 +139,17 @@ def parse_query(name: str, text: str) -> SavedQuery:
             raise QueryError(f"{name}.rq: every param needs a name: {raw!r}")
         param = Param(**{k: raw[k] for k in raw if k in Param.__dataclass_fields__})
         if param.type not in PARAM_TYPES:
-            raise QueryError(f"{name}.rq: param {param.name!r} has type {param.type!r}; "
-                             f"use one of {', '.join(PARAM_TYPES)}")
+            raise QueryError(
+                f"{name}.rq: param {param.name!r} has type {param.type!r}; use one of {', '.join(PARAM_TYPES)}"
+            )
         params.append(param)
-    return SavedQuery(name=name, title=str(header.get("title", "")),
-                      description=str(header.get("description", "")).strip(),
-                      sparql=text, params=tuple(params))
+    return SavedQuery(
+        name=name,
+        title=str(header.get("title", "")),
+        description=str(header.get("description", "")).strip(),
+        sparql=text,
+        params=tuple(params),
+    )
 
 
 def variables(sparql: str) -> set[str]:

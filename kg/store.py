@@ -184,8 +184,12 @@ def query(
         raise StoreError(f"query failed: {err}") from err
 
 
-RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV,
-                  "tsv": QueryResultsFormat.TSV, "xml": QueryResultsFormat.XML}
+RESULT_FORMATS = {
+    "json": QueryResultsFormat.JSON,
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "xml": QueryResultsFormat.XML,
+}
 
 
 def serialize_results(results: QuerySolutions | QueryBoolean, fmt: str = "json") -> bytes:
@@ -234,9 +238,7 @@ def _count(store: Store, where: str) -> int:
 
 def stats(store: Store) -> dict[str, int]:
     """Sizes of the store: default-graph triples, document graphs, and entity counts."""
-    doc_graphs = sum(
-        1 for g in store.named_graphs() if isinstance(g, NamedNode) and "/graph/doc/" in g.value
-    )
+    doc_graphs = sum(1 for g in store.named_graphs() if isinstance(g, NamedNode) and "/graph/doc/" in g.value)
     return {
         "triples": _count(store, "?s ?p ?o"),
         "documents": doc_graphs,

@@ -262,9 +262,9 @@ def _short(iri: str | None, base: str | None = None) -> str:
         return "-"
     for prefix, ns in (*PREFIXES.items(), ("kgsh", SHAPES_IRI), ("rdf", str(RDF))):
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     if base and iri.startswith(base):
-        return f"<{iri[len(base):]}>"
+        return f"<{iri[len(base) :]}>"
     return f"<{iri}>" if "://" in iri else iri
 
 

@@ -67,9 +67,16 @@ class KGO(DefinedNamespace):
 
 # The organisation classes of KGO, in the order of MODEL.md.
 ORG_CLASSES: tuple[URIRef, ...] = (
-    KGO.Municipality, KGO.CountyAdministrativeBoard, KGO.Region, KGO.GovernmentAgency,
-    KGO.PoliticalParty, KGO.OrganizationalUnit, KGO.EducationalOrganization, KGO.Association,
-    KGO.Company, KGO.Organisation,
+    KGO.Municipality,
+    KGO.CountyAdministrativeBoard,
+    KGO.Region,
+    KGO.GovernmentAgency,
+    KGO.PoliticalParty,
+    KGO.OrganizationalUnit,
+    KGO.EducationalOrganization,
+    KGO.Association,
+    KGO.Company,
+    KGO.Organisation,
 )
 
 PREFIXES: dict[str, str] = {

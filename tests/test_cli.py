@@ -91,13 +91,16 @@ def test_query_sparql_and_file(built, tmp_path):
     assert json.loads(result.stdout)["boolean"] is True
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["query", "nope"], "valid names"),
-    (["query", "events", "-p", "colour=red"], "valid parameters"),
-    (["query", "events", "-p", "year"], "key=value"),
-    (["query"], "exactly one"),
-    (["query", "--sparql", "SELEC x"], "syntax"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "nope"], "valid names"),
+        (["query", "events", "-p", "colour=red"], "valid parameters"),
+        (["query", "events", "-p", "year"], "key=value"),
+        (["query"], "exactly one"),
+        (["query", "--sparql", "SELEC x"], "syntax"),
+    ],
+)
 def test_query_errors(built, args, message):
     result = run(*args, "--store", str(built))
     assert result.exit_code != 0 and message in result.output
@@ -134,8 +137,12 @@ def test_stats(built):
 def test_export(built, tmp_path, fmt):
     out = tmp_path / f"out.{fmt}"
     assert run("export", "--store", str(built), "--format", fmt, "-o", str(out)).exit_code == 0
-    fmts = {"nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "turtle": RdfFormat.TURTLE,
-            "jsonld": RdfFormat.JSON_LD}
+    fmts = {
+        "nquads": RdfFormat.N_QUADS,
+        "trig": RdfFormat.TRIG,
+        "turtle": RdfFormat.TURTLE,
+        "jsonld": RdfFormat.JSON_LD,
+    }
     back = Store()
     back.load(path=str(out), format=fmts[fmt])
     assert len(back) > 100

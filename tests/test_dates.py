@@ -15,7 +15,7 @@ REF = date(2020, 11, 20)  # a Friday
 def _check_offsets(text: str, mentions: list[DateMention]) -> None:
     assert [m.begin for m in mentions] == sorted(m.begin for m in mentions)
     for m in mentions:
-        assert text[m.begin:m.end] == m.text
+        assert text[m.begin : m.end] == m.text
     for a, b in pairwise(mentions):
         assert a.end <= b.begin
 
@@ -37,14 +37,26 @@ EXPLICIT = [
     ("Sista anmälningsdag är 6/9 2017.", "6/9 2017", date(2017, 9, 6), None),
     ("Valborg firas den 30:e april 2019 i parken.", "30:e april 2019", date(2019, 4, 30), None),
     ("Konferensen pågår 2–3 februari 2021 i Luleå.", "2–3 februari 2021", date(2021, 2, 2), date(2021, 2, 3)),
-    ("Kursen går 31 januari–1 februari 2018 i Kiruna.", "31 januari–1 februari 2018",
-     date(2018, 1, 31), date(2018, 2, 1)),
+    (
+        "Kursen går 31 januari–1 februari 2018 i Kiruna.",
+        "31 januari–1 februari 2018",
+        date(2018, 1, 31),
+        date(2018, 2, 1),
+    ),
     ("Seminariet hålls 29–30 maj 2019.", "29–30 maj 2019", date(2019, 5, 29), date(2019, 5, 30)),
     ("Mässan pågår 4–6 december 2020 i Göteborg.", "4–6 december 2020", date(2020, 12, 4), date(2020, 12, 6)),
-    ("Lägret pågår 30 december–2 januari 2019.", "30 december–2 januari 2019",
-     date(2018, 12, 30), date(2019, 1, 2)),
-    ("Utställningen visas 2018-11-23 – 2018-11-25 i hallen.", "2018-11-23 – 2018-11-25",
-     date(2018, 11, 23), date(2018, 11, 25)),
+    (
+        "Lägret pågår 30 december–2 januari 2019.",
+        "30 december–2 januari 2019",
+        date(2018, 12, 30),
+        date(2019, 1, 2),
+    ),
+    (
+        "Utställningen visas 2018-11-23 – 2018-11-25 i hallen.",
+        "2018-11-23 – 2018-11-25",
+        date(2018, 11, 23),
+        date(2018, 11, 25),
+    ),
     ("Torsdag den 2 oktober 2014 invigs bron.", "Torsdag den 2 oktober 2014", date(2014, 10, 2), None),
     ("Det hände på dagen Nov 30, 2006 i Stockholm.", "Nov 30, 2006", date(2006, 11, 30), None),
     ("Skottdagen 29 februari 2020 firas.", "29 februari 2020", date(2020, 2, 29), None),
@@ -64,8 +76,13 @@ BY_REFERENCE = [
     ("Utställningen öppnade 6 sept. med pompa.", "6 sept.", date(2020, 9, 6), None, REF),
     ("Anmälan senast 6/9.", "6/9", date(2020, 9, 6), None, REF),
     ("Kursen startar den 15 januari i Lund.", "15 januari", date(2021, 1, 15), None, REF),
-    ("Den 31 januari - 1 februari hålls kursen.", "31 januari - 1 februari",
-     date(2021, 1, 31), date(2021, 2, 1), REF),
+    (
+        "Den 31 januari - 1 februari hålls kursen.",
+        "31 januari - 1 februari",
+        date(2021, 1, 31),
+        date(2021, 2, 1),
+        REF,
+    ),
     ("Den 30-31 januari är kansliet stängt.", "30-31 januari", date(2021, 1, 30), date(2021, 1, 31), REF),
     ("Vi har öppet den 5 och 6 mars.", "5 och 6 mars", date(2021, 3, 5), date(2021, 3, 6), REF),
     ("Torsdag den 2 oktober öppnar vi.", "Torsdag den 2 oktober", date(2014, 10, 2), None, date(2015, 5, 1)),
@@ -89,12 +106,27 @@ def test_reference_year(text: str, span: str, start: date, end: date | None, ref
 
 # (sentence, mention text, start, start_time, end_time)
 TIMES = [
-    ("Torsdag den 2 oktober, kl. 09.30 öppnar vi.", "Torsdag den 2 oktober, kl. 09.30",
-     date(2020, 10, 2), time(9, 30), None),
-    ("Invigning fredagen den 1 december 2006 kl 09.00 – 11.45 i aulan.",
-     "fredagen den 1 december 2006 kl 09.00 – 11.45", date(2006, 12, 1), time(9), time(11, 45)),
-    ("Välkommen tisdagen den 8 december, kl 15.30-17.00 till rådhuset.",
-     "tisdagen den 8 december, kl 15.30-17.00", date(2020, 12, 8), time(15, 30), time(17)),
+    (
+        "Torsdag den 2 oktober, kl. 09.30 öppnar vi.",
+        "Torsdag den 2 oktober, kl. 09.30",
+        date(2020, 10, 2),
+        time(9, 30),
+        None,
+    ),
+    (
+        "Invigning fredagen den 1 december 2006 kl 09.00 – 11.45 i aulan.",
+        "fredagen den 1 december 2006 kl 09.00 – 11.45",
+        date(2006, 12, 1),
+        time(9),
+        time(11, 45),
+    ),
+    (
+        "Välkommen tisdagen den 8 december, kl 15.30-17.00 till rådhuset.",
+        "tisdagen den 8 december, kl 15.30-17.00",
+        date(2020, 12, 8),
+        time(15, 30),
+        time(17),
+    ),
     ("Samling den 3 maj kl 9 vid kyrkan.", "3 maj kl 9", date(2021, 5, 3), time(9), None),
     ("Öppet hus den 3 maj kl. 13:00–16:00.", "3 maj kl. 13:00–16:00", date(2021, 5, 3), time(13), time(16)),
     ("Start den 3 maj klockan 10 på torget.", "3 maj klockan 10", date(2021, 5, 3), time(10), None),
@@ -132,8 +164,13 @@ RELATIVE = [
 @pytest.mark.parametrize(("text", "span", "resolved"), RELATIVE)
 def test_relative(text: str, span: str, resolved: date) -> None:
     m = _one(text, reference=REF)
-    assert (m.text, m.start, m.end_date, m.month, m.day) == (span, resolved, resolved, resolved.month,
-                                                             resolved.day)
+    assert (m.text, m.start, m.end_date, m.month, m.day) == (
+        span,
+        resolved,
+        resolved,
+        resolved.month,
+        resolved.day,
+    )
 
 
 def test_relative_without_reference_is_unknown() -> None:
@@ -182,8 +219,7 @@ def test_two_separate_days_joined_by_och() -> None:
 
 
 def test_several_mentions_sorted_and_non_overlapping() -> None:
-    text = ("Den 6 september 2017 hölls ett möte. Nästa hålls 2017-10-02, kl. 10 och "
-            "sedan on 11 april samt i dag.")
+    text = "Den 6 september 2017 hölls ett möte. Nästa hålls 2017-10-02, kl. 10 och sedan on 11 april samt i dag."
     mentions = find_dates(text, reference=date(2017, 9, 10))
     _check_offsets(text, mentions)
     assert [m.text for m in mentions] == ["6 september 2017", "2017-10-02, kl. 10", "on 11 april", "i dag"]
@@ -191,8 +227,11 @@ def test_several_mentions_sorted_and_non_overlapping() -> None:
 
 # context-year resolution: (text, kwargs, expected start of the LAST mention)
 CONTEXT = [
-    ("Den 6 september 2017 hölls ett möte. Den 31 januari - 1 februari hålls nästa.", {"reference": REF},
-     date(2017, 1, 31)),
+    (
+        "Den 6 september 2017 hölls ett möte. Den 31 januari - 1 februari hålls nästa.",
+        {"reference": REF},
+        date(2017, 1, 31),
+    ),
     ("Hösten 2008 ordnas seminarier, det första den 5 oktober.", {}, date(2008, 10, 5)),
     ("Under 2019 ökade antalet.\nDen 5 oktober hålls ett möte.", {}, date(2019, 10, 5)),
     ("Kursen börjar den 5 oktober.", {"context_year": 2012}, date(2012, 10, 5)),
@@ -206,7 +245,7 @@ CONTEXT = [
 def test_context_year(text: str, kwargs: dict[str, object], start: date) -> None:
     mentions = find_dates(text, **kwargs)  # type: ignore[arg-type]
     _check_offsets(text, mentions)
-    target = [m for m in mentions if "Publicerad" not in text[m.begin - 11:m.begin]]
+    target = [m for m in mentions if "Publicerad" not in text[m.begin - 11 : m.begin]]
     assert target[-1].start == start
 
 
@@ -240,12 +279,21 @@ def test_find_years(text: str, years: list[int]) -> None:
 
 # (text, expected date, expected line text)
 PUBLICATION = [
-    ("Publicerad 2018-11-23 15.07\nSenast ändrad 2018-11-25 10.00\nRubrik\nBrödtext.",
-     date(2018, 11, 23), "Publicerad 2018-11-23 15.07"),
-    ("Senast ändrad 2018-11-25 10.00\nRubrik\nBrödtext.\nPublicerad: 23 november 2018",
-     date(2018, 11, 23), "Publicerad: 23 november 2018"),
-    ("Pressmeddelande   •   Nov 30, 2006 15:53 CET\nRubrik\nText den 5 december 2006.",
-     date(2006, 11, 30), "Pressmeddelande   •   Nov 30, 2006 15:53 CET"),
+    (
+        "Publicerad 2018-11-23 15.07\nSenast ändrad 2018-11-25 10.00\nRubrik\nBrödtext.",
+        date(2018, 11, 23),
+        "Publicerad 2018-11-23 15.07",
+    ),
+    (
+        "Senast ändrad 2018-11-25 10.00\nRubrik\nBrödtext.\nPublicerad: 23 november 2018",
+        date(2018, 11, 23),
+        "Publicerad: 23 november 2018",
+    ),
+    (
+        "Pressmeddelande   •   Nov 30, 2006 15:53 CET\nRubrik\nText den 5 december 2006.",
+        date(2006, 11, 30),
+        "Pressmeddelande   •   Nov 30, 2006 15:53 CET",
+    ),
     ("Apr 28, 2009 15:25 CEST\nRubrik\nText.", date(2009, 4, 28), "Apr 28, 2009 15:25 CEST"),
     ("Pressinbjudan 2018-05-22\nRubrik\nText.", date(2018, 5, 22), "Pressinbjudan 2018-05-22"),
     ("11 mars 2020\nRubrik\nText om mötet den 5 april 2020.", date(2020, 3, 11), "11 mars 2020"),
@@ -264,10 +312,13 @@ def test_publication_date(text: str, expected: date, line: str) -> None:
     assert (d, text[b:e]) == (expected, line)
 
 
-@pytest.mark.parametrize("text", [
-    "Rubrik\nMötet hålls den 5 april 2020 i Umeå.",
-    "Rubrik\nText.\nMer.\nÄnnu.\nFler.\nFlera.\n2015-03-19\nSista.\nSlut.\nKontakt.\nAdress.",
-    "Rubrik\nPublicerad i går\nText.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rubrik\nMötet hålls den 5 april 2020 i Umeå.",
+        "Rubrik\nText.\nMer.\nÄnnu.\nFler.\nFlera.\n2015-03-19\nSista.\nSlut.\nKontakt.\nAdress.",
+        "Rubrik\nPublicerad i går\nText.",
+    ],
+)
 def test_no_publication_date(text: str) -> None:
     assert find_publication_date(text) is None

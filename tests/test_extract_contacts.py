@@ -20,8 +20,7 @@ def contacts(text: str) -> set[tuple[str, str | None, str | None]]:
 
 
 HEAD = (
-    "Ny cykelväg i Ljungby\n\nCykelvägen mellan centrum och stationen öppnar i maj.\n\n"
-    "För mer information, kontakta:\n"
+    "Ny cykelväg i Ljungby\n\nCykelvägen mellan centrum och stationen öppnar i maj.\n\nFör mer information, kontakta:\n"
 )
 
 CASES = [
@@ -97,8 +96,7 @@ NEGATIVE = [
         id="time-range-is-not-a-phone",
     ),
     pytest.param(
-        "Beslut i Tierp\n\nBeslutet fattades 2019-03-12 av kommunstyrelsen. "
-        "Det säger Anna Malm, kommunsekreterare.\n",
+        "Beslut i Tierp\n\nBeslutet fattades 2019-03-12 av kommunstyrelsen. Det säger Anna Malm, kommunsekreterare.\n",
         set(),
         id="iso-date-is-not-a-phone",
     ),

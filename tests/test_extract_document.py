@@ -87,8 +87,7 @@ def test_home_organisation(text: str, expected: set) -> None:
 
 SPEAKER_CASES = [
     pytest.param(
-        "Solceller på alla skolor i Vimmerby\n\n– Vår kommun ska bli ledande inom solenergi, "
-        "säger Jonas Ekberg.\n",
+        "Solceller på alla skolor i Vimmerby\n\n– Vår kommun ska bli ledande inom solenergi, säger Jonas Ekberg.\n",
         {"Jonas Ekberg": "Vimmerby kommun"},
         id="var-kommun",
     ),

@@ -48,8 +48,7 @@ CASES = [
         id="conference-name-in-quotation-marks",
     ),
     pytest.param(
-        "Landsbygd i fokus\n\nKommunerna i länet möts på konferensen Smart Landsbygd den 8 maj 2019 "
-        "i Östersund.\n",
+        "Landsbygd i fokus\n\nKommunerna i länet möts på konferensen Smart Landsbygd den 8 maj 2019 i Östersund.\n",
         [("Smart Landsbygd", D(2019, 5, 8), D(2019, 5, 8), {"Östersund"})],
         id="konferensen-X",
     ),
@@ -118,8 +117,7 @@ CASES = [
         id="english-date-line-and-tomorrow",
     ),
     pytest.param(
-        "Unga i Örnsköldsvik\n\nSeminariet ”Unga röster” hålls den 2 februari 2021 kl. 13.00–15.00 i "
-        "Örnsköldsvik.\n",
+        "Unga i Örnsköldsvik\n\nSeminariet ”Unga röster” hålls den 2 februari 2021 kl. 13.00–15.00 i Örnsköldsvik.\n",
         [("Unga röster", T(2021, 2, 2, 13, 0), T(2021, 2, 2, 15, 0), {"Örnsköldsvik"})],
         id="seminar-quoted-name-time-range",
     ),
@@ -156,13 +154,10 @@ NEGATIVE = [
         id="generic-plural",
     ),
     pytest.param(
-        "Dialog med föreningslivet\n\nKommunen ordnar möten med föreningarna för att höra deras "
-        "synpunkter.\n",
+        "Dialog med föreningslivet\n\nKommunen ordnar möten med föreningarna för att höra deras synpunkter.\n",
         id="no-date-no-place",
     ),
-    pytest.param(
-        "Nytt år\n\nVi har haft många bra seminarier och träffar under året som gått.\n", id="retrospective"
-    ),
+    pytest.param("Nytt år\n\nVi har haft många bra seminarier och träffar under året som gått.\n", id="retrospective"),
     pytest.param(
         "Beslut i kommunstyrelsen\n\nKommunstyrelsen beslutade att skjuta upp invigningen.\n",
         id="mentioned-without-date-or-place",

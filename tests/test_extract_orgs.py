@@ -96,8 +96,7 @@ CASES = [
         id="agency-genitive",
     ),
     pytest.param(
-        "Odling i staden\n\nSveriges Stadsodlare (SSO) växer snabbt. SSO:s medlemmar odlar i femtio "
-        "kommuner.\n",
+        "Odling i staden\n\nSveriges Stadsodlare (SSO) växer snabbt. SSO:s medlemmar odlar i femtio kommuner.\n",
         {("Sveriges Stadsodlare", None)},
         id="name-with-abbreviation-definition",
     ),
@@ -122,9 +121,7 @@ def test_abbreviation_refers_back_to_defined_name() -> None:
 
 
 NEGATIVE = [
-    pytest.param(
-        "Kulturnatt\n\nKulturchefen Erik Strand hälsar alla välkomna.\n", id="definite-title-is-not-an-org"
-    ),
+    pytest.param("Kulturnatt\n\nKulturchefen Erik Strand hälsar alla välkomna.\n", id="definite-title-is-not-an-org"),
     pytest.param(
         "Ny sträcka\n\nBussen går nu från Kalmar till Växjö varje timme.\n", id="towns-as-places-are-not-orgs"
     ),

@@ -160,8 +160,7 @@ ROLE_CASES = [
         id="town-genitive-before-title",
     ),
     pytest.param(
-        "Rapport om välfärden\n\nSKR:s ordförande Birgitta Höglund kommenterade rapporten vid "
-        "en pressträff.\n",
+        "Rapport om välfärden\n\nSKR:s ordförande Birgitta Höglund kommenterade rapporten vid en pressträff.\n",
         {("Birgitta Höglund", "ordförande", "Sveriges Kommuner och Regioner")},
         id="abbreviation-genitive-before-title",
     ),
@@ -195,8 +194,7 @@ PARTY_CASES = [
         id="S-and-M",
     ),
     pytest.param(
-        "Debatt i Luleå\n\n– Skolan behöver mer resurser, säger Sanna Pekkari (V), "
-        "oppositionsråd i Luleå kommun.\n",
+        "Debatt i Luleå\n\n– Skolan behöver mer resurser, säger Sanna Pekkari (V), oppositionsråd i Luleå kommun.\n",
         {("Sanna Pekkari", "Vänsterpartiet")},
         id="V-before-title",
     ),

@@ -16,9 +16,7 @@ def facts(text: str) -> DocFacts:
 
 
 def projects(text: str) -> dict[str, set[tuple[str, str]]]:
-    return {
-        p.name: {(ref.name, rel) for ref, rel, _b, _e in p.relations.values()} for p in facts(text).projects
-    }
+    return {p.name: {(ref.name, rel) for ref, rel, _b, _e in p.relations.values()} for p in facts(text).projects}
 
 
 CASES = [
@@ -56,8 +54,7 @@ CASES = [
         id="genitive-org-projekt-X",
     ),
     pytest.param(
-        "Sala med i digitaliseringen\n\nSala deltar i projektet Digital Vardag som drivs av Region "
-        "Västmanland.\n",
+        "Sala med i digitaliseringen\n\nSala deltar i projektet Digital Vardag som drivs av Region Västmanland.\n",
         {"Digital Vardag": {("Sala kommun", "participant"), ("Region Västmanland", "coordinator")}},
         id="town-participant-and-region-coordinator",
     ),
@@ -68,8 +65,7 @@ CASES = [
         id="anaphor-projektet-funder",
     ),
     pytest.param(
-        "Läsfrämjande i Gävleborg\n\nProgrammet Läslust drivs av Region Gävleborg med stöd av "
-        "Statens kulturråd.\n",
+        "Läsfrämjande i Gävleborg\n\nProgrammet Läslust drivs av Region Gävleborg med stöd av Statens kulturråd.\n",
         {"Läslust": {("Region Gävleborg", "coordinator"), ("Statens kulturråd", "funder")}},
         id="programmet-X-drivs-av-med-stod-av",
     ),
@@ -88,12 +84,8 @@ def test_project_name_is_not_a_person() -> None:
 
 
 NEGATIVE = [
-    pytest.param(
-        "Mycket på gång\n\nVi har många projekt på gång i kommunen just nu.\n", id="generic-projekt"
-    ),
-    pytest.param(
-        "Vägbygge\n\nDet här projektet är viktigt för alla som bor i Orsa.\n", id="det-har-projektet"
-    ),
+    pytest.param("Mycket på gång\n\nVi har många projekt på gång i kommunen just nu.\n", id="generic-projekt"),
+    pytest.param("Vägbygge\n\nDet här projektet är viktigt för alla som bor i Orsa.\n", id="det-har-projektet"),
 ]
 
 

@@ -24,8 +24,7 @@ CASES = [
         id="dash-sager-name-role",
     ),
     pytest.param(
-        "Ny lekplats i Ludvika\n\n"
-        "”Barnen har längtat efter det här väldigt länge”, säger kulturchef Mats Ekdahl.\n",
+        "Ny lekplats i Ludvika\n\n”Barnen har längtat efter det här väldigt länge”, säger kulturchef Mats Ekdahl.\n",
         {("Mats Ekdahl", "Barnen har längtat efter det här väldigt länge")},
         id="quotation-marks-sager-role-name",
     ),

@@ -38,8 +38,11 @@ def test_merge_labels_keeps_smallest_by_code_point():
 
 def test_default_graph_is_deduplicated_union_with_merged_labels():
     a, b = document_from_text("A", "a.txt"), document_from_text("B", "b.txt")
-    shared = Triple(ORG, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                    NamedNode("http://www.w3.org/ns/org#Organization"))
+    shared = Triple(
+        ORG,
+        NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        NamedNode("http://www.w3.org/ns/org#Organization"),
+    )
     qa = doc_quads("a", [shared, Triple(ORG, SKOS_PREF, Literal("Västerås stad", language="sv"))])
     qb = doc_quads("b", [shared, Triple(ORG, SKOS_PREF, Literal("Västerås kommun", language="sv"))])
     ref_graph = NamedNode(BASE + "graph/reference")
@@ -66,16 +69,23 @@ def test_meta_graph():
     quads = fixture_contents()
     store = Store()
     store.extend(quads)
-    rows = list(store.query(
-        """SELECT ?g ?doc ?sha ?file ?run ?start ?end ?agent ?version WHERE { GRAPH ?meta {
+    rows = list(
+        store.query(
+            """SELECT ?g ?doc ?sha ?file ?run ?start ?end ?agent ?version WHERE { GRAPH ?meta {
              ?g a prov:Entity ; prov:wasDerivedFrom ?doc ; kgo:sha256 ?sha ; kgo:sourceFile ?file ;
                 prov:wasGeneratedBy ?run .
              ?run a prov:Activity ; prov:startedAtTime ?start ; prov:endedAtTime ?end ;
                 prov:wasAssociatedWith ?agent .
              ?agent a prov:SoftwareAgent ; schema:softwareVersion ?version } }""",
-        prefixes={"prov": "http://www.w3.org/ns/prov#", "kgo": "https://w3id.org/sv-press-kg/ontology#",
-                  "schema": "https://schema.org/"},
-        default_graph=[NamedNode(BASE + "graph/meta")], named_graphs=[NamedNode(BASE + "graph/meta")]))
+            prefixes={
+                "prov": "http://www.w3.org/ns/prov#",
+                "kgo": "https://w3id.org/sv-press-kg/ontology#",
+                "schema": "https://schema.org/",
+            },
+            default_graph=[NamedNode(BASE + "graph/meta")],
+            named_graphs=[NamedNode(BASE + "graph/meta")],
+        )
+    )
     assert {r["file"].value for r in rows} == {"000_fixture_a.txt", "001_fixture_b.txt"}
     assert {r["doc"].value for r in rows} == {BASE + "res/doc/000-fixture-a", BASE + "res/doc/001-fixture-b"}
     assert all(len(r["sha"].value) == 64 for r in rows)

@@ -25,8 +25,13 @@ SCORED = {
     "events": ["eventName", "startDate", "endDate", "placeName"],
     "projects": ["projectName", "organisationName", "relation"],
     "contacts": ["personName", "phone", "email"],
-    "municipality-speakers": ["personName", "roleName", "municipalityName", "conferenceName",
-                              "conferenceStart"],
+    "municipality-speakers": [
+        "personName",
+        "roleName",
+        "municipalityName",
+        "conferenceName",
+        "conferenceStart",
+    ],
 }
 OPTIONAL_FILTER = re.compile(r"!sameTerm\(\?(\w+), \?\1\)")
 
@@ -106,26 +111,33 @@ def test_people_include_persons_without_membership(fixture_store):
 def test_events_place_names(fixture_store):
     _, rows = kgstore.rows(REGISTRY.get("events").run(fixture_store))
     assert {r["eventName"]: r["placeName"] for r in rows} == {
-        "Fokus jämställdhet": "Munktellarenan, Eskilstuna", "Energidagen 2018": "Västerås"}
+        "Fokus jämställdhet": "Munktellarenan, Eskilstuna",
+        "Energidagen 2018": "Västerås",
+    }
 
 
 def test_municipality_speakers_via_project_event(fixture_store):
     _, rows = kgstore.rows(REGISTRY.get("municipality-speakers").run(fixture_store))
     got = {(r["personName"], r["roleName"], r["municipalityName"], r["conferenceName"]) for r in rows}
-    assert got == {("Jimmy Jansson", "kommunstyrelsens ordförande", "Eskilstuna kommun",
-                     "Fokus jämställdhet"),
-                   ("Anna Berg", "miljöchef", "Västerås stad", "Energidagen 2018")}
+    assert got == {
+        ("Jimmy Jansson", "kommunstyrelsens ordförande", "Eskilstuna kommun", "Fokus jämställdhet"),
+        ("Anna Berg", "miljöchef", "Västerås stad", "Energidagen 2018"),
+    }
 
 
 def test_projects_relations_and_types(fixture_store):
     _, rows = kgstore.rows(REGISTRY.get("projects").run(fixture_store))
     assert {(r["organisationName"], r["relation"]) for r in rows} == {
-        ("Västerås stad", "coordinator"), ("Energimyndigheten", "funder"),
-        ("Eskilstuna kommun", "participant")}
+        ("Västerås stad", "coordinator"),
+        ("Energimyndigheten", "funder"),
+        ("Eskilstuna kommun", "participant"),
+    }
     _, orgs = kgstore.rows(REGISTRY.get("organisations").run(fixture_store))
     assert {(r["organisationName"], r["type"]) for r in orgs} == {
-        ("Eskilstuna kommun", "Municipality"), ("Västerås stad", "Municipality"),
-        ("Energimyndigheten", "GovernmentAgency")}
+        ("Eskilstuna kommun", "Municipality"),
+        ("Västerås stad", "Municipality"),
+        ("Energimyndigheten", "GovernmentAgency"),
+    }
 
 
 def test_unknown_query_lists_valid_names():
@@ -138,12 +150,15 @@ def test_unknown_param_lists_valid_params(fixture_store):
         REGISTRY.get("people").run(fixture_store, {"colour": "red"})
 
 
-@pytest.mark.parametrize(("name", "values", "message"), [
-    ("mentions-of", {}, "needs parameter 'entity'"),
-    ("events", {"year": "twenty"}, "not a valid year"),
-    ("events", {"year": "17"}, "four digits"),
-    ("events", {"event": "not an iri"}, "not a valid iri"),
-])
+@pytest.mark.parametrize(
+    ("name", "values", "message"),
+    [
+        ("mentions-of", {}, "needs parameter 'entity'"),
+        ("events", {"year": "twenty"}, "not a valid year"),
+        ("events", {"year": "17"}, "four digits"),
+        ("events", {"event": "not an iri"}, "not a valid iri"),
+    ],
+)
 def test_bad_parameter_values(name, values, message, fixture_store):
     with pytest.raises(BadParameter, match=message):
         REGISTRY.get(name).run(fixture_store, values)

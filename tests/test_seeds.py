@@ -60,8 +60,9 @@ def test_changing_one_seed_changes_only_its_graph(seeds_store, tmp_path):
     docs = tmp_path / "docs"
     shutil.copytree(SEEDS, docs)
     changed = docs / "003_e656945af7691572.txt"
-    changed.write_text(changed.read_text(encoding="utf-8").replace("Lars Liljedahl", "Lars Lindkvist"),
-                       encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("Lars Liljedahl", "Lars Lindkvist"), encoding="utf-8"
+    )
     build([docs], tmp_path / "changed", BASE)
     before, after = _by_graph(_nquads(seeds_store)), _by_graph(_nquads(tmp_path / "changed"))
     differing = {g for g in set(before) | set(after) if before.get(g) != after.get(g)}
@@ -86,14 +87,22 @@ def test_seeds_store_validates(seeds_store):
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval not present")
-@pytest.mark.parametrize(("docs", "gold", "floor"), [
-    (SEEDS, SHARED / "gold" / "seeds", 0.95),
-    (SHARED / "dev" / "docs", SHARED / "gold" / "dev", 0.90),
-])
+@pytest.mark.parametrize(
+    ("docs", "gold", "floor"),
+    [
+        (SEEDS, SHARED / "gold" / "seeds", 0.95),
+        (SHARED / "dev" / "docs", SHARED / "gold" / "dev", 0.90),
+    ],
+)
 def test_scorer_figures(docs, gold, floor):
     kg = Path(sys.executable).with_name("kg")
-    out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(docs), str(gold), "--kg", str(kg)],
-                         capture_output=True, text=True, timeout=300, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(SHARED / "eval" / "score.py"), str(docs), str(gold), "--kg", str(kg)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
     f1 = float(re.search(r"micro P=\S+ R=\S+ F1=(\S+)", out).group(1))
     assert f1 >= floor, out
     for line in out.splitlines()[1:-1]:

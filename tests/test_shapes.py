@@ -209,146 +209,266 @@ def test_validate_selected_graph_by_docid() -> None:
 
 # (id, SPARQL update breaking the valid store, shape that must report it)
 BROKEN = [
-    ("document-no-sha256", f"DELETE WHERE {{ GRAPH <{G}> {{ <res/doc/{DOC}> kgo:sha256 ?x }} }}",
-     "DocumentShape"),
-    ("document-bad-sha256", f'DELETE {{ GRAPH <{G}> {{ ?d kgo:sha256 ?x }} }} INSERT {{ GRAPH <{G}> '
-     f'{{ ?d kgo:sha256 "ABC" }} }} WHERE {{ GRAPH <{G}> {{ ?d kgo:sha256 ?x }} }}', "DocumentShape"),
-    ("document-two-headlines",
-     f'INSERT DATA {{ GRAPH <{G}> {{ <res/doc/{DOC}> schema:headline "Another headline" }} }}',
-     "DocumentShape"),
-    ("document-no-foaf-document",
-     f"DELETE DATA {{ GRAPH <{G}> {{ <res/doc/{DOC}> a foaf:Document }} }}", "DocumentShape"),
-    ("context-wrong-end-index",
-     f"DELETE {{ GRAPH <{G}> {{ ?c nif:endIndex ?e }} }} INSERT {{ GRAPH <{G}> {{ ?c nif:endIndex "
-     f"?e2 }} }} WHERE {{ GRAPH <{G}> {{ ?c a nif:Context ; nif:endIndex ?e }} "
-     f"BIND(STRDT(STR(?e + 1), xsd:nonNegativeInteger) AS ?e2) }}", "ContextShape"),
+    (
+        "document-no-sha256",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <res/doc/{DOC}> kgo:sha256 ?x }} }}",
+        "DocumentShape",
+    ),
+    (
+        "document-bad-sha256",
+        f"DELETE {{ GRAPH <{G}> {{ ?d kgo:sha256 ?x }} }} INSERT {{ GRAPH <{G}> "
+        f'{{ ?d kgo:sha256 "ABC" }} }} WHERE {{ GRAPH <{G}> {{ ?d kgo:sha256 ?x }} }}',
+        "DocumentShape",
+    ),
+    (
+        "document-two-headlines",
+        f'INSERT DATA {{ GRAPH <{G}> {{ <res/doc/{DOC}> schema:headline "Another headline" }} }}',
+        "DocumentShape",
+    ),
+    (
+        "document-no-foaf-document",
+        f"DELETE DATA {{ GRAPH <{G}> {{ <res/doc/{DOC}> a foaf:Document }} }}",
+        "DocumentShape",
+    ),
+    (
+        "context-wrong-end-index",
+        f"DELETE {{ GRAPH <{G}> {{ ?c nif:endIndex ?e }} }} INSERT {{ GRAPH <{G}> {{ ?c nif:endIndex "
+        f"?e2 }} }} WHERE {{ GRAPH <{G}> {{ ?c a nif:Context ; nif:endIndex ?e }} "
+        f"BIND(STRDT(STR(?e + 1), xsd:nonNegativeInteger) AS ?e2) }}",
+        "ContextShape",
+    ),
     ("context-no-string", f"DELETE WHERE {{ GRAPH <{G}> {{ ?c nif:isString ?s }} }}", "ContextShape"),
-    ("span-begin-shifted-by-one",
-     f"DELETE {{ GRAPH <{G}> {{ <{S['quote']}> nif:beginIndex ?b }} }} "
-     f"INSERT {{ GRAPH <{G}> {{ <{S['quote']}> nif:beginIndex ?b2 }} }} "
-     f"WHERE {{ GRAPH <{G}> {{ <{S['quote']}> nif:beginIndex ?b }} "
-     f"BIND(STRDT(STR(?b + 1), xsd:nonNegativeInteger) AS ?b2) }}", "SpanOffsetShape"),
-    ("span-anchor-wrong",
-     f"DELETE {{ GRAPH <{G}> {{ <{S['project']}> nif:anchorOf ?a }} }} "
-     f'INSERT {{ GRAPH <{G}> {{ <{S["project"]}> nif:anchorOf "Verka jämställt" }} }} '
-     f"WHERE {{ GRAPH <{G}> {{ <{S['project']}> nif:anchorOf ?a }} }}", "SpanOffsetShape"),
-    ("span-end-beyond-text",
-     f"DELETE {{ GRAPH <{G}> {{ <{S['contact']}> nif:endIndex ?e }} }} "
-     f'INSERT {{ GRAPH <{G}> {{ <{S["contact"]}> nif:endIndex '
-     f'"{len(TEXT) + 5}"^^xsd:nonNegativeInteger }} }} '
-     f"WHERE {{ GRAPH <{G}> {{ <{S['contact']}> nif:endIndex ?e }} }}", "SpanOffsetShape"),
-    ("span-begin-after-end",
-     f"DELETE {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b }} }} "
-     f'INSERT {{ GRAPH <{G}> {{ <{S["person"]}> nif:beginIndex "{len(TEXT)}"^^xsd:nonNegativeInteger }} }} '
-     f"WHERE {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b }} }}", "SpanShape"),
-    ("span-begin-wrong-datatype",
-     f"DELETE {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b }} }} "
-     f"INSERT {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b2 }} }} "
-     f"WHERE {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b }} BIND(STR(?b) AS ?b2) }}",
-     "SpanShape"),
-    ("span-begin-negative",
-     f"DELETE {{ GRAPH <{G}> {{ <{S['org']}> nif:beginIndex ?b }} }} "
-     f'INSERT {{ GRAPH <{G}> {{ <{S["org"]}> nif:beginIndex "-1"^^xsd:integer }} }} '
-     f"WHERE {{ GRAPH <{G}> {{ <{S['org']}> nif:beginIndex ?b }} }}",
-     "SpanShape"),
+    (
+        "span-begin-shifted-by-one",
+        f"DELETE {{ GRAPH <{G}> {{ <{S['quote']}> nif:beginIndex ?b }} }} "
+        f"INSERT {{ GRAPH <{G}> {{ <{S['quote']}> nif:beginIndex ?b2 }} }} "
+        f"WHERE {{ GRAPH <{G}> {{ <{S['quote']}> nif:beginIndex ?b }} "
+        f"BIND(STRDT(STR(?b + 1), xsd:nonNegativeInteger) AS ?b2) }}",
+        "SpanOffsetShape",
+    ),
+    (
+        "span-anchor-wrong",
+        f"DELETE {{ GRAPH <{G}> {{ <{S['project']}> nif:anchorOf ?a }} }} "
+        f'INSERT {{ GRAPH <{G}> {{ <{S["project"]}> nif:anchorOf "Verka jämställt" }} }} '
+        f"WHERE {{ GRAPH <{G}> {{ <{S['project']}> nif:anchorOf ?a }} }}",
+        "SpanOffsetShape",
+    ),
+    (
+        "span-end-beyond-text",
+        f"DELETE {{ GRAPH <{G}> {{ <{S['contact']}> nif:endIndex ?e }} }} "
+        f"INSERT {{ GRAPH <{G}> {{ <{S['contact']}> nif:endIndex "
+        f'"{len(TEXT) + 5}"^^xsd:nonNegativeInteger }} }} '
+        f"WHERE {{ GRAPH <{G}> {{ <{S['contact']}> nif:endIndex ?e }} }}",
+        "SpanOffsetShape",
+    ),
+    (
+        "span-begin-after-end",
+        f"DELETE {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b }} }} "
+        f'INSERT {{ GRAPH <{G}> {{ <{S["person"]}> nif:beginIndex "{len(TEXT)}"^^xsd:nonNegativeInteger }} }} '
+        f"WHERE {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b }} }}",
+        "SpanShape",
+    ),
+    (
+        "span-begin-wrong-datatype",
+        f"DELETE {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b }} }} "
+        f"INSERT {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b2 }} }} "
+        f"WHERE {{ GRAPH <{G}> {{ <{S['person']}> nif:beginIndex ?b }} BIND(STR(?b) AS ?b2) }}",
+        "SpanShape",
+    ),
+    (
+        "span-begin-negative",
+        f"DELETE {{ GRAPH <{G}> {{ <{S['org']}> nif:beginIndex ?b }} }} "
+        f'INSERT {{ GRAPH <{G}> {{ <{S["org"]}> nif:beginIndex "-1"^^xsd:integer }} }} '
+        f"WHERE {{ GRAPH <{G}> {{ <{S['org']}> nif:beginIndex ?b }} }}",
+        "SpanShape",
+    ),
     ("span-no-anchor", f"DELETE WHERE {{ GRAPH <{G}> {{ <{S['party']}> nif:anchorOf ?a }} }}", "SpanShape"),
-    ("person-two-names",
-     f'INSERT DATA {{ GRAPH <{G}> {{ <id/person/anna-exempel> foaf:name "Anna  Exempel" }} }}',
-     "PersonShape"),
-    ("person-no-name", f"DELETE WHERE {{ GRAPH <{G}> {{ <id/person/anna-exempel> foaf:name ?n }} }}",
-     "PersonShape"),
-    ("organisation-two-kgo-classes",
-     f"INSERT DATA {{ GRAPH <{G}> {{ <id/org/parti-s> a kgo:Association }} }}", "OrganisationShape"),
-    ("organisation-no-kgo-class",
-     f"DELETE DATA {{ GRAPH <{G}> {{ <id/org/parti-s> a kgo:PoliticalParty }} }}", "OrganisationShape"),
-    ("organisation-no-label", f"DELETE WHERE {{ GRAPH <{G}> {{ <id/org/parti-s> skos:prefLabel ?l }} }}",
-     "OrganisationShape"),
-    ("membership-no-member", f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> org:member ?p }} }}",
-     "MembershipShape"),
-    ("membership-member-not-person",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> org:member ?p }} }} ;"
-     f"INSERT DATA {{ GRAPH <{G}> {{ <id/membership/m1> org:member <id/org/parti-s> }} }}",
-     "MembershipShape"),
-    ("membership-two-organisations",
-     f"INSERT DATA {{ GRAPH <{G}> {{ <id/membership/m1> org:organization <id/org/svenska-esf-radet> }} }}",
-     "MembershipShape"),
-    ("membership-two-roles",
-     f"INSERT DATA {{ GRAPH <{G}> {{ <def/role/x> a org:Role ; skos:prefLabel \"x\"@sv . "
-     f"<id/membership/m1> org:role <def/role/x> }} }}", "MembershipShape"),
-    ("membership-neither-role-nor-organisation",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> org:role ?r ; org:organization ?o }} }}",
-     "MembershipShape"),
-    ("membership-acting-not-boolean",
-     f'INSERT DATA {{ GRAPH <{G}> {{ <id/membership/m1> kgo:acting "t f" }} }}', "MembershipShape"),
-    ("role-no-label",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <def/role/kommunstyrelsens-ordforande> skos:prefLabel ?l }} }}",
-     "RoleShape"),
-    ("quotation-no-text", f"DELETE WHERE {{ GRAPH <{G}> {{ <id/quote/q1> schema:text ?t }} }}",
-     "QuotationShape"),
-    ("quotation-two-speakers",
-     f"INSERT DATA {{ GRAPH <{G}> {{ <id/person/b> a foaf:Person ; foaf:name \"B\" ; kgo:evidence "
-     f"<{S['person']}> . <id/quote/q1> schema:spokenByCharacter <id/person/b> }} }}", "QuotationShape"),
-    ("quotation-speaker-not-person",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/quote/q1> schema:spokenByCharacter ?p }} }} ;"
-     f"INSERT DATA {{ GRAPH <{G}> {{ <id/quote/q1> schema:spokenByCharacter <id/org/kommun-0484> }} }}",
-     "QuotationShape"),
-    ("quotation-no-document", f"DELETE WHERE {{ GRAPH <{G}> {{ <id/quote/q1> schema:isPartOf ?d }} }}",
-     "QuotationShape"),
-    ("quotation-no-evidence", f"DELETE WHERE {{ GRAPH <{G}> {{ <id/quote/q1> kgo:evidence ?e }} }}",
-     "EvidenceShape"),
-    ("event-no-name",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:name ?n }} }}",
-     "EventShape"),
-    ("event-end-before-start",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:endDate ?d }} }} ;"
-     f'INSERT DATA {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:endDate '
-     f'"2018-03-04"^^xsd:date }} }}',
-     "EventShape"),
-    ("event-end-before-start-datetime",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:endDate ?d }} }} ;"
-     f'INSERT DATA {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:endDate '
-     f'"2018-03-04T10:00:00"^^xsd:dateTime }} }}', "EventShape"),
-    ("event-date-as-string",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:startDate ?d }} }} ;"
-     f'INSERT DATA {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:startDate "5 mars 2018" }} }}',
-     "EventShape"),
-    ("event-series-no-name",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet> schema:name ?n }} }}",
-     "EventSeriesShape"),
-    ("place-no-name", f"DELETE WHERE {{ GRAPH <{G}> {{ <id/place/eskilstuna> schema:name ?n }} }}",
-     "PlaceShape"),
-    ("project-no-name", f"DELETE WHERE {{ GRAPH <{G}> {{ <id/project/verka-jamstallt> schema:name ?n }} }}",
-     "ProjectShape"),
-    ("participation-unknown-role",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/participation/p1> cv:role ?r }} }} ;"
-     f"INSERT DATA {{ GRAPH <{G}> {{ <id/participation/p1> cv:role <def/project-role/sponsor> }} }}",
-     "ParticipationShape"),
-    ("participation-two-roles",
-     f"INSERT DATA {{ GRAPH <{G}> {{ <id/participation/p1> cv:role <def/project-role/coordinator> }} }}",
-     "ParticipationShape"),
-    ("participation-no-participant",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/participation/p1> cv:hasParticipant ?o }} }}",
-     "ParticipationShape"),
-    ("contact-point-empty",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/contact/c1> cv:telephone ?t ; cv:email ?e }} }}",
-     "ContactPointShape"),
-    ("contact-point-email-not-normalised",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/contact/c1> cv:email ?e }} }} ;"
-     f'INSERT DATA {{ GRAPH <{G}> {{ <id/contact/c1> cv:email "Anna.Exempel[at]eskilstuna.se" }} }}',
-     "ContactPointShape"),
-    ("person-no-evidence",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/person/anna-exempel> kgo:evidence ?e }} }}", "EvidenceShape"),
-    ("membership-no-evidence",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> kgo:evidence ?e }} }}", "EvidenceShape"),
-    ("mentioned-organisation-no-evidence",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/org/kommun-0484> kgo:evidence ?e }} }}", "EvidenceShape"),
-    ("contact-point-no-evidence",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/contact/c1> kgo:evidence ?e }} }}", "EvidenceShape"),
-    ("participation-no-evidence",
-     f"DELETE WHERE {{ GRAPH <{G}> {{ <id/participation/p1> kgo:evidence ?e }} }}", "EvidenceShape"),
-    ("evidence-span-not-described",
-     f"INSERT DATA {{ GRAPH <{G}> {{ <id/place/eskilstuna> kgo:evidence <res/doc/other/text/0-5> }} }}",
-     "EvidenceShape"),
+    (
+        "person-two-names",
+        f'INSERT DATA {{ GRAPH <{G}> {{ <id/person/anna-exempel> foaf:name "Anna  Exempel" }} }}',
+        "PersonShape",
+    ),
+    (
+        "person-no-name",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/person/anna-exempel> foaf:name ?n }} }}",
+        "PersonShape",
+    ),
+    (
+        "organisation-two-kgo-classes",
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/org/parti-s> a kgo:Association }} }}",
+        "OrganisationShape",
+    ),
+    (
+        "organisation-no-kgo-class",
+        f"DELETE DATA {{ GRAPH <{G}> {{ <id/org/parti-s> a kgo:PoliticalParty }} }}",
+        "OrganisationShape",
+    ),
+    (
+        "organisation-no-label",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/org/parti-s> skos:prefLabel ?l }} }}",
+        "OrganisationShape",
+    ),
+    (
+        "membership-no-member",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> org:member ?p }} }}",
+        "MembershipShape",
+    ),
+    (
+        "membership-member-not-person",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> org:member ?p }} }} ;"
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/membership/m1> org:member <id/org/parti-s> }} }}",
+        "MembershipShape",
+    ),
+    (
+        "membership-two-organisations",
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/membership/m1> org:organization <id/org/svenska-esf-radet> }} }}",
+        "MembershipShape",
+    ),
+    (
+        "membership-two-roles",
+        f'INSERT DATA {{ GRAPH <{G}> {{ <def/role/x> a org:Role ; skos:prefLabel "x"@sv . '
+        f"<id/membership/m1> org:role <def/role/x> }} }}",
+        "MembershipShape",
+    ),
+    (
+        "membership-neither-role-nor-organisation",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> org:role ?r ; org:organization ?o }} }}",
+        "MembershipShape",
+    ),
+    (
+        "membership-acting-not-boolean",
+        f'INSERT DATA {{ GRAPH <{G}> {{ <id/membership/m1> kgo:acting "t f" }} }}',
+        "MembershipShape",
+    ),
+    (
+        "role-no-label",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <def/role/kommunstyrelsens-ordforande> skos:prefLabel ?l }} }}",
+        "RoleShape",
+    ),
+    (
+        "quotation-no-text",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/quote/q1> schema:text ?t }} }}",
+        "QuotationShape",
+    ),
+    (
+        "quotation-two-speakers",
+        f'INSERT DATA {{ GRAPH <{G}> {{ <id/person/b> a foaf:Person ; foaf:name "B" ; kgo:evidence '
+        f"<{S['person']}> . <id/quote/q1> schema:spokenByCharacter <id/person/b> }} }}",
+        "QuotationShape",
+    ),
+    (
+        "quotation-speaker-not-person",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/quote/q1> schema:spokenByCharacter ?p }} }} ;"
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/quote/q1> schema:spokenByCharacter <id/org/kommun-0484> }} }}",
+        "QuotationShape",
+    ),
+    (
+        "quotation-no-document",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/quote/q1> schema:isPartOf ?d }} }}",
+        "QuotationShape",
+    ),
+    (
+        "quotation-no-evidence",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/quote/q1> kgo:evidence ?e }} }}",
+        "EvidenceShape",
+    ),
+    (
+        "event-no-name",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:name ?n }} }}",
+        "EventShape",
+    ),
+    (
+        "event-end-before-start",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:endDate ?d }} }} ;"
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:endDate "
+        f'"2018-03-04"^^xsd:date }} }}',
+        "EventShape",
+    ),
+    (
+        "event-end-before-start-datetime",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:endDate ?d }} }} ;"
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:endDate "
+        f'"2018-03-04T10:00:00"^^xsd:dateTime }} }}',
+        "EventShape",
+    ),
+    (
+        "event-date-as-string",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:startDate ?d }} }} ;"
+        f'INSERT DATA {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet/2018> schema:startDate "5 mars 2018" }} }}',
+        "EventShape",
+    ),
+    (
+        "event-series-no-name",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/event/forum-jamstalldhet> schema:name ?n }} }}",
+        "EventSeriesShape",
+    ),
+    (
+        "place-no-name",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/place/eskilstuna> schema:name ?n }} }}",
+        "PlaceShape",
+    ),
+    (
+        "project-no-name",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/project/verka-jamstallt> schema:name ?n }} }}",
+        "ProjectShape",
+    ),
+    (
+        "participation-unknown-role",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/participation/p1> cv:role ?r }} }} ;"
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/participation/p1> cv:role <def/project-role/sponsor> }} }}",
+        "ParticipationShape",
+    ),
+    (
+        "participation-two-roles",
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/participation/p1> cv:role <def/project-role/coordinator> }} }}",
+        "ParticipationShape",
+    ),
+    (
+        "participation-no-participant",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/participation/p1> cv:hasParticipant ?o }} }}",
+        "ParticipationShape",
+    ),
+    (
+        "contact-point-empty",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/contact/c1> cv:telephone ?t ; cv:email ?e }} }}",
+        "ContactPointShape",
+    ),
+    (
+        "contact-point-email-not-normalised",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/contact/c1> cv:email ?e }} }} ;"
+        f'INSERT DATA {{ GRAPH <{G}> {{ <id/contact/c1> cv:email "Anna.Exempel[at]eskilstuna.se" }} }}',
+        "ContactPointShape",
+    ),
+    (
+        "person-no-evidence",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/person/anna-exempel> kgo:evidence ?e }} }}",
+        "EvidenceShape",
+    ),
+    (
+        "membership-no-evidence",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> kgo:evidence ?e }} }}",
+        "EvidenceShape",
+    ),
+    (
+        "mentioned-organisation-no-evidence",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/org/kommun-0484> kgo:evidence ?e }} }}",
+        "EvidenceShape",
+    ),
+    (
+        "contact-point-no-evidence",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/contact/c1> kgo:evidence ?e }} }}",
+        "EvidenceShape",
+    ),
+    (
+        "participation-no-evidence",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/participation/p1> kgo:evidence ?e }} }}",
+        "EvidenceShape",
+    ),
+    (
+        "evidence-span-not-described",
+        f"INSERT DATA {{ GRAPH <{G}> {{ <id/place/eskilstuna> kgo:evidence <res/doc/other/text/0-5> }} }}",
+        "EvidenceShape",
+    ),
 ]
 
 

@@ -51,8 +51,15 @@ def test_term_is_documented_and_aligned(ontology: Graph, t: URIRef) -> None:
     assert {"en", "sv"} <= langs
     assert ontology.value(t, SKOS.definition) is not None
     assert ontology.value(t, RDFS.isDefinedBy) == URIRef(ONTOLOGY_IRI)
-    alignments = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.closeMatch, SKOS.relatedMatch,
-                  SKOS.broadMatch, RDFS.seeAlso, RDFS.domain)
+    alignments = (
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        SKOS.closeMatch,
+        SKOS.relatedMatch,
+        SKOS.broadMatch,
+        RDFS.seeAlso,
+        RDFS.domain,
+    )
     assert any(ontology.value(t, p) is not None for p in alignments)
 
 

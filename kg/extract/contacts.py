@@ -36,8 +36,9 @@ def _ascii(s: str) -> str:
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
 
 
-def find_contacts(text: str, occurrences: list[tuple[int, int, str]], people: dict,
-                  orgs: list[OrgMention]) -> tuple[list[Contact], dict[str, OrgRef]]:
+def find_contacts(
+    text: str, occurrences: list[tuple[int, int, str]], people: dict, orgs: list[OrgMention]
+) -> tuple[list[Contact], dict[str, OrgRef]]:
     """Every phone and e-mail with its person; and the organisation a contact line names for a person."""
     contacts: list[Contact] = []
     line_orgs: dict[str, OrgRef] = {}
@@ -45,20 +46,27 @@ def find_contacts(text: str, occurrences: list[tuple[int, int, str]], people: di
     current: str | None = None
     since = 99
     for seg in segs:
-        on_line = [(b, n) for b, _e, n in occurrences if seg.begin <= b < seg.end
-                   and not re.search(r"\b(hos|till|åt|för)\s+(\S+\s+)?$", text[seg.begin : b])]
+        on_line = [
+            (b, n)
+            for b, _e, n in occurrences
+            if seg.begin <= b < seg.end and not re.search(r"\b(hos|till|åt|för)\s+(\S+\s+)?$", text[seg.begin : b])
+        ]
         # "Pressekreterare hos försvarsminister X": X is not the contact
         if on_line:
             current, since = on_line[0][1], 0
             first = on_line[0][0]
             before = [o for o in orgs if seg.begin <= o.begin and o.end <= first]
-            if before and (PHONE.search(seg.text) or EMAIL.search(seg.text) or re.match(
-                    r"\s*(press)?kontakt", seg.text, re.IGNORECASE)):
+            if before and (
+                PHONE.search(seg.text)
+                or EMAIL.search(seg.text)
+                or re.match(r"\s*(press)?kontakt", seg.text, re.IGNORECASE)
+            ):
                 line_orgs.setdefault(on_line[0][1], before[-1].ref)
         elif seg.text.strip():
             since += 1
-        if not on_line and re.search(r"(?i)pressjour|presstjänst|växel|kundtjänst|kontaktcenter|reception|servicecenter",
-                                     seg.text):
+        if not on_line and re.search(
+            r"(?i)pressjour|presstjänst|växel|kundtjänst|kontaktcenter|reception|servicecenter", seg.text
+        ):
             continue
         items = [(m, "phone") for m in PHONE.finditer(seg.text)] + [(m, "email") for m in EMAIL.finditer(seg.text)]
         for m, kind in sorted(items, key=lambda x: x[0].start()):
@@ -70,13 +78,21 @@ def find_contacts(text: str, occurrences: list[tuple[int, int, str]], people: di
             if owner is None:
                 candidates = [(pb, n) for pb, n in on_line if pb < b]
                 short = len(PHONE.sub("", EMAIL.sub("", seg.text)).split()) <= 5 or re.match(
-                    r"\s*(tfn|tel|telefon|mobil|e-post|epost|mail|mejl|växel)\b", seg.text, re.IGNORECASE)
+                    r"\s*(tfn|tel|telefon|mobil|e-post|epost|mail|mejl|växel)\b", seg.text, re.IGNORECASE
+                )
                 owner = candidates[-1][1] if candidates else (current if since <= 4 and short else None)
             if owner is None:
                 continue
             value = m.group(0).strip()
             if kind == "phone" and len(re.sub(r"\D", "", value)) < 7:
                 continue
-            contacts.append(Contact(owner, value if kind == "phone" else None,
-                                    normalise_email(value) if kind == "email" else None, b, e))
+            contacts.append(
+                Contact(
+                    owner,
+                    value if kind == "phone" else None,
+                    normalise_email(value) if kind == "email" else None,
+                    b,
+                    e,
+                )
+            )
     return contacts, line_orgs

@@ -88,29 +88,39 @@ def _lex() -> _Lex:
     kl = _alt(data["time_prefixes"])
     year = r"(?:19|20)\d\d(?!\d)"
     hour = r"(?:[01]?\d|2[0-4])"
-    kl_time = (rf"(?<!\w)(?:{kl})\s*(?P<h1>{hour})(?:[.:](?P<m1>[0-5]\d))?"
-               rf"(?:\s*(?:{dash}|till)\s*(?:(?:{kl})\s*)?(?P<h2>{hour})(?:[.:](?P<m2>[0-5]\d))?)?(?![\d])")
-    bare_time = (rf"(?P<h1>{hour})[.:](?P<m1>[0-5]\d)"
-                 rf"(?:\s*(?:{dash})\s*(?P<h2>{hour})[.:](?P<m2>[0-5]\d))?(?![.:,]?\d)")
+    kl_time = (
+        rf"(?<!\w)(?:{kl})\s*(?P<h1>{hour})(?:[.:](?P<m1>[0-5]\d))?"
+        rf"(?:\s*(?:{dash}|till)\s*(?:(?:{kl})\s*)?(?P<h2>{hour})(?:[.:](?P<m2>[0-5]\d))?)?(?![\d])"
+    )
+    bare_time = (
+        rf"(?P<h1>{hour})[.:](?P<m1>[0-5]\d)"
+        rf"(?:\s*(?:{dash})\s*(?P<h2>{hour})[.:](?P<m2>[0-5]\d))?(?![.:,]?\d)"
+    )
     lead = r"[ \t]*,?[ \t]*(?:från[ \t]+)?"
     day = r"(?P<{0}>[0-3]?\d)(?::?[ae])?\.?"
     src = {
-        "text": (rf"(?<![\w.,/:]){day.format('d1')}"
-                 rf"(?:(?P<sep>\s*(?:{dash})\s*|\s+(?:till|{_alt(data['pair_connectors'])})\s+)"
-                 rf"(?:den\s+)?{day.format('d2')})?"
-                 rf"\s+(?P<mon>{months})\b(?P<dot>\.)?(?:,?\s+(?P<y>{year}))?"),
+        "text": (
+            rf"(?<![\w.,/:]){day.format('d1')}"
+            rf"(?:(?P<sep>\s*(?:{dash})\s*|\s+(?:till|{_alt(data['pair_connectors'])})\s+)"
+            rf"(?:den\s+)?{day.format('d2')})?"
+            rf"\s+(?P<mon>{months})\b(?P<dot>\.)?(?:,?\s+(?P<y>{year}))?"
+        ),
         "english": rf"(?<!\w)(?P<mon>{months})\.?\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{year})",
         "iso": rf"(?<![\w./:\-–])(?P<y>{year})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d|[-/]\d)",
         "dotted": rf"(?<![\w.,/:\-])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>{year})(?![.,]\d)",
-        "slash": (rf"(?<![\w.,/:\-])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)(?:(?:/|-|\s+)(?P<y>{year}))?"
-                  r"(?![\w/%]|[.,]\d)"),
+        "slash": (
+            rf"(?<![\w.,/:\-])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)(?:(?:/|-|\s+)(?P<y>{year}))?"
+            r"(?![\w/%]|[.,]\d)"
+        ),
         "relative": rf"(?<!\w)(?P<rel>{_alt(data['relative_days'])})(?!\w)",
         "past": rf"(?<!\w)(?P<pw>{_alt(data['past_weekdays'])})(?!\w)",
-        "next": (rf"(?<!\w)(?:{_alt(data['next_weekday_prefixes'])})\s+"
-                 rf"(?P<nw>{_alt(data['weekdays'])})(?!\w)"),
+        "next": (
+            rf"(?<!\w)(?:{_alt(data['next_weekday_prefixes'])})\s+"
+            rf"(?P<nw>{_alt(data['weekdays'])})(?!\w)"
+        ),
         "weekday_prefix": rf"(?<!\w)(?P<wd>{weekdays})\.?,?\s+(?:den\s+)?$",
         "kl_time": kl_time,
-        "kl_suffix": lead + kl_time[len(r"(?<!\w)"):],
+        "kl_suffix": lead + kl_time[len(r"(?<!\w)") :],
         "bare_suffix": lead + bare_time,
         "range_gap": rf"\s*(?:{rng})\s*(?:den\s+)?",
         "quantity": rf"\s*(?:{_alt(data['quantity_words'])})(?!\w)",
@@ -166,11 +176,11 @@ def _raw_candidates(text: str, lex: _Lex) -> list[_Cand]:
         out.append(_Cand(m.start(), m.end(), "english", _month(lex, m["mon"]), int(m["d1"]), int(m["y"])))
     for key in ("iso", "dotted", "slash"):
         for m in rx[key].finditer(text):
-            if key == "slash" and (m.group().split()[0] in lex.data["slash_exclusions"]
-                                   or rx["fraction"].match(text, m.end())):
+            if key == "slash" and (
+                m.group().split()[0] in lex.data["slash_exclusions"] or rx["fraction"].match(text, m.end())
+            ):
                 continue
-            out.append(_Cand(m.start(), m.end(), "numeric", int(m["m"]), int(m["d"]),
-                             int(m["y"]) if m["y"] else None))
+            out.append(_Cand(m.start(), m.end(), "numeric", int(m["m"]), int(m["d"]), int(m["y"]) if m["y"] else None))
     for m in rx["relative"].finditer(text):
         out.append(_Cand(m.start(), m.end(), "relative", offset=lex.lookup("relative_days", m["rel"])))
     for m in rx["past"].finditer(text):
@@ -178,9 +188,17 @@ def _raw_candidates(text: str, lex: _Lex) -> list[_Cand]:
         out.append(_Cand(m.start(), m.end(), "relative", rel_weekday=(wd, -1)))
     for m in rx["next"].finditer(text):
         out.append(_Cand(m.start(), m.end(), "relative", rel_weekday=(lex.lookup("weekdays", m["nw"]), 1)))
-    return [c for c in out if c.kind == "relative" or (
-        c.month is not None and c.day is not None and _valid(c.year, c.month, c.day)
-        and (c.end_day is None or _valid(c.end_year, c.end_month or 0, c.end_day)))]
+    return [
+        c
+        for c in out
+        if c.kind == "relative"
+        or (
+            c.month is not None
+            and c.day is not None
+            and _valid(c.year, c.month, c.day)
+            and (c.end_day is None or _valid(c.end_year, c.end_month or 0, c.end_day))
+        )
+    ]
 
 
 def _extend(text: str, c: _Cand, lex: _Lex) -> None:
@@ -214,10 +232,17 @@ def _candidates(text: str) -> list[_Cand]:
     merged: list[_Cand] = []
     for c in kept:
         prev = merged[-1] if merged else None
-        if (prev and prev.kind != "relative" and c.kind != "relative" and prev.end_day is None
-                and c.end_day is None and prev.start_time is None and c.start_time is None
-                and lex.rx["range_gap"].fullmatch(text, prev.end, c.begin)
-                and _ordered(prev, c)):
+        if (
+            prev
+            and prev.kind != "relative"
+            and c.kind != "relative"
+            and prev.end_day is None
+            and c.end_day is None
+            and prev.start_time is None
+            and c.start_time is None
+            and lex.rx["range_gap"].fullmatch(text, prev.end, c.begin)
+            and _ordered(prev, c)
+        ):
             prev.end, prev.end_month, prev.end_day, prev.end_year = c.end, c.month, c.day, c.year
         else:
             merged.append(c)
@@ -263,10 +288,13 @@ def _bare_years(text: str, cands: list[_Cand]) -> list[tuple[int, int, int]]:
     out = []
     for m in rx["year"].finditer(text):
         b, e = m.span()
-        before = text[max(0, b - 8):b]
-        if ((re.search(r"\d[ \t\-–]$", before) and not re.search(r"(?<!\d)(?:19|20)\d\d\s*[-–]?\s*$", before))
-                or rx["year_bad_after"].match(text, e) or rx["quantity"].match(text, e)
-                or any(c.begin < e and b < c.end for c in cands)):
+        before = text[max(0, b - 8) : b]
+        if (
+            (re.search(r"\d[ \t\-–]$", before) and not re.search(r"(?<!\d)(?:19|20)\d\d\s*[-–]?\s*$", before))
+            or rx["year_bad_after"].match(text, e)
+            or rx["quantity"].match(text, e)
+            or any(c.begin < e and b < c.end for c in cands)
+        ):
             continue
         out.append((int(m["y"]), b, e))
     return out
@@ -291,7 +319,7 @@ def _publication(text: str, cands: list[_Cand]) -> tuple[datetime.date, int, int
         label = rx["pub_label"].fullmatch(text, lb, first.begin)
         if label:
             prio = lex.lookup("publication_labels", label["label"])
-        elif text[lb:first.begin].strip(" \t•·|-–—:") or not rx["pub_tail"].fullmatch(text, first.end, le):
+        elif text[lb : first.begin].strip(" \t•·|-–—:") or not rx["pub_tail"].fullmatch(text, first.end, le):
             continue
         elif first.kind == "english":
             prio = data["bare_line_priority"]["english"]
@@ -313,10 +341,10 @@ def find_publication_date(text: str) -> tuple[datetime.date, int, int] | None:
     return _publication(text, _candidates(text))
 
 
-def _context_year(c: _Cand, anchors: list[tuple[int, int, bool]],
-                  sents: list[int], paras: list[int]) -> int | None:
+def _context_year(c: _Cand, anchors: list[tuple[int, int, bool]], sents: list[int], paras: list[int]) -> int | None:
     """Year stated nearby: nearest in the sentence, else in the paragraph (preceding first),
     else the last preceding mention with a year."""
+
     def rank(pos: int, later: bool) -> tuple[int, int]:
         if pos >= c.end:
             return (int(later), pos - c.end)
@@ -340,8 +368,13 @@ def _closest_year(c: _Cand, ref: datetime.date) -> int | None:
 
 
 def _resolve(text: str, c: _Cand, ref: datetime.date | None, ctx: int | None) -> DateMention | None:
-    span = {"begin": c.begin, "end": c.end, "text": text[c.begin:c.end],
-            "start_time": c.start_time, "end_time": c.end_time}
+    span = {
+        "begin": c.begin,
+        "end": c.end,
+        "text": text[c.begin : c.end],
+        "start_time": c.start_time,
+        "end_time": c.end_time,
+    }
     if c.kind == "relative":
         if ref is None:
             return DateMention(start=None, end_date=None, year_known=False, **span)
@@ -355,8 +388,12 @@ def _resolve(text: str, c: _Cand, ref: datetime.date | None, ctx: int | None) ->
     assert c.month is not None and c.day is not None
     em, ed = c.end_month or c.month, c.end_day or c.day
     wrap = int((em, ed) < (c.month, c.day))
-    raw = {"month": c.month, "day": c.day,
-           "end_month": c.end_month if c.end_day else None, "end_day": c.end_day}
+    raw = {
+        "month": c.month,
+        "day": c.day,
+        "end_month": c.end_month if c.end_day else None,
+        "end_day": c.end_day,
+    }
     year = c.year if c.year is not None else (c.end_year - wrap if c.end_year is not None else ctx)
     if year is None and ref is not None:
         year = _closest_year(c, ref)
@@ -369,8 +406,7 @@ def _resolve(text: str, c: _Cand, ref: datetime.date | None, ctx: int | None) ->
     return DateMention(start=start, end_date=end, **raw, **span) if start <= end else None
 
 
-def find_dates(text: str, reference: datetime.date | None = None,
-               context_year: int | None = None) -> list[DateMention]:
+def find_dates(text: str, reference: datetime.date | None = None, context_year: int | None = None) -> list[DateMention]:
     """All date expressions in `text`, sorted by begin, resolved as far as the evidence allows.
 
     A date without a year takes a year stated nearby (sentence, paragraph, preceding dated mention),
@@ -381,9 +417,14 @@ def find_dates(text: str, reference: datetime.date | None = None,
     _attach_times(text, cands)
     pub = _publication(text, cands)
     ref = reference or (pub[0] if pub else None)
-    anchors = sorted([(b, y, False) for y, b, _ in _bare_years(text, cands)] + [
-        (c.begin, c.explicit_year, True) for c in cands
-        if c.explicit_year is not None and not (pub and pub[1] <= c.begin < pub[2])])
+    anchors = sorted(
+        [(b, y, False) for y, b, _ in _bare_years(text, cands)]
+        + [
+            (c.begin, c.explicit_year, True)
+            for c in cands
+            if c.explicit_year is not None and not (pub and pub[1] <= c.begin < pub[2])
+        ]
+    )
     sents, paras = _breaks(text, r"[.!?](?=\s+[A-ZÅÄÖ])|\n"), _breaks(text, r"\n[ \t]*\n")
     out = []
     for c in cands:

@@ -54,8 +54,9 @@ def _title(paras: list[Segment], orgs: list[OrgMention]) -> Segment | None:
         words = p.text.split()
         if _is_boilerplate(p.text) or re.fullmatch(r"[\d\s:.|-]+", p.text) or find_publication_date(p.text + "\n"):
             continue
-        if any(o.begin <= p.begin and o.end >= p.end - 1 for o in orgs) or re.match(r"\S+\s+[–-]\s", p.text) and any(
-                o.begin == p.begin for o in orgs):
+        if any(o.begin <= p.begin and o.end >= p.end - 1 for o in orgs) or (
+            re.match(r"\S+\s+[–-]\s", p.text) and any(o.begin == p.begin for o in orgs)
+        ):
             continue
         if re.search(r"[|>/»]|\b(kakor|cookies|Startsida|Sök|Meny|Hem)\b", p.text) or len(words) < 2:
             continue
@@ -118,8 +119,11 @@ def _resolve_bare_boards(orgs: list[OrgMention], spans, paras) -> list[OrgMentio
     board = header[0] if header else (next(iter(boards.values())) if len(boards) == 1 else None)
     if board is None:
         return orgs
-    extra = [OrgMention(b, e, board, text_gen) for b, e, text_gen in
-             ((b, e, False) for b, e in spans) if not any(o.begin <= b < o.end for o in orgs)]
+    extra = [
+        OrgMention(b, e, board, text_gen)
+        for b, e, text_gen in ((b, e, False) for b, e in spans)
+        if not any(o.begin <= b < o.end for o in orgs)
+    ]
     return sorted(orgs + extra, key=lambda o: o.begin)
 
 
@@ -205,7 +209,8 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
                 add(g.orgs[key], 2)
             for o in orgs:
                 if _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain) or (
-                        domain == "lansstyrelsen" and o.ref.kind == "CountyAdministrativeBoard"):
+                    domain == "lansstyrelsen" and o.ref.kind == "CountyAdministrativeBoard"
+                ):
                     add(o.ref, 2)
     for o in orgs:
         add(o.ref, 0.5)
@@ -224,8 +229,11 @@ class _Home:
         self.mentions: list[tuple[int, OrgRef]] = [(o.begin, o.ref) for o in orgs]
         self.mentions += [(b, g.orgs[k]) for b, _e, k in towns]
         boards = {r.key: r for _b, r in self.mentions if r.kind == "CountyAdministrativeBoard"}
-        board = publisher if publisher and publisher.kind == "CountyAdministrativeBoard" else (
-            next(iter(boards.values())) if len(boards) == 1 else None)
+        board = (
+            publisher
+            if publisher and publisher.kind == "CountyAdministrativeBoard"
+            else (next(iter(boards.values())) if len(boards) == 1 else None)
+        )
         self.bare_board = board
         if board:
             self.mentions += [(b, board) for b, _e in bare_boards]
@@ -256,11 +264,15 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
     for m in raw:
         if m.org is None:
             m.org = line_orgs.get(m.person)
-        if m.org is None and m.default_org and m.role_scope != "national":
-            # an unqualified title: the municipality/region/board it implies, or the publisher for
-            # those who speak or are contacts for it (a title alone does not make an outsider staff)
-            if m.role_scope or m.person in voices or not m.title:
-                m.org = home.for_scope(m.role_scope, m.begin)
+        # an unqualified title: the municipality/region/board it implies, or the publisher for
+        # those who speak or are contacts for it (a title alone does not make an outsider staff)
+        if (
+            m.org is None
+            and m.default_org
+            and m.role_scope != "national"
+            and (m.role_scope or m.person in voices or not m.title)
+        ):
+            m.org = home.for_scope(m.role_scope, m.begin)
         if m.title is None and m.org is None and m.party is None:
             continue
         if m.title is None and m.person in titled and m.party is None:
@@ -274,16 +286,25 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
         if c.person not in {k[0] for k in out} and home.publisher and c.person in contact_people:
             out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
     # a title without organisation is dropped when the same title is known with one
-    return [m for k, m in out.items() if m.org or not any(
-        k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
+    return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
 
 
 def _home_participant(facts: DocFacts) -> None:
     """A municipality writing about the project its people take part in ('parterna i projektet') is a participant."""
     if not facts.projects:
         return
-    home = facts.publisher if facts.publisher and facts.publisher.kind == "Municipality" else next(
-        (m.org for m in facts.memberships if m.org and m.org.kind == "Municipality" and m.role_scope == "municipal"), None)
+    home = (
+        facts.publisher
+        if facts.publisher and facts.publisher.kind == "Municipality"
+        else next(
+            (
+                m.org
+                for m in facts.memberships
+                if m.org and m.org.kind == "Municipality" and m.role_scope == "municipal"
+            ),
+            None,
+        )
+    )
     main = facts.projects[0]
     text = facts.doc.text
     if home is None or any(k[0] == home.key for k in main.relations):
@@ -299,7 +320,8 @@ def _publisher_coordinates(facts: DocFacts) -> None:
         return
     main = facts.projects[0]
     if any(v[1] == "coordinator" for v in main.relations.values()) or any(
-            k[0] == facts.publisher.key for k in main.relations):
+        k[0] == facts.publisher.key for k in main.relations
+    ):
         return
     b, e = main.spans[0]
     main.relate(facts.publisher, "coordinator", b, e)
@@ -336,7 +358,8 @@ def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> No
         for ev in facts.events:
             names = {ev.name.lower(), (ev.series or "").lower()} - {""}
             if any(q.begin <= b < q.end for b, _e in ev.spans) or (
-                    not _is_generic_name(ev.name) and any(n in low for n in names)):
+                not _is_generic_name(ev.name) and any(n in low for n in names)
+            ):
                 topic = ev
                 break
         if topic is None:
@@ -379,6 +402,7 @@ def _link_events(facts: DocFacts, sents) -> None:
 
 def _collect_orgs(facts: DocFacts, orgs: list[OrgMention], home: _Home, bare_boards) -> None:
     """The organisations that act in the text, with the spans naming them."""
+
     def add(ref: OrgRef | None, span: tuple[int, int]) -> None:
         if ref is None or ref.kind == "PoliticalParty":
             return

@@ -41,8 +41,10 @@ def _generic_re() -> re.Pattern:
     global _GENERIC
     if _GENERIC is None:
         stems = "|".join(map(re.escape, _heads()))
-        _GENERIC = re.compile(rf"(?<![\w-])(?P<w>[\w{LOWER}{UPPER}-]*?(?:{stems})(?:en|et|n|t|er|erna|ar|arna|na|ier|ierna)?)(?![\w{LOWER}])",
-                              re.IGNORECASE)
+        _GENERIC = re.compile(
+            rf"(?<![\w-])(?P<w>[\w{LOWER}{UPPER}-]*?(?:{stems})(?:en|et|n|t|er|erna|ar|arna|na|ier|ierna)?)(?![\w{LOWER}])",
+            re.IGNORECASE,
+        )
     return _GENERIC
 
 
@@ -53,8 +55,21 @@ def lemma(word: str) -> str | None:
         idx = w.rfind(head)
         if head == "seminarium" and re.search(r"seminari(et|er|erna)$", w):
             return w[: w.rfind("seminari")] + "seminarium"
-        if idx >= 0 and w[idx + len(head):] in {"", "en", "et", "n", "t", "er", "erna", "ar", "arna", "na", "ier", "ierna"}:
-            if head == "seminarium" or w[idx + len(head):] in {"ier", "ierna"}:
+        if idx >= 0 and w[idx + len(head) :] in {
+            "",
+            "en",
+            "et",
+            "n",
+            "t",
+            "er",
+            "erna",
+            "ar",
+            "arna",
+            "na",
+            "ier",
+            "ierna",
+        }:
+            if head == "seminarium" or w[idx + len(head) :] in {"ier", "ierna"}:
                 return w[:idx] + "seminarium"
             return w[: idx + len(head)]
     return None
@@ -69,11 +84,19 @@ def _named_res() -> list[re.Pattern]:
         cap_phrase = rf"{CAP}(?:\s(?:{CAP}|[{LOWER}]+)){{0,3}}"
         _NAMED_RES = [
             # "Forum Jämställdhet", "Fokus jämställdhet", "Almedalsveckan", "Internationella kvinnodagen"
-            re.compile(rf"(?<![\w-])(?:Forum|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"),
-            re.compile(rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första|Riks|Var|Mid|Nu|Helg)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])(?!\s[{UPPER}])"),
-            re.compile(rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"),
+            re.compile(
+                rf"(?<![\w-])(?:Forum|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"
+            ),
+            re.compile(
+                rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första|Riks|Var|Mid|Nu|Helg)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])(?!\s[{UPPER}])"
+            ),
+            re.compile(
+                rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"
+            ),
             # "Fokus jämställdhet, en nationell fördjupningskonferens"
-            re.compile(rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"),
+            re.compile(
+                rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"
+            ),
         ]
     return _NAMED_RES
 
@@ -82,7 +105,9 @@ def _award_res() -> list[re.Pattern]:
     return [
         re.compile(rf"(?<![\w-]){CAP}(?:\s{CAP})*(?:priset|Priset|priset\s\d{{4}})(?![\w{LOWER}])"),
         re.compile(rf"(?<![\w-])Årets\s{CAP}(?:\s\d{{4}})?"),
-        re.compile(rf"(?<![\w-])(?:{CAP}s\s)+(?:(?:kommuns|stads|läns|regions)\s)?[{LOWER}]*pris(?:et)?(?:\s\d{{4}})?(?![\w{LOWER}])"),
+        re.compile(
+            rf"(?<![\w-])(?:{CAP}s\s)+(?:(?:kommuns|stads|läns|regions)\s)?[{LOWER}]*pris(?:et)?(?:\s\d{{4}})?(?![\w{LOWER}])"
+        ),
         re.compile(rf"[”\"«](?P<n>[{UPPER}][^”\"»\n]{{3,60}})[”\"»]"),
     ]
 
@@ -90,7 +115,9 @@ def _award_res() -> list[re.Pattern]:
 _NOUN_THEN_NAME = re.compile(
     r"(?<![\w-])(?P<noun>[\w-]*?(?:konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|"
     r"utställningen|galan|mässan|kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen))[ ]"
-    r"(?=[”\"«A-ZÅÄÖ0-9])", re.IGNORECASE)
+    r"(?=[”\"«A-ZÅÄÖ0-9])",
+    re.IGNORECASE,
+)
 
 
 def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
@@ -99,7 +126,7 @@ def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
     g = load()
     for m in _NOUN_THEN_NAME.finditer(text):
         pos = m.end()
-        if text[pos] in "”\"«":
+        if text[pos] in '”"«':
             q = re.match(r"[”\"«]([^”\"»\n]{3,80})[”\"»]", text[pos:])
             if not q:
                 continue
@@ -110,8 +137,12 @@ def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
                 continue
             b, e = span
             name = text[b:e]
-            if name.split()[0] in {"Den", "Det", "I", "På", "Om", "Och", "Läs", "Mer", "Här", "Vi"} or name in g.towns \
-                    or g.surfaces.get(name.lower()) or load().given_names.get(name.split()[0], 0) >= 300:
+            if (
+                name.split()[0] in {"Den", "Det", "I", "På", "Om", "Och", "Läs", "Mer", "Här", "Vi"}
+                or name in g.towns
+                or g.surfaces.get(name.lower())
+                or load().given_names.get(name.split()[0], 0) >= 300
+            ):
                 continue
         out.append((b, e, text[b:e], lemma(m.group("noun")) or ""))
     return out
@@ -124,10 +155,14 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
         for m in rx.finditer(text):
             g = "n" if "n" in rx.groupindex else 0
             name = m.group(g).strip()
-            if " " not in name and _sentence_initial(text, m.start(g)) and lemma(name) in _lex()["event_common_nouns"] \
-                    and not re.search(rf"[{LOWER},] {re.escape(name)}\b", text):
+            if (
+                " " not in name
+                and _sentence_initial(text, m.start(g))
+                and lemma(name) in _lex()["event_common_nouns"]
+                and not re.search(rf"[{LOWER},] {re.escape(name)}\b", text)
+            ):
                 continue  # "Jobbmässan i Kupolen blir …": a common noun that starts a sentence
-            if name.split()[0] in _lex()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi", "Det"}:
+            if name.split()[0] in _lex()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi"}:
                 continue
             out.append((m.start(g), m.start(g) + len(name), name, "event"))
     for rx in _award_res():
@@ -156,18 +191,42 @@ def _sentence_initial(text: str, pos: int) -> bool:
 
 
 def _canonical(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" ,.:”\"")
+    return re.sub(r"\s+", " ", name).strip(' ,.:”"')
 
 
-_PLACE_WORDS = rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|huset|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|museum|bibliotek|teater|konserthus|kulturhus|kyrka|slott|park|gård|sal|aula|Centre|Center))*"
-_PLACE_PREP = re.compile(rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan)")
+_VENUE_WORDS = (
+    "huset|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|museum|bibliotek|teater|konserthus|kulturhus|"
+    "kyrka|slott|park|gård|sal|aula|Centre|Center"
+)
+_PLACE_WORDS = (
+    rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|{_VENUE_WORDS}))*"
+)
+_LOWER_VENUES = "residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan"
+_PLACE_PREP = re.compile(
+    rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|{_LOWER_VENUES})"
+)
 
 
 def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
     lex = _lex()
-    months = {m.capitalize() for m in ("januari februari mars april maj juni juli augusti september oktober "
-                                       "november december").split()}
+    months = {
+        m.capitalize()
+        for m in [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ]
+    }
     out = []
     for m in _PLACE_PREP.finditer(text, b, e):
         name = m.group("p").strip()
@@ -175,8 +234,11 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
         if any(x < pb + len(name) and pb < y for x, y in exclude):
             continue
         first = name.split()[0]
-        if first in months or first in {"Sverige", "Sveriges", "Norden", "Europa", "Forum", "Fokus", "SKL", "SKR"} \
-                or (name in load().counties and name not in load().towns):
+        if (
+            first in months
+            or first in {"Sverige", "Sveriges", "Norden", "Europa", "Forum", "Fokus", "SKL", "SKR"}
+            or (name in load().counties and name not in load().towns)
+        ):
             continue
         # "i Folkets hus i Stockholm": both the venue and the town
         for part in re.split(r"\s(?:och)\s", name):
@@ -195,9 +257,14 @@ def _span_ok(pos: int, spans: list[tuple[int, int]]) -> bool:
     return not any(b <= pos < e for b, e in spans)
 
 
-def find_events(text: str, sents: list[Segment], dates: list[DateMention], title: Segment | None,
-                exclude: list[tuple[int, int]], lead_end: int = 0,
-                ) -> tuple[list[Event], list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+def find_events(
+    text: str,
+    sents: list[Segment],
+    dates: list[DateMention],
+    title: Segment | None,
+    exclude: list[tuple[int, int]],
+    lead_end: int = 0,
+) -> tuple[list[Event], list[tuple[int, int, str]], list[tuple[int, int, str]]]:
     """Events with dates and places, plus named series/awards mentions: (events, series, awards)."""
     named = find_named(text)
     series_mentions = [(b, e, _canonical(n)) for b, e, n, k in named if k == "event"]
@@ -217,8 +284,11 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
             continue  # "Sista dag för anmälan är den 20 september": a deadline, not the event
         s_dates = [d for d in dates if s.begin <= d.begin < s.end]
         named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]
-        generic_here = [m for m in _generic_re().finditer(text, s.begin, s.end)
-                        if _span_ok(m.start(), named_spans) and lemma(m.group("w"))]
+        generic_here = [
+            m
+            for m in _generic_re().finditer(text, s.begin, s.end)
+            if _span_ok(m.start(), named_spans) and lemma(m.group("w"))
+        ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
         awards_here = [a for a in award_mentions if s.begin <= a[0] < s.end]
@@ -243,10 +313,25 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
             definite = re.search(r"(en|et|n|t)$", word.lower()) is not None and not lem.endswith(word.lower())
             plural = re.search(r"(er|erna|ar|arna|ier|ierna)$", word.lower()) is not None
             series = aliases.get(lem)
-            award = awards_here[0] if awards_here else (
-                award_mentions[0] if award_mentions and lem in {"prisutdelning", "ceremoni", "utdelning", "gala"} else None)
-            earlier = next((ev for ev in reversed(events) if ev.head and ev.head.endswith(lem) and (
-                not s_dates or ev.start is None or _day(ev.start) == _day(_start(s_dates[0])))), None)
+            award = (
+                awards_here[0]
+                if awards_here
+                else (
+                    award_mentions[0]
+                    if award_mentions and lem in {"prisutdelning", "ceremoni", "utdelning", "gala"}
+                    else None
+                )
+            )
+            earlier = next(
+                (
+                    ev
+                    for ev in reversed(events)
+                    if ev.head
+                    and ev.head.endswith(lem)
+                    and (not s_dates or ev.start is None or _day(ev.start) == _day(_start(s_dates[0])))
+                ),
+                None,
+            )
             if in_title and main:
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)
             elif series:
@@ -259,8 +344,18 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)  # "Konferensen hålls …"
             elif plural and len(places) > 1 and s_dates:
                 for p in places:
-                    events.append(Event(lem.capitalize(), m.start(), m.end(), start=_start(s_dates[0]),
-                                        end_date=_end(s_dates[0]), places=[p], spans=[(m.start(), m.end())], head=lem))
+                    events.append(
+                        Event(
+                            lem.capitalize(),
+                            m.start(),
+                            m.end(),
+                            start=_start(s_dates[0]),
+                            end_date=_end(s_dates[0]),
+                            places=[p],
+                            spans=[(m.start(), m.end())],
+                            head=lem,
+                        )
+                    )
                 continue
             elif plural:
                 continue
@@ -290,8 +385,15 @@ def find_events(text: str, sents: list[Segment], dates: list[DateMention], title
             ev.series = None
     _upgrade_main(events, main)
     if block and main and not any(e.name == main[0] for e in events):
-        events.append(Event(main[0], block[1][1] if block[1] else 0, block[1][2] if block[1] else 0,
-                            series=main[1], spans=[]))
+        events.append(
+            Event(
+                main[0],
+                block[1][1] if block[1] else 0,
+                block[1][2] if block[1] else 0,
+                series=main[1],
+                spans=[],
+            )
+        )
     if block and events:
         _apply_block(events, block, main)
     merged = _merge(events, main)
@@ -303,8 +405,16 @@ def _upgrade_main(events: list[Event], main) -> None:
     if not main or main[1]:
         return
     head = main[0].lower()
-    better = next((e.name for e in events if e.name.lower() != head and not e.series and (
-        e.name.lower().endswith(head) or e.head == head and e.name[:1].isupper() and " " in e.name)), None)
+    better = next(
+        (
+            e.name
+            for e in events
+            if e.name.lower() != head
+            and not e.series
+            and (e.name.lower().endswith(head) or (e.head == head and e.name[:1].isupper() and " " in e.name))
+        ),
+        None,
+    )
     if better:
         for e in events:
             if e.name == main[0] or e.name == better:
@@ -388,8 +498,18 @@ def _list_items(text, s: Segment, s_dates, generic_here) -> list[Event]:
         pb = d.end + after.start("p")
         label = after.group("p").strip().rstrip(".")
         places = [(label, pb, pb + len(label))]
-    return [Event(nouns[-1].capitalize(), s.begin, s.end, start=_start(d), end_date=_end(d), places=places[:1],
-                  spans=[(s.begin, s.end)], head=nouns[-1])]
+    return [
+        Event(
+            nouns[-1].capitalize(),
+            s.begin,
+            s.end,
+            start=_start(d),
+            end_date=_end(d),
+            places=places[:1],
+            spans=[(s.begin, s.end)],
+            head=nouns[-1],
+        )
+    ]
 
 
 def _time_place_block(text: str, dates: list[DateMention]):
@@ -409,8 +529,11 @@ def _time_place_block(text: str, dates: list[DateMention]):
 
 def _apply_block(events: list[Event], block, main) -> None:
     date, place = block
-    target = next((e for e in events if main and e.name == main[0]), None) or next(
-        (e for e in events if e.main), None) or events[0]
+    target = (
+        next((e for e in events if main and e.name == main[0]), None)
+        or next((e for e in events if e.main), None)
+        or events[0]
+    )
     if date and not target.start:
         target.start, target.end_date = _start(date), _end(date)
     if place and not any(place[0] in p[0] or p[0] in place[0] for p in target.places):
@@ -422,9 +545,19 @@ def _merge(events: list[Event], main) -> list[Event]:
     out: list[Event] = []
     for ev in events:
         ev.main = bool(main) and ev.name.lower() == main[0].lower()
-        same = next((o for o in out if o.name.lower() == ev.name.lower() and (
-            _day(o.start) == _day(ev.start) or not ev.start or not o.start) and (ev.main or not (
-                o.places and ev.places and o.start is None and ev.start is None and not _overlap(o, ev)))), None)
+        same = next(
+            (
+                o
+                for o in out
+                if o.name.lower() == ev.name.lower()
+                and (_day(o.start) == _day(ev.start) or not ev.start or not o.start)
+                and (
+                    ev.main
+                    or not (o.places and ev.places and o.start is None and ev.start is None and not _overlap(o, ev))
+                )
+            ),
+            None,
+        )
         if same and (ev.start is None or same.start is None or _day(same.start) == _day(ev.start)):
             same.start = same.start or ev.start
             same.end_date = same.end_date or ev.end_date

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.text import CAP, LOWER, UPPER
 from kg.extract.roles import role_head
+from kg.extract.text import CAP, LOWER, UPPER
 from kg.gazetteer import OrgRef, load, slug
 
 
@@ -61,11 +61,20 @@ def _pattern_res() -> list[re.Pattern]:
         # "Föreningen Tjejzonen", "Nationellt centrum för kvinnofrid", "Nätverket Nationell myndighetssamverkan"
         re.compile(rf"(?<![\w-])(?:{prefixes})(?:\s+(?:{word}|[{LOWER}]+(?=\s*\((?:[{UPPER}]{{2,}})\)))){{1,4}}"),
         re.compile(rf"(?<![\w-])(?:{prefixes})\s+[{LOWER}]+(?:\s+(?:och|för|mot|i)\s+[{LOWER}]+)?(?=\s*\()"),
-        re.compile(rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för)\s+[{LOWER}]+(?:\s+och\s+[{LOWER}]+)?"),
-        re.compile(rf"(?<=\bnätverket\s)(?:{CAP}|[{UPPER}]{{2,}})(?:\s(?!(?:där|som|och|i|är|har|med|av|på|till|ska|kan)\b)[{LOWER}]+){{0,2}}(?:\s(?:för|mot)\s[{LOWER}]+)?(?=[\s.,])"),
+        re.compile(
+            rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för)"
+            rf"\s+[{LOWER}]+(?:\s+och\s+[{LOWER}]+)?"
+        ),
+        re.compile(
+            rf"(?<=\bnätverket\s)(?:{CAP}|[{UPPER}]{{2,}})(?:\s(?!(?:där|som|och|i|är|har|med|av|på|till|ska|kan)\b)[{LOWER}]+){{0,2}}(?:\s(?:för|mot)\s[{LOWER}]+)?(?=[\s.,])"
+        ),
         # "Länsarbetsnämnden", "Oktoberteatern", "ESF-rådet", "Mälardalens Högskola", "Stockholms gaykör"
-        re.compile(rf"(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"),
-        re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour)(?:en|an|n)?(?![\w{LOWER}])"),
+        re.compile(
+            rf"(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"
+        ),
+        re.compile(
+            rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour)(?:en|an|n)?(?![\w{LOWER}])"
+        ),
         # "Musik- och kulturskolan"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
         # "Företaget AB"
@@ -76,8 +85,35 @@ def _pattern_res() -> list[re.Pattern]:
 _PATTERNS: list[re.Pattern] | None = None
 _ACRONYM_DEF = re.compile(rf"\((?P<abbr>[{UPPER}][{UPPER}a-zåäö]{{1,7}})\)")
 _BARE_BOARD = re.compile(r"(?<![\w-])[Ll]änsstyrelsen(?:s)?(?![\w-])(?!\s+i\s+[A-ZÅÄÖ])")
-_NOT_ORG_START = {"Den", "Det", "Vid", "Under", "Efter", "Från", "Till", "Med", "Som", "Om", "På", "För", "Alla", "Hela",
-                  "Många", "Detta", "Denna", "Dessa", "Varje", "Våra", "Vår", "Vårt", "Årets", "Ett", "En", "Nu", "Här"}
+_NOT_ORG_START = {
+    "Den",
+    "Det",
+    "Vid",
+    "Under",
+    "Efter",
+    "Från",
+    "Till",
+    "Med",
+    "Som",
+    "Om",
+    "På",
+    "För",
+    "Alla",
+    "Hela",
+    "Många",
+    "Detta",
+    "Denna",
+    "Dessa",
+    "Varje",
+    "Våra",
+    "Vår",
+    "Vårt",
+    "Årets",
+    "Ett",
+    "En",
+    "Nu",
+    "Här",
+}
 
 
 def find_orgs(text: str) -> list[OrgMention]:
@@ -107,8 +143,11 @@ def find_orgs(text: str) -> list[OrgMention]:
             if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
                 continue
             found.append(OrgMention(m.start(), m.start() + len(name), new_org(name)))
-    for m in re.finditer(rf"(?<![\w-])(?P<t>{CAP}s)\s(?=(?:kommunstyrelse|kommunfullmäktige|kommunledning|kommunalråd|"
-                         rf"socialnämnd|kommunala|stadsdelsförvaltning|stadsledningskontor|kommunchef|stadsdirektör))", text):
+    for m in re.finditer(
+        rf"(?<![\w-])(?P<t>{CAP}s)\s(?=(?:kommunstyrelse|kommunfullmäktige|kommunledning|kommunalråd|"
+        rf"socialnämnd|kommunala|stadsdelsförvaltning|stadsledningskontor|kommunchef|stadsdirektör))",
+        text,
+    ):
         key = g.towns.get(m.group("t"))
         if key:  # "Eskilstunas kommunstyrelse"
             found.append(OrgMention(m.start("t"), m.end("t"), g.orgs[key], True))
@@ -149,8 +188,11 @@ def _extend_with_place(text: str, found: list[OrgMention]) -> list[OrgMention]:
     for o in found:
         m = re.match(rf" i ({CAP})(?![\w{LOWER}])", text[o.end : o.end + 40])
         single = " " not in o.ref.name and o.ref.key not in g.orgs
-        if m and single and (m.group(1) in g.towns or m.group(1) in g.counties or m.group(1) in
-                             g.lexicon["foreign_places"]):
+        if (
+            m
+            and single
+            and (m.group(1) in g.towns or m.group(1) in g.counties or m.group(1) in g.lexicon["foreign_places"])
+        ):
             end = o.end + m.end()
             out.append(OrgMention(o.begin, end, new_org(text[o.begin : end]), o.genitive))
         else:

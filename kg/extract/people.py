@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.extract.contacts import EMAIL, PHONE
 from kg.extract.orgs import OrgMention, new_org
 from kg.extract.roles import Role, parse_title, role_before, role_head
 from kg.extract.text import CAP, LOWER, UPPER, NameCandidate, Segment, name_candidates
 from kg.gazetteer import OrgRef, load, party_ref
 
-PHONE = re.compile(r"(?<![\d-])(?:\+46\s?\(?0?\)?\s?|0)\d{1,4}\s?[-–]\s?\d[\d ]{3,12}\d(?![\d])|(?<![\d-])0\d{1,3}[ ]\d{2,3}[ ]\d{2}[ ]\d{2}(?!\d)")
-EMAIL = re.compile(r"[\w.+-]+(?:@|\s?\[at\]\s?|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2})\)")
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
 
@@ -51,8 +50,12 @@ def _scope(title: str | None) -> str:
     lex = load().lexicon
     words = set(title.split())
     head = title.split()[-1]
-    for scope, key in (("national", "national_roles"), ("municipal", "municipal_roles"), ("regional", "regional_roles"),
-                       ("county", "county_board_roles")):
+    for scope, key in (
+        ("national", "national_roles"),
+        ("municipal", "municipal_roles"),
+        ("regional", "regional_roles"),
+        ("county", "county_board_roles"),
+    ):
         vocab = set(lex[key])
         if words & vocab or head in vocab or any(w.startswith(v) for w in words for v in vocab if len(v) > 8):
             return scope
@@ -95,8 +98,11 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
     line_end = len(text) if line_end < 0 else line_end
     if re.match(r"\s?(\([A-ZÅÄÖ][A-Za-z]{0,2}\)|,\s*[\w-]+)", after):
         nxt = re.match(r"\s?(?:\([^)]*\))?,\s*([\w-]+(?:\s[\w-]+)?)", after)
-        if nxt and (role_head(nxt.group(1).split()[0]) or any(role_head(w) for w in nxt.group(1).split())
-                    or _org_at(ctx.orgs, c.end + after.find(nxt.group(1)), len(text))):
+        if nxt and (
+            role_head(nxt.group(1).split()[0])
+            or any(role_head(w) for w in nxt.group(1).split())
+            or _org_at(ctx.orgs, c.end + after.find(nxt.group(1)), len(text))
+        ):
             return True
         if re.match(r"\s?\([A-ZÅÄÖ][A-Za-z]{0,2}\)", after):
             return True
@@ -113,8 +119,9 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
     return any(abs(b - c.end) <= 3 or abs(c.begin - e) <= 3 for b, e in strong_spans)
 
 
-def find_people(text: str, orgs: list[OrgMention], blocked: list[tuple[int, int]],
-                sentences: list[Segment]) -> PeopleResult:
+def find_people(
+    text: str, orgs: list[OrgMention], blocked: list[tuple[int, int]], sentences: list[Segment]
+) -> PeopleResult:
     """Every person named in a person position, with the titles and organisations stated."""
     ctx = _Ctx(text, orgs, blocked, sentences)
     org_spans = [(o.begin, o.end) for o in orgs] + blocked
@@ -171,9 +178,13 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
         org = after_org or _genitive_org_before(ctx, before.begin) or _complement_org(ctx, before, c.begin)
         out.append(_membership(c.name, title, org, before.begin, c.end, before.acting, party))
     elif after_org and m and m.group(0).strip() in {"från", "vid", "på", "hos"}:
-        out.append(_membership(c.name, None, after_org, c.begin, pos + m.end(), False, party))  # "X från Umeå universitet"
-    in_list = re.search(r"[\w-],\s*$", text[max(s_begin, c.begin - 3) : c.begin]) is not None and \
-        re.match(r",\s*[A-ZÅÄÖ][^,]{0,40},", text[pos:limit]) is not None
+        out.append(
+            _membership(c.name, None, after_org, c.begin, pos + m.end(), False, party)
+        )  # "X från Umeå universitet"
+    in_list = (
+        re.search(r"[\w-],\s*$", text[max(s_begin, c.begin - 3) : c.begin]) is not None
+        and re.match(r",\s*[A-ZÅÄÖ][^,]{0,40},", text[pos:limit]) is not None
+    )
     if not in_list:
         out += _apposition(ctx, c, pos, limit, party, have_role=bool(before))
     if party and not out:
@@ -185,8 +196,17 @@ def _membership(person, title, org, b, e, acting, party, unit=False) -> Membersh
     former = bool(title) and re.match(r"(tidigare|före detta|f\.d\.|fd|förre|dåvarande)\s", title) is not None
     if title:
         title = re.sub(r"\s+åt\s+[A-ZÅÄÖ].*$", "", title)
-    return Membership(person, title, org, b, e, acting, party,
-                      default_org=org is None and (bool(title) or unit) and not former, role_scope=_scope(title))
+    return Membership(
+        person,
+        title,
+        org,
+        b,
+        e,
+        acting,
+        party,
+        default_org=org is None and (bool(title) or unit) and not former,
+        role_scope=_scope(title),
+    )
 
 
 def _genitive_org_before(ctx: _Ctx, pos: int) -> OrgRef | None:
@@ -240,14 +260,19 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         chunk = re.sub(r"^(som är|som|är)\s+", "", chunk).rstrip(".")
         if _looks_like_person(chunk):
             break
-        inner = next((m.start() for m in re.finditer(r"(?<=\s)[A-ZÅÄÖ]", chunk) if _looks_like_person(chunk[m.start():])), None)
+        inner = next(
+            (m.start() for m in re.finditer(r"(?<=\s)[A-ZÅÄÖ]", chunk) if _looks_like_person(chunk[m.start() :])),
+            None,
+        )
         if inner is not None and not re.search(r"\s(?:åt|till|för|hos|med|av)\s*$", chunk[:inner]):
             break  # "landshövding Lars Bäckström": a title that belongs to the next person
         o = _org_at(ctx.orgs, b + piece.find(chunk), b + len(piece))
         if o and o.end >= b + len(piece.rstrip(". ")) - 1:
             org = org or o.ref
             continue
-        unit_word = re.fullmatch(rf"[{LOWER}]+(?:avdelningen|enheten|kontoret|förvaltningen|sektionen|staben|kansliet)", chunk)
+        unit_word = re.fullmatch(
+            rf"[{LOWER}]+(?:avdelningen|enheten|kontoret|förvaltningen|sektionen|staben|kansliet)", chunk
+        )
         if unit_word:
             unit = True
             continue
@@ -257,7 +282,12 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
             title_org = None
             inner = [o for o in ctx.orgs if b <= o.begin and o.end <= b + len(piece) and not o.genitive]
             tail = re.match(r"(?P<t>.+?)\s+(?P<o>\S.*)$", chunk)
-            if inner and tail and inner[-1].end >= b + len(piece.rstrip(" .")) - 1 and not _PREP.search(" " + chunk + " "):
+            if (
+                inner
+                and tail
+                and inner[-1].end >= b + len(piece.rstrip(" .")) - 1
+                and not _PREP.search(" " + chunk + " ")
+            ):
                 # "kommunikatör ROKS": the organisation written after the title without a preposition
                 head = chunk[: inner[-1].begin - b - piece.find(chunk)].strip()
                 if parse_title(head):
@@ -280,15 +310,26 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
                 elif town and pm.group(1) in {"i", "för"}:
                     title_org = load().orgs[town]
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
-                elif comp and comp[0].isupper() and pm.group(1) in {"i", "på", "vid", "hos", "för"} \
-                        and comp.split()[0] not in ctx.foreign and not _looks_like_person(comp):
+                elif (
+                    comp
+                    and comp[0].isupper()
+                    and pm.group(1) in {"i", "på", "vid", "hos", "för"}
+                    and comp.split()[0] not in ctx.foreign
+                    and not _looks_like_person(comp)
+                ):
                     name = re.match(rf"[{UPPER}][\w{LOWER}-]*(?:\s[{UPPER}][\w{LOWER}-]*)*", comp).group(0)
                     ref = new_org(name)
                     ctx.new_orgs.append(OrgMention(comp_start, comp_start + len(name), ref))
                     title_org = ref
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
-                elif comp and comp.split()[0][0].islower() and re.search(
-                        r"(kontoret|avdelningen|enheten|förvaltningen|sekretariatet|kansliet)$", comp.split()[0]):
+                elif (
+                    comp
+                    and comp.split()[0][0].islower()
+                    and re.search(
+                        r"(kontoret|avdelningen|enheten|förvaltningen|sekretariatet|kansliet)$",
+                        comp.split()[0],
+                    )
+                ):
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
                     unit = True
                 if title_org is None:
@@ -331,7 +372,7 @@ def _block_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
     for c in accepted:
         line_start = text.rfind("\n", 0, c.begin) + 1
         line_end = text.find("\n", c.end)
-        if line_end < 0 or text[line_start:line_end].strip() != text[c.begin:c.end]:
+        if line_end < 0 or text[line_start:line_end].strip() != text[c.begin : c.end]:
             continue
         title, org, pos = None, None, line_end + 1
         for _ in range(3):

@@ -22,17 +22,24 @@ class Project:
         self.relations.setdefault((org.key, relation), (org, relation, b, e))
 
 
-_HEADS = (r"(?:(?:[A-ZÅÄÖ]{2,}-)?[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:[ ]på)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?"
-          r"|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)")
+_HEADS = (
+    r"(?:(?:[A-ZÅÄÖ]{2,}-)?[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:[ ]på)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?"
+    r"|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)"
+)
 _MENTION = re.compile(rf"(?<![\w]){_HEADS}[ ]+(?=[”\"A-ZÅÄÖ0-9])")
 # "Program för hållbar jämställdhet": a capitalised head word mid-sentence starts the name itself
 _TITLED = re.compile(rf"(?<=[{LOWER},:] )(?:Program|Projekt|Satsning|Programmet|Projektet)[ ](?:för|om|mot|kring)[ ]")
-_COPULA_TAIL = re.compile(rf"[ ](?:är|var)[ ](?:ett|en)[ ](?:[{LOWER}]+[ ]){{0,3}}?[{LOWER}]*(?:projekt|program|satsning|samarbete|initiativ)\b")
+_COPULA_TAIL = re.compile(
+    rf"[ ](?:är|var)[ ](?:ett|en)[ ](?:[{LOWER}]+[ ]){{0,3}}?[{LOWER}]*"
+    r"(?:projekt|program|satsning|samarbete|initiativ)\b"
+)
 _COMPOUND = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}]+)-projektet\b")
 _COMPOUND_NAME = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][{LOWER}]{{3,}}projekt)(?:et)?(?![\w{LOWER}])")
 _EVENT_WORD = re.compile(r"(?i)konferens|seminari|möte|mässa|träff|dagen|veckan|ceremoni|gala|kampanj")
-_ANAPHOR = re.compile(r"(?<![\w-])(?:[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b"
-                      r"|^(?:Det|Den) (?:finansieras|drivs|leds|samordnas|koordineras|stöds|bekostas)\b")
+_ANAPHOR = re.compile(
+    r"(?<![\w-])(?:[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b"
+    r"|^(?:Det|Den) (?:finansieras|drivs|leds|samordnas|koordineras|stöds|bekostas)\b"
+)
 
 
 def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
@@ -40,7 +47,7 @@ def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
     out = []
     for m in _MENTION.finditer(text):
         pos = m.end()
-        if text[pos] in "”\"":
+        if text[pos] in '”"':
             q = re.match(r"[”\"]([^”\"\n]{3,60})[”\"]", text[pos:])
             if q:
                 out.append((pos + 1, pos + 1 + len(q.group(1))))
@@ -58,8 +65,11 @@ def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
             out.append(span)
     out += [(m.start("n"), m.end("n")) for m in _COMPOUND.finditer(text)]
     # "SKL:s Ansvarsprojekt": a capitalised compound is a name when an owner in the genitive precedes it
-    out += [(m.start("n"), m.end("n")) for m in _COMPOUND_NAME.finditer(text)
-            if re.search(r"(?:[A-ZÅÄÖ]\w*s|:s)\s$", text[max(0, m.start() - 40) : m.start()])]
+    out += [
+        (m.start("n"), m.end("n"))
+        for m in _COMPOUND_NAME.finditer(text)
+        if re.search(r"(?:[A-ZÅÄÖ]\w*s|:s)\s$", text[max(0, m.start() - 40) : m.start()])
+    ]
     return out
 
 
@@ -67,8 +77,13 @@ def _verbs(key: str) -> str:
     return "|".join(sorted(map(re.escape, load().lexicon[key]), key=len, reverse=True))
 
 
-def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns: list[tuple[int, int, str]],
-                  blocked: list[tuple[int, int]]) -> list[Project]:
+def find_projects(
+    text: str,
+    sents: list[Segment],
+    orgs: list[OrgMention],
+    towns: list[tuple[int, int, str]],
+    blocked: list[tuple[int, int]],
+) -> list[Project]:
     """Named projects with their coordinators, participants and funders."""
     projects: dict[str, Project] = {}
     mentions: list[tuple[int, int, Project]] = []
@@ -88,9 +103,14 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
     for s in sents:
         here = [p for b, _e, p in mentions if s.begin <= b < s.end]
         anaphor = _ANAPHOR.search(text[s.begin : s.end])
-        if not here and (anaphor or (len(projects) == 1 and re.search(
-                r"\b(deltar|deltagande|medverkar|ingår)\b", text[s.begin : s.end]) and not _EVENT_WORD.search(
-                    text[s.begin : s.end]))):
+        if not here and (
+            anaphor
+            or (
+                len(projects) == 1
+                and re.search(r"\b(deltar|deltagande|medverkar|ingår)\b", text[s.begin : s.end])
+                and not _EVENT_WORD.search(text[s.begin : s.end])
+            )
+        ):
             here = [main]  # "De kommuner som deltar är …" in a release about one programme
         if not here:
             continue
@@ -105,17 +125,21 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
             elif o.genitive and p_start is not None and 0 <= p_start - o.end <= 2:
                 project.relate(o.ref, "coordinator", o.begin, o.end)  # "SKL:s Ansvarsprojekt"
         sent = text[s.begin : s.end]
-        phrases = sorted([(m.start(), m.end(), "funder", m.group(0)) for m in re.finditer(rf"\b(?:{fund})\b", sent)]
-                         + [(m.start(), m.end(), "coordinator", m.group(0))
-                            for m in re.finditer(rf"\b(?:{coord})\b", sent)])
+        phrases = sorted(
+            [(m.start(), m.end(), "funder", m.group(0)) for m in re.finditer(rf"\b(?:{fund})\b", sent)]
+            + [(m.start(), m.end(), "coordinator", m.group(0)) for m in re.finditer(rf"\b(?:{coord})\b", sent)]
+        )
         for i, (pb, pe, relation, phrase) in enumerate(phrases):
             passive = re.search(r"\b(av|från|ur|genom)$", phrase) is not None
             if passive:  # "drivs av X och finansieras av Y": X up to the next phrase
                 stop = phrases[i + 1][0] if i + 1 < len(phrases) else len(sent)
                 chosen = [o for o in s_orgs if s.begin + pe <= o.begin < s.begin + stop]
             else:  # "X finansierar", "X och Y driver projektet"
-                before = [o for o in s_orgs if o.end <= s.begin + pb and not o.genitive
-                          and (o.ref.key, "funder") not in project.relations]
+                before = [
+                    o
+                    for o in s_orgs
+                    if o.end <= s.begin + pb and not o.genitive and (o.ref.key, "funder") not in project.relations
+                ]
                 if before and len(text[before[-1].end : s.begin + pb].split()) > 3:
                     before = []  # the subject is not an organisation ("Projektet … startar")
                 chosen = before[-1:] if relation == "funder" else before[:1]
@@ -134,7 +158,7 @@ def find_projects(text: str, sents: list[Segment], orgs: list[OrgMention], towns
             for o in subjects:
                 project.relate(o.ref, "participant", o.begin, o.end)
             for b, e, key in towns:
-                if s.begin <= b < s.begin + pm.start() and (b == s.begin or text[s.begin:b].strip() == ""):
+                if s.begin <= b < s.begin + pm.start() and (b == s.begin or text[s.begin : b].strip() == ""):
                     project.relate(load().orgs[key], "participant", b, e)  # "Västerås deltar i …"
     return list(projects.values())
 

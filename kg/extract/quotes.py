@@ -33,7 +33,9 @@ def _attr_re() -> re.Pattern:
     if _ATTR_RE is None:
         v = _verbs()
         # ", säger X" / "? säger X" / ". Fortsätter han" / "”, sa X"
-        _ATTR_RE = re.compile(rf"(?:(?P<punct>[,.!?…])[”\"»]?|[”\"»])\s+(?P<verb>{v})(?:\s+(?:också|även|vidare|då))?\s+(?P<who>[^.!?\n]*?)(?=[.!?:\n]|$|,\s*[a-zåäö]+\s)")
+        _ATTR_RE = re.compile(
+            rf"(?:(?P<punct>[,.!?…])[”\"»]?|[”\"»])\s+(?P<verb>{v})(?:\s+(?:också|även|vidare|då))?\s+(?P<who>[^.!?\n]*?)(?=[.!?:\n]|$|,\s*[a-zåäö]+\s)"
+        )
         _INLINE_RE = re.compile(rf"[”\"«](?P<q>[^”\"»\n]{{15,}}?)[,.!?]?[”\"»],?\s+(?P<verb>{v})\s+(?P<who>[^.!?\n]*)")
     return _ATTR_RE
 
@@ -42,8 +44,15 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(b <= pos < e for b, e in spans)
 
 
-def _speaker_in(who_begin: int, who_end: int, occurrences: list[tuple[int, int, str]], people: dict,
-                last: str | None, text: str, quote_spans: list[tuple[int, int]] = ()) -> str | None:
+def _speaker_in(
+    who_begin: int,
+    who_end: int,
+    occurrences: list[tuple[int, int, str]],
+    people: dict,
+    last: str | None,
+    text: str,
+    quote_spans: list[tuple[int, int]] = (),
+) -> str | None:
     for b, _e, name in occurrences:
         if who_begin <= b < who_end:
             return name
@@ -82,7 +91,7 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                 quotes.append(q)
             continue
         dash = re.match(rf"{DASH}\s*", s) if s[:1] in DASHES else None
-        opening = s[:1] in "”\"«"
+        opening = s[:1] in '”"«'
         if dash or opening:
             start = para.begin + (dash.end() if dash else 1)
             body = text[start : para.end]
@@ -91,8 +100,15 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                 punct = m.group("punct") or ""
                 q_end = start + m.start() + (1 if punct and punct in "!?" else 0)
                 who_b, who_e = start + m.start("who"), start + m.end("who")
-                speaker = _speaker_in(who_b, who_e, occurrences, people, last_speaker, text,
-                                      [(q.begin, q.end) for q in quotes] + [(start, q_end)])
+                speaker = _speaker_in(
+                    who_b,
+                    who_e,
+                    occurrences,
+                    people,
+                    last_speaker,
+                    text,
+                    [(q.begin, q.end) for q in quotes] + [(start, q_end)],
+                )
                 if speaker:
                     for pb, pe in pending:  # '– … \n\n – …, säger X': the quote ran over paragraphs
                         quotes.append(_quote(text, pb, pe, speaker, None))
@@ -107,7 +123,7 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
             if dash and len(body.split()) >= 6:
                 prev = paras[i - 1] if i > 0 else None
                 introduced = None
-                if prev is not None and i - 1 != last_quote_para and prev.text[:1] not in DASHES + "”\"«":
+                if prev is not None and i - 1 != last_quote_para and prev.text[:1] not in DASHES + '”"«':
                     names = [n for b, _e, n in occurrences if prev.begin <= b < prev.end]
                     introduced = names[0] if names else None  # "Stadens strateg Karin Lundberg tog emot priset."
                 speaker = intro_speaker or introduced or (last_speaker if i - last_quote_para <= 3 else None)
@@ -119,7 +135,7 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                 continue
         pending = []
         intro_speaker = _intro(para, occurrences, people, last_speaker, text)
-        for m in (_INLINE_RE.finditer(s) if _INLINE_RE else []):
+        for m in _INLINE_RE.finditer(s) if _INLINE_RE else []:
             b = para.begin + m.start("q")
             who_b, who_e = para.begin + m.start("who"), para.begin + m.end("who")
             speaker = _speaker_in(who_b, who_e, occurrences, people, last_speaker, text)
@@ -131,8 +147,8 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
 
 def _quote(text: str, b: int, e: int, speaker: str, attribution) -> Quote:
     chunk = text[b:e]
-    stripped = chunk.rstrip(" ,”\"»")
-    lead = len(chunk) - len(chunk.lstrip(" ”\"«"))
+    stripped = chunk.rstrip(' ,”"»')
+    lead = len(chunk) - len(chunk.lstrip(' ”"«'))
     b, e = b + lead, b + len(stripped)
     return Quote(text[b:e], b, e, speaker, [(b, e)], attribution)
 

@@ -14,9 +14,14 @@ _DEFINITE_ENDINGS = ("en", "n", "et", "t", "na")
 @cache
 def _sets() -> tuple[frozenset, tuple, frozenset, frozenset, frozenset, frozenset]:
     lex = load().lexicon
-    return (frozenset(lex["role_words"]), tuple(sorted(lex["role_suffixes"], key=len, reverse=True)),
-            frozenset(lex["role_suffix_exceptions"]), frozenset(lex["role_modifiers"]),
-            frozenset(lex["organ_genitives"]), frozenset(lex["acting_modifiers"]))
+    return (
+        frozenset(lex["role_words"]),
+        tuple(sorted(lex["role_suffixes"], key=len, reverse=True)),
+        frozenset(lex["role_suffix_exceptions"]),
+        frozenset(lex["role_modifiers"]),
+        frozenset(lex["organ_genitives"]),
+        frozenset(lex["acting_modifiers"]),
+    )
 
 
 def role_head(word: str) -> str | None:
@@ -26,7 +31,7 @@ def role_head(word: str) -> str | None:
     ('kommunalråd', 'generalsekreterare', None)
     """
     w = word.lower().strip(".,:;")
-    if not w or not w.isalpha() and "-" not in w:
+    if not w or (not w.isalpha() and "-" not in w):
         return None
     if _is_role(w):
         return w
@@ -95,8 +100,11 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
             begin = tokens[j - 1][1]
             j -= 2
             continue
-        if is_modifier(w) or is_organ_genitive(w) or (low.endswith("s") and role_head(low[:-1]) is None
-                                                         and low in _sets()[4]):
+        if (
+            is_modifier(w)
+            or is_organ_genitive(w)
+            or (low.endswith("s") and role_head(low[:-1]) is None and low in _sets()[4])
+        ):
             words.insert(0, low)
             acting = acting or low in _sets()[5]
             begin = tokens[j][1]
@@ -119,8 +127,13 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
     if not heads:
         return None
     first = heads[0]
-    if first > 0 and not all(is_modifier(w) or is_organ_genitive(w) or w.lower() in {"t", "f", "t.", "f."}
-                             or w.lower().endswith("s") and w[0].islower() for w in words[:first]):
+    if first > 0 and not all(
+        is_modifier(w)
+        or is_organ_genitive(w)
+        or w.lower() in {"t", "f", "t.", "f."}
+        or (w.lower().endswith("s") and w[0].islower())
+        for w in words[:first]
+    ):
         return None
     title = " ".join(w.lower() if i <= first or w[0].isupper() is False else w for i, w in enumerate(words))
     title = re.sub(r"\bt\.?\s?f\.?(?=\s)", "t f", title)

@@ -14,11 +14,78 @@ WORD = re.compile(rf"[\w{UPPER}{LOWER}]+(?:[-:.'’][\w{UPPER}{LOWER}]+)*", re.U
 DASHES = "–—‑−-"
 DASH = r"[–—‑−\-]"
 ABBREVIATIONS = {
-    "t.ex", "bl.a", "kl", "ca", "m.fl", "tfn", "tel", "avd", "bitr", "nr", "resp", "jfr", "dvs", "osv", "t.o.m",
-    "fr.o.m", "s.k", "f.d", "fd", "t.f", "tf", "mm", "m.m", "etc", "st", "S:t", "ev", "inkl", "exkl", "dir",
-    "doc", "prof", "dr", "mr", "mrs", "ms", "jan", "feb", "febr", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "okt", "nov", "dec", "vard", "kr", "milj", "mdr", "mkr", "forts", "uppl", "vol", "sid", "s", "o",
-    "p.g.a", "pga", "enl", "ang", "adr", "bl", "t", "f", "e", "c", "d", "v",
+    "t.ex",
+    "bl.a",
+    "kl",
+    "ca",
+    "m.fl",
+    "tfn",
+    "tel",
+    "avd",
+    "bitr",
+    "nr",
+    "resp",
+    "jfr",
+    "dvs",
+    "osv",
+    "t.o.m",
+    "fr.o.m",
+    "s.k",
+    "f.d",
+    "fd",
+    "t.f",
+    "tf",
+    "mm",
+    "m.m",
+    "etc",
+    "st",
+    "S:t",
+    "ev",
+    "inkl",
+    "exkl",
+    "dir",
+    "doc",
+    "prof",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "jan",
+    "feb",
+    "febr",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "okt",
+    "nov",
+    "dec",
+    "vard",
+    "kr",
+    "milj",
+    "mdr",
+    "mkr",
+    "forts",
+    "uppl",
+    "vol",
+    "sid",
+    "s",
+    "o",
+    "p.g.a",
+    "pga",
+    "enl",
+    "ang",
+    "adr",
+    "bl",
+    "t",
+    "f",
+    "e",
+    "c",
+    "d",
+    "v",
 }
 
 
@@ -62,7 +129,9 @@ def sentences(text: str) -> list[Segment]:
             before = s[start : m.start()]
             last = re.search(r"(\S+)$", before)
             token = last.group(1).lower().rstrip(".") if last else ""
-            if m.group(1) == "." and (token in ABBREVIATIONS or re.fullmatch(rf"[{UPPER}]", last.group(1) if last else "")):
+            if m.group(1) == "." and (
+                token in ABBREVIATIONS or re.fullmatch(rf"[{UPPER}]", last.group(1) if last else "")
+            ):
                 continue
             end = m.end(1)
             if s[start:end].strip():
@@ -98,9 +167,11 @@ class NameCandidate:
 
 
 _PARTICLES = None
-_PLACE_NOUNS = ("torg|torget|plats|platsen|gata|gatan|väg|vägen|park|parken|skola|skolan|sjukhus|sjukhuset|hus|huset|"
-                "gymnasium|gymnasiet|bibliotek|biblioteket|allé|backe|bro|kyrka|kyrkan|stiftelse|institut|pris|priset|"
-                "minne|sal|salen|gård|gården|hall|hallen|bad|badet|äng|holme|udde|berg|strand|hamn|hamnen")
+_PLACE_NOUNS = (
+    "torg|torget|plats|platsen|gata|gatan|väg|vägen|park|parken|skola|skolan|sjukhus|sjukhuset|hus|huset|"
+    "gymnasium|gymnasiet|bibliotek|biblioteket|allé|backe|bro|kyrka|kyrkan|stiftelse|institut|pris|priset|"
+    "minne|sal|salen|gård|gården|hall|hallen|bad|badet|äng|holme|udde|berg|strand|hamn|hamnen"
+)
 _NAME_RE = None
 
 
@@ -112,7 +183,8 @@ def _name_re() -> re.Pattern:
         particle = "|".join(sorted(map(re.escape, _PARTICLES), key=len, reverse=True))
         part = rf"{CAP}(?:-\s?{CAP})?"
         _NAME_RE = re.compile(
-            rf"(?<![\w{UPPER}{LOWER}-])(?P<given>{part})(?P<rest>(?:[ \u00a0](?:(?:{particle})[ ])?{part}){{1,3}})(?![\w{LOWER}])"
+            rf"(?<![\w{UPPER}{LOWER}-])(?P<given>{part})"
+            rf"(?P<rest>(?:[ \u00a0](?:(?:{particle})[ ])?{part}){{1,3}})(?![\w{LOWER}])"
         )
     return _NAME_RE
 
@@ -174,8 +246,7 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
             name = re.sub(r"-\s+", "-", raw)
             strength = given_strength(keep[0])
             if strength >= 0:
-                out.append(NameCandidate(start, end, name, re.sub(r"-\s+", "-", keep[0]),
-                                         " ".join(keep[1:]), strength))
+                out.append(NameCandidate(start, end, name, re.sub(r"-\s+", "-", keep[0]), " ".join(keep[1:]), strength))
             pos = end
         else:
             pos = m.start() + len(words[0])
@@ -191,16 +262,123 @@ def _span_len(text: str, start: int, words: list[str]) -> int:
 
 
 _NAME_STOP = {
-    "som", "och", "är", "var", "har", "hade", "kan", "ska", "skall", "kommer", "vill", "tillsammans", "startar",
-    "startade", "pågår", "pågick", "syftar", "handlar", "innebär", "genomförs", "genomfördes", "drivs", "leds",
-    "finansieras", "fick", "får", "blir", "blev", "ger", "gav", "med", "på", "av", "till", "från", "under",
-    "efter", "inom", "mellan", "där", "när", "nu", "också", "även", "redan", "samt", "eller", "men", "det", "den",
-    "de", "en", "ett", "vid", "hos", "sedan", "ut", "in", "upp", "inte", "alla", "sina", "sin", "sitt", "vår",
-    "våra", "deras", "kl", "klockan", "idag", "i dag", "hålls", "arrangeras", "anordnas", "samlar", "öppnar",
-    "invigs", "äger", "går", "sker", "riktar", "lockade", "lockar", "samlade", "bjuder", "välkomnar", "vänder",
-    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag", "måndagen", "tisdagen", "onsdagen",
-    "torsdagen", "fredagen", "lördagen", "söndagen", "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december", "denna", "detta", "dessa", "vilket",
+    "som",
+    "och",
+    "är",
+    "var",
+    "har",
+    "hade",
+    "kan",
+    "ska",
+    "skall",
+    "kommer",
+    "vill",
+    "tillsammans",
+    "startar",
+    "startade",
+    "pågår",
+    "pågick",
+    "syftar",
+    "handlar",
+    "innebär",
+    "genomförs",
+    "genomfördes",
+    "drivs",
+    "leds",
+    "finansieras",
+    "fick",
+    "får",
+    "blir",
+    "blev",
+    "ger",
+    "gav",
+    "med",
+    "på",
+    "av",
+    "till",
+    "från",
+    "under",
+    "efter",
+    "inom",
+    "mellan",
+    "där",
+    "när",
+    "nu",
+    "också",
+    "även",
+    "redan",
+    "samt",
+    "eller",
+    "men",
+    "det",
+    "den",
+    "de",
+    "en",
+    "ett",
+    "vid",
+    "hos",
+    "sedan",
+    "ut",
+    "in",
+    "upp",
+    "inte",
+    "alla",
+    "sina",
+    "sin",
+    "sitt",
+    "vår",
+    "våra",
+    "deras",
+    "kl",
+    "klockan",
+    "idag",
+    "i dag",
+    "hålls",
+    "arrangeras",
+    "anordnas",
+    "samlar",
+    "öppnar",
+    "invigs",
+    "äger",
+    "går",
+    "sker",
+    "riktar",
+    "lockade",
+    "lockar",
+    "samlade",
+    "bjuder",
+    "välkomnar",
+    "vänder",
+    "måndag",
+    "tisdag",
+    "onsdag",
+    "torsdag",
+    "fredag",
+    "lördag",
+    "söndag",
+    "måndagen",
+    "tisdagen",
+    "onsdagen",
+    "torsdagen",
+    "fredagen",
+    "lördagen",
+    "söndagen",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "denna",
+    "detta",
+    "dessa",
+    "vilket",
 }
 _LINKS = {"i", "för", "mot", "om", "att", "och", "på", "av", "till", "med", "utan", "från"}
 _TOKEN = re.compile(rf"[{UPPER}{LOWER}0-9][\w{LOWER}{UPPER}]*(?:-[\w{LOWER}{UPPER}]+)*|\S")
@@ -223,7 +401,7 @@ def proper_name_at(text: str, pos: int, max_words: int = 7) -> tuple[int, int] |
     words = [tokens[0]]
     caps = 1 if first[0].isupper() else 0
     for i in range(1, len(tokens)):
-        w, b, e = tokens[i]
+        w, b, _e = tokens[i]
         if text[words[-1][2] : b] not in (" ", "\u00a0") or len(words) >= max_words:
             break
         if w[0].isupper() or (w.isdigit() and len(w) == 4):
