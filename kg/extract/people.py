@@ -59,6 +59,8 @@ def _scope(title: str | None) -> str:
         vocab = set(lex[key])
         if words & vocab or head in vocab or any(w.startswith(v) for w in words for v in vocab if len(v) > 8):
             return scope
+        if scope == "national" and head.endswith(("minister", "statsråd")):  # "finansmarknadsminister"
+            return scope
     return ""
 
 
