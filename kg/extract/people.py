@@ -183,9 +183,11 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
         out.append(
             _membership(c.name, None, after_org, c.begin, pos + m.end(), False, party)
         )  # "X från Umeå universitet"
-    in_list = (
+    nxt = re.match(r",\s*([A-ZÅÄÖ][^,]{0,40}),", text[pos:limit])
+    in_list = (  # a list of names ("A, B, C"), not "A, Organisation, och B"
         re.search(r"[\w-],\s*$", text[max(s_begin, c.begin - 3) : c.begin]) is not None
-        and re.match(r",\s*[A-ZÅÄÖ][^,]{0,40},", text[pos:limit]) is not None
+        and nxt is not None
+        and _org_at(ctx.orgs, pos + nxt.start(1), limit) is None
     )
     if not in_list:
         out += _apposition(ctx, c, pos, limit, party, have_role=bool(before))
@@ -233,7 +235,9 @@ def _complement_org(ctx: _Ctx, role: Role, name_begin: int) -> OrgRef | None:
     return None
 
 
-_CHUNK_SPLIT = re.compile(r",\s*|\s+och\s+(?=(?:[\w-]+\s){0,3}?[\w-]*(?:ordförande|chef|ansvarig|direktör|strateg))")
+_CHUNK_SPLIT = re.compile(
+    r",\s*|(?<!-)\s+och\s+(?=(?:[\w-]+\s){0,3}?[\w-]*(?:ordförande|chef|ansvarig|direktör|strateg))"
+)
 
 
 def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_role: bool) -> list[Membership]:
@@ -316,6 +320,7 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
                     comp
                     and comp[0].isupper()
                     and pm.group(1) in {"i", "på", "vid", "hos", "för"}
+                    and not (pm.group(1) == "för" and _sentence_case(comp))
                     and comp.split()[0] not in ctx.foreign
                     and not _looks_like_person(comp)
                 ):
@@ -360,6 +365,12 @@ def _county_org(comp: str, scope: str) -> OrgRef | None:
     code = g.counties[m.group(1)]
     key = f"region-{code}" if scope == "regional" else f"lansstyrelsen-{code}"
     return g.orgs.get(key)
+
+
+def _sentence_case(text: str) -> bool:
+    """'Jämställd etablering på …': a capitalised word then lower-case ones names a project, not an org."""
+    words = text.split()
+    return len(words) > 1 and words[1][:1].islower() and words[1] not in {"i", "och", "på", "för", "vid"}
 
 
 def _looks_like_person(text: str) -> bool:
