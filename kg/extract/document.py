@@ -108,6 +108,7 @@ def analyse(doc: Document) -> DocFacts:
     _publisher_coordinates(facts)
     _topics(facts, text, sents, title, series, people.occurrences)
     _link_events(facts, sents)
+    _host_towns(facts, sents, orgs)
     _collect_orgs(facts, orgs, home, bare_boards)
     return facts
 
@@ -388,6 +389,28 @@ def _speaker_event(facts: DocFacts, speaker, occurrences, sents, quote_spans) ->
             if any(s.begin <= x < s.end for x, _y in ev.spans):
                 return ev
     return None
+
+
+def _host_towns(facts: DocFacts, sents, orgs: list[OrgMention]) -> None:
+    """'Borlänge kommun arrangerar Mångfaldsveckan': with no place named, the host municipality's town."""
+    text = facts.doc.text
+    host = re.compile(r"\s(?:arrangerar|anordnar|inviger|bjuder in till|står värd för|är värd för)\b")
+    towns: dict[str, str] = {}
+    for town, key in load().towns.items():  # the nominative: the shortest form of each municipality's town
+        if key not in towns or len(town) < len(towns[key]):
+            towns[key] = town
+    for ev in facts.events:
+        if ev.places:
+            continue
+        for b, _e in ev.spans:
+            s = next((s for s in sents if s.begin <= b < s.end), None)
+            for o in (o for o in orgs if s and s.begin <= o.begin < s.end and o.ref.kind == "Municipality"):
+                before, after = text[s.begin : o.begin], text[o.end : s.end]
+                if (host.match(after) or host.search(before[-30:])) and o.ref.key in towns:
+                    ev.places.append((towns[o.ref.key], o.begin, o.end))
+                    break
+            if ev.places:
+                break
 
 
 def _link_events(facts: DocFacts, sents) -> None:
