@@ -384,7 +384,7 @@ def find_events(
         if ev.series and ev.series.lower() in one_offs:
             ev.series = None
     _upgrade_main(events, main)
-    if block and main and not any(e.name == main[0] for e in events):
+    if block and main and not any(e.name.lower() == main[0].lower() for e in events):
         events.append(
             Event(
                 main[0],

@@ -133,6 +133,8 @@ def find_projects(
             passive = re.search(r"\b(av|från|ur|genom)$", phrase) is not None
             if passive:  # "drivs av X och finansieras av Y": X up to the next phrase
                 stop = phrases[i + 1][0] if i + 1 < len(phrases) else len(sent)
+                partner = re.search(r"\b(?:i samarbete med|tillsammans med|i samverkan med|med stöd)\b", sent[pe:stop])
+                stop = pe + partner.start() if partner else stop
                 chosen = [o for o in s_orgs if s.begin + pe <= o.begin < s.begin + stop]
             else:  # "X finansierar", "X och Y driver projektet"
                 before = [

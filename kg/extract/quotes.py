@@ -73,7 +73,7 @@ def _speaker_in(
 def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict) -> list[Quote]:
     """Every direct quote, its span and its speaker (None when no one can be named)."""
     attr = _attr_re()
-    paras = paragraphs(text)
+    paras = _split_run_on(paragraphs(text))
     quotes: list[Quote] = []
     last_speaker: str | None = None
     last_quote_para = -10
@@ -143,6 +143,18 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                 quotes.append(_quote(text, b, b + len(m.group("q")), speaker, (para.begin + m.start("verb"), who_e)))
                 last_speaker, last_quote_para = speaker, i
     return _dedupe(quotes)
+
+
+def _split_run_on(paras: list[Segment]) -> list[Segment]:
+    """'… i år. – Vi är glada, säger X.': a dash quote that starts inside a paragraph starts a new one."""
+    out = []
+    for p in paras:
+        start = 0
+        for m in re.finditer(r"(?<=[.!?”])\s+(?=[–—]\s+[A-ZÅÄÖ”])", p.text):
+            out.append(Segment(p.begin + start, p.begin + m.start(), p.text[start : m.start()]))
+            start = m.end()
+        out.append(Segment(p.begin + start, p.end, p.text[start:]))
+    return out
 
 
 def _quote(text: str, b: int, e: int, speaker: str, attribution) -> Quote:
