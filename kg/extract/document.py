@@ -76,6 +76,8 @@ def analyse(doc: Document) -> DocFacts:
     orgs = _resolve_bare_boards(orgs, bare_boards, paras)
     title = _title(paras, orgs)
     pub = find_publication_date(text)
+    if pub and re.match(r"\s*Datum", text[pub[1] : pub[2]]) and re.search(r"(?m)^\s*(Tid|Plats|Lokal)\s*:", text):
+        pub = None  # "Datum: … / Tid: … / Plats: …" describe the event, not the release
     after_title = [p for p in paras if title is None or p.begin > title.begin]
     content = [p for p in after_title if not _is_boilerplate(p.text) and len(p.text.split()) > 6]
     lead_end = content[min(1, len(content) - 1)].end if content else 0

@@ -142,7 +142,11 @@ def find_orgs(text: str) -> list[OrgMention]:
             name = m.group(0).strip()
             if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
                 continue
-            if " " not in name and name.lower() in load().lexicon["org_heads_suffix"]:
+            if (
+                " " not in name
+                and name.lower() in load().lexicon["org_heads_suffix"]
+                and not re.match(r" i [A-ZÅÄÖ]", text[m.start() + len(name) :])
+            ):
                 continue  # "Nätverket träffas …": the noun alone names no organisation
             found.append(OrgMention(m.start(), m.start() + len(name), new_org(name)))
     for m in re.finditer(
