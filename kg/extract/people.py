@@ -283,6 +283,13 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
             unit = True
             continue
         parsed = parse_title(chunk)
+        nxt = re.match(r",\s*", text[b + len(piece) :])
+        before_org = nxt is not None and (
+            _org_at(ctx.orgs, b + len(piece) + nxt.end(), len(text)) is not None
+            or PHONE.match(text, b + len(piece) + nxt.end()) is not None
+        )
+        if not parsed and before_org and re.fullmatch(rf"[{LOWER}][{LOWER} -]*", chunk) and len(chunk.split()) <= 3:
+            parsed = (chunk.lower(), False)  # "Name, överläkare, Region X": a lower-case chunk before the org
         if parsed:
             title, acting = parsed
             title_org = None
