@@ -136,6 +136,9 @@ def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
             if not span:
                 continue
             b, e = span
+            town = re.search(r" i ([A-ZÅÄÖ][\wåäö-]+)$", text[b:e])
+            if town and town.group(1) in load().towns:  # "konferensen Jämställd vård i Karlstad": the place
+                e -= len(town.group(0))
             name = text[b:e]
             if (
                 name.split()[0] in {"Den", "Det", "I", "På", "Om", "Och", "Läs", "Mer", "Här", "Vi"}

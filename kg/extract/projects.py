@@ -24,7 +24,7 @@ class Project:
 
 _HEADS = (
     r"(?:(?:[A-ZÅÄÖ]{2,}-)?[Pp]rojekt(?:et)?|[Ss]atsning(?:en)?(?:[ ]på)?|[Pp]rogram(?:met)?|[Ii]nitiativ(?:et)?"
-    r"|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?)"
+    r"|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?|nätverk)"
 )
 _MENTION = re.compile(rf"(?<![\w]){_HEADS}[ ]+(?=[”\"A-ZÅÄÖ0-9])")
 # "Program för hållbar jämställdhet": a capitalised head word mid-sentence starts the name itself
