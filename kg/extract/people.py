@@ -115,8 +115,11 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
     if re.search(r"(?:säger|sa|sade|menar|enligt|talare som)\s$", before):
         return True
     line = text[line_start:line_end]
-    if (line.strip() == text[c.begin : c.end] and c.strength >= 1) or PHONE.search(line) or EMAIL.search(line):
+    if c.strength >= 1 and (line.strip() == text[c.begin : c.end] or PHONE.search(line) or EMAIL.search(line)):
         return True
+    email = EMAIL.search(line)
+    if email and c.family.split()[-1].lower() in email.group(0).lower():
+        return True  # "Nyamko Sabuni, nyamko.sabuni@…": the address confirms an unknown first name
     # in a comma list with names that are certainly people
     return any(abs(b - c.end) <= 3 or abs(c.begin - e) <= 3 for b, e in strong_spans)
 
