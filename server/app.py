@@ -1,0 +1,65 @@
+"""The app factory: `create_app(settings)` wires the routes of each part to one context.
+
+Parts: sparql (the SPARQL 1.1 protocol, service description, VoID), saved (saved queries),
+pages (linked-data pages, document pages, dumps), ui (the query page at /).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+
+import kg
+from server.context import Context, Settings
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+HTML_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A FastAPI app serving the store named by `settings` (opened read-only)."""
+    settings = settings or Settings()
+    ctx = Context(settings)
+    app = FastAPI(
+        title="sv-press-kg",
+        version=kg.__version__,
+        description=(
+            "SPARQL 1.1 endpoint, saved queries and linked-data pages over a knowledge graph of Swedish "
+            "public-sector press releases. The default graph is the merged, de-duplicated graph of all "
+            "facts; each press release's facts are also in their own named graph."
+        ),
+    )
+    app.state.ctx = ctx
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["ETag", "Link", "Content-Disposition"],
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", HTML_CSP)
+        return response
+
+    from server import pages, saved, sparql, ui
+
+    app.include_router(sparql.routes(ctx))
+    app.include_router(saved.routes(ctx))
+    app.include_router(pages.routes(ctx))
+    app.include_router(ui.routes(ctx))
+    app.mount("/static", StaticFiles(packages=[("server", "static")]), name="static")
+    return app

@@ -1,0 +1,68 @@
+"""Server settings and the per-app context: the open store, its base IRI, the query registry."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from kg import store as kgstore
+from kg.queries import Registry, registry
+
+
+@dataclass
+class Settings:
+    """Everything `kg serve` can configure; defaults suit a public read-only endpoint."""
+
+    store_path: Path = field(default_factory=kgstore.default_store_path)
+    base: str | None = None  # None: read from the store's meta graph
+    timeout: float = 10.0  # seconds per query, hard (the worker is killed)
+    memory_mb: int = 1024  # resident memory per query worker before it is killed
+    row_cap: int = 100_000  # results above this many rows/triples are refused, never cut
+    update_token: str | None = None  # set to allow authenticated SPARQL Update
+    query_workers: int = field(default_factory=lambda: os.cpu_count() or 2)
+    cache_entries: int = 512  # saved-query results kept in memory
+
+
+class Context:
+    """What every route needs; one per app. `store` is opened read-only in the server process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store: Store = kgstore.open_read(settings.store_path)
+        self.base: str = settings.base or detect_base(self.store) or kgstore_base()
+        self.registry: Registry = registry()
+        self.version: str = store_version(self.store, settings.store_path)
+
+    def reopen(self) -> None:
+        """Re-open the store after an update so this process sees the new data."""
+        self.store = kgstore.open_read(self.settings.store_path)
+        self.version = store_version(self.store, self.settings.store_path, salt=os.urandom(8).hex())
+
+
+def kgstore_base() -> str:
+    from kg.build import default_base
+
+    return default_base()
+
+
+def detect_base(store: Store) -> str | None:
+    """The base IRI the store was built with: the prefix of its `…graph/meta` graph."""
+    for graph in store.named_graphs():
+        value = getattr(graph, "value", "")
+        if value.endswith("graph/meta"):
+            return value[: -len("graph/meta")]
+    return None
+
+
+def store_version(store: Store, path: Path, salt: str = "") -> str:
+    """A short tag that changes with every build: the build run IRIs (from the meta graph)."""
+    runs = sorted(
+        sol["r"].value
+        for sol in store.query("SELECT ?r WHERE { GRAPH ?g { ?r a <http://www.w3.org/ns/prov#Activity> } }")
+    )
+    seed = "|".join(runs) or str(Path(path).resolve())
+    return hashlib.sha256((seed + salt).encode()).hexdigest()[:16]
