@@ -287,3 +287,79 @@ def stats(store_path: Path | None) -> None:
     store = _open(store_path)
     for key, value in kgstore.stats(store).items():
         click.echo(f"{key:14} {value}")
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds before a query is stopped.")
+@click.option(
+    "--memory-mb", default=1024, show_default=True, type=int, help="Memory per query worker before it is stopped."
+)
+@click.option("--row-cap", default=100_000, show_default=True, type=int, help="Larger results are refused, never cut.")
+@click.option("--query-workers", default=None, type=int, help="Query worker processes (default: number of cores).")
+@click.option(
+    "--update-token",
+    envvar="KG_UPDATE_TOKEN",
+    default=None,
+    help="Allow SPARQL Update with 'Authorization: Bearer TOKEN' (default: $KG_UPDATE_TOKEN; unset = read-only).",
+)
+@click.option("--base", default=None, help="Base IRI served here (default: the one the store was built with).")
+def serve(
+    store_path: Path | None,
+    host: str,
+    port: int,
+    timeout: float,
+    memory_mb: int,
+    row_cap: int,
+    query_workers: int | None,
+    update_token: str | None,
+    base: str | None,
+) -> None:
+    """Serve the store: SPARQL endpoint, saved queries, linked-data pages and a query page.
+
+    With no store built yet, builds one from ./seeds first.
+
+    \b
+    Example:
+        kg serve --store data/kg.oxigraph --port 8000
+    """
+    import os
+
+    import uvicorn
+
+    from server.app import create_app
+    from server.context import Settings
+
+    path = store_path or kgstore.default_store_path()
+    if not kgstore.is_store(path):
+        seeds = Path("seeds")
+        if not seeds.is_dir():
+            raise click.ClickException(
+                f"no store at {path} and no ./seeds folder to build one from; run `kg build DIR`"
+            )
+        from kg.build import BuildError
+        from kg.build import build as run_build
+
+        click.echo(f"no store at {path}: building one from {seeds}/", err=True)
+        try:
+            summary = run_build([seeds], path)
+        except (BuildError, kgstore.StoreError) as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"built {summary.store}: {summary.documents} documents, {summary.triples} triples", err=True)
+    settings = Settings(
+        store_path=path,
+        base=base,
+        timeout=timeout,
+        memory_mb=memory_mb,
+        row_cap=row_cap,
+        update_token=update_token or None,
+        query_workers=query_workers or os.cpu_count() or 2,
+    )
+    try:
+        app = create_app(settings)
+    except kgstore.StoreError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"serving {path} at http://{host}:{port}/ (SPARQL endpoint: /sparql)", err=True)
+    uvicorn.run(app, host=host, port=port, loop="auto", http="auto", log_level="warning")

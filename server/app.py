@@ -6,6 +6,9 @@ pages (linked-data pages, document pages, dumps), ui (the query page at /).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -28,7 +31,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A FastAPI app serving the store named by `settings` (opened read-only)."""
     settings = settings or Settings()
     ctx = Context(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ctx.pool.start()
+        try:
+            yield
+        finally:
+            ctx.pool.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="sv-press-kg",
         version=kg.__version__,
         description=(

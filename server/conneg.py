@@ -153,6 +153,14 @@ def pick(accept: str | None, fmt: str | None, offers: list[str], kind: int = 0) 
     return media
 
 
+def pick_or_none(accept: str | None, fmt: str | None, offers: list[str], kind: int = 0) -> str | None:
+    """Like `pick`, but None when nothing fits."""
+    try:
+        return pick(accept, fmt, offers, kind)
+    except NotAcceptable:
+        return None
+
+
 def with_charset(media: str) -> str:
     """Content-Type value: textual types get charset=utf-8."""
     textual = media.startswith("text/") or media.endswith(("+json", "+xml", "/json", "/xml", "n-triples", "n-quads"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from pyoxigraph import Store
 
 from kg import store as kgstore
 from kg.queries import Registry, registry
+from server.pool import Job, Outcome, QueryFailed, QueryPool, Worker
 
 
 @dataclass
@@ -36,11 +38,62 @@ class Context:
         self.base: str = settings.base or detect_base(self.store) or kgstore_base()
         self.registry: Registry = registry()
         self.version: str = store_version(self.store, settings.store_path)
+        self.pool = QueryPool(
+            settings.store_path,
+            size=settings.query_workers,
+            timeout=settings.timeout,
+            memory_mb=settings.memory_mb,
+            row_cap=settings.row_cap,
+        )
+        self.cache: dict[tuple, tuple[str, str, bytes]] = {}  # saved-query results of this version
+        self.memo: dict[str, object] = {}  # per-version computed values (counts for VoID)
+        self._update_lock: asyncio.Lock | None = None
+
+    async def run_update(self, sparql: str) -> Outcome:
+        """Apply an authenticated SPARQL Update in a writable worker, then re-open the store."""
+        if self._update_lock is None:
+            self._update_lock = asyncio.Lock()
+        async with self._update_lock:
+            outcome = await asyncio.to_thread(self._update_in_worker, sparql)
+            if outcome.status < 400:
+                self.reopen()
+                await self.pool.restart()
+            return outcome
+
+    def _update_in_worker(self, sparql: str) -> Outcome:
+        worker = Worker(str(self.settings.store_path), self.settings.row_cap, writable=True)
+        try:
+            worker.wait_ready()
+            worker.conn.send(Job(sparql, update=True))
+            if worker.conn.poll(self.settings.timeout):
+                return worker.conn.recv()
+            raise QueryFailed(503, f"update stopped after {self.settings.timeout:g} s (the time limit)")
+        except (EOFError, OSError) as err:
+            raise QueryFailed(500, f"the update worker failed: {err}") from err
+        finally:
+            worker.close()
+
+    def has_graph(self, iri: str) -> bool:
+        """True when the store has a named graph `iri`."""
+        from pyoxigraph import NamedNode
+
+        try:
+            return self.store.contains_named_graph(NamedNode(iri))
+        except ValueError:
+            return False
+
+    def local_path(self, iri: str) -> str | None:
+        """The path at which this server serves `iri`, or None when it is not under the base."""
+        if iri.startswith(self.base):
+            return "/" + iri[len(self.base) :]
+        return None
 
     def reopen(self) -> None:
         """Re-open the store after an update so this process sees the new data."""
         self.store = kgstore.open_read(self.settings.store_path)
         self.version = store_version(self.store, self.settings.store_path, salt=os.urandom(8).hex())
+        self.cache.clear()
+        self.memo.clear()
 
 
 def kgstore_base() -> str:

@@ -1,7 +1,235 @@
-"""Placeholder: routes of the saved part (being written)."""
+"""Saved queries over HTTP: GET /queries lists them, GET /queries/{name} runs one.
 
-from fastapi import APIRouter
+Each saved query is also its own OpenAPI operation with its typed parameters. Results (JSON, CSV,
+TSV or an HTML table) are cached per store version and revalidated with ETag, since the store
+is read-only between builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from kg.queries import BadParameter, SavedQuery, UnknownQuery
+from server import conneg
+from server.context import Context
+from server.html import render
+from server.pool import Job, QueryFailed
+from server.sparql import error
+
+OFFERS = ["application/sparql-results+json", "text/csv", "text/tab-separated-values", conneg.HTML]
+SUFFIXES = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
+HTML_ROWS = 1000
+OPENAPI_TYPES: dict[str, dict[str, Any]] = {
+    "iri": {"type": "string", "format": "uri"},
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "year": {"type": "integer", "minimum": 1000, "maximum": 9999},
+    "date": {"type": "string", "format": "date"},
+}
 
 
-def routes(ctx) -> APIRouter:  # type: ignore[no-untyped-def]
-    return APIRouter()
+def describe(q: SavedQuery) -> dict[str, Any]:
+    """A saved query as JSON: name, title, description, parameters and SPARQL text."""
+    return {
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "url": f"/queries/{q.name}",
+        "params": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "default": p.default,
+                "description": p.description,
+                "example": p.example,
+            }
+            for p in q.params
+        ],
+        "sparql": q.sparql,
+    }
+
+
+def _choose(request: Request, suffix: str | None) -> str:
+    if suffix:
+        if suffix not in SUFFIXES:
+            raise conneg.NotAcceptable(f"unknown suffix .{suffix}; use .json, .csv or .tsv")
+        return SUFFIXES[suffix]
+    accept = request.headers.get("accept")
+    fmt = request.query_params.get("format")
+    media = conneg.pick(accept, fmt, OFFERS, kind=0)
+    if media == conneg.HTML and not fmt and "text/html" not in (accept or ""):
+        media = OFFERS[0]  # clients that accept anything get JSON; browsers ask for HTML by name
+    return media
+
+
+def _values(request: Request) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key == "format":
+            continue
+        if key in values:
+            raise BadParameter(f"parameter {key!r} given more than once")
+        values[key] = value
+    return values
+
+
+async def run_saved(ctx: Context, request: Request, name: str, suffix: str | None = None) -> Response:
+    """Run saved query `name` with the request's parameters, from the cache when possible."""
+    try:
+        query = ctx.registry.get(name)
+    except UnknownQuery as err:
+        return error(404, str(err))
+    try:
+        media = _choose(request, suffix)
+    except conneg.NotAcceptable as err:
+        return error(406, str(err))
+    try:
+        values = _values(request)
+        terms = query.bind(values, base=ctx.base)
+    except BadParameter as err:
+        return JSONResponse({"detail": str(err)}, status_code=422)
+    subs = {k: str(v) for k, v in terms.items()}
+    wire = OFFERS[0] if media == conneg.HTML else media
+    key = (name, tuple(sorted(subs.items())), wire)
+    etag = '"' + hashlib.sha256(repr((ctx.version, key)).encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=60"}
+    if media != conneg.HTML and etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    cached = ctx.cache.get(key)
+    if cached is None:
+        try:
+            outcome = await ctx.pool.run(Job(query.sparql, results_media=wire, substitutions=subs))
+        except QueryFailed as err:
+            return error(err.status, err.message)
+        if outcome.status >= 400:
+            return error(outcome.status, outcome.message)
+        cached = (etag, wire, outcome.body)
+        if len(ctx.cache) >= ctx.settings.cache_entries:
+            ctx.cache.pop(next(iter(ctx.cache)))
+        ctx.cache[key] = cached
+    body = cached[2]
+    if media == conneg.HTML:
+        return _html(ctx, query, values, body)
+    return Response(body, media_type=conneg.with_charset(media), headers=headers)
+
+
+def _html(ctx: Context, query: SavedQuery, values: dict[str, str], body: bytes) -> Response:
+    data = json.loads(body)
+    names = data["head"]["vars"]
+    bindings = data["results"]["bindings"]
+    rows = []
+    for b in bindings[:HTML_ROWS]:
+        row = []
+        for n in names:
+            term = b.get(n)
+            if term is None:
+                row.append(None)
+            elif term["type"] == "uri":
+                row.append({"text": term["value"], "href": ctx.local_path(term["value"]) or term["value"]})
+            else:
+                row.append({"text": term["value"], "href": None})
+        rows.append(row)
+    return render(
+        "saved_query.html",
+        headers={"Vary": "Accept"},
+        title=query.title or query.name,
+        query=query,
+        values=values,
+        names=names,
+        rows=rows,
+        total=len(bindings),
+        shown=min(len(bindings), HTML_ROWS),
+    )
+
+
+def routes(ctx: Context) -> APIRouter:
+    router = APIRouter(tags=["saved queries"])
+
+    async def list_queries(request: Request) -> Response:
+        items = [describe(q) for q in ctx.registry.list()]
+        try:
+            media = conneg.pick(
+                request.headers.get("accept"), request.query_params.get("format"), ["application/json", conneg.HTML]
+            )
+        except conneg.NotAcceptable as err:
+            return error(406, str(err))
+        accept = request.headers.get("accept") or ""
+        if media == conneg.HTML and "text/html" in accept:
+            return render("queries.html", headers={"Vary": "Accept"}, title="Saved queries", queries=items)
+        return JSONResponse({"queries": items}, headers={"Vary": "Accept"})
+
+    router.add_api_route(
+        "/queries",
+        list_queries,
+        methods=["GET"],
+        summary="List the saved queries",
+        description="Title, description, typed parameters and SPARQL of each saved query (JSON, or HTML for browsers).",
+    )
+    for q in ctx.registry.list():
+        router.add_api_route(
+            f"/queries/{q.name}",
+            _runner(ctx, q.name),
+            methods=["GET"],
+            name=f"saved_{q.name}",
+            summary=q.title or q.name,
+            description=q.description,
+            openapi_extra={"parameters": _openapi_params(q), "responses": _openapi_responses()},
+        )
+
+    async def run_any(request: Request, name: str) -> Response:
+        stem, dot, suffix = name.rpartition(".")
+        if dot and stem in ctx.registry.names():
+            return await run_saved(ctx, request, stem, suffix)
+        return await run_saved(ctx, request, name)
+
+    router.add_api_route("/queries/{name}", run_any, methods=["GET"], include_in_schema=False)
+    return router
+
+
+def _runner(ctx: Context, name: str) -> Any:
+    async def run(request: Request) -> Response:
+        return await run_saved(ctx, request, name)
+
+    run.__name__ = f"saved_{name}"
+    return run
+
+
+def _openapi_params(q: SavedQuery) -> list[dict[str, Any]]:
+    params = [
+        {
+            "name": p.name,
+            "in": "query",
+            "required": bool(p.required),
+            "description": p.description,
+            "schema": {**OPENAPI_TYPES[p.type], **({"default": p.default} if p.default is not None else {})},
+            **({"example": p.example} if p.example is not None else {}),
+        }
+        for p in q.params
+    ]
+    params.append(
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["json", "csv", "tsv", "html"]},
+        }
+    )
+    return params
+
+
+def _openapi_responses() -> dict[str, Any]:
+    return {
+        "200": {
+            "description": "SPARQL 1.1 results",
+            "content": {m: {} for m in OFFERS},
+        },
+        "304": {"description": "Not modified (ETag)"},
+        "406": {"description": "No acceptable format"},
+        "422": {"description": "A parameter is unknown or not of its declared type"},
+    }

@@ -1,7 +1,228 @@
-"""Placeholder: routes of the sparql part (being written)."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql, its service description and the VoID description.
 
-from fastapi import APIRouter
+GET ?query=, POST form-encoded and POST direct (application/sparql-query); default-graph-uri and
+named-graph-uri; results by content negotiation or `format`. Queries run in the worker pool
+(hard time, memory and row limits). Updates are refused unless an update token is configured.
+The default graph is the merged, de-duplicated graph of all facts, never the union of graphs.
+"""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
+
+from server import conneg, describe_service
+from server.context import Context
+from server.guard import Refused, check
+from server.pool import Job, Outcome, QueryFailed
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 
 
-def routes(ctx) -> APIRouter:  # type: ignore[no-untyped-def]
-    return APIRouter()
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    """A plain-text error naming what was wrong (never a truncated success)."""
+    return PlainTextResponse(message + "\n", status_code=status, headers={"Vary": "Accept", **(headers or {})})
+
+
+def _media(request: Request) -> tuple[str, str | None]:
+    """The request's media type and charset."""
+    raw = request.headers.get("content-type", "")
+    media, *params = [p.strip() for p in raw.split(";")]
+    charset = None
+    for p in params:
+        key, _, value = p.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.lower(), charset
+
+
+def _one(pairs: list[tuple[str, str]], name: str) -> str | None:
+    values = [v for k, v in pairs if k == name]
+    if len(values) > 1:
+        raise ProtocolError(400, f"give at most one {name!r} parameter (got {len(values)})")
+    return values[0] if values else None
+
+
+async def _operation(request: Request) -> tuple[str, str, list[tuple[str, str]]]:
+    """('query'|'update'|'', text, all parameters) from a GET or POST request."""
+    params = list(parse_qsl(request.url.query, keep_blank_values=True))
+    if request.method in ("GET", "HEAD"):
+        if any(k == "update" for k, _ in params):
+            raise ProtocolError(405, "SPARQL Update must be sent with POST", {"Allow": "GET, POST"})
+        text = _one(params, "query")
+        return ("query" if text is not None else ""), text or "", params
+    media, charset = _media(request)
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(415, f"only UTF-8 is accepted (got charset={charset})")
+    body = await request.body()
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the request body is not valid UTF-8") from None
+    if media == FORM:
+        form = list(parse_qsl(decoded, keep_blank_values=True))
+        params += form
+        query, update = _one(form, "query"), _one(form, "update")
+        if (query is None) == (update is None):
+            raise ProtocolError(400, "a form-encoded POST needs exactly one 'query' or 'update' parameter")
+        return ("query", query, params) if query is not None else ("update", update or "", params)
+    if media == QUERY:
+        return "query", decoded, params
+    if media == UPDATE:
+        return "update", decoded, params
+    raise ProtocolError(
+        415,
+        f"unsupported media type {media or '(none)'!r}: POST {FORM}, {QUERY} or {UPDATE}",
+    )
+
+
+def _graphs(ctx: Context, params: list[tuple[str, str]]) -> tuple[list[str] | None, list[str] | None]:
+    default = [v for k, v in params if k == "default-graph-uri"]
+    named = [v for k, v in params if k == "named-graph-uri"]
+    for iri in default + named:
+        if not iri or any(c in iri for c in '<> "{}|^`\\'):
+            raise ProtocolError(400, f"not an IRI: {iri!r}")
+    if not default and not named:
+        return None, None
+    return (default or []), (named or [])
+
+
+def _respond(outcome: Outcome, headers: dict[str, str] | None = None) -> Response:
+    if outcome.status >= 400:
+        return error(outcome.status, outcome.message)
+    if outcome.status == 204:
+        return Response(status_code=204)
+    return Response(
+        outcome.body,
+        media_type=conneg.with_charset(outcome.media),
+        headers={"Vary": "Accept", **(headers or {})},
+    )
+
+
+def routes(ctx: Context) -> APIRouter:
+    router = APIRouter(tags=["SPARQL"])
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            op, text, params = await _operation(request)
+            if op == "":
+                return describe_service.service_description(ctx, request)
+            if op == "update":
+                return await _update(ctx, request, text, params)
+            return await _query(ctx, request, text, params)
+        except ProtocolError as err:
+            return error(err.status, err.message, err.headers)
+        except Refused as err:
+            return error(400, f"refused: {err}")
+        except QueryFailed as err:
+            return error(err.status, err.message)
+
+    summary = "SPARQL 1.1 query endpoint"
+    description = (
+        "SPARQL 1.1 Protocol. GET with ?query=, POST form-encoded (query=) or POST application/sparql-query. "
+        "The default graph is the merged, de-duplicated graph of all facts; GRAPH reaches each document's graph. "
+        "Results: JSON, XML, CSV, TSV (SELECT/ASK); Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML "
+        "(CONSTRUCT/DESCRIBE) by Accept or ?format=. Without a query: the service description."
+    )
+    for path in ("/sparql", "/sparql/"):
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=["GET", "POST"],
+            summary=summary,
+            description=description,
+            include_in_schema=path == "/sparql",
+            openapi_extra={
+                "parameters": [
+                    {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "SPARQL query"},
+                    {
+                        "name": "default-graph-uri",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                    },
+                    {
+                        "name": "named-graph-uri",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                    },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "json, xml, csv, tsv, ttl, nt, nq, trig, jsonld, rdfxml",
+                    },
+                    {
+                        "name": "timeout",
+                        "in": "query",
+                        "schema": {"type": "number"},
+                        "description": "seconds; may only lower the server's limit",
+                    },
+                ]
+            },
+        )
+
+    async def void(request: Request) -> Response:
+        return describe_service.void(ctx, request)
+
+    router.add_api_route("/.well-known/void", void, methods=["GET"], summary="VoID description of the dataset")
+    router.add_api_route("/void", void, methods=["GET"], include_in_schema=False)
+    return router
+
+
+def _timeout(params: list[tuple[str, str]]) -> float | None:
+    raw = _one(params, "timeout")
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ProtocolError(400, f"timeout must be a number of seconds, got {raw!r}") from None
+    if not value > 0:
+        raise ProtocolError(400, "timeout must be positive")
+    return value
+
+
+async def _query(ctx: Context, request: Request, text: str, params: list[tuple[str, str]]) -> Response:
+    if not text.strip():
+        raise ProtocolError(400, "the query is empty")
+    fmt = _one(params, "format") or _one(params, "output")
+    accept = request.headers.get("accept")
+    results_media = conneg.pick_or_none(accept, fmt, list(conneg.RESULTS), kind=0)
+    graph_media = conneg.pick_or_none(accept, fmt, list(conneg.GRAPHS), kind=1)
+    if results_media is None and graph_media is None:
+        offers = ", ".join([*conneg.RESULTS, *conneg.GRAPHS])
+        raise ProtocolError(406, f"cannot serve {fmt or accept!r}; available: {offers}")
+    check(text, ctx.has_graph)
+    default, named = _graphs(ctx, params)
+    job = Job(text, results_media, graph_media, default_graph=default, named_graphs=named)
+    return _respond(await ctx.pool.run(job, timeout=_timeout(params)))
+
+
+async def _update(ctx: Context, request: Request, text: str, params: list[tuple[str, str]]) -> Response:
+    token = ctx.settings.update_token
+    if not token:
+        return error(403, "this endpoint is read-only: SPARQL Update is not enabled")
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        return error(401, "SPARQL Update needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"})
+    if any(k in UPDATE_DATASET_PARAMS for k, _ in params):
+        raise ProtocolError(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
+    check(text, ctx.has_graph, update=True)
+    outcome = await ctx.run_update(text)
+    return _respond(outcome)

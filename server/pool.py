@@ -1,0 +1,358 @@
+"""Queries run in worker processes that can be stopped: hard time and memory limits per query.
+
+pyoxigraph has no query timeout, and a thread cannot be stopped, so each query runs in one of a
+few worker processes, each holding the store open read-only. A query that runs past its time
+limit, or whose worker grows past its memory limit, has its worker killed and replaced; the
+client gets a clear error and the other workers go on answering. Results are serialized in the
+worker and counted against a row cap: a result above the cap is refused, never cut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from server import conneg
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass
+class Job:
+    """One query for a worker. Terms in `substitutions` and graph names are N-Triples/IRI strings."""
+
+    sparql: str
+    results_media: str | None = None  # for SELECT/ASK; None = not acceptable
+    graph_media: str | None = None  # for CONSTRUCT/DESCRIBE
+    substitutions: dict[str, str] = field(default_factory=dict)
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+    prefixes: bool = True  # predeclare the project's prefixes (kg.store.PREFIXES)
+    update: bool = False
+
+
+@dataclass
+class Outcome:
+    """A worker's answer: status 200 with a body, or an error status with a message."""
+
+    status: int
+    media: str = "text/plain"
+    body: bytes = b""
+    rows: int = 0
+    message: str = ""
+    kind: str = ""  # "solutions", "boolean", "graph"
+
+
+class QueryFailed(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# ----------------------------------------------------------------------------- worker side
+
+
+def _term(text: str) -> Any:
+    from pyoxigraph import parse
+
+    triple = next(iter(parse(f"<urn:s> <urn:p> {text} .".encode(), format=_nt())))
+    return triple.object
+
+
+def _nt() -> Any:
+    from pyoxigraph import RdfFormat
+
+    return RdfFormat.N_TRIPLES
+
+
+def execute(store: Any, job: Job, row_cap: int) -> Outcome:
+    """Run `job` on `store` and serialize the result (in the worker process)."""
+    from pyoxigraph import (
+        NamedNode,
+        QueryBoolean,
+        QueryResultsFormat,
+        QuerySolutions,
+        Variable,
+        parse_query_results,
+        serialize,
+    )
+
+    from kg.store import PREFIXES
+
+    prefixes = PREFIXES if job.prefixes else None
+    if job.update:
+        try:
+            store.update(job.sparql, prefixes=prefixes)
+        except SyntaxError as err:
+            return Outcome(400, message=f"SPARQL update syntax error: {err}")
+        store.flush()
+        return Outcome(204)
+    kwargs: dict[str, Any] = {"prefixes": prefixes}
+    if job.substitutions:
+        kwargs["substitutions"] = {Variable(k): _term(v) for k, v in job.substitutions.items()}
+    if job.default_graph is not None:
+        kwargs["default_graph"] = [NamedNode(g) for g in job.default_graph]
+    if job.named_graphs is not None:
+        kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+    try:
+        result = store.query(job.sparql, **kwargs)
+        if isinstance(result, QueryBoolean):
+            if job.results_media is None:
+                return _not_acceptable("an ASK result", conneg.RESULTS)
+            body = result.serialize(format=conneg.RESULTS[job.results_media])
+            return Outcome(200, job.results_media, body, 1, kind="boolean")
+        if isinstance(result, QuerySolutions):
+            if job.results_media is None:
+                return _not_acceptable("a SELECT result", conneg.RESULTS)
+            tsv = result.serialize(format=QueryResultsFormat.TSV)
+            rows = tsv.count(b"\n") - 1
+            if rows > row_cap:
+                return _too_many(rows, row_cap)
+            target = conneg.RESULTS[job.results_media]
+            if target != QueryResultsFormat.TSV:
+                tsv = parse_query_results(tsv, format=QueryResultsFormat.TSV).serialize(format=target)
+            return Outcome(200, job.results_media, tsv, rows, kind="solutions")
+        if job.graph_media is None:
+            return _not_acceptable("a CONSTRUCT/DESCRIBE result", conneg.GRAPHS)
+        triples = list(islice(result, row_cap + 1))
+        if len(triples) > row_cap:
+            return _too_many(len(triples), row_cap, more=True)
+        rdf_format = conneg.GRAPHS[job.graph_media]
+        extra = {"prefixes": PREFIXES} if rdf_format.name in ("Turtle", "TriG") else {}
+        body = serialize(triples, format=rdf_format, **extra) or b""
+        return Outcome(200, job.graph_media, body, len(triples), kind="graph")
+    except SyntaxError as err:
+        return Outcome(400, message=f"SPARQL syntax error: {err}")
+    except (OSError, RuntimeError, ValueError) as err:
+        return Outcome(400, message=f"query failed: {err}")
+
+
+def _not_acceptable(what: str, offers: dict[str, Any]) -> Outcome:
+    return Outcome(406, message=f"cannot send {what} in the requested format; available: {', '.join(offers)}")
+
+
+def _too_many(rows: int, cap: int, more: bool = False) -> Outcome:
+    count = f"more than {cap:,}" if more else f"{rows:,}"
+    return Outcome(
+        413,
+        message=f"the result has {count} rows, above this endpoint's cap of {cap:,}; "
+        "page through it with ORDER BY, LIMIT and OFFSET",
+    )
+
+
+def worker_main(conn: Connection, store_path: str, row_cap: int, writable: bool) -> None:
+    """The worker loop: open the store, then answer jobs until the socket closes."""
+    from pyoxigraph import Store
+
+    store = Store(store_path) if writable else Store.read_only(store_path)
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            outcome = execute(store, job, row_cap)
+        except Exception as err:  # a worker must answer, whatever went wrong
+            outcome = Outcome(500, message=f"query failed: {type(err).__name__}: {err}")
+        conn.send(outcome)
+
+
+# ----------------------------------------------------------------------------- server side
+
+
+class Worker:
+    """One worker process (`python -m server.worker`) and the socket to it."""
+
+    def __init__(self, store_path: str, row_cap: int, writable: bool = False) -> None:
+        ours, theirs = socket.socketpair()
+        self.conn = Connection(ours.detach())
+        args = [sys.executable, "-m", "server.worker", str(theirs.fileno()), store_path, str(row_cap)]
+        if writable:
+            args.append("--writable")
+        self.process = subprocess.Popen(args, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.killed_for: str | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        if not self.conn.poll(timeout):
+            self.kill("startup")
+            raise QueryFailed(503, "a query worker did not start")
+        try:
+            self.conn.recv()
+        except EOFError:
+            raise QueryFailed(
+                503, f"a query worker could not open the store (exit code {self.process.poll()})"
+            ) from None
+
+    def rss(self) -> int:
+        """Resident memory in bytes (0 if the process is gone)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as f:
+                return int(f.read().split()[1]) * PAGE
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def kill(self, reason: str) -> None:
+        self.killed_for = reason
+        if self.alive:
+            self.process.kill()
+        self.process.wait(5)
+        self.conn.close()
+
+    def close(self) -> None:
+        try:
+            self.conn.send(None)
+            self.process.wait(2)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait(2)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of query workers, handed out to requests one query at a time."""
+
+    def __init__(
+        self,
+        store_path: Path | str,
+        size: int = 2,
+        timeout: float = 10.0,
+        memory_mb: int = 1024,
+        row_cap: int = 100_000,
+    ) -> None:
+        self.store_path = str(store_path)
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.memory = memory_mb * 1024 * 1024
+        self.row_cap = row_cap
+        self._idle: asyncio.Queue[Worker] | None = None
+        self._busy: set[Worker] = set()
+        self._lock = threading.Lock()
+        self._started = False
+        self._closed = False
+        self._watchdog: threading.Thread | None = None
+        self.stats = {"timeouts": 0, "memory_kills": 0, "queries": 0}
+
+    # ---- lifecycle
+    async def start(self) -> None:
+        """Start the workers (idempotent); they open the store read-only."""
+        if self._started:
+            return
+        self._started = True
+        self._idle = asyncio.Queue()
+        workers = await asyncio.to_thread(self._spawn_many, self.size)
+        for w in workers:
+            self._idle.put_nowait(w)
+        self._watchdog = threading.Thread(target=self._watch, name="kg-query-watchdog", daemon=True)
+        self._watchdog.start()
+
+    def _spawn_many(self, n: int) -> list[Worker]:
+        workers = [Worker(self.store_path, self.row_cap) for _ in range(n)]
+        for w in workers:
+            w.wait_ready()
+        return workers
+
+    async def restart(self) -> None:
+        """Replace every worker (after the store changed)."""
+        assert self._idle is not None
+        old = []
+        for _ in range(self.size):
+            old.append(await self._idle.get())
+        for w in old:
+            w.close()
+        for w in await asyncio.to_thread(self._spawn_many, self.size):
+            self._idle.put_nowait(w)
+
+    def close(self) -> None:
+        self._closed = True
+        if self._idle is not None:
+            while not self._idle.empty():
+                self._idle.get_nowait().close()
+        for w in list(self._busy):
+            w.kill("shutdown")
+
+    # ---- memory watchdog
+    def _watch(self) -> None:
+        while not self._closed:
+            with self._lock:
+                busy = list(self._busy)
+            for w in busy:
+                if w.rss() > self.memory:
+                    w.kill("memory")
+            time.sleep(0.02)
+
+    # ---- running
+    async def run(self, job: Job, timeout: float | None = None) -> Outcome:
+        """Run `job` in a free worker; QueryFailed for a stopped or failed query."""
+        await self.start()
+        assert self._idle is not None
+        limit = self.timeout if timeout is None else min(timeout, self.timeout)
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
+        except asyncio.TimeoutError:
+            raise QueryFailed(503, "the server is busy: every query worker stayed occupied; try again") from None
+        replacement: Worker | None = None
+        try:
+            with self._working(worker):
+                outcome = await asyncio.to_thread(self._exchange, worker, job, limit)
+            self.stats["queries"] += 1
+            return outcome
+        except QueryFailed:
+            replacement = await asyncio.to_thread(self._replace, worker)
+            raise
+        finally:
+            self._idle.put_nowait(replacement or worker)
+
+    @contextmanager
+    def _working(self, worker: Worker) -> Iterator[None]:
+        with self._lock:
+            self._busy.add(worker)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy.discard(worker)
+
+    def _exchange(self, worker: Worker, job: Job, limit: float) -> Outcome:
+        try:
+            worker.conn.send(job)
+            if worker.conn.poll(limit):
+                return worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            pass
+        if worker.killed_for == "memory":
+            self.stats["memory_kills"] += 1
+            raise QueryFailed(
+                503, f"query stopped: it needed more than {self.memory // (1024 * 1024)} MB of memory (the limit)"
+            )
+        if worker.alive:
+            worker.kill("timeout")
+            self.stats["timeouts"] += 1
+            raise QueryFailed(503, f"query stopped after {limit:g} s (the time limit); make it more selective")
+        raise QueryFailed(500, f"the query worker died (exit code {worker.process.poll()})")
+
+    def _replace(self, worker: Worker) -> Worker:
+        worker.kill(worker.killed_for or "failed")
+        fresh = Worker(self.store_path, self.row_cap)
+        fresh.wait_ready()
+        return fresh
