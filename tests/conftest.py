@@ -86,3 +86,16 @@ def docs_dir(tmp_path: Path) -> Path:
     for p in DOCS.glob("*.txt"):
         (folder / p.name).write_bytes(p.read_bytes())
     return folder
+
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real store built from seeds/ once per session (read-only use)."""
+    from kg.build import build
+
+    path = tmp_path_factory.mktemp("seeds-store") / "kg.oxigraph"
+    build([SEEDS], path)
+    return path

@@ -1,0 +1,162 @@
+"""Saved queries over HTTP: listing, running in each format, typed parameters, caching, OpenAPI."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pyoxigraph import Store
+
+from kg import store as kgstore
+from kg.queries import registry
+from server.app import create_app
+from server.context import Settings
+
+NAMES = registry().names()
+
+
+@pytest.fixture(scope="module")
+def client(seeds_store_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(store_path=seeds_store_path, query_workers=2))) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def store(seeds_store_path: Path) -> Store:
+    return Store.read_only(str(seeds_store_path))
+
+
+def direct(store: Store, name: str, values: dict[str, str] | None = None) -> list[dict[str, str]]:
+    return kgstore.rows(registry().get(name).run(store, values))[1]
+
+
+def http_rows(body: dict) -> list[dict[str, str]]:
+    return [{k: v["value"] for k, v in b.items()} for b in body["results"]["bindings"]]
+
+
+def test_listing_as_json_and_html(client: TestClient) -> None:
+    listing = client.get("/queries").json()["queries"]
+    assert [q["name"] for q in listing] == NAMES
+    speakers = next(q for q in listing if q["name"] == "speakers")
+    assert speakers["title"] and speakers["description"] and "SELECT" in speakers["sparql"]
+    assert {p["name"]: p["type"] for p in speakers["params"]}["year"] == "year"
+    page = client.get("/queries", headers={"accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")
+    for q in listing:
+        assert f'href="/queries/{q["name"]}"' in page.text
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if not any(p.required for p in registry().get(n).params)])
+def test_each_saved_query_over_http_equals_the_library(client: TestClient, store: Store, name: str) -> None:
+    response = client.get(f"/queries/{name}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    assert http_rows(response.json()) == direct(store, name)
+
+
+def test_parameters_filter_and_formats(client: TestClient, store: Store) -> None:
+    expected = direct(store, "speakers", {"year": "2017"})
+    assert 0 < len(expected) < len(direct(store, "speakers"))
+    as_json = client.get("/queries/speakers.json", params={"year": "2017"})
+    assert http_rows(as_json.json()) == expected
+    as_csv = client.get("/queries/speakers.csv", params={"year": "2017"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert len(list(csv.DictReader(io.StringIO(as_csv.text)))) == len(expected)
+    by_accept = client.get("/queries/speakers", params={"year": "2017"}, headers={"accept": "text/csv"})
+    assert by_accept.text == as_csv.text
+    tsv = client.get("/queries/speakers.tsv", params={"year": "2017"})
+    assert tsv.text.count("\n") == len(expected) + 1
+
+
+def test_html_table_links_iris_to_their_local_pages(client: TestClient, store: Store) -> None:
+    rows = direct(store, "people")
+    page = client.get("/queries/people", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    person = rows[0]["person"]
+    local = person.replace("https://w3id.org/sv-press-kg/", "/")
+    assert f'href="{local}"' in page.text
+    assert f"{len(rows)} rows" in page.text
+
+
+def test_an_iri_parameter_takes_a_path_or_a_full_iri(client: TestClient, store: Store) -> None:
+    person = direct(store, "people")[0]["person"]
+    relative = person.removeprefix("https://w3id.org/sv-press-kg/")
+    full = client.get("/queries/mentions-of", params={"entity": person}).json()
+    short = client.get("/queries/mentions-of", params={"entity": relative}).json()
+    assert http_rows(full) == http_rows(short) == direct(store, "mentions-of", {"entity": person})
+    assert http_rows(full)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "named"),
+    [
+        ("/queries/speakers", {"year": "twenty"}, "year"),
+        ("/queries/speakers", {"year": "17"}, "year"),
+        ("/queries/speakers", {"colour": "red"}, "colour"),
+        ("/queries/mentions-of", {}, "entity"),
+        ("/queries/documents", {"year": "2017", "publisher": "not an iri"}, "publisher"),
+    ],
+)
+def test_bad_parameters_are_422_naming_the_parameter(client: TestClient, path: str, params: dict, named: str) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 422
+    assert named in response.json()["detail"]
+
+
+def test_unknown_query_404_and_unacceptable_406(client: TestClient) -> None:
+    missing = client.get("/queries/no-such-query")
+    assert missing.status_code == 404 and "speakers" in missing.text
+    assert client.get("/queries/people", headers={"accept": "image/png"}).status_code == 406
+    assert client.get("/queries/people.xlsx").status_code == 406
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['Municipality" } UNION { ?s ?p ?o } #', "Municipality> . ?s ?p ?o", "x\\u0022 } ; DROP ALL #"],
+)
+def test_an_injection_attempt_is_just_a_value(client: TestClient, store: Store, value: str) -> None:
+    everything = direct(store, "organisations")
+    response = client.get("/queries/organisations", params={"class": value})
+    assert response.status_code == 200
+    assert http_rows(response.json()) == []  # no organisation has that class name
+    assert len(Store.read_only(str(client.app.state.ctx.settings.store_path))) > 0
+    assert everything
+
+
+def test_an_injection_attempt_in_an_html_form_is_escaped(client: TestClient) -> None:
+    page = client.get(
+        "/queries/organisations", params={"class": '"><script>alert(1)</script>'}, headers={"accept": "text/html"}
+    )
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;" in page.text or "&#34;&gt;&lt;script&gt;" in page.text
+
+
+def test_results_are_cached_and_revalidated_with_etag(client: TestClient) -> None:
+    first = client.get("/queries/events.json")
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and etag
+    again = client.get("/queries/events.json")
+    assert again.headers["etag"] == etag and again.content == first.content
+    cached_keys = [k for k in client.app.state.ctx.cache if k[0] == "events"]
+    assert cached_keys
+    not_modified = client.get("/queries/events.json", headers={"if-none-match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    other = client.get("/queries/events.json", params={"year": "2017"})
+    assert other.headers["etag"] != etag
+
+
+def test_openapi_lists_each_saved_query_as_an_operation(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for name in NAMES:
+        op = spec["paths"][f"/queries/{name}"]["get"]
+        declared = {p.name for p in registry().get(name).params}
+        listed = {p["name"] for p in op["parameters"]}
+        assert declared <= listed
+        assert op["summary"] == registry().get(name).title
+    year = next(p for p in spec["paths"]["/queries/speakers"]["get"]["parameters"] if p["name"] == "year")
+    assert year["schema"]["type"] == "integer"
+    assert "/sparql" in spec["paths"]
