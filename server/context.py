@@ -49,22 +49,22 @@ class Context:
         self.memo: dict[str, object] = {}  # per-version computed values (counts for VoID)
         self._update_lock: asyncio.Lock | None = None
 
-    async def run_update(self, sparql: str) -> Outcome:
+    async def run_update(self, sparql: str, base_iri: str | None = None) -> Outcome:
         """Apply an authenticated SPARQL Update in a writable worker, then re-open the store."""
         if self._update_lock is None:
             self._update_lock = asyncio.Lock()
         async with self._update_lock:
-            outcome = await asyncio.to_thread(self._update_in_worker, sparql)
+            outcome = await asyncio.to_thread(self._update_in_worker, sparql, base_iri)
             if outcome.status < 400:
                 self.reopen()
                 await self.pool.restart()
             return outcome
 
-    def _update_in_worker(self, sparql: str) -> Outcome:
+    def _update_in_worker(self, sparql: str, base_iri: str | None) -> Outcome:
         worker = Worker(str(self.settings.store_path), self.settings.row_cap, writable=True)
         try:
             worker.wait_ready()
-            worker.conn.send(Job(sparql, update=True))
+            worker.conn.send(Job(sparql, update=True, base_iri=base_iri))
             if worker.conn.poll(self.settings.timeout):
                 return worker.conn.recv()
             raise QueryFailed(503, f"update stopped after {self.settings.timeout:g} s (the time limit)")

@@ -41,6 +41,7 @@ class Job:
     named_graphs: list[str] | None = None
     prefixes: bool = True  # predeclare the project's prefixes (kg.store.PREFIXES)
     update: bool = False
+    base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's URL)
 
 
 @dataclass
@@ -95,12 +96,12 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
     prefixes = PREFIXES if job.prefixes else None
     if job.update:
         try:
-            store.update(job.sparql, prefixes=prefixes)
+            store.update(job.sparql, prefixes=prefixes, base_iri=job.base_iri)
         except SyntaxError as err:
             return Outcome(400, message=f"SPARQL update syntax error: {err}")
         store.flush()
         return Outcome(204)
-    kwargs: dict[str, Any] = {"prefixes": prefixes}
+    kwargs: dict[str, Any] = {"prefixes": prefixes, "base_iri": job.base_iri}
     if job.substitutions:
         kwargs["substitutions"] = {Variable(k): _term(v) for k, v in job.substitutions.items()}
     if job.default_graph is not None:

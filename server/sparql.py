@@ -209,7 +209,8 @@ async def _query(ctx: Context, request: Request, text: str, params: list[tuple[s
         raise ProtocolError(406, f"cannot serve {fmt or accept!r}; available: {offers}")
     check(text, ctx.has_graph)
     default, named = _graphs(ctx, params)
-    job = Job(text, results_media, graph_media, default_graph=default, named_graphs=named)
+    base_iri = str(request.url).split("?", 1)[0]
+    job = Job(text, results_media, graph_media, default_graph=default, named_graphs=named, base_iri=base_iri)
     return _respond(await ctx.pool.run(job, timeout=_timeout(params)))
 
 
@@ -224,5 +225,5 @@ async def _update(ctx: Context, request: Request, text: str, params: list[tuple[
     if any(k in UPDATE_DATASET_PARAMS for k, _ in params):
         raise ProtocolError(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
     check(text, ctx.has_graph, update=True)
-    outcome = await ctx.run_update(text)
+    outcome = await ctx.run_update(text, base_iri=str(request.url).split("?", 1)[0])
     return _respond(outcome)
