@@ -59,14 +59,16 @@ def routes(ctx: Any) -> APIRouter:
             linker = Linker(ctx.base, ontology)
             views = Views(reader, linker)
             values = views.resource(desc)
-            formats = [(name, _url(local, page, limit, name)) for name, _ in ALTERNATES]
+            formats = [(name, _url(local, page, limit, name), media) for name, media in ALTERNATES]
             parts = path.split("/")
             if len(parts) == 3 and parts[:2] == ["res", "doc"]:
                 meta = _document_meta(views, desc)
                 title = meta["headline"]["text"] if meta["headline"] else values["title"]
-                return render("document.html", headers=headers, r=values, nav=nav, formats=formats, doc=meta,
+                return render("document.html", headers=headers, r=values, nav=nav, alternates=formats, doc=meta,
                               body=views.document(iri, parts[2]), title=title)  # fmt: skip
-            return render("resource.html", headers=headers, r=values, nav=nav, formats=formats, title=values["title"])
+            return render(
+                "resource.html", headers=headers, r=values, nav=nav, alternates=formats, title=values["title"]
+            )
         triples = desc.triples()
         if desc.has_next:
             triples.append(Triple(NamedNode(str(request.url)), HYDRA_NEXT, NamedNode(_absolute(request, nav["next"]))))
@@ -100,9 +102,9 @@ def routes(ctx: Any) -> APIRouter:
         headers = {"Vary": "Accept", "Link": _link_header("/ontology", 1, None, {})}
         if media == HTML:
             linker = Linker(ctx.base, ontology)
-            formats = [(name, f"/ontology?format={name}") for name, _ in ALTERNATES]
+            formats = [(name, f"/ontology?format={name}", media) for name, media in ALTERNATES]
             return render("ontology.html", headers=headers, title="Ontology", terms=_ontology_terms(ontology, linker),
-                          formats=formats)  # fmt: skip
+                          alternates=formats)  # fmt: skip
         body = serialize(ontology_triples, format=GRAPHS[media], prefixes=ALL_PREFIXES)
         return Response(body, media_type=with_charset(media), headers=headers)
 

@@ -98,6 +98,7 @@ class Views:
         self.linker = linker
 
     def rank(self, iri: NamedNode) -> int:
+        """Tie-break for spans of equal length: people and named things before quotes and n-ary nodes."""
         names = [t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in self.reader.types(iri)]
         return min((RANK.get(n, 2) for n in names), default=2)
 

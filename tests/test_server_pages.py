@@ -287,6 +287,7 @@ def test_ontology_is_served_as_html_and_rdf(client):
     graph = rdf(client, "/ontology", "ttl")
     assert (rdflib.URIRef(KGO + "Municipality"), rdflib.RDF.type, rdflib.OWL.Class) in graph
     assert len(rdf(client, "/ontology", "jsonld")) == len(graph)
+    assert '<link rel="alternate" type="text/turtle" href="/ontology?format=ttl">' in body
 
 
 # --- dumps --------------------------------------------------------------------------------------
@@ -316,3 +317,13 @@ def test_dumps_listing_and_download(client, store, seeds_store_path):
     triples = list(parse(gzip.decompress(turtle.content), format=RdfFormat.TURTLE))
     assert len(triples) == len(list(store.quads_for_pattern(None, None, None, DefaultGraph())))
     assert client.get("/dumps/kg.trig.gz").status_code == 404
+
+
+def test_pages_advertise_their_rdf_and_answer_head(client):
+    body = page(client, "/" + PERSON)
+    head = body[: body.index("</head>")]
+    for name, (media, _) in FORMATS.items():
+        assert f'<link rel="alternate" type="{media}" href="/{PERSON}?format={name}">' in head
+    response = client.head("/" + PERSON, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    assert "<script" not in body  # no JavaScript on the linked-data pages
