@@ -1,0 +1,298 @@
+/*
+ * The query page (server/ui.py): YASQE editor + YASR results from the vendored @zazuko/yasgui
+ * build (window.Yasqe, window.Yasr), and the saved-query gallery from GET /queries.
+ *
+ * - The endpoint is fixed to this server's /sparql: there is no endpoint field.
+ * - A saved query whose text is unchanged runs as GET /queries/{name}?param=value, so parameter
+ *   values are bound as RDF terms by the server and never pasted into query text; once the text
+ *   is edited it runs as ad-hoc SPARQL on /sparql.
+ * - IRIs under the data's base IRI (data-base) link to the local linked-data page ({base}x → /x).
+ * - Everything user- or data-supplied reaches the DOM through textContent/setAttribute only.
+ */
+(function () {
+  "use strict";
+
+  const root = document.getElementById("kg-ui");
+  if (!root || !window.Yasqe || !window.Yasr) return; // the plain <form> stays usable
+  const Yasqe = window.Yasqe;
+  const Yasr = window.Yasr;
+  const $ = (id) => document.getElementById(id);
+
+  const BASE = root.dataset.base || "";
+  const PREFIXES = JSON.parse(root.dataset.prefixes || "{}");
+  const ENDPOINT = new URL(root.dataset.endpoint || "/sparql", window.location.href).href;
+  const QUERIES = root.dataset.queries || "/queries";
+  const SELECT_ACCEPT = "application/sparql-results+json,*/*;q=0.9";
+
+  /** The local path of an IRI under the base IRI, or null (also for "{base}//host" tricks). */
+  function localPath(iri) {
+    if (!BASE || typeof iri !== "string" || !iri.startsWith(BASE)) return null;
+    const rest = iri.slice(BASE.length);
+    if (rest.startsWith("/") || rest.startsWith("\\")) return null;
+    return "/" + rest;
+  }
+
+  /** PREFIX lines for the known prefixes the text uses but does not declare. */
+  function missingPrefixLines(text, declared) {
+    return Object.keys(PREFIXES)
+      .filter((p) => !(p in declared) && new RegExp("(^|[^\\w.:-])" + p + ":", "m").test(text))
+      .map((p) => "PREFIX " + p + ": <" + PREFIXES[p] + ">\n")
+      .join("");
+  }
+
+  // ---- the editor -------------------------------------------------------------------------
+  // Prefix completion from our own list (no prefix.cc); no LOV class/property look-ups (the CSP
+  // allows no other host, and they would suggest vocabularies this graph does not use).
+  Yasqe.forkAutocompleter("prefixes", {
+    name: "kgPrefixes",
+    persistenceId: null,
+    get: () => Object.keys(PREFIXES).sort().map((p) => p + ": <" + PREFIXES[p] + ">"),
+  }, false);
+  Yasqe.defaults.autocompleters = ["kgPrefixes", "variables"];
+  Yasqe.defaults.persistenceId = null;
+  Yasr.defaults.persistenceId = null;
+  Yasr.plugins.table.defaults.openIriInNewWindow = false;
+
+  /** The table plugin, with IRIs under the base linked to their local page. */
+  class LocalTable extends Yasr.plugins.table {
+    getUriLinkFromBinding(binding, prefixes) {
+      const html = super.getUriLinkFromBinding(binding, prefixes);
+      const local = localPath(binding && binding.value);
+      if (local === null) return html;
+      const tpl = document.createElement("template");
+      tpl.innerHTML = html; // already sanitised by YASR (DOMPurify)
+      const a = tpl.content.querySelector("a");
+      if (!a) return html;
+      a.setAttribute("href", local);
+      a.setAttribute("title", binding.value);
+      a.removeAttribute("target");
+      a.classList.add("kg-local");
+      return tpl.innerHTML;
+    }
+  }
+  Yasr.plugins.table = LocalTable;
+
+  const plain = $("kg-plain");
+  const editorEl = $("kg-editor");
+  plain.hidden = true;
+  editorEl.hidden = false;
+  $("kg-actions").hidden = false;
+
+  const yasqe = new Yasqe(editorEl, {
+    value: $("kg-query").value,
+    showQueryButton: false,
+    resizeable: true,
+    editorHeight: "340px",
+    requestConfig: {
+      endpoint: ENDPOINT,
+      method: "POST",
+      acceptHeaderSelect: SELECT_ACCEPT,
+      acceptHeaderGraph: "text/turtle,*/*;q=0.9",
+      adjustQueryBeforeRequest: (y) => missingPrefixLines(y.getValue(), y.getPrefixesFromQuery()) + y.getValue(),
+    },
+    extraKeys: {
+      "Ctrl-Enter": () => run(),
+      "Cmd-Enter": () => run(),
+    },
+  });
+  const yasr = new Yasr($("kg-results"), {
+    prefixes: () => Object.assign({}, PREFIXES, yasqe.getPrefixesFromQuery()),
+  });
+  window.kgUi = { yasqe, yasr };
+
+  // ---- running --------------------------------------------------------------------------
+  let active = null; // the saved query loaded from the gallery, while its text is unchanged
+  let started = 0;
+  const runBtn = $("kg-run");
+  const status = $("kg-status");
+
+  function setStatus(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("error", !!isError);
+  }
+
+  function busy(on) {
+    runBtn.disabled = on;
+    root.classList.toggle("kg-busy", on);
+    if (on) {
+      started = performance.now();
+      setStatus("Running…");
+      $("kg-downloads").hidden = true;
+    }
+  }
+
+  yasqe.on("queryResponse", (_y, response, duration) => show(response, duration, "/sparql"));
+
+  function run() {
+    if (runBtn.disabled) return;
+    if (active && yasqe.getValue() === active.sparql) {
+      runSaved(active);
+    } else {
+      busy(true);
+      yasqe.query().catch(() => {}); // errors arrive through queryResponse
+    }
+  }
+  runBtn.addEventListener("click", run);
+
+  async function runSaved(q) {
+    const params = new URLSearchParams();
+    for (const input of $("kg-params").querySelectorAll("input[name]")) {
+      if (input.value.trim() !== "") params.append(input.name, input.value.trim());
+    }
+    const url = QUERIES + "/" + encodeURIComponent(q.name) + (params.toString() ? "?" + params : "");
+    busy(true);
+    let response;
+    try {
+      const res = await fetch(url, { headers: { Accept: SELECT_ACCEPT } });
+      const content = await res.text();
+      response = res.ok
+        ? { ok: true, status: res.status, statusText: res.statusText, headers: res.headers, type: res.type, content }
+        : new Error(errorText(content) || res.status + " " + res.statusText);
+    } catch (err) {
+      response = err instanceof Error ? err : new Error(String(err));
+    }
+    show(response, performance.now() - started, url);
+  }
+
+  /** The message of an error body: FastAPI's {"detail": …}, else the text. */
+  function errorText(body) {
+    try {
+      const parsed = JSON.parse(body);
+      if (parsed && parsed.detail) return typeof parsed.detail === "string" ? parsed.detail : JSON.stringify(parsed.detail);
+    } catch (_e) {
+      /* not JSON */
+    }
+    return body;
+  }
+
+  function show(response, duration, source) {
+    busy(false);
+    yasr.setResponse(response, duration);
+    const results = yasr.results;
+    if (!results || results.hasError()) {
+      const err = results && results.getError();
+      setStatus("Failed: " + ((err && (err.text || err.statusText)) || "no response"), true);
+      return;
+    }
+    const bindings = results.getBindings();
+    const bool = results.getBoolean();
+    const ms = Math.round(duration || 0) + " ms";
+    if (bindings) setStatus(bindings.length + (bindings.length === 1 ? " row" : " rows") + " in " + ms + " from " + source);
+    else if (bool !== undefined) setStatus("Answer: " + bool + " (" + ms + ")");
+    else setStatus("Done in " + ms + " from " + source);
+    updateDownloads(results, !!bindings);
+  }
+
+  // ---- downloads of the current result ---------------------------------------------------
+  const urls = [];
+  function blobLink(a, data, type, filename) {
+    const url = URL.createObjectURL(new Blob([data], { type }));
+    urls.push(url);
+    a.href = url;
+    a.setAttribute("download", filename);
+  }
+
+  function updateDownloads(results, hasRows) {
+    while (urls.length) URL.revokeObjectURL(urls.pop());
+    const csv = $("kg-download-csv");
+    const raw = $("kg-download-json");
+    const type = results.getType();
+    const name = active && yasqe.getValue() === active.sparql ? active.name : "results";
+    csv.hidden = !hasRows;
+    if (hasRows) blobLink(csv, results.asCsv(), "text/csv;charset=utf-8", name + ".csv");
+    const ext = { json: "json", xml: "xml", csv: "csv", tsv: "tsv", ttl: "ttl" }[type] || "txt";
+    const mime = { json: "application/sparql-results+json", ttl: "text/turtle" }[type] || "text/plain";
+    raw.textContent = ext === "ttl" ? "Turtle" : ext.toUpperCase();
+    blobLink(raw, results.getOriginalResponseAsString(), mime + ";charset=utf-8", name + "." + ext);
+    $("kg-downloads").hidden = false;
+  }
+
+  // ---- the saved-query gallery -------------------------------------------------------------
+  const gallery = $("kg-gallery-list");
+  const savedBox = $("kg-saved-run");
+  const note = $("kg-saved-note");
+  const paramsBox = $("kg-params");
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of children) if (c !== null && c !== undefined) node.append(c);
+    return node;
+  }
+
+  function card(q) {
+    const params = (q.params || []).map((p) => p.name + (p.required ? "*" : ""));
+    const button = el(
+      "button",
+      { type: "button", class: "kg-card", "data-name": q.name, "aria-pressed": "false" },
+      el("strong", { class: "kg-card-title" }, q.title || q.name),
+      el("code", { class: "kg-card-name" }, q.name),
+      q.description ? el("span", { class: "kg-card-desc" }, q.description) : null,
+      params.length ? el("span", { class: "kg-card-params" }, "parameters: " + params.join(", ")) : null,
+    );
+    button.addEventListener("click", () => select(q, button));
+    return el("li", {}, button);
+  }
+
+  function select(q, button) {
+    for (const b of gallery.querySelectorAll(".kg-card")) b.setAttribute("aria-pressed", String(b === button));
+    active = q;
+    yasqe.setValue(q.sparql);
+    paramsBox.replaceChildren(
+      ...(q.params || []).map((p) => {
+        const id = "kg-param-" + p.name;
+        const input = el("input", {
+          id,
+          name: p.name,
+          type: "text",
+          required: !!p.required,
+          placeholder: p.example != null ? "e.g. " + p.example : "",
+          "data-type": p.type || "string",
+        });
+        input.value = p.default != null ? String(p.default) : "";
+        return el(
+          "div",
+          { class: "kg-param" },
+          el("label", { for: id }, p.name + (p.required ? " (required)" : ""), " ", el("span", { class: "muted" }, p.type || "string")),
+          input,
+          p.description ? el("span", { class: "muted kg-param-desc" }, p.description) : null,
+        );
+      }),
+    );
+    updateNote();
+    savedBox.hidden = false;
+    setStatus("");
+  }
+
+  function updateNote() {
+    if (!active) {
+      savedBox.hidden = true;
+      return;
+    }
+    const edited = yasqe.getValue() !== active.sparql;
+    const url = QUERIES + "/" + active.name;
+    note.replaceChildren(
+      edited
+        ? "Edited: “" + (active.title || active.name) + "” now runs as your own query on /sparql; the parameters below are not applied."
+        : "Saved query “" + (active.title || active.name) + "” runs as " + url + " with the parameters below (values are bound by the server, IRIs may be relative to the base).",
+    );
+    for (const input of paramsBox.querySelectorAll("input")) input.disabled = edited;
+    root.classList.toggle("kg-edited", edited);
+  }
+  yasqe.on("change", updateNote);
+
+  async function loadGallery() {
+    try {
+      const res = await fetch(QUERIES, { headers: { Accept: "application/json, */*;q=0.1" } });
+      if (!res.ok) throw new Error(res.status + " " + res.statusText);
+      const body = await res.json();
+      const list = (body && body.queries) || [];
+      gallery.replaceChildren(...(list.length ? list.map(card) : [el("li", { class: "muted" }, "No saved queries.")]));
+    } catch (err) {
+      gallery.replaceChildren(el("li", { class: "error" }, "Could not load the saved queries from " + QUERIES + ": " + err.message));
+    }
+  }
+  loadGallery();
+})();
