@@ -27,6 +27,7 @@ class Settings:
     update_token: str | None = None  # set to allow authenticated SPARQL Update
     query_workers: int = field(default_factory=lambda: os.cpu_count() or 2)
     cache_entries: int = 512  # saved-query results kept in memory
+    page_size: int = 100  # incoming links and values per property on one linked-data page
 
 
 class Context:
