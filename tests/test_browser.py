@@ -194,3 +194,33 @@ def test_query_page_runs_a_saved_query(server: str, built: dict[str, Any], brows
     assert page.evaluate("window.__csp") == []
     assert errors == []
     context.close()
+
+
+def test_saved_query_parameters_are_bound_by_the_server(server: str, built: dict[str, Any], browser: Any) -> None:
+    """`/?saved=people&person=…` selects the card and fills the input; running it filters to that person."""
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import expect
+
+    first, base = built["rows"][0], built["base"]
+    relative = first["person"][len(base) :]
+    expected = [r for r in built["rows"] if r["person"] == first["person"]]
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(server + "/?" + urlencode({"saved": SAVED, "person": relative}))
+    expect(page.locator(f".kg-card[data-name='{SAVED}']")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#kg-params input[name='person']")).to_have_value(relative)
+    page.click("#kg-run")
+    expect(page.locator("#kg-status")).to_contain_text(f"from /queries/{SAVED}?person=")
+    assert page.inner_text("#kg-status").startswith(f"{len(expected)} row")
+    table = page.locator("#kg-results table.dataTable")
+    expect(table.locator("tbody tr")).to_have_count(len(expected))
+    assert first["personName"] in table.inner_text()
+    # An edited query runs as ad-hoc SPARQL on /sparql, and the parameter inputs are disabled.
+    page.evaluate("kgUi.yasqe.setValue(kgUi.yasqe.getValue() + '\\n# edited')")
+    expect(page.locator("#kg-params input[name='person']")).to_be_disabled()
+    page.click("#kg-run")
+    expect(page.locator("#kg-status")).to_contain_text("from /sparql")
+    assert page.inner_text("#kg-status").startswith(f"{len(built['rows'])} row")
+    context.close()

@@ -283,6 +283,17 @@
   }
   yasqe.on("change", updateNote);
 
+  /** `/?saved=NAME&param=value` selects that saved query and fills its parameters. */
+  function openFromUrl(list) {
+    const search = new URLSearchParams(window.location.search);
+    const q = list.find((x) => x.name === search.get("saved"));
+    if (!q) return;
+    select(q, gallery.querySelector(".kg-card[data-name='" + CSS.escape(q.name) + "']"));
+    for (const input of paramsBox.querySelectorAll("input[name]")) {
+      if (search.has(input.name)) input.value = search.get(input.name);
+    }
+  }
+
   async function loadGallery() {
     try {
       const res = await fetch(QUERIES, { headers: { Accept: "application/json, */*;q=0.1" } });
@@ -290,8 +301,10 @@
       const body = await res.json();
       const list = (body && body.queries) || [];
       gallery.replaceChildren(...(list.length ? list.map(card) : [el("li", { class: "muted" }, "No saved queries.")]));
+      openFromUrl(list);
     } catch (err) {
-      gallery.replaceChildren(el("li", { class: "error" }, "Could not load the saved queries from " + QUERIES + ": " + err.message));
+      // keep the server-rendered links to /queries/{name}; say why the cards are missing
+      gallery.append(el("li", { class: "error" }, "Could not load the saved queries from " + QUERIES + ": " + err.message));
     }
   }
   loadGallery();
