@@ -101,12 +101,11 @@ def parse_accept(header: str | None) -> list[Range]:
 def _expand(ranges: list[Range], kind: int) -> list[Range]:
     out = []
     for r in ranges:
+        out.append(r)
         alias = ALIASES.get(f"{r.type}/{r.subtype}")
         if alias and alias[kind]:
             typ, _, sub = alias[kind].partition("/")
             out.append(Range(typ, sub, r.q))
-        else:
-            out.append(r)
     return out
 
 
@@ -135,6 +134,8 @@ def by_name(name: str, kind: int) -> str | None:
     name = name.strip().lower()
     if name in FORMAT_NAMES:
         return FORMAT_NAMES[name][kind]
+    if name in ("application/json", "text/html"):
+        return name
     media = ALIASES.get(name, (name, name))[kind] if name in ALIASES else name
     offered = RESULTS if kind == 0 else GRAPHS
     return media if media in offered or media == HTML else None

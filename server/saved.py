@@ -154,13 +154,14 @@ def routes(ctx: Context) -> APIRouter:
     async def list_queries(request: Request) -> Response:
         items = [describe(q) for q in ctx.registry.list()]
         try:
-            media = conneg.pick(
-                request.headers.get("accept"), request.query_params.get("format"), ["application/json", conneg.HTML]
+            fmt = {"json": "application/json"}.get(
+                request.query_params.get("format", ""), request.query_params.get("format")
             )
+            media = conneg.pick(request.headers.get("accept"), fmt, ["application/json", conneg.HTML])
         except conneg.NotAcceptable as err:
             return error(406, str(err))
         accept = request.headers.get("accept") or ""
-        if media == conneg.HTML and "text/html" in accept:
+        if media == conneg.HTML and ("text/html" in accept or fmt == "html"):
             return render("queries.html", headers={"Vary": "Accept"}, title="Saved queries", queries=items)
         return JSONResponse({"queries": items}, headers={"Vary": "Accept"})
 

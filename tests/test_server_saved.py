@@ -160,3 +160,11 @@ def test_openapi_lists_each_saved_query_as_an_operation(client: TestClient) -> N
     year = next(p for p in spec["paths"]["/queries/speakers"]["get"]["parameters"] if p["name"] == "year")
     assert year["schema"]["type"] == "integer"
     assert "/sparql" in spec["paths"]
+
+
+def test_the_listing_answers_plain_json_requests(client: TestClient) -> None:
+    for headers, params in (({"accept": "application/json"}, {}), ({}, {"format": "json"})):
+        response = client.get("/queries", headers=headers, params=params)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("application/json")
+        assert [q["name"] for q in response.json()["queries"]] == NAMES
