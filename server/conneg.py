@@ -43,6 +43,10 @@ FORMAT_NAMES = {
     "turtle": (None, "text/turtle"),
     "nt": (None, "application/n-triples"),
     "ntriples": (None, "application/n-triples"),
+    "n3": (None, "text/turtle"),  # Turtle is valid N3
+    "text/n3": (None, "text/turtle"),
+    "text/rdf+n3": (None, "text/turtle"),
+    "rdf+xml": (None, "application/rdf+xml"),
     "nq": (None, "application/n-quads"),
     "nquads": (None, "application/n-quads"),
     "trig": (None, "application/trig"),

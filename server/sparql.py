@@ -24,6 +24,7 @@ QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
+FORMAT_PARAMS = ("format", "output", "results")
 
 
 class ProtocolError(Exception):
@@ -184,6 +185,18 @@ def routes(ctx: Context) -> APIRouter:
     return router
 
 
+def _choose(accept: str | None, names: list[str], offers: list[str], kind: int) -> str | None:
+    """The media type for one kind of result: from format/output values (clients such as
+    SPARQLWrapper repeat one format under several names), else from Accept; None if unservable."""
+    if not names:
+        return conneg.pick_or_none(accept, None, offers, kind)
+    medias = {conneg.by_name(n, kind) for n in names} - {None}
+    if len(medias) > 1:
+        raise ProtocolError(400, f"conflicting formats requested: {', '.join(dict.fromkeys(names))}")
+    media = medias.pop() if medias else None
+    return media if media in offers else None
+
+
 def _timeout(params: list[tuple[str, str]]) -> float | None:
     raw = _one(params, "timeout")
     if raw is None or raw == "":
@@ -200,13 +213,14 @@ def _timeout(params: list[tuple[str, str]]) -> float | None:
 async def _query(ctx: Context, request: Request, text: str, params: list[tuple[str, str]]) -> Response:
     if not text.strip():
         raise ProtocolError(400, "the query is empty")
-    fmt = _one(params, "format") or _one(params, "output")
+    names = [v for k, v in params if k in FORMAT_PARAMS and v]
     accept = request.headers.get("accept")
-    results_media = conneg.pick_or_none(accept, fmt, list(conneg.RESULTS), kind=0)
-    graph_media = conneg.pick_or_none(accept, fmt, list(conneg.GRAPHS), kind=1)
+    results_media = _choose(accept, names, list(conneg.RESULTS), 0)
+    graph_media = _choose(accept, names, list(conneg.GRAPHS), 1)
     if results_media is None and graph_media is None:
         offers = ", ".join([*conneg.RESULTS, *conneg.GRAPHS])
-        raise ProtocolError(406, f"cannot serve {fmt or accept!r}; available: {offers}")
+        asked = " / ".join(dict.fromkeys(names)) or accept
+        raise ProtocolError(406, f"cannot serve {asked!r}; available: {offers}")
     check(text, ctx.has_graph)
     default, named = _graphs(ctx, params)
     base_iri = str(request.url).split("?", 1)[0]
