@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from kg.surfaces import SurfaceIndex
+
 
 @dataclass(frozen=True)
 class OrgRef:
@@ -39,8 +41,8 @@ class Gazetteer:
     given_names: dict[str, int] = field(default_factory=dict)
     lexicon: dict = field(default_factory=dict)
     county_rows: list[dict[str, str]] = field(default_factory=list)
-    org_pattern: re.Pattern | None = None
-    town_pattern: re.Pattern | None = None
+    org_pattern: SurfaceIndex | None = None
+    town_pattern: SurfaceIndex | None = None
 
 
 def slug(text: str) -> str:
@@ -197,10 +199,8 @@ def load() -> Gazetteer:
         g.orgs.setdefault(f"parti-{slug(party)}", OrgRef(f"parti-{slug(party)}", party, "PoliticalParty", "", letter))
     for row in _rows("given_names.csv"):
         g.given_names[row["name"]] = int(row["count"])
-    surfaces = sorted(g.surfaces, key=len, reverse=True)
-    g.org_pattern = re.compile(r"(?<![\w:-])(?:" + "|".join(map(re.escape, surfaces)) + r")(?![\w-])", re.IGNORECASE)
-    towns = sorted(g.towns, key=len, reverse=True)
-    g.town_pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, towns)) + r")(?![\w-])")
+    g.org_pattern = SurfaceIndex(g.surfaces, ignore_case=True, before=":-")
+    g.town_pattern = SurfaceIndex(g.towns, before="-")
     return g
 
 
