@@ -363,3 +363,87 @@ def serve(
         raise click.ClickException(str(err)) from err
     click.echo(f"serving {path} at http://{host}:{port}/ (SPARQL endpoint: /sparql)", err=True)
     uvicorn.run(app, host=host, port=port, loop="auto", http="auto", log_level="warning")
+
+
+@main.command()
+@store_option
+@click.option("--classic", is_flag=True, help="Use `jupyter notebook` instead of `jupyter lab`.")
+@click.option("--print-command", is_flag=True, help="Print the Jupyter command instead of running it.")
+def notebook(store_path: Path | None, classic: bool, print_command: bool) -> None:
+    """Open the analysts' notebook (queries/notebook.ipynb) in Jupyter.
+
+    The notebook's default store is --store (passed on as $KG_STORE).
+
+    \b
+    Example:
+        kg notebook --store data/kg.oxigraph
+    """
+    import os
+    import shlex
+    import subprocess
+
+    from kg import notebook as kgnotebook
+
+    try:
+        cmd = kgnotebook.jupyter_command(classic=classic)
+    except kgnotebook.NotebookError as err:
+        raise click.ClickException(str(err)) from err
+    if print_command:
+        click.echo(shlex.join(cmd))
+        return
+    env = dict(os.environ)
+    if store_path is not None:
+        env["KG_STORE"] = str(store_path.resolve())
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+@store_option
+@click.option("--endpoint", default=None, help="Base URL of a `kg serve` server to query instead of a store.")
+@click.option("--municipality", default=None, help="Only this municipality (name, e.g. Eskilstuna, or IRI).")
+@click.option("--year", type=int, default=None, help="Only this year.")
+@click.option("--event", default=None, help="Only this event (IRI, may be relative: id/event/...).")
+@click.option("--timeout", default=300, show_default=True, type=int, help="Seconds per notebook cell.")
+def report(
+    out: Path,
+    store_path: Path | None,
+    endpoint: str | None,
+    municipality: str | None,
+    year: int | None,
+    event: str | None,
+    timeout: int,
+) -> None:
+    """Run the analysts' notebook and write it as a self-contained HTML report.
+
+    \b
+    Example:
+        kg report --out report.html --municipality Eskilstuna --year 2017
+    """
+    from kg import notebook as kgnotebook
+
+    if store_path is not None and endpoint is not None:
+        raise click.UsageError("give --store or --endpoint, not both")
+    try:
+        result = kgnotebook.make_report(
+            out,
+            store=store_path,
+            endpoint=endpoint,
+            municipality=municipality,
+            year=year,
+            event=event,
+            timeout=timeout,
+        )
+    except kgnotebook.NotebookError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {result.path} ({result.tables} tables, {result.figures} figures)", err=True)
+    for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if result.problems:
+        sys.exit(1)
