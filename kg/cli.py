@@ -58,6 +58,12 @@ def main() -> None:
     show_default=True,
     help="Check the new store against the SHACL shapes (auto: up to 2,000 documents).",
 )
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Extraction processes (default: cores).")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Change the existing store in place: re-extract new and changed documents, drop vanished ones.",
+)
 def build(
     dirs: tuple[Path, ...],
     store_path: Path | None,
@@ -65,15 +71,24 @@ def build(
     strict: bool,
     silent: bool,
     validate: str,
+    workers: int | None,
+    update: bool,
 ) -> None:
     """Build a fresh store from every .txt file under DIRS (replaces the store only on success).
+
+    With --update, compare document checksums with the store's meta graph and re-extract only
+    new and changed documents, dropping the graphs of documents that are gone.
 
     \b
     Example:
         kg build seeds --store data/kg.oxigraph
+        kg build seeds --update
     """
     from kg.build import BuildError
-    from kg.build import build as run_build
+    from kg.build import build as full_build
+    from kg.update import update as update_build
+
+    run_build = update_build if update else full_build
 
     bar: Any = None
 
@@ -87,7 +102,7 @@ def build(
         bar.update(1)
 
     try:
-        summary = run_build(list(dirs), store_path, base=base, strict=strict, progress=progress)
+        summary = run_build(list(dirs), store_path, base=base, strict=strict, progress=progress, workers=workers)
     except (BuildError, kgstore.StoreError) as err:
         raise click.ClickException(str(err)) from err
     finally:
@@ -95,13 +110,15 @@ def build(
             bar.__exit__(None, None, None)
     for path, reason in summary.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
+    if update:
+        click.echo(f"updated {summary.store}: {summary.changed} new or changed, {summary.removed} removed", err=True)
     click.echo(
         f"built {summary.store}: {summary.documents} documents, {len(summary.skipped)} skipped, "
         f"{summary.triples} triples, {summary.people} people, {summary.organisations} organisations, "
         f"{summary.events} events, {summary.quotes} quotes",
         err=True,
     )
-    if validate == "yes" or (validate == "auto" and summary.documents <= 2000):
+    if validate == "yes" or (validate == "auto" and not update and summary.documents <= 2000):
         from kg.validate import format_report, validate_store
 
         report = validate_store(kgstore.open_read(summary.store))
@@ -112,7 +129,7 @@ def build(
             click.echo("warning: the store was built but does not conform to ontology/shapes.ttl", err=True)
             return
         click.echo(f"validated: {summary.documents} document graphs conform to ontology/shapes.ttl", err=True)
-    elif validate == "auto":
+    elif validate == "auto" and not update:
         click.echo(f"not validated ({summary.documents} documents): run `kg validate` to check", err=True)
 
 

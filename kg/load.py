@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 
 import kg
 from kg.read import Document
@@ -96,6 +96,32 @@ def _dt(value: datetime) -> Literal:
     return Literal(text, datatype=NamedNode(XSD + "dateTime"))
 
 
+def run_meta_quads(base: str, started: datetime, ended: datetime, version: str = kg.__version__) -> list[Quad]:
+    """The meta graph's record of one build run (prov:Activity) and the extractor (prov:SoftwareAgent)."""
+    g = meta_graph(base)
+    run, agent = run_iri(base, started), agent_iri(base, version)
+    return [
+        Quad(run, RDF_TYPE, NamedNode(PROV + "Activity"), g),
+        Quad(run, NamedNode(PROV + "startedAtTime"), _dt(started), g),
+        Quad(run, NamedNode(PROV + "endedAtTime"), _dt(ended), g),
+        Quad(run, NamedNode(PROV + "wasAssociatedWith"), agent, g),
+        Quad(agent, RDF_TYPE, NamedNode(PROV + "SoftwareAgent"), g),
+        Quad(agent, NamedNode(SCHEMA + "softwareVersion"), Literal(version), g),
+    ]
+
+
+def doc_meta_quads(record: DocRecord, base: str, run: NamedNode) -> list[Quad]:
+    """The meta graph's prov:Entity for one document graph: source file, checksum, generating run."""
+    g, e = meta_graph(base), doc_graph(base, record.doc_id)
+    return [
+        Quad(e, RDF_TYPE, NamedNode(PROV + "Entity"), g),
+        Quad(e, NamedNode(PROV + "wasDerivedFrom"), NamedNode(f"{base}res/doc/{record.doc_id}"), g),
+        Quad(e, NamedNode(KGO + "sha256"), Literal(record.sha256), g),
+        Quad(e, NamedNode(KGO + "sourceFile"), Literal(record.source_file), g),
+        Quad(e, NamedNode(PROV + "wasGeneratedBy"), run, g),
+    ]
+
+
 def meta_quads(
     records: Iterable[DocRecord],
     base: str,
@@ -104,30 +130,42 @@ def meta_quads(
     version: str = kg.__version__,
 ) -> list[Quad]:
     """The meta graph: a prov:Entity per document graph, the run (prov:Activity) and the agent."""
-    g = meta_graph(base)
-    run, agent = run_iri(base, started), agent_iri(base, version)
-
-    def q(s: NamedNode, p: str, o: NamedNode | Literal) -> Quad:
-        return Quad(s, NamedNode(p), o, g)
-
-    out = [
-        q(run, RDF_TYPE.value, NamedNode(PROV + "Activity")),
-        q(run, PROV + "startedAtTime", _dt(started)),
-        q(run, PROV + "endedAtTime", _dt(ended)),
-        q(run, PROV + "wasAssociatedWith", agent),
-        q(agent, RDF_TYPE.value, NamedNode(PROV + "SoftwareAgent")),
-        q(agent, SCHEMA + "softwareVersion", Literal(version)),
-    ]
+    out = run_meta_quads(base, started, ended, version)
+    run = run_iri(base, started)
     for r in sorted(records, key=lambda r: r.doc_id):
-        e = doc_graph(base, r.doc_id)
-        out += [
-            q(e, RDF_TYPE.value, NamedNode(PROV + "Entity")),
-            q(e, PROV + "wasDerivedFrom", NamedNode(f"{base}res/doc/{r.doc_id}")),
-            q(e, KGO + "sha256", Literal(r.sha256)),
-            q(e, KGO + "sourceFile", Literal(r.source_file)),
-            q(e, PROV + "wasGeneratedBy", run),
-        ]
+        out += doc_meta_quads(r, base, run)
     return out
+
+
+LABELS = (SKOS_PREF, FOAF_NAME, SKOS_ALT)
+
+
+def subjects_to_relabel(store: Store) -> set[NamedNode | BlankNode]:
+    """Subjects with more than one skos:prefLabel or foaf:name in the default graph."""
+    query = (
+        "SELECT DISTINCT ?s WHERE { VALUES ?p { <http://www.w3.org/2004/02/skos/core#prefLabel> "
+        "<http://xmlns.com/foaf/0.1/name> } ?s ?p ?o } GROUP BY ?s ?p HAVING (COUNT(?o) > 1)"
+    )
+    return {sol["s"] for sol in store.query(query)}
+
+
+def relabel(store: Store, subjects: Iterable[NamedNode | BlankNode]) -> None:
+    """Recompute the merged labels of `subjects` in the default graph from the named graphs.
+
+    The result is what `merge_labels` gives over the union of the graphs: per subject and per
+    label predicate the smallest value stays preferred, the others join the skos:altLabel values.
+    """
+    default = DefaultGraph()
+    for s in subjects:
+        for p in LABELS:
+            for q in list(store.quads_for_pattern(s, p, None, default)):
+                store.remove(q)
+        triples: set[Triple] = set()
+        for p in LABELS:
+            for q in store.quads_for_pattern(s, p, None, None):
+                if not isinstance(q.graph_name, DefaultGraph):
+                    triples.add(q.triple)
+        store.extend(Quad(t.subject, t.predicate, t.object, default) for t in merge_labels(triples))
 
 
 class Loader:

@@ -80,6 +80,17 @@ def open_read(path: Path | str | None = None) -> Store:
         raise StoreError(f"cannot open the store at {path}: {err}") from err
 
 
+def open_write(path: Path | str) -> Store:
+    """Open an existing store for in-place changes (`kg build --update`)."""
+    path = Path(path)
+    if not is_store(path):
+        raise StoreError(f"no store at {path} to update — run `kg build` first")
+    try:
+        return Store(str(path))
+    except OSError as err:
+        raise StoreError(f"cannot open the store at {path} for writing: {err}") from err
+
+
 class AtomicStore:
     """Build a new store beside `path`; on success swap it into place, on failure remove it.
 
@@ -97,6 +108,10 @@ class AtomicStore:
         self.chunk = chunk
         self.quads_written = 0
         self._buffer: list[Quad] = []
+        self._data: list[bytes] = []
+        self._default_data: list[bytes] = []
+        self._data_size = 0
+        self.chunk_bytes = 32 * 1024 * 1024
         self._store: Store | None = None
         self._tmp: Path | None = None
 
@@ -113,11 +128,32 @@ class AtomicStore:
         if len(self._buffer) >= self.chunk:
             self._flush()
 
+    def add_nquads(self, data: bytes, default: bytes = b"") -> None:
+        """Queue serialized quads (N-Quads) and triples for the default graph (N-Triples)."""
+        self._data.append(data)
+        self._default_data.append(default)
+        self._data_size += len(data) + len(default)
+        if self._data_size >= self.chunk_bytes:
+            self._flush()
+
+    @property
+    def store(self) -> Store:
+        """The store being built (flushed first), for the finishing passes of a build."""
+        self._flush()
+        assert self._store is not None
+        return self._store
+
     def _flush(self) -> None:
-        if self._buffer and self._store is not None:
+        if self._store is None:
+            return
+        if self._buffer:
             self._store.bulk_extend(self._buffer)
             self.quads_written += len(self._buffer)
             self._buffer = []
+        if self._data:
+            self._store.bulk_load(b"".join(self._data), format=RdfFormat.N_QUADS)
+            self._store.bulk_load(b"".join(self._default_data), format=RdfFormat.N_TRIPLES, to_graph=DefaultGraph())
+            self._data, self._default_data, self._data_size = [], [], 0
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
@@ -127,7 +163,7 @@ class AtomicStore:
                 self._store.flush()
         finally:
             self._store = None
-            self._buffer = []
+            self._buffer, self._data, self._default_data = [], [], []
             gc.collect()
         assert self._tmp is not None
         if exc_type is not None:

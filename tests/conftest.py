@@ -56,11 +56,15 @@ def fake_reference_quads(base: str) -> list[Quad]:
 
 @pytest.fixture
 def fake_emit(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    """Install a fake `kg.emit` (only for unit tests of the build machinery)."""
+    """Install a fake `kg.emit` (only for unit tests of the build machinery).
+
+    Extraction then runs in this process: worker processes would import the real extractor.
+    """
     module = types.ModuleType("kg.emit")
     module.document_quads = fake_document_quads  # type: ignore[attr-defined]
     module.reference_quads = fake_reference_quads  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "kg.emit", module)
+    monkeypatch.setattr("kg.build.default_workers", lambda: 1)
     return module
 
 

@@ -1,0 +1,154 @@
+"""`kg build --update`: bring an existing store in line with the folders, re-extracting only what changed.
+
+Document checksums are compared with the meta graph. New and changed documents are extracted
+(in parallel) and their graphs replaced; graphs of documents that disappeared are dropped. The
+default graph follows: a triple leaves it only when no other graph still holds it, and the merged
+labels of every touched subject are recomputed, so the store ends up as a full rebuild would
+make it. Each document is finished by writing its meta record last, so an interrupted update is
+completed by running it again.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
+
+from kg import store as kgstore
+from kg.build import BuildError, BuildSummary, Progress, _inputs, default_workers, extract_all, summarize
+from kg.load import KGO, LABELS, doc_graph, doc_meta_quads, meta_graph, relabel, run_iri, run_meta_quads
+from kg.read import ReadError, doc_id_for, read_document
+
+
+def stored_checksums(store: Store, base: str) -> dict[str, str]:
+    """doc id -> sha256 as the meta graph records them."""
+    prefix = f"{base}graph/doc/"
+    out = {}
+    sha = NamedNode(KGO + "sha256")
+    for q in store.quads_for_pattern(None, sha, None, meta_graph(base)):
+        if q.subject.value.startswith(prefix):
+            out[q.subject.value[len(prefix) :]] = q.object.value
+    return out
+
+
+def stored_base(store: Store) -> str | None:
+    """The base IRI the store was built with (from its meta graph's name)."""
+    for graph in store.named_graphs():
+        if graph.value.endswith("graph/meta"):
+            return graph.value[: -len("graph/meta")]
+    return None
+
+
+def _drop_graph(store: Store, graph: NamedNode, touched: set) -> None:
+    """Remove a document graph and the default-graph triples no other graph holds."""
+    default = DefaultGraph()
+    quads = list(store.quads_for_pattern(None, None, None, graph))
+    store.remove_graph(graph)
+    for q in quads:
+        if q.predicate in LABELS:
+            touched.add(q.subject)
+            continue
+        still = any(
+            not isinstance(o.graph_name, DefaultGraph)
+            for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)
+        )
+        if not still:
+            store.remove(Quad(q.subject, q.predicate, q.object, default))
+
+
+def _drop_meta(store: Store, base: str, doc_id: str) -> None:
+    for q in list(store.quads_for_pattern(doc_graph(base, doc_id), None, None, meta_graph(base))):
+        store.remove(q)
+
+
+def update(
+    dirs: Sequence[Path | str],
+    store_path: Path | str | None = None,
+    base: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> BuildSummary:
+    """Update the store at `store_path` in place to match `dirs`; returns a BuildSummary."""
+    store_path = Path(store_path) if store_path is not None else kgstore.default_store_path()
+    reader = kgstore.open_read(store_path)
+    built_with = stored_base(reader)
+    del reader
+    if built_with is None:
+        raise BuildError(f"{store_path} has no meta graph: rebuild it with `kg build` (without --update)")
+    if base and base != built_with:
+        raise BuildError(f"the store was built with base {built_with}, not {base}; rebuild it to change the base")
+    store = kgstore.open_write(store_path)
+    try:
+        documents, skipped, changed, removed = _update(store, dirs, built_with, strict, progress, workers)
+    finally:
+        store = None  # release the store's lock even when an error keeps this frame alive
+        gc.collect()
+    return summarize(store_path, documents, skipped, changed=changed, removed=removed)
+
+
+def _update(
+    store: Store,
+    dirs: Sequence[Path | str],
+    base: str,
+    strict: bool,
+    progress: Progress | None,
+    workers: int | None,
+) -> tuple[int, list[tuple[Path, str]], int, int]:
+    paths, base = _inputs(dirs, base)
+    started = datetime.now(timezone.utc)
+    run = run_iri(base, started)
+    stored = stored_checksums(store, base)
+    skipped: list[tuple[Path, str]] = []
+    on_disk: dict[str, Path] = {}
+    todo: list[Path] = []
+    for path in paths:
+        doc_id = doc_id_for(path)
+        if doc_id in on_disk:
+            skipped.append((path, f"duplicate document id {doc_id!r} (also {on_disk[doc_id]})"))
+            continue
+        on_disk[doc_id] = path
+        try:
+            sha = read_document(path).sha256
+        except ReadError as err:
+            if strict:
+                raise BuildError(f"{path}: {err.reason} (strict update: nothing changed)") from err
+            skipped.append((path, err.reason))
+            continue
+        if stored.get(doc_id) != sha:
+            todo.append(path)
+    gone = sorted(set(stored) - set(on_disk))
+    touched: set = set()
+    for doc_id in gone:
+        _drop_graph(store, doc_graph(base, doc_id), touched)
+        _drop_meta(store, base, doc_id)
+    default = DefaultGraph()
+    changed = 0
+    for i, item in enumerate(extract_all(todo, base, workers or default_workers()), 1):
+        if item.error is not None or item.record is None:
+            if strict:
+                raise BuildError(f"{item.path}: {item.error} (strict update: earlier documents already updated)")
+            skipped.append((item.path, item.error or "unreadable"))
+        else:
+            graph = doc_graph(base, item.record.doc_id)
+            _drop_graph(store, graph, touched)
+            store.load(item.nquads, format=RdfFormat.N_QUADS)
+            for q in store.quads_for_pattern(None, None, None, graph):
+                if q.predicate in LABELS:
+                    touched.add(q.subject)
+                else:
+                    store.add(Quad(q.subject, q.predicate, q.object, default))
+            _drop_meta(store, base, item.record.doc_id)
+            store.extend(doc_meta_quads(item.record, base, run))
+            changed += 1
+        if progress is not None:
+            progress(i, len(todo), item.path)
+    if todo or gone:
+        relabel(store, touched)
+        store.extend(run_meta_quads(base, started, datetime.now(timezone.utc)))
+    store.flush()
+    documents = len(stored_checksums(store, base))
+    return documents, skipped, changed, len(gone)
