@@ -573,16 +573,21 @@ def timeline_figure(events: pd.DataFrame, subtitle: str = "") -> Figure:
         raise NothingToDraw("no event has a date")
     fig, ax = _new_figure(10, 1.2 + 0.55 * len(dated) + (0.4 if len(undated) else 0))
     span = max((dated["end"].max() - dated["start"].min()).days, 30)
+    middle = dated["start"].min() + pd.Timedelta(days=span / 2)
     for y, (_, row) in enumerate(dated.iterrows()):
         width = max((row["end"] - row["start"]).days + 1, span / 250)
         ax.barh(y, pd.Timedelta(days=width), left=row["start"], height=0.5, color=KIND_COLOURS["event"])
         place = f" — {row['placeName']}" if row["placeName"] else ""
         when = row["start"].strftime("%Y-%m-%d")
-        ax.annotate(f"  {row['eventName']} ({when}){place}", (row["start"], y), va="center", fontsize=8)
+        label = f"{row['eventName']} ({when}){place}"
+        if row["start"] > middle:  # late events: the label to the left of the bar, so it stays inside
+            ax.annotate(label + "  ", (row["start"], y), va="center", ha="right", fontsize=8)
+        else:
+            ax.annotate("  " + label, (row["end"], y), va="center", fontsize=8)
     ax.set_yticks([])
     ax.set_ylim(len(dated) - 0.5, -0.8)
     pad = pd.Timedelta(days=span * 0.05)
-    ax.set_xlim(dated["start"].min() - pad, dated["end"].max() + pd.Timedelta(days=span * 0.5))
+    ax.set_xlim(dated["start"].min() - pad, dated["end"].max() + pad)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Events by date, with their places" + (f"\n{subtitle}" if subtitle else ""))
     if len(undated):
