@@ -12,7 +12,7 @@ import bisect
 import datetime
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -218,8 +218,22 @@ def _extend(text: str, c: _Cand, lex: _Lex) -> None:
             return
 
 
+_CACHE: dict[str, list[_Cand]] = {}
+
+
 def _candidates(text: str) -> list[_Cand]:
-    """Non-overlapping candidates (longest wins), ranges merged, sorted by begin."""
+    """Non-overlapping candidates (longest wins), ranges merged, sorted by begin.
+
+    Several finders ask for the same text in turn; the last few answers are kept (as copies).
+    """
+    if text not in _CACHE:
+        if len(_CACHE) >= 4:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[text] = _compute_candidates(text)
+    return [replace(c) for c in _CACHE[text]]
+
+
+def _compute_candidates(text: str) -> list[_Cand]:
     lex = _lex()
     cands = _raw_candidates(text, lex)
     for c in cands:

@@ -48,6 +48,20 @@ def _generic_re() -> re.Pattern:
     return _GENERIC
 
 
+_STEMS: re.Pattern | None = None
+
+
+def generic_matches(text: str, begin: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """`_generic_re()` matches in text[begin:end], skipping the costly scan where no event noun occurs."""
+    global _STEMS
+    if _STEMS is None:
+        _STEMS = re.compile("|".join(map(re.escape, _heads())), re.IGNORECASE)
+    end = len(text) if end is None else end
+    if not _STEMS.search(text, begin, end):
+        return []
+    return list(_generic_re().finditer(text, begin, end))
+
+
 def lemma(word: str) -> str | None:
     """The indefinite singular of an event noun or compound: 'remisskonferenserna' -> 'remisskonferens'."""
     w = word.lower()
@@ -120,10 +134,19 @@ _NOUN_THEN_NAME = re.compile(
 )
 
 
+_NOUN_SPACE = re.compile(
+    r"(?:konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|"
+    r"kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen)[ ]",
+    re.IGNORECASE,
+)
+
+
 def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
     """'konferensen ”Jämställdhet i praktiken”', 'seminariet Makt att forma samhället': (b, e, name, head)."""
     out = []
     g = load()
+    if not _NOUN_SPACE.search(text):
+        return out
     for m in _NOUN_THEN_NAME.finditer(text):
         pos = m.end()
         if text[pos] in '”"«':
@@ -289,7 +312,7 @@ def find_events(
         named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]
         generic_here = [
             m
-            for m in _generic_re().finditer(text, s.begin, s.end)
+            for m in generic_matches(text, s.begin, s.end)
             if _span_ok(m.start(), named_spans) and lemma(m.group("w"))
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
@@ -479,7 +502,7 @@ def _main_name(text, title, series, awards, lead_end: int) -> list | None:
         for b, _e, name in awards:
             if title.begin <= b < title.end:
                 return [name, None]
-        for m in _generic_re().finditer(title.text):
+        for m in generic_matches(title.text):
             lem = lemma(m.group("w"))
             if lem:
                 return [lem.capitalize(), None]
@@ -491,7 +514,7 @@ def _list_items(text, s: Segment, s_dates, generic_here) -> list[Event]:
     if not s_dates or generic_here or not re.match(r"[*•·\-–]\s", s.text):
         return []
     intro = text[max(0, s.begin - 400) : s.begin]
-    nouns = [lemma(m.group("w")) for m in _generic_re().finditer(intro) if lemma(m.group("w"))]
+    nouns = [lemma(m.group("w")) for m in generic_matches(intro) if lemma(m.group("w"))]
     if not nouns:
         return []
     places = places_in(text, s.begin, s.end, [])
