@@ -400,15 +400,18 @@ def _link(href: str, text: str) -> str:
 def linked(df: pd.DataFrame, source: Source) -> pd.DataFrame:
     """The frame for display: names linked to their pages (HTML strings), IRI columns folded into them.
 
-    Columns that are empty in every row (parameters not given) are left out.
+    Columns that are empty in every row (parameters not given), and parameter columns that only
+    repeat the parameter's value, are left out.
     """
+    params = df.attrs.get("params", {})
+    echoes = {c for c, v in params.items() if c in df.columns and len(df) and (df[c] == v).all()}
     iri_columns = list(df.attrs.get("iri_columns", []))
     labels = source.labels()
     out = pd.DataFrame(index=df.index)
     folded = {name_column(df, c): c for c in iri_columns if name_column(df, c)}
     for column in df.columns:
         values = df[column]
-        if values.isna().all():
+        if values.isna().all() or column in echoes:
             continue
         if column in iri_columns and column in folded.values():
             continue
