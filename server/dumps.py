@@ -115,7 +115,8 @@ def routes(ctx: Any) -> APIRouter:
             return JSONResponse({"version": ctx.version, "dumps": listing()}, headers=headers)
         return render("dumps.html", headers=headers, title="Dumps", dumps=listing(), version=ctx.version)
 
-    @router.api_route("/dumps/{name}", methods=["GET", "HEAD"])
+    @router.api_route("/dumps/{name}", methods=["HEAD"], include_in_schema=False)
+    @router.api_route("/dumps/{name}", methods=["GET"])
     def download(request: Request, name: str) -> Response:
         """One dump, gzip-compressed, as an attachment (generated on first request)."""
         dump = DUMPS.get(name)

@@ -89,10 +89,12 @@ def routes(ctx: Any) -> APIRouter:
         return minted
 
     for prefix in MINTED:
-        router.add_api_route(f"/{prefix}/{{rest:path}}", minted_route(prefix), methods=["GET", "HEAD"],
-                             name=f"{prefix}-resource")  # fmt: skip
+        route = minted_route(prefix)
+        router.add_api_route(f"/{prefix}/{{rest:path}}", route, methods=["GET"], name=f"{prefix}-resource")
+        router.add_api_route(f"/{prefix}/{{rest:path}}", route, methods=["HEAD"], include_in_schema=False)
 
-    @router.api_route("/ontology", methods=["GET", "HEAD"])
+    @router.api_route("/ontology", methods=["HEAD"], include_in_schema=False)
+    @router.api_route("/ontology", methods=["GET"])
     def ontology_page(request: Request, format: str | None = Query(None)) -> Response:
         """The ontology (kgo:) as HTML or RDF."""
         try:

@@ -25,6 +25,7 @@ UPDATE = "application/sparql-update"
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 FORMAT_PARAMS = ("format", "output", "results")
+MIN_TIMEOUT = 0.1
 
 
 class ProtocolError(Exception):
@@ -140,42 +141,43 @@ def routes(ctx: Context) -> APIRouter:
         "Results: JSON, XML, CSV, TSV (SELECT/ASK); Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML "
         "(CONSTRUCT/DESCRIBE) by Accept or ?format=. Without a query: the service description."
     )
+    parameters = [
+        {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "SPARQL query"},
+        {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+        {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+        {
+            "name": "format",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "json, xml, csv, tsv, ttl, nt, nq, trig, jsonld, rdfxml",
+        },
+        {
+            "name": "timeout",
+            "in": "query",
+            "schema": {"type": "number"},
+            "description": "seconds; may only lower the server's limit",
+        },
+    ]
+    body = {
+        "requestBody": {
+            "content": {
+                FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
+                QUERY: {"schema": {"type": "string"}},
+            }
+        }
+    }
     for path in ("/sparql", "/sparql/"):
-        router.add_api_route(
-            path,
-            endpoint,
-            methods=["GET", "POST"],
-            summary=summary,
-            description=description,
-            include_in_schema=path == "/sparql",
-            openapi_extra={
-                "parameters": [
-                    {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "SPARQL query"},
-                    {
-                        "name": "default-graph-uri",
-                        "in": "query",
-                        "schema": {"type": "array", "items": {"type": "string"}},
-                    },
-                    {
-                        "name": "named-graph-uri",
-                        "in": "query",
-                        "schema": {"type": "array", "items": {"type": "string"}},
-                    },
-                    {
-                        "name": "format",
-                        "in": "query",
-                        "schema": {"type": "string"},
-                        "description": "json, xml, csv, tsv, ttl, nt, nq, trig, jsonld, rdfxml",
-                    },
-                    {
-                        "name": "timeout",
-                        "in": "query",
-                        "schema": {"type": "number"},
-                        "description": "seconds; may only lower the server's limit",
-                    },
-                ]
-            },
-        )
+        for method in ("GET", "POST"):
+            router.add_api_route(
+                path,
+                endpoint,
+                methods=[method],
+                summary=summary,
+                description=description,
+                operation_id=f"sparql_{method.lower()}",
+                include_in_schema=path == "/sparql",
+                openapi_extra={"parameters": parameters, **(body if method == "POST" else {})},
+            )
 
     async def void(request: Request) -> Response:
         return describe_service.void(ctx, request)
@@ -205,8 +207,8 @@ def _timeout(params: list[tuple[str, str]]) -> float | None:
         value = float(raw)
     except ValueError:
         raise ProtocolError(400, f"timeout must be a number of seconds, got {raw!r}") from None
-    if not value > 0:
-        raise ProtocolError(400, "timeout must be positive")
+    if not value >= MIN_TIMEOUT:
+        raise ProtocolError(400, f"timeout must be at least {MIN_TIMEOUT} s")
     return value
 
 
