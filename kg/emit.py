@@ -13,7 +13,7 @@ from kg.extract.projects import Project
 from kg.gazetteer import OrgRef, load
 from kg.link import Linker
 from kg.read import Document
-from kg.vocab import CV, FOAF, KGO, NIF, ORG, SCHEMA, SKOS, XSD
+from kg import vocab
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PUBLIC_KINDS = {"Municipality", "CountyAdministrativeBoard", "Region", "GovernmentAgency"}
@@ -21,6 +21,31 @@ PUBLIC_KINDS = {"Municipality", "CountyAdministrativeBoard", "Region", "Governme
 
 def _n(term) -> NamedNode:
     return NamedNode(str(term))
+
+
+class _Terms:
+    """A vocabulary's terms as pyoxigraph NamedNodes, each made once (rdflib lookups are slow in hot loops)."""
+
+    def __init__(self, namespace) -> None:
+        self._ns = namespace
+        self._items: dict[str, NamedNode] = {}
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = _n(getattr(self._ns, name))  # unknown terms of a closed namespace still raise
+        setattr(self, name, node)
+        return node
+
+    def __getitem__(self, name: str) -> NamedNode:
+        node = self._items.get(name)
+        if node is None:
+            node = self._items[name] = _n(self._ns[name])
+        return node
+
+
+CV, FOAF, KGO, NIF = _Terms(vocab.CV), _Terms(vocab.FOAF), _Terms(vocab.KGO), _Terms(vocab.NIF)
+ORG, SCHEMA, SKOS, XSD = _Terms(vocab.ORG), _Terms(vocab.SCHEMA), _Terms(vocab.SKOS), _Terms(vocab.XSD)
 
 
 def _s(value: str) -> Literal:
@@ -32,13 +57,13 @@ def _sv(value: str) -> Literal:
 
 
 def _int(value: int) -> Literal:
-    return Literal(str(value), datatype=_n(XSD.integer))
+    return Literal(str(value), datatype=XSD.integer)
 
 
 def _date(value: datetime.date | datetime.datetime) -> Literal:
     if isinstance(value, datetime.datetime):
-        return Literal(value.isoformat(), datatype=_n(XSD.dateTime))
-    return Literal(value.isoformat(), datatype=_n(XSD.date))
+        return Literal(value.isoformat(), datatype=XSD.dateTime)
+    return Literal(value.isoformat(), datatype=XSD.date)
 
 
 class _Writer:
@@ -52,8 +77,8 @@ class _Writer:
         self.quads: list[Quad] = []
         self.spans: set[tuple[int, int]] = set()
 
-    def add(self, s: NamedNode, p, o) -> None:
-        self.quads.append(Quad(s, p if isinstance(p, NamedNode) else _n(p), o, self.graph))
+    def add(self, s: NamedNode, p: NamedNode, o) -> None:
+        self.quads.append(Quad(s, p, o, self.graph))
 
     def evidence(self, node: NamedNode, b: int, e: int) -> None:
         text = self.facts.doc.text
@@ -101,8 +126,8 @@ def facts_quads(facts: DocFacts, link: Linker) -> list:
 
 def _document(w: _Writer) -> None:
     f = w.facts
-    w.add(w.doc, RDF_TYPE, _n(SCHEMA.NewsArticle))
-    w.add(w.doc, RDF_TYPE, _n(FOAF.Document))
+    w.add(w.doc, RDF_TYPE, SCHEMA.NewsArticle)
+    w.add(w.doc, RDF_TYPE, FOAF.Document)
     if f.title:
         w.add(w.doc, SCHEMA.headline, _s(f.title))
     if f.published:
@@ -113,7 +138,7 @@ def _document(w: _Writer) -> None:
     w.add(w.doc, KGO.sha256, _s(f.doc.sha256))
     w.add(w.doc, SCHEMA.inLanguage, _s("sv"))
     t = w.text_node
-    w.add(t, RDF_TYPE, _n(NIF.Context))
+    w.add(t, RDF_TYPE, NIF.Context)
     w.add(t, NIF.isString, _s(f.doc.text))
     w.add(t, NIF.beginIndex, _int(0))
     w.add(t, NIF.endIndex, _int(len(f.doc.text)))
@@ -132,15 +157,15 @@ def _org(w: _Writer, ref: OrgRef, spans: list[tuple[int, int]]) -> NamedNode:
 
 def org_types(ref: OrgRef, add) -> None:
     """The type triples of an organisation: org:Organization, its kgo: class, cv: for public bodies."""
-    add(RDF_TYPE, _n(ORG.Organization))
-    add(RDF_TYPE, _n(KGO[ref.kind]))
+    add(RDF_TYPE, ORG.Organization)
+    add(RDF_TYPE, KGO[ref.kind])
     if ref.kind in PUBLIC_KINDS:
-        add(RDF_TYPE, _n(CV.PublicOrganisation))
+        add(RDF_TYPE, CV.PublicOrganisation)
 
 
 def _person(w: _Writer, p) -> NamedNode:
     node = NamedNode(w.link.person(p.name))
-    w.add(node, RDF_TYPE, _n(FOAF.Person))
+    w.add(node, RDF_TYPE, FOAF.Person)
     w.add(node, FOAF.name, _s(p.name))
     w.add(node, FOAF.givenName, _s(p.given))
     w.add(node, FOAF.familyName, _s(p.family))
@@ -158,7 +183,7 @@ def _memberships(w: _Writer, persons, orgs) -> dict[str, NamedNode]:
         if m.person not in persons or not (m.title or (m.org and m.org.key in orgs)):
             continue  # a party alone is kept on the person's other memberships only
         node = NamedNode(w.link.node("membership", m.person, m.org.key if m.org else "", m.title or "", w.doc_id))
-        w.add(node, RDF_TYPE, _n(ORG.Membership))
+        w.add(node, RDF_TYPE, ORG.Membership)
         w.add(node, ORG.member, persons[m.person])
         if m.org and m.org.key in orgs:
             w.add(node, ORG.organization, orgs[m.org.key])
@@ -166,8 +191,8 @@ def _memberships(w: _Writer, persons, orgs) -> dict[str, NamedNode]:
         if m.title:
             role = NamedNode(w.link.role(m.title))
             w.add(node, ORG.role, role)
-            w.add(role, RDF_TYPE, _n(ORG.Role))
-            w.add(role, RDF_TYPE, _n(SKOS.Concept))
+            w.add(role, RDF_TYPE, ORG.Role)
+            w.add(role, RDF_TYPE, SKOS.Concept)
             w.add(role, SKOS.prefLabel, _sv(m.title))
             w.add(role, SKOS.inScheme, NamedNode(w.link.base + "def/role"))
         if m.party:
@@ -179,7 +204,7 @@ def _memberships(w: _Writer, persons, orgs) -> dict[str, NamedNode]:
                 w.add(party, SKOS.prefLabel, _sv(m.party.name))
                 w.add(party, SKOS.notation, _s(m.party.code))
         if m.acting:
-            w.add(node, KGO.acting, Literal("true", datatype=_n(XSD.boolean)))
+            w.add(node, KGO.acting, Literal("true", datatype=XSD.boolean))
         w.evidence(node, *((m.begin, m.end) if m.end > m.begin else persons_span(w, m.person)))
     return first
 
@@ -199,8 +224,8 @@ def _events(w: _Writer) -> dict[Event, NamedNode]:
         if node in out.values():
             node = NamedNode(w.link.event(ev.name, None, ev.start, w.doc_id, counter, True))
         out[ev] = node
-        w.add(node, RDF_TYPE, _n(SCHEMA.Event))
-        w.add(node, RDF_TYPE, _n(CV.PublicEvent))
+        w.add(node, RDF_TYPE, SCHEMA.Event)
+        w.add(node, RDF_TYPE, CV.PublicEvent)
         w.add(node, SCHEMA.name, _s(_edition_name(ev)))
         if ev.start:
             w.add(node, SCHEMA.startDate, _date(ev.start))
@@ -208,7 +233,7 @@ def _events(w: _Writer) -> dict[Event, NamedNode]:
         if ev.series:
             series = NamedNode(w.link.series(ev.series))
             w.add(node, SCHEMA.superEvent, series)
-            w.add(series, RDF_TYPE, _n(SCHEMA.EventSeries))
+            w.add(series, RDF_TYPE, SCHEMA.EventSeries)
             w.add(series, SCHEMA.name, _s(_series_name(ev.series)))
             for b, e in [(b, e) for b, e in ev.spans if e > b] or [w.fallback_span()]:
                 w.evidence(series, b, e)
@@ -239,7 +264,7 @@ def _places(w: _Writer, event: NamedNode, ev: Event) -> None:
     venue_node = None
     for name, b, e in ev.places:
         node = NamedNode(w.link.place(name))
-        w.add(node, RDF_TYPE, _n(SCHEMA.Place))
+        w.add(node, RDF_TYPE, SCHEMA.Place)
         w.add(node, SCHEMA.name, _s(name))
         w.evidence(node, b, e)
         w.add(event, SCHEMA.location, node)
@@ -255,7 +280,7 @@ def _projects(w: _Writer, orgs) -> dict[int, NamedNode]:
     for p in w.facts.projects:
         node = NamedNode(w.link.project(p.name))
         out[id(p)] = node
-        w.add(node, RDF_TYPE, _n(SCHEMA.Project))
+        w.add(node, RDF_TYPE, SCHEMA.Project)
         w.add(node, SCHEMA.name, _s(p.name))
         for b, e in p.spans:
             w.evidence(node, b, e)
@@ -265,11 +290,11 @@ def _projects(w: _Writer, orgs) -> dict[int, NamedNode]:
                 continue
             part = NamedNode(w.link.node("participation", p.name, key, relation, w.doc_id))
             w.add(node, CV.hasParticipation, part)
-            w.add(part, RDF_TYPE, _n(CV.Participation))
+            w.add(part, RDF_TYPE, CV.Participation)
             w.add(part, CV.hasParticipant, orgs[key])
             role = NamedNode(w.link.project_role(relation))
             w.add(part, CV.role, role)
-            w.add(role, RDF_TYPE, _n(SKOS.Concept))
+            w.add(role, RDF_TYPE, SKOS.Concept)
             w.add(role, SKOS.prefLabel, _s(relation))
             w.evidence(part, b, e)
             if relation == "funder":
@@ -283,7 +308,7 @@ def _quotes(w: _Writer, persons, orgs, memberships, events, projects) -> None:
         if q.speaker not in persons:
             continue
         node = NamedNode(w.link.node("quote", w.doc_id, re.sub(r"\W+", " ", q.text).strip().lower()))
-        w.add(node, RDF_TYPE, _n(SCHEMA.Quotation))
+        w.add(node, RDF_TYPE, SCHEMA.Quotation)
         w.add(node, SCHEMA.text, _sv(q.text))
         w.add(node, SCHEMA.spokenByCharacter, persons[q.speaker])
         org = f.speaker_org.get(q.speaker)
@@ -307,7 +332,7 @@ def _contacts(w: _Writer, persons) -> None:
         if c.person not in persons:
             continue
         node = NamedNode(w.link.node("contact", c.person, c.phone or "", c.email or "", w.doc_id))
-        w.add(node, RDF_TYPE, _n(CV.ContactPoint))
+        w.add(node, RDF_TYPE, CV.ContactPoint)
         if c.phone:
             w.add(node, CV.telephone, _s(c.phone))
         if c.email:
@@ -320,7 +345,7 @@ def _spans(w: _Writer) -> None:
     text = w.facts.doc.text
     for b, e in sorted(w.spans):
         node = NamedNode(w.link.span(w.doc_id, b, e))
-        w.add(node, RDF_TYPE, _n(NIF.OffsetBasedString))
+        w.add(node, RDF_TYPE, NIF.OffsetBasedString)
         w.add(node, NIF.referenceContext, w.text_node)
         w.add(node, NIF.beginIndex, _int(b))
         w.add(node, NIF.endIndex, _int(e))
@@ -348,19 +373,19 @@ def reference_quads(base: str | None = None) -> list:
             add(SCHEMA.sameAs, NamedNode(f"http://www.wikidata.org/entity/{ref.wikidata}"))
     for row in load().county_rows:  # the counties themselves, as places
         node = NamedNode(f"{link.base}id/place/lan-{row['code']}")
-        out.append(Quad(node, RDF_TYPE, _n(SCHEMA.AdministrativeArea), graph))
-        out.append(Quad(node, _n(SCHEMA.name), _sv(row["name"]), graph))
-        out.append(Quad(node, _n(SCHEMA.identifier), _s(row["iso_3166_2"]), graph))
+        out.append(Quad(node, RDF_TYPE, SCHEMA.AdministrativeArea, graph))
+        out.append(Quad(node, SCHEMA.name, _sv(row["name"]), graph))
+        out.append(Quad(node, SCHEMA.identifier, _s(row["iso_3166_2"]), graph))
         if row["wikidata_county"]:
             out.append(
                 Quad(
                     node,
-                    _n(SCHEMA.sameAs),
+                    SCHEMA.sameAs,
                     NamedNode(f"http://www.wikidata.org/entity/{row['wikidata_county']}"),
                     graph,
                 )
             )
         for key in (f"lansstyrelsen-{row['code']}", f"region-{row['code']}"):
             if key in load().orgs:
-                out.append(Quad(NamedNode(f"{link.base}id/org/{key}"), _n(SCHEMA.areaServed), node, graph))
+                out.append(Quad(NamedNode(f"{link.base}id/org/{key}"), SCHEMA.areaServed, node, graph))
     return out

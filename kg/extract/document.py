@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
@@ -393,14 +394,24 @@ def _speaker_event(facts: DocFacts, speaker, occurrences, sents, quote_spans) ->
     return None
 
 
+_HOST = re.compile(r"\s(?:arrangerar|anordnar|inviger|bjuder in till|står värd för|är värd för)\b")
+
+
+@cache
+def _nominative_towns() -> dict[str, str]:
+    """Municipality key -> the nominative: the shortest form of its town's name."""
+    towns: dict[str, str] = {}
+    for town, key in load().towns.items():
+        if key not in towns or len(town) < len(towns[key]):
+            towns[key] = town
+    return towns
+
+
 def _host_towns(facts: DocFacts, sents, orgs: list[OrgMention]) -> None:
     """'Borlänge kommun arrangerar Mångfaldsveckan': with no place named, the host municipality's town."""
     text = facts.doc.text
-    host = re.compile(r"\s(?:arrangerar|anordnar|inviger|bjuder in till|står värd för|är värd för)\b")
-    towns: dict[str, str] = {}
-    for town, key in load().towns.items():  # the nominative: the shortest form of each municipality's town
-        if key not in towns or len(town) < len(towns[key]):
-            towns[key] = town
+    host = _HOST
+    towns = _nominative_towns()
     for ev in facts.events:
         if ev.places:
             continue
