@@ -7,13 +7,13 @@ import re
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg import vocab
 from kg.extract.document import DocFacts, analyse
 from kg.extract.events import Event, lemma
 from kg.extract.projects import Project
 from kg.gazetteer import OrgRef, load
 from kg.link import Linker
 from kg.read import Document
-from kg import vocab
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PUBLIC_KINDS = {"Municipality", "CountyAdministrativeBoard", "Region", "GovernmentAgency"}

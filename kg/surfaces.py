@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+")
 _AFTER = re.compile(r"[\w-]")
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class SurfaceIndex:
             else:
                 self._by_word.setdefault(m.group(0), []).append(key)
         self._starts = re.compile(rf"(?<![\w{re.escape(before)}])\w")
+        self._words = re.compile(rf"(?<![\w{re.escape(before)}])\w+")
         self._regex: re.Pattern[str] | None = None
 
     def regex(self) -> re.Pattern[str]:
@@ -71,14 +73,29 @@ class SurfaceIndex:
                 yield SurfaceMatch(m.start(), m.end(), m.group(0))
             return
         last = 0
-        for s in self._starts.finditer(folded):
-            p = s.start()
+        for p, word in self._word_starts(folded):
             if p < last:
                 continue
-            word = _WORD.match(folded, p)
-            for cand in self._by_word.get(word.group(0), ()) if word else ():
+            for cand in self._by_word[word]:
                 end = p + len(cand)
                 if folded.startswith(cand, p) and not _AFTER.match(folded, end):
                     yield SurfaceMatch(p, end, text[p:end])
                     last = end
                     break
+
+    def _word_starts(self, folded: str) -> list[tuple[int, str]]:
+        """(position, word) of every whole word of `folded` that starts a surface, in text order.
+
+        The words present are found in C (`findall`, a set intersection); only their occurrences
+        are then visited, instead of every word of the text.
+        """
+        out = []
+        for word in self._by_word.keys() & set(self._words.findall(folded)):
+            n = len(word)
+            i = folded.find(word)
+            while i >= 0:
+                if self._starts.match(folded, i) and not _WORD_CHAR.match(folded, i + n):
+                    out.append((i, word))
+                i = folded.find(word, i + n)
+        out.sort()
+        return out

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.dates import DateMention
+from kg.extract.scan import StemScan
 from kg.extract.text import CAP, LOWER, UPPER, Segment, proper_name_at
 from kg.gazetteer import load
 
@@ -48,18 +49,15 @@ def _generic_re() -> re.Pattern:
     return _GENERIC
 
 
-_STEMS: re.Pattern | None = None
+_GENERIC_SCAN: StemScan | None = None
 
 
 def generic_matches(text: str, begin: int = 0, end: int | None = None) -> list[re.Match[str]]:
-    """`_generic_re()` matches in text[begin:end], skipping the costly scan where no event noun occurs."""
-    global _STEMS
-    if _STEMS is None:
-        _STEMS = re.compile("|".join(map(re.escape, _heads())), re.IGNORECASE)
-    end = len(text) if end is None else end
-    if not _STEMS.search(text, begin, end):
-        return []
-    return list(_generic_re().finditer(text, begin, end))
+    """`_generic_re()` matches in text[begin:end], the pattern tried only where an event noun occurs."""
+    global _GENERIC_SCAN
+    if _GENERIC_SCAN is None:
+        _GENERIC_SCAN = StemScan(_heads(), _generic_re())
+    return _GENERIC_SCAN.finditer(text, begin, end)
 
 
 def lemma(word: str) -> str | None:
@@ -126,31 +124,33 @@ def _award_res() -> list[re.Pattern]:
     ]
 
 
-_NOUN_THEN_NAME = re.compile(
-    r"(?<![\w-])(?P<noun>[\w-]*?(?:konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|"
-    r"utställningen|galan|mässan|kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen))[ ]"
-    r"(?=[”\"«A-ZÅÄÖ0-9])",
-    re.IGNORECASE,
+_NOUNS = (
+    "konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|"
+    "kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen"
 )
-
-
-_NOUN_SPACE = re.compile(
-    r"(?:konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|"
-    r"kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen)[ ]",
-    re.IGNORECASE,
-)
+_NOUN_THEN_NAME = re.compile(rf"(?<![\w-])(?P<noun>[\w-]*?(?:{_NOUNS}))[ ](?=[”\"«A-ZÅÄÖ0-9])", re.IGNORECASE)
+_NOUN_SCAN = StemScan(_NOUNS.split("|"), _NOUN_THEN_NAME)
+_QUOTED_NAME = re.compile(r"[”\"«]([^”\"»\n]{3,80})[”\"»]")
+_TOWN_TAIL = re.compile(r" i ([A-ZÅÄÖ][\wåäö-]+)$")
+_NAMED_AFTER_NOUN: dict[str, list[tuple[int, int, str, str]]] = {}
 
 
 def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
     """'konferensen ”Jämställdhet i praktiken”', 'seminariet Makt att forma samhället': (b, e, name, head)."""
+    if text not in _NAMED_AFTER_NOUN:  # asked twice per document: the last few answers are kept
+        if len(_NAMED_AFTER_NOUN) >= 4:
+            _NAMED_AFTER_NOUN.pop(next(iter(_NAMED_AFTER_NOUN)))
+        _NAMED_AFTER_NOUN[text] = _named_after_noun(text)
+    return list(_NAMED_AFTER_NOUN[text])
+
+
+def _named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
     out = []
     g = load()
-    if not _NOUN_SPACE.search(text):
-        return out
-    for m in _NOUN_THEN_NAME.finditer(text):
+    for m in _NOUN_SCAN.finditer(text):
         pos = m.end()
         if text[pos] in '”"«':
-            q = re.match(r"[”\"«]([^”\"»\n]{3,80})[”\"»]", text[pos:])
+            q = _QUOTED_NAME.match(text, pos)
             if not q:
                 continue
             b, e = pos + 1, pos + 1 + len(q.group(1))
@@ -159,15 +159,15 @@ def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
             if not span:
                 continue
             b, e = span
-            town = re.search(r" i ([A-ZÅÄÖ][\wåäö-]+)$", text[b:e])
-            if town and town.group(1) in load().towns:  # "konferensen Jämställd vård i Karlstad": the place
+            town = _TOWN_TAIL.search(text[b:e])
+            if town and town.group(1) in g.towns:  # "konferensen Jämställd vård i Karlstad": the place
                 e -= len(town.group(0))
             name = text[b:e]
             if (
                 name.split()[0] in {"Den", "Det", "I", "På", "Om", "Och", "Läs", "Mer", "Här", "Vi"}
                 or name in g.towns
                 or g.surfaces.get(name.lower())
-                or load().given_names.get(name.split()[0], 0) >= 300
+                or g.given_names.get(name.split()[0], 0) >= 300
             ):
                 continue
         out.append((b, e, text[b:e], lemma(m.group("noun")) or ""))

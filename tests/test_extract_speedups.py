@@ -1,0 +1,75 @@
+"""The fast paths of extraction give exactly what the plain regex scans they replace give."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg.extract import events
+from kg.extract.scan import StemScan, folded
+from kg.extract.text import proper_name_at
+from kg.gazetteer import load
+from kg.surfaces import SurfaceIndex
+
+TRICKY = [
+    "",
+    "Konferensen hålls i Umeå. Länskonferensen, remisskonferenserna och stormötet-2019 följer.",
+    "x-konferens -konferens _konferens konferens_x KONFERENSEN Öppet Hus öppet hus-dagen kick-offen",
+    "Seminariet ”Makt att forma samhället” och seminarierna; frukostseminariet Jämställd vård i Karlstad",
+    "İstanbulkonferensen och ſeminariet: ı and ſ fall back to the regex",
+    "konferens\nkonferensen Jämställdhet i praktiken den 22 oktober. Dagen Efter, veckan 2018 ...",
+    "möte" * 5 + " mötena mötesdagen möten-konferens  konferenserna",
+    "Temadagen 16 dagar mot våld, webbinariet «Makt» och träffen Ny start för alla",
+]
+
+
+def _reference(pattern: re.Pattern[str], text: str, b: int = 0, e: int | None = None) -> list[tuple]:
+    e = len(text) if e is None else e
+    return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text, b, e)]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_stem_scans_equal_the_regexes(text: str) -> None:
+    scans = [StemScan(events._heads(), events._generic_re()), events._NOUN_SCAN]
+    for scan in scans:
+        for b in range(0, len(text) + 1, 3):
+            for e in (len(text), b + 7, b + 30):
+                e = min(e, len(text))
+                got = [(m.start(), m.end(), m.group(0)) for m in scan.finditer(text, b, e)]
+                assert got == _reference(scan.pattern, text, b, e), (text, b, e)
+
+
+def test_the_noun_pattern_is_unchanged() -> None:
+    old = re.compile(
+        r"(?<![\w-])(?P<noun>[\w-]*?(?:konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|"
+        r"utställningen|galan|mässan|kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen))[ ]"
+        r"(?=[”\"«A-ZÅÄÖ0-9])",
+        re.IGNORECASE,
+    )
+    assert events._NOUN_THEN_NAME.pattern == old.pattern
+
+
+def test_folded_refuses_texts_where_lower_case_misleads() -> None:
+    assert folded("Åre KONFERENS") == "åre konferens"
+    assert folded("İzmir") is None and folded("ſeminarium") is None
+
+
+@pytest.mark.parametrize("text", TRICKY)
+@pytest.mark.parametrize("ignore_case", [True, False])
+def test_surface_index_equals_its_regex(text: str, ignore_case: bool) -> None:
+    g = load()
+    index = SurfaceIndex(list(g.surfaces) if ignore_case else list(g.towns), ignore_case=ignore_case)
+    text = text + " Region Skåne och Umeå kommun, umeå kommuns, Umeå"
+    if ignore_case and not folded(text):
+        return  # the index folds with str.lower(), as it always did
+    assert [(m.start(), m.end(), m.group(0)) for m in index.finditer(text)] == _reference(index.regex(), text)
+
+
+def test_proper_name_at_every_position() -> None:
+    text = " ".join(TRICKY) + " 16 dagar mot våld 2018 och 400 Kronor, Anna Berg i Umeå"
+    expected = {12: (12, 36)}
+    t = "konferensen Jämställdhet i praktiken den 22 oktober"
+    assert proper_name_at(t, 12) == expected[12]
+    for pos in range(len(text) + 1):
+        proper_name_at(text, pos)  # no position raises
