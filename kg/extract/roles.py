@@ -45,7 +45,7 @@ def _is_role(w: str) -> bool:
     words, suffixes, exceptions, *_ = _sets()
     if w in words:
         return True
-    if w in exceptions:
+    if w in exceptions or not w.endswith(suffixes):  # (endswith with the tuple: a cheap first test)
         return False
     return any(w.endswith(s) and len(w) > len(s) + 2 for s in suffixes)
 

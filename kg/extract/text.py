@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, wraps
+from itertools import islice
 
 from kg.gazetteer import load
 
@@ -96,6 +99,18 @@ class Segment:
     text: str
 
 
+def _per_text(fn: Callable[[str], list[Segment]]) -> Callable[[str], list[Segment]]:
+    """Several finders split the same text: keep the last few answers (each caller gets its own list)."""
+    cached = lru_cache(maxsize=4)(fn)
+
+    @wraps(fn)
+    def wrapper(text: str) -> list[Segment]:
+        return list(cached(text))
+
+    return wrapper
+
+
+@_per_text
 def lines(text: str) -> list[Segment]:
     """Every line with its offsets (empty lines included)."""
     out, pos = [], 0
@@ -105,6 +120,7 @@ def lines(text: str) -> list[Segment]:
     return out
 
 
+@_per_text
 def paragraphs(text: str) -> list[Segment]:
     """Non-empty lines, stripped, with offsets into the text."""
     out = []
@@ -119,6 +135,11 @@ def paragraphs(text: str) -> list[Segment]:
 _BOUNDARY = re.compile(rf"([.!?…]+)[”\"']?\s+(?=[–—‑−\-”\"'«({UPPER}0-9])")
 
 
+_LAST_TOKEN = re.compile(r"(\S+)$")
+_INITIAL = re.compile(rf"[{UPPER}]")
+
+
+@_per_text
 def sentences(text: str) -> list[Segment]:
     """Sentences with offsets; lines always end a sentence; abbreviations do not."""
     out = []
@@ -127,11 +148,9 @@ def sentences(text: str) -> list[Segment]:
         s = para.text
         for m in _BOUNDARY.finditer(s):
             before = s[start : m.start()]
-            last = re.search(r"(\S+)$", before)
+            last = _LAST_TOKEN.search(before)
             token = last.group(1).lower().rstrip(".") if last else ""
-            if m.group(1) == "." and (
-                token in ABBREVIATIONS or re.fullmatch(rf"[{UPPER}]", last.group(1) if last else "")
-            ):
+            if m.group(1) == "." and (token in ABBREVIATIONS or _INITIAL.fullmatch(last.group(1) if last else "")):
                 continue
             end = m.end(1)
             if s[start:end].strip():
@@ -189,6 +208,20 @@ def _name_re() -> re.Pattern:
     return _NAME_RE
 
 
+_GLUED_NAME_RE = None
+_NAME_WORDS = re.compile(rf"{CAP}(?:-\s?{CAP})?|\S+")
+_PLACE_AFTER = re.compile(rf"\s(?:{_PLACE_NOUNS})\b")
+_HYPHEN = re.compile(r"-\s?")
+
+
+def _glued_name_re() -> re.Pattern:
+    """`_name_re()` that also starts right after a lower-case letter."""
+    global _GLUED_NAME_RE
+    if _GLUED_NAME_RE is None:
+        _GLUED_NAME_RE = re.compile(_name_re().pattern.replace(rf"(?<![\w{UPPER}{LOWER}-])", rf"(?<![{UPPER}-])", 1))
+    return _GLUED_NAME_RE
+
+
 def given_strength(token: str) -> int:
     g = load()
     lex = g.lexicon
@@ -196,10 +229,10 @@ def given_strength(token: str) -> int:
         return -1
     if token in lex["given_name_stopwords"]:
         return 0  # "Per", "Urban": a name only in a person position
-    parts = re.split(r"-\s?", token)
+    parts = _HYPHEN.split(token)
     counts = [g.given_names.get(p, 0) for p in parts]
-    if len(parts) > 1 and g.given_names.get(re.sub(r"-\s?", "-", token), 0):
-        counts = [g.given_names[re.sub(r"-\s?", "-", token)]]
+    if len(parts) > 1 and g.given_names.get(_HYPHEN.sub("-", token), 0):
+        counts = [g.given_names[_HYPHEN.sub("-", token)]]
     low = min(counts)
     if low >= lex["strong_given_name_min_count"]:
         return 2
@@ -213,15 +246,13 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
     stop = set(lex["name_stopwords"])
     hi = len(text) if hi is None else hi
     out = []
-    pattern = _name_re()
-    if glued:  # "Stockholms stadChristina Kivi": a name glued to the previous word
-        pattern = re.compile(pattern.pattern.replace(rf"(?<![\w{UPPER}{LOWER}-])", rf"(?<![{UPPER}-])", 1))
+    pattern = _glued_name_re() if glued else _name_re()  # "Stockholms stadChristina Kivi": glued to a word
     pos = lo
     while True:
         m = pattern.search(text, pos, hi)
         if not m:
             break
-        words = re.findall(rf"{CAP}(?:-\s?{CAP})?|\S+", m.group(0))
+        words = _NAME_WORDS.findall(m.group(0))
         # cut at a stop word or a town/org word after the given name
         keep = [words[0]]
         for w in words[1:]:
@@ -229,7 +260,7 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
                 break
             keep.append(w)
         after = text[m.end() : m.end() + 20]
-        if keep[-1].endswith("s") and re.match(rf"\s(?:{_PLACE_NOUNS})\b", after):
+        if keep[-1].endswith("s") and _PLACE_AFTER.match(after):
             pos = m.end()  # "Gustav Adolfs torg", "Olof Palmes plats": a place named after a person
             continue
         if keep[0] in g.towns and given_strength(keep[0]) < 2:
@@ -392,7 +423,12 @@ def proper_name_at(text: str, pos: int, max_words: int = 7) -> tuple[int, int] |
     >>> b, e = proper_name_at(t, 12); t[b:e]
     'Jämställdhet i praktiken'
     """
-    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, pos, min(len(text), pos + 160))]
+    c = text[pos : pos + 1]
+    if not (c.isupper() or c.isdigit()):
+        return None  # the first token starts at `pos` and must be capitalised or a number
+    # the loop below reads at most max_words + 1 tokens
+    found = islice(_TOKEN.finditer(text, pos, min(len(text), pos + 160)), max_words + 1)
+    tokens = [(m.group(0), m.start(), m.end()) for m in found]
     if not tokens or tokens[0][1] != pos:
         return None
     first = tokens[0][0]
