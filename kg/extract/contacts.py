@@ -4,18 +4,44 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract.orgs import OrgMention
 from kg.extract.text import lines
 from kg.gazetteer import OrgRef
 
-PHONE = re.compile(
+
+class _Guarded:
+    """A regex that is only run on strings holding one of `hints` (every match holds one)."""
+
+    def __init__(self, pattern: re.Pattern[str], hints: tuple[str, ...]) -> None:
+        self.pattern, self.hints = pattern, hints
+
+    def _may_match(self, text: str) -> bool:
+        return any(h in text for h in self.hints)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self._may_match(text) else iter(())
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.pattern.sub(repl, text) if self._may_match(text) else text
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.pattern.match(text, pos)
+
+
+_PHONE = re.compile(
     r"(?<![\d.:,-])(?:\+46\s?\(?0?\)?\s?|0)\d{1,4}\s?[-–]\s?\d{2,6}(?:[ ]\d{2,4}(?!\s?[-–]\s?\d)){0,3}(?![\d])"
     r"|(?<![\d.:,-])0\d{1,3}(?:[ ]\d{2,3}){2,4}(?![\d])"
     r"|\+46[ ]?\(?0?\)?[ ]?\d{1,3}(?:[ -]\d{2,4}){2,4}(?![\d])"
 )
-EMAIL = re.compile(r"[\w.+-]+(?:@|\s?\[at\]\s?|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+(?:@|\s?\[at\]\s?|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+PHONE = _Guarded(_PHONE, ("0", "+46"))  # every number starts with 0 or +46
+EMAIL = _Guarded(_EMAIL, ("@", "[", "("))  # "@", "[at]" or "(at)"
 
 
 @dataclass(frozen=True)

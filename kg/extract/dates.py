@@ -68,6 +68,15 @@ def _alt(words: Any) -> str:
     return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in phrases)
 
 
+def _lead(words: Any) -> str:
+    """A lookahead for the first letters of the phrases: the regex engine then skips most positions at once.
+
+    Exact: every match of the alternation starts with one of these letters (both case-insensitive).
+    """
+    first = sorted({w[0].lower() for w in words})
+    return f"(?=[{''.join(first)}])" if all(c.isalpha() and c.isascii() for c in first) else ""
+
+
 @dataclass(frozen=True)
 class _Lex:
     data: dict[str, Any]
@@ -81,7 +90,8 @@ class _Lex:
 def _lex() -> _Lex:
     """Load the lexicon and compile the regexes generated from it."""
     data = json.loads((files("kg") / "data" / "dates.json").read_text(encoding="utf-8"))
-    months = _alt([*data["month_names"], *data["month_abbreviations"]])
+    month_words = [*data["month_names"], *data["month_abbreviations"]]
+    months = _alt(month_words)
     weekdays = _alt([*data["weekdays"], *data["weekdays_definite"], *data["weekday_abbreviations"]])
     dash = _alt(["-", "–", "—"])
     rng = _alt(data["range_connectors"])
@@ -105,17 +115,19 @@ def _lex() -> _Lex:
             rf"(?:den\s+)?{day.format('d2')})?"
             rf"\s+(?P<mon>{months})\b(?P<dot>\.)?(?:,?\s+(?P<y>{year}))?"
         ),
-        "english": rf"(?<!\w)(?P<mon>{months})\.?\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{year})",
+        "english": (
+            rf"{_lead(month_words)}(?<!\w)(?P<mon>{months})\.?\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{year})"
+        ),
         "iso": rf"(?<![\w./:\-–])(?P<y>{year})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d|[-/]\d)",
         "dotted": rf"(?<![\w.,/:\-])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>{year})(?![.,]\d)",
         "slash": (
             rf"(?<![\w.,/:\-])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)(?:(?:/|-|\s+)(?P<y>{year}))?"
             r"(?![\w/%]|[.,]\d)"
         ),
-        "relative": rf"(?<!\w)(?P<rel>{_alt(data['relative_days'])})(?!\w)",
-        "past": rf"(?<!\w)(?P<pw>{_alt(data['past_weekdays'])})(?!\w)",
+        "relative": rf"{_lead(data['relative_days'])}(?<!\w)(?P<rel>{_alt(data['relative_days'])})(?!\w)",
+        "past": rf"{_lead(data['past_weekdays'])}(?<!\w)(?P<pw>{_alt(data['past_weekdays'])})(?!\w)",
         "next": (
-            rf"(?<!\w)(?:{_alt(data['next_weekday_prefixes'])})\s+"
+            rf"{_lead(data['next_weekday_prefixes'])}(?<!\w)(?:{_alt(data['next_weekday_prefixes'])})\s+"
             rf"(?P<nw>{_alt(data['weekdays'])})(?!\w)"
         ),
         "weekday_prefix": rf"(?<!\w)(?P<wd>{weekdays})\.?,?\s+(?:den\s+)?$",
@@ -153,6 +165,15 @@ def _month(lex: _Lex, word: str) -> int:
     return lex.data["month_names"].get(w) or lex.data["month_abbreviations"][w]
 
 
+_YEAR_DASH = re.compile(r"(?:19|20)\d\d-")  # in every "iso" match
+_DOT_YEAR = re.compile(r"\.(?:19|20)\d\d")  # in every "dotted" match
+_HINTS = {
+    "iso": lambda t: _YEAR_DASH.search(t) is not None,
+    "dotted": lambda t: _DOT_YEAR.search(t) is not None,
+    "slash": lambda t: "/" in t,
+}
+
+
 def _raw_candidates(text: str, lex: _Lex) -> list[_Cand]:
     """Every pattern match, before overlap resolution."""
     rx, out = lex.rx, []
@@ -175,6 +196,8 @@ def _raw_candidates(text: str, lex: _Lex) -> list[_Cand]:
     for m in rx["english"].finditer(text):
         out.append(_Cand(m.start(), m.end(), "english", _month(lex, m["mon"]), int(m["d1"]), int(m["y"])))
     for key in ("iso", "dotted", "slash"):
+        if not _HINTS[key](text):
+            continue  # the cheap test finds no part every match has
         for m in rx[key].finditer(text):
             if key == "slash" and (
                 m.group().split()[0] in lex.data["slash_exclusions"] or rx["fraction"].match(text, m.end())
@@ -289,12 +312,18 @@ def _attach_times(text: str, cands: list[_Cand]) -> None:
             best.start_time, best.end_time = _time(m["h1"], m["m1"]), _time(m["h2"], m["m2"])
 
 
+@lru_cache(maxsize=8)
 def _breaks(text: str, pattern: str) -> list[int]:
+    """Ends of the pattern's matches (kept per text and pattern: callers only read them)."""
     return [m.end() for m in re.finditer(pattern, text)]
 
 
 def _seg(breaks: list[int], pos: int) -> int:
     return bisect.bisect_right(breaks, pos)
+
+
+_NUMBER_BEFORE = re.compile(r"\d[ \t\-–]$")
+_YEAR_BEFORE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–]?\s*$")
 
 
 def _bare_years(text: str, cands: list[_Cand]) -> list[tuple[int, int, int]]:
@@ -304,7 +333,7 @@ def _bare_years(text: str, cands: list[_Cand]) -> list[tuple[int, int, int]]:
         b, e = m.span()
         before = text[max(0, b - 8) : b]
         if (
-            (re.search(r"\d[ \t\-–]$", before) and not re.search(r"(?<!\d)(?:19|20)\d\d\s*[-–]?\s*$", before))
+            (_NUMBER_BEFORE.search(before) and not _YEAR_BEFORE.search(before))
             or rx["year_bad_after"].match(text, e)
             or rx["quantity"].match(text, e)
             or any(c.begin < e and b < c.end for c in cands)

@@ -52,6 +52,11 @@ def new_org(name: str, kind: str | None = None) -> OrgRef:
     return OrgRef(slug(name), name, kind or _kind_for(name))
 
 
+_KIND_WORDS = (
+    "kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour"
+)
+
+
 def _pattern_res() -> list[re.Pattern]:
     lex = load().lexicon
     heads = "|".join(sorted(map(re.escape, lex["org_heads_suffix"]), key=len, reverse=True))
@@ -72,9 +77,7 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(
             rf"(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"
         ),
-        re.compile(
-            rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour)(?:en|an|n)?(?![\w{LOWER}])"
-        ),
+        re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:{_KIND_WORDS})(?:en|an|n)?(?![\w{LOWER}])"),
         # "Musik- och kulturskolan"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
         # "Företaget AB"
@@ -82,7 +85,24 @@ def _pattern_res() -> list[re.Pattern]:
     ]
 
 
-_PATTERNS: list[re.Pattern] | None = None
+def _pattern_hints() -> list[tuple[str, ...]]:
+    """For each of `_pattern_res()`, literals of which every match holds one: no literal, no scan."""
+    lex = load().lexicon
+    prefixes, heads = tuple(lex["org_heads_prefix"]), tuple(lex["org_heads_suffix"])
+    centres = ("Nationellt centrum för", "Centrum för", "Institutet för", "Rådet för", "Myndigheten för")
+    return [prefixes, prefixes, centres, ("nätverket",), heads, tuple(_KIND_WORDS.split("|")), heads, ("AB",)]
+
+
+_PATTERNS: list[tuple[re.Pattern, tuple[str, ...]]] | None = None
+_ABBREVIATION = re.compile(r"(?<![\w-])[\w]{2,8}(?::s)?(?![\w-])")
+_WORDS = re.compile(r"\w+")
+_ABBREVIATION_WORDS: frozenset[str] | None = None
+_COUNCIL = re.compile(
+    rf"(?<![\w-])(?P<t>{CAP}s)\s(?=(?:kommunstyrelse|kommunfullmäktige|kommunledning|kommunalråd|"
+    rf"socialnämnd|kommunala|stadsdelsförvaltning|stadsledningskontor|kommunchef|stadsdirektör))"
+)
+_PAREN_ABBREVIATION = re.compile(rf"\((?P<a>[{UPPER}][{UPPER}a-zåäö]{{1,5}})\)")
+_PLACE_AFTER = re.compile(rf" i ({CAP})(?![\w{LOWER}])")
 _ACRONYM_DEF = re.compile(rf"\((?P<abbr>[{UPPER}][{UPPER}a-zåäö]{{1,7}})\)")
 _BARE_BOARD = re.compile(r"(?<![\w-])[Ll]änsstyrelsen(?:s)?(?![\w-])(?!\s+i\s+[A-ZÅÄÖ])")
 _NOT_ORG_START = {
@@ -130,14 +150,16 @@ def find_orgs(text: str) -> list[OrgMention]:
         gen = surface.lower() not in {s.lower() for s in (ref.name, *ref.aliases)} and surface.endswith("s")
         found.append(OrgMention(m.start(), m.end(), ref, gen))
         del base
-    for surface_re in (re.compile(r"(?<![\w-])[\w]{2,8}(?::s)?(?![\w-])"),):
-        for m in surface_re.finditer(text):
+    if not _abbreviation_words().isdisjoint(_WORDS.findall(text)):  # each match is a whole word
+        for m in _ABBREVIATION.finditer(text):
             key = g.exact_surfaces.get(m.group(0))
             if key:
                 found.append(OrgMention(m.start(), m.end(), g.orgs[key], m.group(0).endswith(":s")))
     if _PATTERNS is None:
-        _PATTERNS = _pattern_res()
-    for rx in _PATTERNS:
+        _PATTERNS = list(zip(_pattern_res(), _pattern_hints(), strict=True))
+    for rx, hints in _PATTERNS:
+        if not any(h in text for h in hints):
+            continue
         for m in rx.finditer(text):
             name = m.group(0).strip()
             if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
@@ -149,15 +171,11 @@ def find_orgs(text: str) -> list[OrgMention]:
             ):
                 continue  # "Nätverket träffas …": the noun alone names no organisation
             found.append(OrgMention(m.start(), m.start() + len(name), new_org(name)))
-    for m in re.finditer(
-        rf"(?<![\w-])(?P<t>{CAP}s)\s(?=(?:kommunstyrelse|kommunfullmäktige|kommunledning|kommunalråd|"
-        rf"socialnämnd|kommunala|stadsdelsförvaltning|stadsledningskontor|kommunchef|stadsdirektör))",
-        text,
-    ):
+    for m in _COUNCIL.finditer(text) if "kommun" in text or "stad" in text or "socialnämnd" in text else ():
         key = g.towns.get(m.group("t"))
         if key:  # "Eskilstunas kommunstyrelse"
             found.append(OrgMention(m.start("t"), m.end("t"), g.orgs[key], True))
-    for m in re.finditer(rf"\((?P<a>[{UPPER}][{UPPER}a-zåäö]{{1,5}})\)", text):
+    for m in _PAREN_ABBREVIATION.finditer(text):
         span = _name_before_abbreviation(text, m.start(), m.group("a"))
         if span:
             found.append(OrgMention(span[0], span[1], new_org(text[span[0] : span[1]])))
@@ -165,6 +183,15 @@ def find_orgs(text: str) -> list[OrgMention]:
     found = _non_overlapping(found)
     found += _abbreviations(text, found)
     return _non_overlapping(found)
+
+
+def _abbreviation_words() -> frozenset[str]:
+    """The words an exact (case-sensitive) surface can be: 'SKL' for 'SKL' and 'SKL:s'."""
+    global _ABBREVIATION_WORDS
+    if _ABBREVIATION_WORDS is None:
+        keys = load().exact_surfaces
+        _ABBREVIATION_WORDS = frozenset(k.removesuffix(":s") for k in keys) | frozenset(keys)
+    return _ABBREVIATION_WORDS
 
 
 def _name_before_abbreviation(text: str, paren: int, abbr: str) -> tuple[int, int] | None:
@@ -192,7 +219,7 @@ def _extend_with_place(text: str, found: list[OrgMention]) -> list[OrgMention]:
     g = load()
     out = []
     for o in found:
-        m = re.match(rf" i ({CAP})(?![\w{LOWER}])", text[o.end : o.end + 40])
+        m = _PLACE_AFTER.match(text[o.end : o.end + 40])
         single = " " not in o.ref.name and o.ref.key not in g.orgs
         if (
             m
