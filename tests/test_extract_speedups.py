@@ -73,3 +73,48 @@ def test_proper_name_at_every_position() -> None:
     assert proper_name_at(t, 12) == expected[12]
     for pos in range(len(text) + 1):
         proper_name_at(text, pos)  # no position raises
+
+
+def test_lead_letters_accept_what_the_words_accept() -> None:
+    from kg.extract.dates import _lex
+
+    data = _lex().data
+    for words in (
+        [*data["month_names"], *data["month_abbreviations"]],
+        data["relative_days"],
+        data["past_weekdays"],
+        data["next_weekday_prefixes"],
+    ):
+        letters = sorted({w[0].lower() for w in words})
+        as_class = re.compile(f"[{''.join(letters)}]", re.IGNORECASE)
+        as_words = re.compile("|".join(letters), re.IGNORECASE)
+        for code in range(0x30000):
+            c = chr(code)
+            assert bool(as_class.fullmatch(c)) == bool(as_words.fullmatch(c)), (letters, hex(code))
+
+
+DATE_TEXTS = [
+    "I dag, i morgon och IGÅR; i måndags och nästa fredag, på Fredag, nu på söndag. Idag!",
+    "Den 3 mars 2019, March 3, 2019, Jan. 5 2020, 2019-03-04, 4.3.2019, 4/3 2019, 1/2 kg, SEPTEMBER 12th, 2018",
+    "xi dag ii morgon 12019-01-01 3.4.20191 a/b 5/5-2020 İ dag ı dag",
+]
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_date_patterns_with_a_lead_equal_the_plain_ones(text: str) -> None:
+    from kg.extract.dates import _lex
+
+    for key in ("english", "relative", "past", "next"):
+        fast = _lex().rx[key]
+        plain = re.compile(re.sub(r"^\(\?=\[[a-z]+\]\)", "", fast.pattern), fast.flags)
+        assert plain.pattern != fast.pattern
+        assert _reference(fast, text) == _reference(plain, text)
+
+
+def test_guarded_contact_patterns() -> None:
+    from kg.extract.contacts import EMAIL, PHONE
+
+    for text in ["tfn 070-123 45 67", "+46 8 123 45 67", "anna[AT]umea.se", "a(at)b.se", "x@y.se", "inget", ""]:
+        assert _reference(PHONE.pattern, text) == [(m.start(), m.end(), m.group(0)) for m in PHONE.finditer(text)]
+        assert _reference(EMAIL.pattern, text) == [(m.start(), m.end(), m.group(0)) for m in EMAIL.finditer(text)]
+        assert PHONE.sub("", EMAIL.sub("", text)) == PHONE.pattern.sub("", EMAIL.pattern.sub("", text))

@@ -30,8 +30,15 @@ def _lex() -> dict:
     return load().lexicon
 
 
+_HEADS: list[str] | None = None
+
+
 def _heads() -> list[str]:
-    return sorted(set(_lex()["event_common_nouns"]), key=len, reverse=True)
+    """The event nouns, longest first (computed once: `lemma` asks for them on every call)."""
+    global _HEADS
+    if _HEADS is None:
+        _HEADS = sorted(set(_lex()["event_common_nouns"]), key=len, reverse=True)
+    return _HEADS
 
 
 _GENERIC: re.Pattern | None = None
@@ -113,7 +120,17 @@ def _named_res() -> list[re.Pattern]:
     return _NAMED_RES
 
 
+_AWARD_RES: list[re.Pattern] | None = None
+
+
 def _award_res() -> list[re.Pattern]:
+    global _AWARD_RES
+    if _AWARD_RES is None:
+        _AWARD_RES = _compile_award_res()
+    return _AWARD_RES
+
+
+def _compile_award_res() -> list[re.Pattern]:
     return [
         re.compile(rf"(?<![\w-]){CAP}(?:\s{CAP})*(?:priset|Priset|priset\s\d{{4}})(?![\w{LOWER}])"),
         re.compile(rf"(?<![\w-])Årets\s{CAP}(?:\s\d{{4}})?"),
@@ -174,10 +191,22 @@ def _named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+# literals of which every match of the pattern at the same place in `_named_res()` / `_award_res()` holds one
+_NAMED_HINTS = [
+    ("Forum", "Mötesplats"),
+    ("veckan", "dagen", "dagarna", "mässan", "festivalen", "galan", "forum"),
+    ("Internationella", "Nationella", "Europeiska", "Nordiska", "Globala"),
+    ("konferens", "seminarium", "mässa", "festival", "dag", "vecka", "möte", "forum", "gala"),
+]
+_AWARD_HINTS = [("priset", "Priset"), ("Årets",), ("pris",), ("”", '"', "«")]
+
+
 def find_named(text: str) -> list[tuple[int, int, str, str]]:
     """Named events and awards: (begin, end, name, kind) with kind 'event' or 'award'."""
     out = [(b, e, n, "event") for b, e, n, _h in named_after_noun(text)]
-    for rx in _named_res():
+    for rx, hints in zip(_named_res(), _NAMED_HINTS, strict=True):
+        if not any(h in text for h in hints):
+            continue
         for m in rx.finditer(text):
             g = "n" if "n" in rx.groupindex else 0
             name = m.group(g).strip()
@@ -191,7 +220,9 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
             if name.split()[0] in _lex()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi"}:
                 continue
             out.append((m.start(g), m.start(g) + len(name), name, "event"))
-    for rx in _award_res():
+    for rx, hints in zip(_award_res(), _AWARD_HINTS, strict=True):
+        if not any(h in text for h in hints):
+            continue
         for m in rx.finditer(text):
             g = "n" if "n" in rx.groupindex else 0
             name = m.group(g).strip()
@@ -233,26 +264,30 @@ _PLACE_PREP = re.compile(
 )
 
 
+_MONTHS = {
+    m.capitalize()
+    for m in [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
+}
+_AND = re.compile(r"\s(?:och)\s")
+_TOWN_AFTER = re.compile(r"(?:,\s*[A-ZÅÄÖ][\wåäö]+\s\d+[A-Za-z]?)?,\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)")
+
+
 def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
-    lex = _lex()
-    months = {
-        m.capitalize()
-        for m in [
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ]
-    }
+    months = _MONTHS
     out = []
     for m in _PLACE_PREP.finditer(text, b, e):
         name = m.group("p").strip()
@@ -267,20 +302,34 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
         ):
             continue
         # "i Folkets hus i Stockholm": both the venue and the town
-        for part in re.split(r"\s(?:och)\s", name):
+        for part in _AND.split(name):
             if part.split()[0] not in months:
                 out.append((part, pb, pb + len(part)))
             pb += len(part) + 5
-        town = re.match(r"(?:,\s*[A-ZÅÄÖ][\wåäö]+\s\d+[A-Za-z]?)?,\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)", text[m.end("p") : e])
+        town = _TOWN_AFTER.match(text[m.end("p") : e])
         if town and town.group("t") in load().towns:  # "i Folkets hus, Umeå", "i ABF-huset, Sveavägen 41, Stockholm"
             tb = m.end("p") + town.start("t")
             out.append((town.group("t"), tb, tb + len(town.group("t"))))
-    del lex
     return out
 
 
 def _span_ok(pos: int, spans: list[tuple[int, int]]) -> bool:
     return not any(b <= pos < e for b, e in spans)
+
+
+_WORD_RES: tuple[re.Pattern, re.Pattern, re.Pattern] | None = None
+
+
+def _word_res() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Registration words, award hand-over phrases, inauguration verbs."""
+    global _WORD_RES
+    if _WORD_RES is None:
+        lex = _lex()
+        _WORD_RES = tuple(  # type: ignore[assignment]
+            re.compile(r"\b(?:" + "|".join(map(re.escape, lex[key])) + r")\b", re.IGNORECASE)
+            for key in ("registration_words", "award_handover", "inauguration_verbs")
+        )
+    return _WORD_RES
 
 
 def find_events(
@@ -301,19 +350,14 @@ def find_events(
     main = _main_name(text, title, series_mentions, award_mentions, lead_end)
     last_event: Event | None = None
     block = _time_place_block(text, dates)
-    lex = _lex()
-    registration = re.compile(r"\b(?:" + "|".join(map(re.escape, lex["registration_words"])) + r")\b", re.IGNORECASE)
-    handover = re.compile(r"\b(?:" + "|".join(map(re.escape, lex["award_handover"])) + r")\b", re.IGNORECASE)
-    inauguration = re.compile(r"\b(?:" + "|".join(map(re.escape, lex["inauguration_verbs"])) + r")\b", re.IGNORECASE)
+    registration, handover, inauguration = _word_res()
     for s in sents:
         if registration.search(s.text):
             continue  # "Sista dag för anmälan är den 20 september": a deadline, not the event
         s_dates = [d for d in dates if s.begin <= d.begin < s.end]
         named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]
         generic_here = [
-            m
-            for m in generic_matches(text, s.begin, s.end)
-            if _span_ok(m.start(), named_spans) and lemma(m.group("w"))
+            m for m in generic_matches(text, s.begin, s.end) if _span_ok(m.start(), named_spans) and lemma(m.group("w"))
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
@@ -538,10 +582,16 @@ def _list_items(text, s: Segment, s_dates, generic_here) -> list[Event]:
     ]
 
 
+_TIME_LINE = re.compile(r"(?:^|\n|\s)(?:Tid|När|Datum)\s*:\s*(?P<t>[^\n]*)")
+_PLACE_LINE = re.compile(r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))")
+
+
 def _time_place_block(text: str, dates: list[DateMention]):
     """'Tid: … Plats: …' or 'När: … Var: …' lines describe the main event."""
-    tm = re.search(r"(?:^|\n|\s)(?:Tid|När|Datum)\s*:\s*(?P<t>[^\n]*)", text)
-    pm = re.search(r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))", text)
+    if ":" not in text:
+        return None  # both lines need a colon
+    tm = _TIME_LINE.search(text) if "Tid" in text or "När" in text or "Datum" in text else None
+    pm = _PLACE_LINE.search(text) if "Plats" in text or "Var" in text or "Lokal" in text else None
     if not tm and not pm:
         return None
     date = next((d for d in dates if tm and tm.start("t") <= d.begin < tm.end("t")), None)
