@@ -13,6 +13,7 @@ from kg.gazetteer import OrgRef, load, party_ref
 
 _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2})\)")
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
+_COMMA = re.compile(r",\s*")
 
 
 @dataclass
@@ -286,10 +287,9 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
             unit = True
             continue
         parsed = parse_title(chunk)
-        nxt = re.match(r",\s*", text[b + len(piece) :])
+        nxt = _COMMA.match(text, b + len(piece))
         before_org = nxt is not None and (
-            _org_at(ctx.orgs, b + len(piece) + nxt.end(), len(text)) is not None
-            or PHONE.match(text, b + len(piece) + nxt.end()) is not None
+            _org_at(ctx.orgs, nxt.end(), len(text)) is not None or PHONE.match(text, nxt.end()) is not None
         )
         if not parsed and before_org and re.fullmatch(rf"[{LOWER}][{LOWER} -]*", chunk) and len(chunk.split()) <= 3:
             parsed = (chunk.lower(), False)  # "Name, överläkare, Region X": a lower-case chunk before the org

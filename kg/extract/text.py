@@ -212,6 +212,7 @@ _GLUED_NAME_RE = None
 _NAME_WORDS = re.compile(rf"{CAP}(?:-\s?{CAP})?|\S+")
 _PLACE_AFTER = re.compile(rf"\s(?:{_PLACE_NOUNS})\b")
 _HYPHEN = re.compile(r"-\s?")
+_HYPHEN_SPACE = re.compile(r"-\s+")
 
 
 def _glued_name_re() -> re.Pattern:
@@ -222,7 +223,9 @@ def _glued_name_re() -> re.Pattern:
     return _GLUED_NAME_RE
 
 
+@lru_cache(maxsize=8192)
 def given_strength(token: str) -> int:
+    """2 for a well-known given name, 1 for a known but rare one, 0 unknown, -1 a stop word (kept per token)."""
     g = load()
     lex = g.lexicon
     if token in lex["name_stopwords"]:
@@ -274,10 +277,11 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
             raw = " ".join(keep)
             start = text.find(keep[0], m.start())
             end = start + _span_len(text, start, keep)
-            name = re.sub(r"-\s+", "-", raw)
+            name = _HYPHEN_SPACE.sub("-", raw)
             strength = given_strength(keep[0])
             if strength >= 0:
-                out.append(NameCandidate(start, end, name, re.sub(r"-\s+", "-", keep[0]), " ".join(keep[1:]), strength))
+                given = _HYPHEN_SPACE.sub("-", keep[0])
+                out.append(NameCandidate(start, end, name, given, " ".join(keep[1:]), strength))
             pos = end
         else:
             pos = m.start() + len(words[0])
