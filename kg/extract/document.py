@@ -164,6 +164,12 @@ def _ascii(s: str) -> str:
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
 
 
+@cache
+def _ascii_towns() -> list[tuple[str, str]]:
+    """(ASCII-folded town name, municipality key), in the gazetteer's order."""
+    return [(_ascii(t), k) for t, k in load().towns.items()]
+
+
 def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     """The publishing organisation, when the text shows it (header line, 'Om oss', contact lines)."""
     g = load()
@@ -209,7 +215,7 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     for c in contacts:
         if c.email:
             domain = c.email.split("@")[-1].split(".")[-2] if "." in c.email else ""
-            for key in {k for t, k in g.towns.items() if _ascii(t) == domain}:
+            for key in {k for t, k in _ascii_towns() if t == domain}:
                 add(g.orgs[key], 2)
             for o in orgs:
                 if _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain) or (

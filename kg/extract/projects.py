@@ -59,7 +59,8 @@ def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
         span = proper_name_at(text, m.start(), max_words=6)
         if span:
             out.append(span)
-    for s in sents:
+    copula = any(c in text for c in (" är en ", " är ett ", " var en ", " var ett "))  # every tail holds one
+    for s in sents if copula else ():
         span = proper_name_at(text, s.begin, max_words=5)
         if span and _COPULA_TAIL.match(text, span[1]):
             out.append(span)
