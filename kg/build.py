@@ -20,6 +20,7 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, serialize
 
 from kg import store as kgstore
+from kg import views
 from kg.load import (
     DocRecord,
     LoadError,
@@ -31,6 +32,7 @@ from kg.load import (
     run_meta_quads,
     subjects_to_relabel,
 )
+from kg.queries import registry
 from kg.read import ReadError, iter_paths, read_document
 
 DEFAULT_BASE = "https://w3id.org/sv-press-kg/"
@@ -173,6 +175,8 @@ def build(
         writer.add(run_meta_quads(base, started, datetime.now(timezone.utc)))
         store = writer.store
         relabel(store, subjects_to_relabel(store))
+        writer.optimize()
+        views.materialise(store, writer.building_path, registry())
     return summarize(store_path, len(seen), skipped)
 
 

@@ -191,6 +191,7 @@ def query(
     Example:
         kg query speakers -p year=2017 --format json
     """
+    from kg import views
     from kg.queries import QueryError, registry
 
     if sum(x is not None for x in (name, sparql, file)) != 1:
@@ -198,7 +199,11 @@ def query(
     store = _open(store_path)
     try:
         if name is not None:
-            results = registry().get(name).run(store, _params(params))
+            saved = registry().get(name)
+            values = _params(params)
+            results = None if values else views.view_results(store_path or kgstore.default_store_path(), saved)
+            if results is None:
+                results = saved.run(store, values)
         else:
             if params:
                 raise click.UsageError("-p only applies to saved queries")

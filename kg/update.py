@@ -18,8 +18,10 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from kg import store as kgstore
+from kg import views
 from kg.build import BuildError, BuildSummary, Progress, _inputs, default_workers, extract_all, summarize
 from kg.load import KGO, LABELS, doc_graph, doc_meta_quads, meta_graph, relabel, run_iri, run_meta_quads
+from kg.queries import registry
 from kg.read import ReadError, doc_id_for, read_document
 
 
@@ -84,6 +86,8 @@ def update(
     store = kgstore.open_write(store_path)
     try:
         documents, skipped, changed, removed = _update(store, dirs, built_with, strict, progress, workers)
+        if changed or removed:
+            views.materialise(store, store_path, registry())
     finally:
         store = None  # release the store's lock even when an error keeps this frame alive
         gc.collect()

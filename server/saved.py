@@ -13,7 +13,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from pyoxigraph import QueryResultsFormat, parse_query_results
 
+from kg import views
 from kg.queries import BadParameter, SavedQuery, UnknownQuery
 from server import conneg
 from server.context import Context
@@ -102,6 +104,17 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     if media != conneg.HTML and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     cached = ctx.cache.get(key)
+    if cached is None and not subs:
+        try:
+            body = views.view_json(ctx.settings.store_path, query, max_rows=ctx.settings.row_cap)
+        except views.TooManyRows as err:
+            cap = ctx.settings.row_cap
+            return error(413, f"the result has {err.rows:,} rows, above this endpoint's cap of {cap:,}; use parameters")
+        if body is not None:
+            if wire != OFFERS[0]:
+                body = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=conneg.RESULTS[wire])
+            cached = (etag, wire, body)
+            ctx.cache[key] = cached
     if cached is None:
         try:
             outcome = await ctx.pool.run(Job(query.sparql, results_media=wire, substitutions=subs))
