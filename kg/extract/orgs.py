@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kg.extract.roles import role_head
@@ -85,15 +86,34 @@ def _pattern_res() -> list[re.Pattern]:
     ]
 
 
-def _pattern_hints() -> list[tuple[str, ...]]:
-    """For each of `_pattern_res()`, literals of which every match holds one: no literal, no scan."""
+_Finder = Callable[[str], Iterable[re.Match[str]]]
+
+
+def _pattern_finders() -> list[_Finder]:
+    """`rx.finditer` for each of `_pattern_res()`, run only on texts holding what every match holds."""
     lex = load().lexicon
     prefixes, heads = tuple(lex["org_heads_prefix"]), tuple(lex["org_heads_suffix"])
     centres = ("Nationellt centrum för", "Centrum för", "Institutet för", "Rådet för", "Myndigheten för")
-    return [prefixes, prefixes, centres, ("nätverket",), heads, tuple(_KIND_WORDS.split("|")), heads, ("AB",)]
+    hints: list[tuple[str, ...] | re.Pattern[str]] = [
+        prefixes,
+        prefixes,
+        centres,
+        ("nätverket",),
+        heads,
+        tuple(_KIND_WORDS.split("|")),
+        re.compile(r"-\s+och\s"),
+        ("AB",),
+    ]
+
+    def finder(rx: re.Pattern[str], hint: tuple[str, ...] | re.Pattern[str]) -> _Finder:
+        if isinstance(hint, re.Pattern):
+            return lambda text: rx.finditer(text) if hint.search(text) else ()
+        return lambda text: rx.finditer(text) if any(h in text for h in hint) else ()
+
+    return [finder(rx, hint) for rx, hint in zip(_pattern_res(), hints, strict=True)]
 
 
-_PATTERNS: list[tuple[re.Pattern, tuple[str, ...]]] | None = None
+_PATTERNS: list[_Finder] | None = None
 _ABBREVIATION = re.compile(r"(?<![\w-])[\w]{2,8}(?::s)?(?![\w-])")
 _WORDS = re.compile(r"\w+")
 _ABBREVIATION_WORDS: frozenset[str] | None = None
@@ -156,11 +176,9 @@ def find_orgs(text: str) -> list[OrgMention]:
             if key:
                 found.append(OrgMention(m.start(), m.end(), g.orgs[key], m.group(0).endswith(":s")))
     if _PATTERNS is None:
-        _PATTERNS = list(zip(_pattern_res(), _pattern_hints(), strict=True))
-    for rx, hints in _PATTERNS:
-        if not any(h in text for h in hints):
-            continue
-        for m in rx.finditer(text):
+        _PATTERNS = _pattern_finders()
+    for finditer in _PATTERNS:
+        for m in finditer(text):
             name = m.group(0).strip()
             if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
                 continue
