@@ -84,6 +84,7 @@ def test_lead_letters_accept_what_the_words_accept() -> None:
         data["relative_days"],
         data["past_weekdays"],
         data["next_weekday_prefixes"],
+        data["time_prefixes"],
     ):
         letters = sorted({w[0].lower() for w in words})
         as_class = re.compile(f"[{''.join(letters)}]", re.IGNORECASE)
@@ -97,6 +98,7 @@ DATE_TEXTS = [
     "I dag, i morgon och IGÅR; i måndags och nästa fredag, på Fredag, nu på söndag. Idag!",
     "Den 3 mars 2019, March 3, 2019, Jan. 5 2020, 2019-03-04, 4.3.2019, 4/3 2019, 1/2 kg, SEPTEMBER 12th, 2018",
     "xi dag ii morgon 12019-01-01 3.4.20191 a/b 5/5-2020 İ dag ı dag",
+    "kl. 9, KL 10.30–12, klockan 14 till 15, xkl 8, Kl.7",
 ]
 
 
@@ -104,7 +106,7 @@ DATE_TEXTS = [
 def test_date_patterns_with_a_lead_equal_the_plain_ones(text: str) -> None:
     from kg.extract.dates import _lex
 
-    for key in ("english", "relative", "past", "next"):
+    for key in ("english", "relative", "past", "next", "kl_time"):
         fast = _lex().rx[key]
         plain = re.compile(re.sub(r"^\(\?=\[[a-z]+\]\)", "", fast.pattern), fast.flags)
         assert plain.pattern != fast.pattern
@@ -118,3 +120,4 @@ def test_guarded_contact_patterns() -> None:
         assert _reference(PHONE.pattern, text) == [(m.start(), m.end(), m.group(0)) for m in PHONE.finditer(text)]
         assert _reference(EMAIL.pattern, text) == [(m.start(), m.end(), m.group(0)) for m in EMAIL.finditer(text)]
         assert PHONE.sub("", EMAIL.sub("", text)) == PHONE.pattern.sub("", EMAIL.pattern.sub("", text))
+

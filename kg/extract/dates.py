@@ -131,7 +131,7 @@ def _lex() -> _Lex:
             rf"(?P<nw>{_alt(data['weekdays'])})(?!\w)"
         ),
         "weekday_prefix": rf"(?<!\w)(?P<wd>{weekdays})\.?,?\s+(?:den\s+)?$",
-        "kl_time": kl_time,
+        "kl_time": _lead(data["time_prefixes"]) + kl_time,
         "kl_suffix": lead + kl_time[len(r"(?<!\w)") :],
         "bare_suffix": lead + bare_time,
         "range_gap": rf"\s*(?:{rng})\s*(?:den\s+)?",
@@ -345,7 +345,19 @@ def _bare_years(text: str, cands: list[_Cand]) -> list[tuple[int, int, int]]:
 
 def find_years(text: str) -> list[tuple[int, int, int]]:
     """(year, begin, end) of 4-digit years 1900–2099 that are not part of dates, phone numbers or amounts."""
-    return _bare_years(text, _candidates(text))
+    return list(_text_years(text))
+
+
+@lru_cache(maxsize=4)
+def _text_years(text: str) -> tuple[tuple[int, int, int], ...]:
+    """`_bare_years` against the text's own candidates (it reads only their spans): asked twice per text."""
+    return tuple(_bare_years(text, _candidates(text)))
+
+
+@lru_cache(maxsize=4)
+def _text_publication(text: str) -> tuple[datetime.date, int, int] | None:
+    """`_publication` against the text's own candidates (their times do not matter): asked twice per text."""
+    return _publication(text, _candidates(text))
 
 
 def _publication(text: str, cands: list[_Cand]) -> tuple[datetime.date, int, int] | None:
@@ -381,7 +393,7 @@ def _publication(text: str, cands: list[_Cand]) -> tuple[datetime.date, int, int
 
 def find_publication_date(text: str) -> tuple[datetime.date, int, int] | None:
     """(date, begin, end) of the document's date line ("Publicerad 2018-11-23 15.07"); span is the line."""
-    return _publication(text, _candidates(text))
+    return _text_publication(text)
 
 
 def _context_year(c: _Cand, anchors: list[tuple[int, int, bool]], sents: list[int], paras: list[int]) -> int | None:
@@ -458,10 +470,10 @@ def find_dates(text: str, reference: datetime.date | None = None, context_year: 
     """
     cands = _candidates(text)
     _attach_times(text, cands)
-    pub = _publication(text, cands)
+    pub = _text_publication(text)
     ref = reference or (pub[0] if pub else None)
     anchors = sorted(
-        [(b, y, False) for y, b, _ in _bare_years(text, cands)]
+        [(b, y, False) for y, b, _ in _text_years(text)]
         + [
             (c.begin, c.explicit_year, True)
             for c in cands
