@@ -315,7 +315,7 @@ class QueryPool:
         replacement: Worker | None = None
         try:
             with self._working(worker):
-                outcome = await asyncio.to_thread(self._exchange, worker, job, limit)
+                outcome = await self._exchange(worker, job, limit)
             self.stats["queries"] += 1
             return outcome
         except QueryFailed:
@@ -334,13 +334,20 @@ class QueryPool:
             with self._lock:
                 self._busy.discard(worker)
 
-    def _exchange(self, worker: Worker, job: Job, limit: float) -> Outcome:
+    async def _exchange(self, worker: Worker, job: Job, limit: float) -> Outcome:
+        """Send `job`, then wait on the event loop (no thread) until the answer arrives or time is up."""
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
         try:
             worker.conn.send(job)
-            if worker.conn.poll(limit):
-                return worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+            await asyncio.wait_for(ready, limit)
+            return worker.conn.recv()
+        except (EOFError, OSError, asyncio.TimeoutError):
             pass
+        finally:
+            loop.remove_reader(fd)
         if worker.killed_for == "memory":
             self.stats["memory_kills"] += 1
             raise QueryFailed(
