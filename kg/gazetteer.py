@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kg.surfaces import SurfaceIndex
@@ -45,6 +45,7 @@ class Gazetteer:
     town_pattern: SurfaceIndex | None = None
 
 
+@lru_cache(maxsize=16384)
 def slug(text: str) -> str:
     """ASCII slug of a name: 'Forum Jämställdhet' -> 'forum-jamstalldhet'.
 

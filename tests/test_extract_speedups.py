@@ -121,3 +121,17 @@ def test_guarded_contact_patterns() -> None:
         assert _reference(EMAIL.pattern, text) == [(m.start(), m.end(), m.group(0)) for m in EMAIL.finditer(text)]
         assert PHONE.sub("", EMAIL.sub("", text)) == PHONE.pattern.sub("", EMAIL.pattern.sub("", text))
 
+
+
+def test_literal_starts_cover_every_registration_match() -> None:
+    from kg.extract.scan import literal_starts, starts_within
+
+    registration = events._word_res()[0]
+    words = events._lex()["registration_words"]
+    text = "Anmälan senast 3 maj. SISTA  DAG, sista dag! O.S.A. till osa@x.se; Biljettsläpp; xanmäl ansökningar."
+    positions = literal_starts(text, words)
+    assert positions is not None and literal_starts("ſenast", words) is None
+    for b in range(len(text)):
+        for e in range(b, len(text) + 1, 5):
+            if registration.search(text[b:e]):
+                assert starts_within(positions, b, e), (b, e)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract.orgs import OrgMention
+from kg.extract.scan import starts_within
 from kg.extract.text import lines
 from kg.gazetteer import OrgRef
 
@@ -62,6 +63,9 @@ def _ascii(s: str) -> str:
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
 
 
+_SWITCHBOARD = re.compile(r"(?i)pressjour|presstjänst|växel|kundtjänst|kontaktcenter|reception|servicecenter")
+
+
 def find_contacts(
     text: str, occurrences: list[tuple[int, int, str]], people: dict, orgs: list[OrgMention]
 ) -> tuple[list[Contact], dict[str, OrgRef]]:
@@ -71,7 +75,10 @@ def find_contacts(
     segs = lines(text)
     current: str | None = None
     since = 99
+    switchboards = [m.start() for m in _SWITCHBOARD.finditer(text)]  # no match spans two lines
     for seg in segs:
+        if not seg.text:
+            continue  # an empty line changes nothing
         on_line = [
             (b, n)
             for b, _e, n in occurrences
@@ -90,9 +97,7 @@ def find_contacts(
                 line_orgs.setdefault(on_line[0][1], before[-1].ref)
         elif seg.text.strip():
             since += 1
-        if not on_line and re.search(
-            r"(?i)pressjour|presstjänst|växel|kundtjänst|kontaktcenter|reception|servicecenter", seg.text
-        ):
+        if not on_line and starts_within(switchboards, seg.begin, seg.end):
             continue
         items = [(m, "phone") for m in PHONE.finditer(seg.text)] + [(m, "email") for m in EMAIL.finditer(seg.text)]
         for m, kind in sorted(items, key=lambda x: x[0].start()):

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.dates import DateMention
-from kg.extract.scan import StemScan
+from kg.extract.scan import StemScan, literal_starts, starts_within
 from kg.extract.text import CAP, LOWER, UPPER, Segment, proper_name_at
 from kg.gazetteer import load
 
@@ -192,11 +192,11 @@ def _named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
 
 
 # literals of which every match of the pattern at the same place in `_named_res()` / `_award_res()` holds one
-_NAMED_HINTS = [
+_NAMED_HINTS: list[tuple[str, ...] | re.Pattern[str]] = [
     ("Forum", "Mötesplats"),
     ("veckan", "dagen", "dagarna", "mässan", "festivalen", "galan", "forum"),
     ("Internationella", "Nationella", "Europeiska", "Nordiska", "Globala"),
-    ("konferens", "seminarium", "mässa", "festival", "dag", "vecka", "möte", "forum", "gala"),
+    re.compile(r",\s(?:en|ett|den|det)\s"),
 ]
 _AWARD_HINTS = [("priset", "Priset"), ("Årets",), ("pris",), ("”", '"', "«")]
 
@@ -205,7 +205,7 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
     """Named events and awards: (begin, end, name, kind) with kind 'event' or 'award'."""
     out = [(b, e, n, "event") for b, e, n, _h in named_after_noun(text)]
     for rx, hints in zip(_named_res(), _NAMED_HINTS, strict=True):
-        if not any(h in text for h in hints):
+        if not (hints.search(text) if isinstance(hints, re.Pattern) else any(h in text for h in hints)):
             continue
         for m in rx.finditer(text):
             g = "n" if "n" in rx.groupindex else 0
@@ -351,8 +351,9 @@ def find_events(
     last_event: Event | None = None
     block = _time_place_block(text, dates)
     registration, handover, inauguration = _word_res()
+    registration_at = literal_starts(text, _lex()["registration_words"])  # None: search every sentence
     for s in sents:
-        if registration.search(s.text):
+        if (registration_at is None or starts_within(registration_at, s.begin, s.end)) and registration.search(s.text):
             continue  # "Sista dag för anmälan är den 20 september": a deadline, not the event
         s_dates = [d for d in dates if s.begin <= d.begin < s.end]
         named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]

@@ -29,6 +29,29 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c in "_-"
 
 
+def literal_starts(text: str, words: Iterable[str]) -> list[int] | None:
+    """Sorted starts of every case-insensitive occurrence of the words (None where folding is unsafe).
+
+    Every case-insensitive regex match of one of the words, in any part of the text, starts at one.
+    """
+    low = folded(text)
+    if low is None:
+        return None
+    found = set()
+    for word in {w.lower() for w in words}:
+        i = low.find(word)
+        while i >= 0:
+            found.add(i)
+            i = low.find(word, i + 1)
+    return sorted(found)
+
+
+def starts_within(positions: list[int], begin: int, end: int) -> bool:
+    """Does one of the sorted `positions` lie in [begin, end)?"""
+    i = bisect.bisect_left(positions, begin)
+    return i < len(positions) and positions[i] < end
+
+
 class StemScan:
     """`finditer` of a case-insensitive pattern that starts with ``(?<![\\w-])``, then ``[\\w-]*?``
     (possibly empty), then one of `stems` (each starting with a letter).
