@@ -12,6 +12,7 @@ import importlib
 import multiprocessing as mp
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -56,6 +57,7 @@ class BuildSummary:
     events: int = 0
     quotes: int = 0
     store: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
     changed: int = 0  # --update: documents re-extracted (new or changed)
     removed: int = 0  # --update: documents whose graphs were dropped
 
@@ -153,6 +155,7 @@ def build(
     seen: dict[str, Path] = {}
     started = datetime.now(timezone.utc)
     run = run_iri(base, started)
+    clock = _Clock()
     with kgstore.AtomicStore(store_path) as writer:
         for i, item in enumerate(extract_all(paths, base, workers or default_workers()), 1):
             reason = item.error
@@ -174,10 +177,30 @@ def build(
         writer.add_nquads(*reference_data(emit, base))
         writer.add(run_meta_quads(base, started, datetime.now(timezone.utc)))
         store = writer.store
+        clock.lap("extract and load")
         relabel(store, subjects_to_relabel(store))
+        clock.lap("merge labels")
         writer.optimize()
+        clock.lap("compact")
         views.materialise(store, writer.building_path, registry())
-    return summarize(store_path, len(seen), skipped)
+        clock.lap("materialise views")
+    summary = summarize(store_path, len(seen), skipped)
+    clock.lap("count")
+    summary.timings = clock.laps
+    return summary
+
+
+class _Clock:
+    """Seconds spent per phase, in order."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 2)
+        self._last = now
 
 
 def reference_data(emit, base: str) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]

@@ -112,6 +112,8 @@ def build(
         click.echo(f"skipped {path}: {reason}", err=True)
     if update:
         click.echo(f"updated {summary.store}: {summary.changed} new or changed, {summary.removed} removed", err=True)
+    if summary.timings and not silent:
+        click.echo("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items()), err=True)
     click.echo(
         f"built {summary.store}: {summary.documents} documents, {len(summary.skipped)} skipped, "
         f"{summary.triples} triples, {summary.people} people, {summary.organisations} organisations, "
@@ -349,11 +351,6 @@ def serve(
     """
     import os
 
-    import uvicorn
-
-    from server.app import create_app
-    from server.context import Settings
-
     path = store_path or kgstore.default_store_path()
     if not kgstore.is_store(path):
         seeds = Path("seeds")
@@ -370,6 +367,16 @@ def serve(
         except (BuildError, kgstore.StoreError) as err:
             raise click.ClickException(str(err)) from err
         click.echo(f"built {summary.store}: {summary.documents} documents, {summary.triples} triples", err=True)
+    from server.pool import prespawn
+
+    workers = query_workers or os.cpu_count() or 2
+    prespawn(path, workers, row_cap)  # the query workers boot while the web framework is imported
+
+    import uvicorn
+
+    from server.app import create_app
+    from server.context import Settings
+
     settings = Settings(
         store_path=path,
         base=base,
@@ -377,7 +384,7 @@ def serve(
         memory_mb=memory_mb,
         row_cap=row_cap,
         update_token=update_token or None,
-        query_workers=query_workers or os.cpu_count() or 2,
+        query_workers=workers,
     )
     try:
         app = create_app(settings)

@@ -6,6 +6,7 @@ pages (linked-data pages, document pages, dumps), ui (the query page at /).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -59,10 +60,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ctx.pool.start()
+        starting = asyncio.create_task(ctx.pool.start())  # accept connections while workers start
         try:
             yield
         finally:
+            starting.cancel()
             ctx.pool.close()
 
     app = FastAPI(
