@@ -135,3 +135,21 @@ def test_literal_starts_cover_every_registration_match() -> None:
         for e in range(b, len(text) + 1, 5):
             if registration.search(text[b:e]):
                 assert starts_within(positions, b, e), (b, e)
+
+
+NAME_TEXTS = [
+    "Stockholms stadsteatern, Svenska  Kyrkan-förbundet, Riks\nförbundet och Länsarbetsnämnden i Umeå.",
+    "x-Förbundet, ESF-rådet, Umeå Folk-högskolan, Mälardalens Högskola, Stockholms gaykören, nämnden",
+    "Anna-Karin Berg, Karl- Erik Pettersson och stadChristina Kivi; Per af Ugglas, ÅSA Öberg, Éva Ünal",
+]
+
+
+@pytest.mark.parametrize("text", NAME_TEXTS + TRICKY)
+def test_capital_lookaheads_change_no_match(text: str) -> None:
+    from kg.extract import orgs
+    from kg.extract import text as tx
+
+    lead = f"(?=[{tx.UPPER}])"
+    for rx in (orgs._pattern_res()[4], tx._name_re(), tx._glued_name_re()):
+        assert rx.pattern.startswith(lead)
+        assert _reference(rx, text) == _reference(re.compile(rx.pattern[len(lead) :], rx.flags), text)

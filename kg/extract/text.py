@@ -202,7 +202,7 @@ def _name_re() -> re.Pattern:
         particle = "|".join(sorted(map(re.escape, _PARTICLES), key=len, reverse=True))
         part = rf"{CAP}(?:-\s?{CAP})?"
         _NAME_RE = re.compile(
-            rf"(?<![\w{UPPER}{LOWER}-])(?P<given>{part})"
+            rf"(?=[{UPPER}])(?<![\w{UPPER}{LOWER}-])(?P<given>{part})"  # (the lookahead: a fast skip)
             rf"(?P<rest>(?:[ \u00a0](?:(?:{particle})[ ])?{part}){{1,3}})(?![\w{LOWER}])"
         )
     return _NAME_RE
