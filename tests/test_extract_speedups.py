@@ -122,7 +122,6 @@ def test_guarded_contact_patterns() -> None:
         assert PHONE.sub("", EMAIL.sub("", text)) == PHONE.pattern.sub("", EMAIL.pattern.sub("", text))
 
 
-
 def test_literal_starts_cover_every_registration_match() -> None:
     from kg.extract.scan import literal_starts, starts_within
 
