@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -63,6 +64,7 @@ def _ascii(s: str) -> str:
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
 
 
+_SERVES = re.compile(r"\b(hos|till|åt|för)\s+(\S+\s+)?$")
 _SWITCHBOARD = re.compile(r"(?i)pressjour|presstjänst|växel|kundtjänst|kontaktcenter|reception|servicecenter")
 
 
@@ -76,14 +78,17 @@ def find_contacts(
     current: str | None = None
     since = 99
     switchboards = [m.start() for m in _SWITCHBOARD.finditer(text)]  # no match spans two lines
+    starts = [b for b, _e, _n in occurrences]
+    in_order = starts == sorted(starts)  # (they are): then a line's occurrences are a slice
     for seg in segs:
         if not seg.text:
             continue  # an empty line changes nothing
-        on_line = [
-            (b, n)
-            for b, _e, n in occurrences
-            if seg.begin <= b < seg.end and not re.search(r"\b(hos|till|åt|för)\s+(\S+\s+)?$", text[seg.begin : b])
-        ]
+        here = (
+            occurrences[bisect.bisect_left(starts, seg.begin) : bisect.bisect_left(starts, seg.end)]
+            if in_order
+            else occurrences
+        )
+        on_line = [(b, n) for b, _e, n in here if seg.begin <= b < seg.end and not _SERVES.search(text[seg.begin : b])]
         # "Pressekreterare hos försvarsminister X": X is not the contact
         if on_line:
             current, since = on_line[0][1], 0

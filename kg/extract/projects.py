@@ -27,6 +27,7 @@ _HEADS = (
     r"|[Kk]ampanj(?:en)?|[Uu]tvecklingsprojekt(?:et)?|nätverk)"
 )
 _MENTION = re.compile(rf"(?<![\w]){_HEADS}[ ]+(?=[”\"A-ZÅÄÖ0-9])")
+_MENTION_HINTS = ("rojekt", "atsning", "rogram", "nitiativ", "ampanj", "nätverk")  # every head holds one
 # "Program för hållbar jämställdhet": a capitalised head word mid-sentence starts the name itself
 _TITLED = re.compile(rf"(?<=[{LOWER},:] )(?:Program|Projekt|Satsning|Programmet|Projektet)[ ](?:för|om|mot|kring)[ ]")
 _COPULA_TAIL = re.compile(
@@ -45,7 +46,7 @@ _ANAPHOR = re.compile(
 def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
     """Spans of project names: after a head word, in a titled head, before 'är ett projekt', compounds."""
     out = []
-    for m in _MENTION.finditer(text):
+    for m in _MENTION.finditer(text) if any(h in text for h in _MENTION_HINTS) else ():
         pos = m.end()
         if text[pos] in '”"':
             q = re.match(r"[”\"]([^”\"\n]{3,60})[”\"]", text[pos:])
@@ -55,7 +56,7 @@ def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
             span = proper_name_at(text, pos, max_words=6)
             if span:
                 out.append(span)
-    for m in _TITLED.finditer(text):
+    for m in _TITLED.finditer(text) if any(h in text for h in ("Program", "Projekt", "Satsning")) else ():
         span = proper_name_at(text, m.start(), max_words=6)
         if span:
             out.append(span)
@@ -64,6 +65,8 @@ def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
         span = proper_name_at(text, s.begin, max_words=5)
         if span and _COPULA_TAIL.match(text, span[1]):
             out.append(span)
+    if "projekt" not in text:  # in every compound below
+        return out
     out += [(m.start("n"), m.end("n")) for m in _COMPOUND.finditer(text)]
     # "SKL:s Ansvarsprojekt": a capitalised compound is a name when an owner in the genitive precedes it
     out += [
