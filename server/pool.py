@@ -352,14 +352,21 @@ class QueryPool:
         ready: asyncio.Future[None] = loop.create_future()
         fd = worker.conn.fileno()
         loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        answered = False
         try:
             worker.conn.send(job)
             await asyncio.wait_for(ready, limit)
-            return worker.conn.recv()
+            answered = True
         except (EOFError, OSError, asyncio.TimeoutError):
             pass
         finally:
             loop.remove_reader(fd)
+        if answered:
+            try:
+                os.set_blocking(fd, True)  # uvloop makes a watched fd non-blocking; a long answer arrives in parts
+                return worker.conn.recv()
+            except (EOFError, OSError):
+                pass
         if worker.killed_for == "memory":
             self.stats["memory_kills"] += 1
             raise QueryFailed(
