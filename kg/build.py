@@ -12,11 +12,13 @@ import importlib
 import multiprocessing as mp
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from pyoxigraph import RdfFormat, serialize
 
@@ -86,7 +88,6 @@ class Extracted:
     path: Path
     record: DocRecord | None = None
     nquads: bytes = b""
-    ntriples: bytes = b""
     error: str | None = None
 
 
@@ -109,11 +110,49 @@ def extract_file(path: Path, base: str) -> Extracted:
         nquads = serialize(quads, format=RdfFormat.N_QUADS) or b""
     except Exception as err:  # one bad document must not end the build
         return Extracted(path, record, error=f"extractor failed: {type(err).__name__}: {err}")
-    return Extracted(path, record, nquads, _GRAPH_TERM.sub(b" .\n", nquads))
+    return Extracted(path, record, nquads)
 
 
 def _extract_job(job: tuple[str, str]) -> Extracted:
     return extract_file(Path(job[0]), job[1])
+
+
+_SPOOLS: dict[int, tuple[IO[bytes], IO[bytes]]] = {}
+
+
+def _spool_job(job: tuple[str, str, str]) -> Extracted:
+    """Extract one file and append its quads to this process's spool files (only the record travels back)."""
+    item = extract_file(Path(job[0]), job[1])
+    if item.error is None and item.nquads:
+        pid = os.getpid()
+        if pid not in _SPOOLS:
+            folder = Path(job[2])
+            _SPOOLS[pid] = (open(folder / f"{pid}.nq", "ab"), open(folder / f"{pid}.nt", "ab"))  # noqa: SIM115
+        nq, nt = _SPOOLS[pid]
+        nq.write(item.nquads)
+        nt.write(_GRAPH_TERM.sub(b" .\n", item.nquads))
+        nq.flush()
+        nt.flush()
+        item.nquads = b""
+    return item
+
+
+def spool_all(paths: Sequence[Path], base: str, workers: int, folder: Path) -> Iterator[Extracted]:
+    """Like `extract_all`, but the quads go to spool files in `folder` (N-Quads, and N-Triples for the
+    default graph) that the store's bulk loader reads itself; the build process never holds them."""
+    jobs = [(str(p), base, str(folder)) for p in paths]
+    try:
+        if workers <= 1 or len(jobs) < 16:
+            yield from map(_spool_job, jobs)
+            return
+        ctx = mp.get_context("fork")
+        with ctx.Pool(min(workers, len(jobs)), initializer=_warm_up) as pool:
+            yield from pool.imap(_spool_job, jobs, chunksize=8)
+    finally:
+        handles = _SPOOLS.pop(os.getpid(), None)
+        if handles is not None:
+            for handle in handles:
+                handle.close()
 
 
 def _warm_up() -> None:
@@ -128,7 +167,7 @@ def extract_all(paths: Sequence[Path], base: str, workers: int = 1) -> Iterator[
     if workers <= 1 or len(jobs) < 16:  # a pool costs ~1 s to start: not worth it for a few files
         yield from map(_extract_job, jobs)
         return
-    ctx = mp.get_context("forkserver")
+    ctx = mp.get_context("fork")  # before the store is opened; forkserver would re-run an unguarded main script
     with ctx.Pool(min(workers, len(jobs)), initializer=_warm_up) as pool:
         yield from pool.imap(_extract_job, jobs, chunksize=8)
 
@@ -156,8 +195,13 @@ def build(
     started = datetime.now(timezone.utc)
     run = run_iri(base, started)
     clock = _Clock()
-    with kgstore.AtomicStore(store_path) as writer:
-        for i, item in enumerate(extract_all(paths, base, workers or default_workers()), 1):
+    with (
+        kgstore.AtomicStore(store_path) as writer,
+        tempfile.TemporaryDirectory(
+            prefix=".kg-spool-", dir=Path(store_path).parent if Path(store_path).parent.exists() else None
+        ) as spool,
+    ):
+        for i, item in enumerate(spool_all(paths, base, workers or default_workers(), Path(spool)), 1):
             reason = item.error
             if reason is None and item.record is not None and item.record.doc_id in seen:
                 reason = f"duplicate document id {item.record.doc_id!r} (also {seen[item.record.doc_id]})"
@@ -168,16 +212,17 @@ def build(
             else:
                 assert item.record is not None
                 seen[item.record.doc_id] = item.path
-                writer.add_nquads(item.nquads, item.ntriples)
                 writer.add(doc_meta_quads(item.record, base, run))
             if progress is not None:
                 progress(i, len(paths), item.path)
         if not seen:
             raise BuildError(f"no document could be built ({len(skipped)} skipped); previous store kept")
+        clock.lap("extract")
+        writer.load_files(sorted(Path(spool).glob("*.nq")), sorted(Path(spool).glob("*.nt")))
         writer.add_nquads(*reference_data(emit, base))
         writer.add(run_meta_quads(base, started, datetime.now(timezone.utc)))
         store = writer.store
-        clock.lap("extract and load")
+        clock.lap("load")
         relabel(store, subjects_to_relabel(store))
         clock.lap("merge labels")
         writer.optimize()

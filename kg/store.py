@@ -137,6 +137,15 @@ class AtomicStore:
         if self._data_size >= self.chunk_bytes:
             self._flush()
 
+    def load_files(self, nquads: list[Path], default_ntriples: list[Path]) -> None:
+        """Bulk-load N-Quads files, and N-Triples files into the default graph (read by the store itself)."""
+        self._flush()
+        assert self._store is not None
+        for path in nquads:
+            self._store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        for path in default_ntriples:
+            self._store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=DefaultGraph())
+
     @property
     def building_path(self) -> Path:
         """The folder of the store being built (it becomes `path` on success)."""
