@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIRS = [Path("/work/shared/data"), ROOT / "kg" / "data"]
+DATA_DIRS = [ROOT.parent / "shared" / "data", ROOT / "kg" / "data"]
 
 SURNAMES = [
     "Andersson",
