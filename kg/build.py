@@ -118,6 +118,7 @@ def _extract_job(job: tuple[str, str]) -> Extracted:
 
 
 _SPOOLS: dict[int, tuple[IO[bytes], IO[bytes]]] = {}
+SPOOL_SEGMENT = 48 * 1024 * 1024  # bytes of N-Quads per spool file
 
 
 def _spool_job(job: tuple[str, str, str]) -> Extracted:
@@ -125,9 +126,12 @@ def _spool_job(job: tuple[str, str, str]) -> Extracted:
     item = extract_file(Path(job[0]), job[1])
     if item.error is None and item.nquads:
         pid = os.getpid()
+        if pid in _SPOOLS and _SPOOLS[pid][0].tell() > SPOOL_SEGMENT:
+            for handle in _SPOOLS.pop(pid):  # the bulk loader's memory grows with the file: keep files small
+                handle.close()
         if pid not in _SPOOLS:
-            folder = Path(job[2])
-            _SPOOLS[pid] = (open(folder / f"{pid}.nq", "ab"), open(folder / f"{pid}.nt", "ab"))  # noqa: SIM115
+            stem = Path(job[2]) / f"{pid}-{time.monotonic_ns()}"
+            _SPOOLS[pid] = (open(f"{stem}.nq", "ab"), open(f"{stem}.nt", "ab"))  # noqa: SIM115
         nq, nt = _SPOOLS[pid]
         nq.write(item.nquads)
         nt.write(_GRAPH_TERM.sub(b" .\n", item.nquads))
