@@ -183,8 +183,12 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    make_views: bool = True,
 ) -> BuildSummary:
     """Read every .txt under `dirs`, extract, and replace the store at `store_path` atomically.
+
+    With `make_views`, the whole-corpus result of every parameter-free saved query is materialised
+    (kg/views.py): instant whole-corpus answers, at the cost of running each query once here.
 
     Unreadable files and documents on which the extractor fails are skipped and reported by name
     with the reason; with `strict` the first such file raises BuildError instead. The store is
@@ -231,8 +235,9 @@ def build(
         clock.lap("merge labels")
         writer.optimize()
         clock.lap("compact")
-        views.materialise(store, writer.building_path, registry())
-        clock.lap("materialise views")
+        if make_views:
+            views.materialise(store, writer.building_path, registry())
+            clock.lap("materialise views")
     summary = summarize(store_path, len(seen), skipped)
     clock.lap("count")
     summary.timings = clock.laps

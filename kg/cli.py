@@ -64,6 +64,18 @@ def main() -> None:
     is_flag=True,
     help="Change the existing store in place: re-extract new and changed documents, drop vanished ones.",
 )
+@click.option(
+    "--views/--no-views",
+    "make_views",
+    default=True,
+    show_default=True,
+    help="Materialise every parameter-free saved query's result (instant whole-corpus answers; slow on huge corpora).",
+)
+@click.option(
+    "--refresh-views",
+    is_flag=True,
+    help="With --update: recompute the materialised views (slow on large stores) instead of dropping them.",
+)
 def build(
     dirs: tuple[Path, ...],
     store_path: Path | None,
@@ -73,6 +85,8 @@ def build(
     validate: str,
     workers: int | None,
     update: bool,
+    make_views: bool,
+    refresh_views: bool,
 ) -> None:
     """Build a fresh store from every .txt file under DIRS (replaces the store only on success).
 
@@ -88,6 +102,9 @@ def build(
     from kg.build import build as full_build
     from kg.update import update as update_build
 
+    if refresh_views and not update:
+        raise click.UsageError("--refresh-views only applies with --update (a full build always makes the views)")
+    extra: dict[str, bool] = {"refresh_views": refresh_views} if update else {"make_views": make_views}
     run_build = update_build if update else full_build
 
     bar: Any = None
@@ -102,7 +119,9 @@ def build(
         bar.update(1)
 
     try:
-        summary = run_build(list(dirs), store_path, base=base, strict=strict, progress=progress, workers=workers)
+        summary = run_build(
+            list(dirs), store_path, base=base, strict=strict, progress=progress, workers=workers, **extra
+        )
     except (BuildError, kgstore.StoreError) as err:
         raise click.ClickException(str(err)) from err
     finally:

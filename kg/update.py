@@ -73,8 +73,13 @@ def update(
     strict: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    refresh_views: bool = False,
 ) -> BuildSummary:
-    """Update the store at `store_path` in place to match `dirs`; returns a BuildSummary."""
+    """Update the store at `store_path` in place to match `dirs`; returns a BuildSummary.
+
+    The materialised views are dropped when anything changed (queries then run live), or
+    recomputed with `refresh_views`.
+    """
     store_path = Path(store_path) if store_path is not None else kgstore.default_store_path()
     reader = kgstore.open_read(store_path)
     built_with = stored_base(reader)
@@ -87,7 +92,10 @@ def update(
     try:
         documents, skipped, changed, removed = _update(store, dirs, built_with, strict, progress, workers)
         if changed or removed:
-            views.materialise(store, store_path, registry())
+            if refresh_views:
+                views.materialise(store, store_path, registry())
+            else:
+                views.drop(store_path)  # stale now; recomputing them costs far more than the update
     finally:
         store = None  # release the store's lock even when an error keeps this frame alive
         gc.collect()
