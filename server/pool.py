@@ -29,13 +29,19 @@ from server import conneg
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-# The fewest bytes one result row takes in each format: a body shorter than cap x this has no more rows than the cap.
-MIN_ROW_BYTES = {
-    "application/sparql-results+json": 3,  # "{}," per binding
-    "application/sparql-results+xml": 17,  # "<result></result>"
-    "text/csv": 2,  # "\r\n"
-    "text/tab-separated-values": 1,  # "\n"
-}
+def count_rows(body: bytes, media: str, cap: int) -> int:
+    """Rows in a serialized SELECT result; -1 for a JSON result too short to exceed `cap` (not counted)."""
+    if media == "text/tab-separated-values":
+        return body.count(b"\n") - 1  # one line per row: TSV escapes newlines in values
+    if media == "application/sparql-results+xml":
+        return body.count(b"<result>")  # markup in values is escaped
+    if media == "text/csv":
+        return body.count(b"\r\n") - 1  # rows end in CRLF; values keep their own bare newlines
+    if len(body) // 3 <= cap:  # a JSON row takes at least 3 bytes ("{},"): cannot exceed the cap
+        return -1  # not counted
+    from pyoxigraph import QueryResultsFormat, parse_query_results
+
+    return sum(1 for _ in parse_query_results(body, format=QueryResultsFormat.JSON))
 
 
 @dataclass
@@ -93,7 +99,6 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
     from pyoxigraph import (
         NamedNode,
         QueryBoolean,
-        QueryResultsFormat,
         QuerySolutions,
         Variable,
         serialize,
@@ -126,13 +131,8 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
         if isinstance(result, QuerySolutions):
             if job.results_media is None:
                 return _not_acceptable("a SELECT result", conneg.RESULTS)
-            target = conneg.RESULTS[job.results_media]
-            body = result.serialize(format=target)
-            if len(body) // MIN_ROW_BYTES[job.results_media] <= row_cap:
-                return Outcome(200, job.results_media, body, -1, kind="solutions")  # cannot exceed the cap
-            # a large answer: count its rows exactly (TSV has one line per row) by running it again
-            tsv = store.query(job.sparql, **kwargs).serialize(format=QueryResultsFormat.TSV)
-            rows = tsv.count(b"\n") - 1
+            body = result.serialize(format=conneg.RESULTS[job.results_media])
+            rows = count_rows(body, job.results_media, row_cap)
             if rows > row_cap:
                 return _too_many(rows, row_cap)
             return Outcome(200, job.results_media, body, rows, kind="solutions")
