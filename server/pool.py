@@ -115,13 +115,13 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
         store.flush()
         return Outcome(204)
     kwargs: dict[str, Any] = {"prefixes": prefixes, "base_iri": job.base_iri}
-    if job.substitutions:
-        kwargs["substitutions"] = {Variable(k): _term(v) for k, v in job.substitutions.items()}
-    if job.default_graph is not None:
-        kwargs["default_graph"] = [NamedNode(g) for g in job.default_graph]
-    if job.named_graphs is not None:
-        kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
     try:
+        if job.substitutions:
+            kwargs["substitutions"] = {Variable(k): _term(v) for k, v in job.substitutions.items()}
+        if job.default_graph is not None:
+            kwargs["default_graph"] = [NamedNode(g) for g in job.default_graph]
+        if job.named_graphs is not None:
+            kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
         result = store.query(job.sparql, **kwargs)
         if isinstance(result, QueryBoolean):
             if job.results_media is None:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
+from pyoxigraph import NamedNode
 
 from server import conneg, describe_service
 from server.context import Context
@@ -99,6 +100,10 @@ def _graphs(ctx: Context, params: list[tuple[str, str]]) -> tuple[list[str] | No
     for iri in default + named:
         if not iri or any(c in iri for c in '<> "{}|^`\\'):
             raise ProtocolError(400, f"not an IRI: {iri!r}")
+        try:
+            NamedNode(iri)
+        except ValueError as err:
+            raise ProtocolError(400, f"not an absolute IRI: {iri!r} ({err})") from None
     if not default and not named:
         return None, None
     return (default or []), (named or [])

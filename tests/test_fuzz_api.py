@@ -25,7 +25,9 @@ def test_no_generated_request_gets_a_server_error(api_schema) -> None:  # type: 
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+        )
         def run(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call()
             if response.status_code >= 500:

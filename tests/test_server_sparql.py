@@ -147,6 +147,8 @@ def test_malformed_query_gets_400_with_parser_position(client: TestClient) -> No
         ("post", {"content": b"query=ASK%20%7B%7D&update=CLEAR%20ALL", "headers": FORM}, 400),
         ("get", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
         ("get", {"params": {"update": "CLEAR ALL"}}, 405),
+        ("get", {"params": {"query": "ASK {}", "named-graph-uri": "\x96"}}, 400),
+        ("get", {"params": {"query": "ASK {}", "default-graph-uri": "/relative"}}, 400),
         ("get", {"params": [("query", "ASK {}"), ("format", "json"), ("output", "csv")]}, 400),
         ("put", {"params": {"query": "ASK {}"}}, 405),
         ("get", {"params": {"query": "   "}}, 400),
