@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from pyoxigraph import Store  # noqa: E402
 
-from kg.store import PREFIXES  # noqa: E402
+from kg.store import PREFIXES, detect_base  # noqa: E402
 
 
 def tree_rss(root: int) -> int:
@@ -104,7 +104,7 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8790)
     args = ap.parse_args()
     store = Store.read_only(str(args.store))
-    base = next(g.value for g in store.named_graphs() if g.value.endswith("graph/meta"))[: -len("graph/meta")]
+    base = detect_base(store) or ""
     mix = paths(store, base)
     del store
     server = subprocess.Popen(

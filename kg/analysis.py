@@ -124,7 +124,7 @@ class StoreSource(Source):
         super().__init__()
         self.path = Path(path)
         self.store = kgstore.open_read(self.path)
-        self.base = detect_base(self.store) or _default_base()
+        self.base = kgstore.detect_base(self.store) or _default_base()
         self.label = f"store {self.path}"
 
     def queries(self) -> list[SavedQuery]:
@@ -220,15 +220,6 @@ class EndpointSource(Source):
 def _saved_query(item: Mapping[str, Any]) -> SavedQuery:
     params = tuple(Param(**{k: v for k, v in p.items() if k in Param.__dataclass_fields__}) for p in item["params"])
     return SavedQuery(item["name"], item.get("title", ""), item.get("description", ""), item.get("sparql", ""), params)
-
-
-def detect_base(store: Any) -> str | None:
-    """The base IRI a store was built with: the prefix of its `…graph/meta` graph."""
-    for graph in store.named_graphs():
-        value = getattr(graph, "value", "")
-        if value.endswith("graph/meta"):
-            return value[: -len("graph/meta")]
-    return None
 
 
 def _default_base() -> str:

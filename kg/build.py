@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pyoxigraph import RdfFormat, serialize
 
@@ -144,14 +144,8 @@ def _spool_job(job: tuple[str, str, str]) -> Extracted:
 def spool_all(paths: Sequence[Path], base: str, workers: int, folder: Path) -> Iterator[Extracted]:
     """Like `extract_all`, but the quads go to spool files in `folder` (N-Quads, and N-Triples for the
     default graph) that the store's bulk loader reads itself; the build process never holds them."""
-    jobs = [(str(p), base, str(folder)) for p in paths]
     try:
-        if workers <= 1 or len(jobs) < 16:
-            yield from map(_spool_job, jobs)
-            return
-        ctx = mp.get_context("fork")
-        with ctx.Pool(min(workers, len(jobs)), initializer=_warm_up) as pool:
-            yield from pool.imap(_spool_job, jobs, chunksize=8)
+        yield from _mapped(_spool_job, [(str(p), base, str(folder)) for p in paths], workers)
     finally:
         handles = _SPOOLS.pop(os.getpid(), None)
         if handles is not None:
@@ -167,13 +161,17 @@ def _warm_up() -> None:
 
 def extract_all(paths: Sequence[Path], base: str, workers: int = 1) -> Iterator[Extracted]:
     """Extract `paths` in order, in `workers` processes (1: in this process)."""
-    jobs = [(str(p), base) for p in paths]
+    yield from _mapped(_extract_job, [(str(p), base) for p in paths], workers)
+
+
+def _mapped(job: Callable[[Any], Extracted], jobs: list[Any], workers: int) -> Iterator[Extracted]:
+    """`job` over `jobs` in order, in a pool of `workers` processes (in this process for few jobs)."""
     if workers <= 1 or len(jobs) < 16:  # a pool costs ~1 s to start: not worth it for a few files
-        yield from map(_extract_job, jobs)
+        yield from map(job, jobs)
         return
     ctx = mp.get_context("fork")  # before the store is opened; forkserver would re-run an unguarded main script
     with ctx.Pool(min(workers, len(jobs)), initializer=_warm_up) as pool:
-        yield from pool.imap(_extract_job, jobs, chunksize=8)
+        yield from pool.imap(job, jobs, chunksize=8)
 
 
 def build(

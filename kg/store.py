@@ -233,6 +233,15 @@ def _swap_into_place(new: Path, path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def detect_base(store: Store) -> str | None:
+    """The base IRI the store was built with: the prefix of its `…graph/meta` graph."""
+    for graph in store.named_graphs():
+        value = getattr(graph, "value", "")
+        if value.endswith("graph/meta"):
+            return value[: -len("graph/meta")]
+    return None
+
+
 def query(
     store: Store, sparql: str, substitutions: Mapping[str, Any] | None = None
 ) -> QuerySolutions | QueryBoolean | QueryTriples:

@@ -36,14 +36,6 @@ def stored_checksums(store: Store, base: str) -> dict[str, str]:
     return out
 
 
-def stored_base(store: Store) -> str | None:
-    """The base IRI the store was built with (from its meta graph's name)."""
-    for graph in store.named_graphs():
-        if graph.value.endswith("graph/meta"):
-            return graph.value[: -len("graph/meta")]
-    return None
-
-
 def _drop_graph(store: Store, graph: NamedNode, touched: set) -> None:
     """Remove a document graph and the default-graph triples no other graph holds."""
     default = DefaultGraph()
@@ -82,7 +74,7 @@ def update(
     """
     store_path = Path(store_path) if store_path is not None else kgstore.default_store_path()
     reader = kgstore.open_read(store_path)
-    built_with = stored_base(reader)
+    built_with = kgstore.detect_base(reader)
     del reader
     if built_with is None:
         raise BuildError(f"{store_path} has no meta graph: rebuild it with `kg build` (without --update)")

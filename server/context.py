@@ -12,6 +12,7 @@ from pyoxigraph import Store
 
 from kg import store as kgstore
 from kg.queries import Registry, registry
+from kg.store import detect_base
 from server.pool import Job, Outcome, QueryFailed, QueryPool, Worker
 
 
@@ -101,15 +102,6 @@ def kgstore_base() -> str:
     from kg.build import default_base
 
     return default_base()
-
-
-def detect_base(store: Store) -> str | None:
-    """The base IRI the store was built with: the prefix of its `…graph/meta` graph."""
-    for graph in store.named_graphs():
-        value = getattr(graph, "value", "")
-        if value.endswith("graph/meta"):
-            return value[: -len("graph/meta")]
-    return None
 
 
 def store_version(store: Store, path: Path, salt: str = "") -> str:

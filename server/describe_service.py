@@ -60,7 +60,7 @@ def counts(ctx: Context) -> dict[str, object]:
             for sol in store.query("SELECT ?c (COUNT(?s) AS ?n) { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)")
         ]
         docs = sum(1 for g in store.named_graphs() if "/graph/doc/" in getattr(g, "value", ""))
-        ctx.memo[key] = {"triples": default, "classes": classes, "documents": docs, "quads": len(store)}
+        ctx.memo[key] = {"triples": default, "classes": classes, "documents": docs}
     return ctx.memo[key]  # type: ignore[return-value]
 
 
