@@ -207,7 +207,8 @@ def build(
             prefix=".kg-spool-", dir=Path(store_path).parent if Path(store_path).parent.exists() else None
         ) as spool,
     ):
-        for i, item in enumerate(spool_all(paths, base, workers or default_workers(), Path(spool)), 1):
+        workers = workers or default_workers()
+        for i, item in enumerate(spool_all(paths, base, workers, Path(spool)), 1):
             reason = item.error
             if reason is None and item.record is not None and item.record.doc_id in seen:
                 reason = f"duplicate document id {item.record.doc_id!r} (also {seen[item.record.doc_id]})"
@@ -234,7 +235,9 @@ def build(
         writer.optimize()
         clock.lap("compact")
         if make_views:
-            views.materialise(store, writer.building_path, registry())
+            store.flush()
+            parallel = workers if len(seen) >= 1000 else 1  # starting processes costs more on small stores
+            views.materialise(store, writer.building_path, registry(), workers=parallel)
             clock.lap("materialise views")
     summary = summarize(store_path, len(seen), skipped)
     clock.lap("count")

@@ -222,7 +222,7 @@ def query(
         if name is not None:
             saved = registry().get(name)
             values = _params(params)
-            results = None if values else views.view_results(store_path or kgstore.default_store_path(), saved)
+            results = views.view_results(store_path or kgstore.default_store_path(), saved, saved.bind(values))
             if results is None:
                 results = saved.run(store, values)
         else:

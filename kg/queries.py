@@ -25,6 +25,7 @@ from kg import store as kgstore
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "date", "year")
+PARAM_MATCHES = ("term", "year")
 
 
 class QueryError(Exception):
@@ -49,6 +50,13 @@ class Param:
     default: Any = None
     description: str = ""
     example: Any = None
+    column: str | None = None  # the result column this parameter filters (default: its own name)
+    match: str = "term"  # "term": equal terms; "year": the column's date falls in this year
+
+    @property
+    def filters(self) -> str:
+        """The result column whose value this parameter selects on."""
+        return self.column or self.name
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,8 @@ def parse_query(name: str, text: str) -> SavedQuery:
             raise QueryError(
                 f"{name}.rq: param {param.name!r} has type {param.type!r}; use one of {', '.join(PARAM_TYPES)}"
             )
+        if param.match not in PARAM_MATCHES:
+            raise QueryError(f"{name}.rq: param {param.name!r} has match {param.match!r}; use one of {', '.join(PARAM_MATCHES)}")
         params.append(param)
     return SavedQuery(
         name=name,

@@ -85,7 +85,8 @@ def update(
         documents, skipped, changed, removed = _update(store, dirs, built_with, strict, progress, workers)
         if changed or removed:
             if refresh_views:
-                views.materialise(store, store_path, registry())
+                store.flush()
+                views.materialise(store, store_path, registry(), workers=workers or default_workers())
             else:
                 views.drop(store_path)  # stale now; recomputing them costs far more than the update
     finally:

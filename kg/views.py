@@ -1,61 +1,221 @@
-"""Materialised views: every saved query's whole-corpus result, computed once at build time.
+"""Materialised views: every saved query's whole-corpus result, as an indexed table, made at build time.
 
-A whole-corpus view (all speakers, ordered) takes seconds to evaluate live on a large store, most
-of it in ORDER BY; it only changes when the store does. So a build runs each saved query that
-needs no parameter and writes its SPARQL JSON result into the store folder (`views/`), with the
-checksum of the query text it came from; `kg query` and the server answer a parameterless request
-from there. A changed .rq file makes its view stale, and it is then ignored.
+A whole-corpus saved query (all speakers, ordered) takes seconds to evaluate live on a large store,
+most of it in ORDER BY and in joins that the optional-parameter filters cannot narrow; its answer
+only changes when the store does. So a build runs each saved query that needs no parameter once and
+stores its rows, in result order, in `views/NAME.sqlite` inside the store folder: a table
+holding each row's SPARQL JSON binding plus one indexed key column per declared parameter.
+
+A request with parameters is then an index lookup: a parameter selects the rows whose result column
+(`column:` in the .rq header, default the parameter's name) holds the same term, or, with
+`match: year`, a date in that year, just as the query's own filter would; `tests/test_views.py`
+checks that the two agree on every parameter and value. Each table remembers the checksum of the
+query text it came from; a changed .rq file makes it stale, and the query then runs live.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import QueryResultsFormat, QuerySolutions, Store, parse_query_results
+from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, parse_query_results
 
-from kg.queries import Registry, SavedQuery
+from kg.queries import Param, Registry, SavedQuery
 
 FOLDER = "views"
-MANIFEST = "manifest.json"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATED = {XSD + t for t in ("date", "dateTime", "dateTimeStamp", "gYear", "gYearMonth")}
+_YEAR = re.compile(r"^(-?\d{4,})(?:-|$|Z|[+])")
 
 
 def _sha(query: SavedQuery) -> str:
     return hashlib.sha256(query.sparql.encode("utf-8")).hexdigest()
 
 
-def materialise(store: Store, store_path: Path, registry: Registry) -> dict[str, int]:
-    """Write the default result of every parameter-free saved query; returns rows per view."""
+def viewable(query: SavedQuery) -> bool:
+    """A query that can run without parameters has a view."""
+    return not any(p.required for p in query.params)
+
+
+def materialise(
+    store: Store | Path | str, store_path: Path, registry: Registry, names: Iterable[str] | None = None, workers: int = 1
+) -> dict[str, int]:
+    """Run every parameter-free saved query (or those in `names`) and store its rows; rows per view.
+
+    With `workers` > 1 the queries run in that many processes, each opening the store at
+    `store_path` read-only (the caller must have flushed its writes).
+    """
     folder = Path(store_path) / FOLDER
     folder.mkdir(exist_ok=True)
-    manifest, rows = {}, {}
-    for query in registry.list():
-        if any(p.required for p in query.params):
-            continue
-        body = query.run(store).serialize(format=QueryResultsFormat.JSON)
-        (folder / f"{query.name}.json").write_bytes(body)
-        rows[query.name] = len(json.loads(body)["results"]["bindings"])
-        manifest[query.name] = {"sha256": _sha(query), "rows": rows[query.name]}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    wanted = [q for q in registry.list() if viewable(q) and (names is None or q.name in set(names))]
+    if workers <= 1 or len(wanted) < 2:
+        source = store if isinstance(store, Store) else Store.read_only(str(store))
+        return {q.name: write_view(store_path, q, q.run(source).serialize(format=QueryResultsFormat.JSON)) for q in wanted}
+    wanted.sort(key=lambda q: -_COST.get(q.name, 0))  # longest first, so the last one does not run alone
+    ctx = mp.get_context("spawn")  # never fork a process that holds an open store
+    with ctx.Pool(min(workers, len(wanted))) as pool:
+        done = pool.map(_materialise_one, [(str(store_path), q) for q in wanted], chunksize=1)
+    return dict(done)
+
+
+_COST = {"municipality-speakers": 5, "quotes": 4, "people": 3, "speakers": 3, "contacts": 2}  # relative, measured
+_OPEN: dict[str, Store] = {}
+
+
+def _materialise_one(job: tuple[str, SavedQuery]) -> tuple[str, int]:
+    path, query = job
+    if path not in _OPEN:
+        _OPEN[path] = Store.read_only(path)
+    body = query.run(_OPEN[path]).serialize(format=QueryResultsFormat.JSON)
+    return query.name, write_view(Path(path), query, body)
+
+
+def write_view(store_path: Path, query: SavedQuery, body: bytes) -> int:
+    """Store `body` (the query's SPARQL JSON result without parameters) as its view; returns its rows."""
+    folder = Path(store_path) / FOLDER
+    folder.mkdir(exist_ok=True)
+    target = _database(store_path, query)
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    db = sqlite3.connect(partial, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        rows = _write(db, query, body)
+    finally:
+        db.close()
+    partial.replace(target)
     return rows
 
 
-def view_json(store_path: Path | str, query: SavedQuery, max_rows: int | None = None) -> bytes | None:
-    """The materialised SPARQL JSON result of `query` without parameters, or None (missing or stale).
+def _database(store_path: Path | str, query: SavedQuery) -> Path:
+    return Path(store_path) / FOLDER / f"{re.sub(r'[^A-Za-z0-9_-]', '_', query.name)}.sqlite"
 
-    Raises TooManyRows when the view has more than `max_rows` rows.
-    """
-    folder = Path(store_path) / FOLDER
-    try:
-        entry = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get(query.name, {})
-        if entry.get("sha256") != _sha(query):
-            return None
-        if max_rows is not None and entry.get("rows", 0) > max_rows:
-            raise TooManyRows(entry["rows"])
-        return (folder / f"{query.name}.json").read_bytes()
-    except (OSError, ValueError):
+
+def _write(db: sqlite3.Connection, query: SavedQuery, body: bytes) -> int:
+    data = json.loads(body)
+    head = data["head"]["vars"]
+    bindings = data["results"]["bindings"]
+    keyed = [p for p in query.params if p.filters in head]
+    columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
+    db.execute("BEGIN")
+    db.execute("CREATE TABLE manifest (name TEXT, sha256 TEXT, rows INTEGER, head TEXT)")
+    db.execute(f"CREATE TABLE rows (row INTEGER PRIMARY KEY, binding TEXT NOT NULL{columns})")
+    marks = ", ".join("?" * (2 + len(keyed)))
+    db.executemany(
+        f"INSERT INTO rows VALUES ({marks})",
+        (
+            (i, json.dumps(b, ensure_ascii=False, separators=(",", ":")), *(_row_key(p, b.get(p.filters)) for p in keyed))
+            for i, b in enumerate(bindings)
+        ),
+    )
+    for p in keyed:
+        db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, row)')
+    db.execute("INSERT INTO manifest VALUES (?, ?, ?, ?)", (query.name, _sha(query), len(bindings), json.dumps(head)))
+    db.execute("COMMIT")
+    return len(bindings)
+
+
+def _col(p: Param) -> str:
+    return '"k_' + re.sub(r"[^A-Za-z0-9_]", "_", p.name) + '"'
+
+
+def _row_key(p: Param, binding: dict[str, str] | None) -> str | int | None:
+    """The key of one result cell for parameter `p`: the term in N-Triples form, or its year."""
+    if binding is None:
         return None
+    if p.match == "year":
+        if binding.get("type") != "literal" or binding.get("datatype") not in _DATED:
+            return None
+        m = _YEAR.match(binding["value"])
+        return int(m.group(1)) if m else None
+    kind, value = binding.get("type"), binding.get("value", "")
+    if kind == "uri":
+        return str(NamedNode(value))
+    if kind == "literal":
+        if "xml:lang" in binding:
+            return str(Literal(value, language=binding["xml:lang"]))
+        return str(Literal(value, datatype=NamedNode(binding.get("datatype", XSD + "string"))))
+    return None  # blank nodes never match a parameter
+
+
+def _param_key(p: Param, term: NamedNode | Literal) -> str | int | None:
+    if p.match == "year":
+        try:
+            return int(term.value)
+        except ValueError:
+            return None
+    return str(term)
+
+
+def _json_term(term: NamedNode | Literal) -> dict[str, str]:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD + "string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def view_json(
+    store_path: Path | str, query: SavedQuery, terms: Mapping[str, Any] | None = None, max_rows: int | None = None
+) -> bytes | None:
+    """The SPARQL JSON result of `query` with parameters bound to `terms`, read from its view.
+
+    None when there is no usable view: none was made, it is stale, or a bound parameter's column is
+    not in the result. Raises TooManyRows when the answer has more than `max_rows` rows.
+    """
+    terms = dict(terms or {})
+    path = _database(store_path, query)
+    if not viewable(query) or not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        entry = db.execute("SELECT sha256, rows, head FROM manifest").fetchone()
+        if entry is None or entry[0] != _sha(query):
+            return None
+        head = json.loads(entry[2])
+        params = {p.name: p for p in query.params}
+        where, args = [], []
+        for name, term in terms.items():
+            p = params[name]
+            if p.filters not in head:
+                return None
+            where.append(f"{_col(p)} = ?")
+            args.append(_param_key(p, term))
+        table = "rows"
+        if not where:
+            if max_rows is not None and entry[1] > max_rows:
+                raise TooManyRows(entry[1])
+            found = [r[0] for r in db.execute(f"SELECT binding FROM {table} ORDER BY row")]
+        else:
+            sql = f"SELECT binding FROM {table} WHERE {' AND '.join(where)} ORDER BY row"
+            if max_rows is not None:
+                sql += f" LIMIT {max_rows + 1}"
+            found = [r[0] for r in db.execute(sql, args)]
+            if max_rows is not None and len(found) > max_rows:
+                count = db.execute(f"SELECT COUNT(*) FROM {table} WHERE {' AND '.join(where)}", args).fetchone()[0]
+                raise TooManyRows(count)
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+    bound = {name: _json_term(term) for name, term in terms.items() if name in head}
+    if bound:  # a bound parameter is bound in every row, as in the live answer
+        found = [json.dumps({**json.loads(b), **bound}, ensure_ascii=False, separators=(",", ":")) for b in found]
+    vars_json = json.dumps(head, ensure_ascii=False)
+    return f'{{"head":{{"vars":{vars_json}}},"results":{{"bindings":[{",".join(found)}]}}}}'.encode()
 
 
 class TooManyRows(Exception):
@@ -66,9 +226,11 @@ class TooManyRows(Exception):
         self.rows = rows
 
 
-def view_results(store_path: Path | str, query: SavedQuery) -> QuerySolutions | None:
-    """The materialised result as query solutions (as `SavedQuery.run` would give), or None."""
-    body = view_json(store_path, query)
+def view_results(
+    store_path: Path | str, query: SavedQuery, terms: Mapping[str, Any] | None = None
+) -> QuerySolutions | None:
+    """The view's answer as query solutions (as `SavedQuery.run` would give), or None."""
+    body = view_json(store_path, query, terms)
     if body is None:
         return None
     return parse_query_results(body, format=QueryResultsFormat.JSON)  # type: ignore[return-value]
@@ -76,5 +238,5 @@ def view_results(store_path: Path | str, query: SavedQuery) -> QuerySolutions | 
 
 def drop(store_path: Path | str) -> None:
     """Forget every view (after the store changed in place)."""
-    manifest = Path(store_path) / FOLDER / MANIFEST
-    manifest.unlink(missing_ok=True)
+    for path in (Path(store_path) / FOLDER).glob("*.sqlite"):
+        path.unlink()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +29,48 @@ class Settings:
     row_cap: int = 100_000  # results above this many rows/triples are refused, never cut
     update_token: str | None = None  # set to allow authenticated SPARQL Update
     query_workers: int = field(default_factory=lambda: os.cpu_count() or 2)
-    cache_entries: int = 512  # saved-query results kept in memory
+    cache_mb: int = 32  # saved-query answers kept in memory (views answer the rest in a few ms)
     page_size: int = 100  # incoming links and values per property on one linked-data page
+
+
+class ResultCache:
+    """Answers by key, least recently used first out, bounded by their total size in bytes.
+
+    An answer larger than an eighth of the budget is not kept: it would push out many small ones.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self._items: OrderedDict[tuple, tuple[str, str, bytes]] = OrderedDict()
+
+    def get(self, key: tuple) -> tuple[str, str, bytes] | None:
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+        return item
+
+    def put(self, key: tuple, item: tuple[str, str, bytes]) -> None:
+        if len(item[2]) > self.budget // 8:
+            return
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.size -= len(old[2])
+        self._items[key] = item
+        self.size += len(item[2])
+        while self.size > self.budget:
+            _, dropped = self._items.popitem(last=False)
+            self.size -= len(dropped[2])
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.size = 0
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class Context:
@@ -47,7 +89,7 @@ class Context:
             memory_mb=settings.memory_mb,
             row_cap=settings.row_cap,
         )
-        self.cache: dict[tuple, tuple[str, str, bytes]] = {}  # saved-query results of this version
+        self.cache = ResultCache(settings.cache_mb * 2**20)  # saved-query answers of this version
         self.memo: dict[str, object] = {}  # per-version computed values (counts for VoID)
         self._update_lock: asyncio.Lock | None = None
 

@@ -7,6 +7,7 @@ is read-only between builds.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from typing import Any
@@ -104,9 +105,9 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     if media != conneg.HTML and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     cached = ctx.cache.get(key)
-    if cached is None and not subs:
+    if cached is None:
         try:
-            body = views.view_json(ctx.settings.store_path, query, max_rows=ctx.settings.row_cap)
+            body = await asyncio.to_thread(views.view_json, ctx.settings.store_path, query, terms, ctx.settings.row_cap)
         except views.TooManyRows as err:
             cap = ctx.settings.row_cap
             return error(413, f"the result has {err.rows:,} rows, above this endpoint's cap of {cap:,}; use parameters")
@@ -114,7 +115,7 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
             if wire != OFFERS[0]:
                 body = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=conneg.RESULTS[wire])
             cached = (etag, wire, body)
-            ctx.cache[key] = cached
+            ctx.cache.put(key, cached)
     if cached is None:
         try:
             outcome = await ctx.pool.run(Job(query.sparql, results_media=wire, substitutions=subs))
@@ -123,9 +124,7 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
         if outcome.status >= 400:
             return error(outcome.status, outcome.message)
         cached = (etag, wire, outcome.body)
-        if len(ctx.cache) >= ctx.settings.cache_entries:
-            ctx.cache.pop(next(iter(ctx.cache)))
-        ctx.cache[key] = cached
+        ctx.cache.put(key, cached)
     body = cached[2]
     if media == conneg.HTML:
         return _html(ctx, query, values, body)

@@ -168,3 +168,17 @@ def test_the_listing_answers_plain_json_requests(client: TestClient) -> None:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("application/json")
         assert [q["name"] for q in response.json()["queries"]] == NAMES
+
+
+def test_the_answer_cache_is_bounded_by_bytes_and_drops_the_least_recently_used() -> None:
+    from server.context import ResultCache
+
+    cache = ResultCache(800)
+    for i in range(8):
+        cache.put(("q", i), ("etag", "json", bytes(100)))
+    assert len(cache) == 8 and cache.size == 800
+    assert cache.get(("q", 0)) is not None  # now the most recently used
+    cache.put(("q", 8), ("etag", "json", bytes(100)))
+    assert cache.size <= 800 and cache.get(("q", 1)) is None and cache.get(("q", 0)) is not None
+    cache.put(("big",), ("etag", "json", bytes(101)))  # above an eighth of the budget: not kept
+    assert cache.get(("big",)) is None and cache.size <= 800
