@@ -151,7 +151,8 @@ def parse_query(name: str, text: str) -> SavedQuery:
                 f"{name}.rq: param {param.name!r} has type {param.type!r}; use one of {', '.join(PARAM_TYPES)}"
             )
         if param.match not in PARAM_MATCHES:
-            raise QueryError(f"{name}.rq: param {param.name!r} has match {param.match!r}; use one of {', '.join(PARAM_MATCHES)}")
+            matches = ", ".join(PARAM_MATCHES)
+            raise QueryError(f"{name}.rq: param {param.name!r} has match {param.match!r}; use one of {matches}")
         params.append(param)
     return SavedQuery(
         name=name,

@@ -44,7 +44,11 @@ def viewable(query: SavedQuery) -> bool:
 
 
 def materialise(
-    store: Store | Path | str, store_path: Path, registry: Registry, names: Iterable[str] | None = None, workers: int = 1
+    store: Store | Path | str,
+    store_path: Path,
+    registry: Registry,
+    names: Iterable[str] | None = None,
+    workers: int = 1,
 ) -> dict[str, int]:
     """Run every parameter-free saved query (or those in `names`) and store its rows; rows per view.
 
@@ -56,7 +60,7 @@ def materialise(
     wanted = [q for q in registry.list() if viewable(q) and (names is None or q.name in set(names))]
     if workers <= 1 or len(wanted) < 2:
         source = store if isinstance(store, Store) else Store.read_only(str(store))
-        return {q.name: write_view(store_path, q, q.run(source).serialize(format=QueryResultsFormat.JSON)) for q in wanted}
+        return {q.name: write_view(store_path, q, _answer(q, source)) for q in wanted}
     wanted.sort(key=lambda q: -_COST.get(q.name, 0))  # longest first, so the last one does not run alone
     ctx = mp.get_context("spawn")  # never fork a process that holds an open store
     with ctx.Pool(min(workers, len(wanted))) as pool:
@@ -72,8 +76,11 @@ def _materialise_one(job: tuple[str, SavedQuery]) -> tuple[str, int]:
     path, query = job
     if path not in _OPEN:
         _OPEN[path] = Store.read_only(path)
-    body = query.run(_OPEN[path]).serialize(format=QueryResultsFormat.JSON)
-    return query.name, write_view(Path(path), query, body)
+    return query.name, write_view(Path(path), query, _answer(query, _OPEN[path]))
+
+
+def _answer(query: SavedQuery, store: Store) -> bytes:
+    return query.run(store).serialize(format=QueryResultsFormat.JSON)
 
 
 def write_view(store_path: Path, query: SavedQuery, body: bytes) -> int:
@@ -110,16 +117,17 @@ def _write(db: sqlite3.Connection, query: SavedQuery, body: bytes) -> int:
     marks = ", ".join("?" * (2 + len(keyed)))
     db.executemany(
         f"INSERT INTO rows VALUES ({marks})",
-        (
-            (i, json.dumps(b, ensure_ascii=False, separators=(",", ":")), *(_row_key(p, b.get(p.filters)) for p in keyed))
-            for i, b in enumerate(bindings)
-        ),
+        ((i, _dumps(b), *(_row_key(p, b.get(p.filters)) for p in keyed)) for i, b in enumerate(bindings)),
     )
     for p in keyed:
         db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, row)')
     db.execute("INSERT INTO manifest VALUES (?, ?, ?, ?)", (query.name, _sha(query), len(bindings), json.dumps(head)))
     db.execute("COMMIT")
     return len(bindings)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _col(p: Param) -> str:
@@ -213,7 +221,7 @@ def view_json(
         db.close()
     bound = {name: _json_term(term) for name, term in terms.items() if name in head}
     if bound:  # a bound parameter is bound in every row, as in the live answer
-        found = [json.dumps({**json.loads(b), **bound}, ensure_ascii=False, separators=(",", ":")) for b in found]
+        found = [_dumps({**json.loads(b), **bound}) for b in found]
     vars_json = json.dumps(head, ensure_ascii=False)
     return f'{{"head":{{"vars":{vars_json}}},"results":{{"bindings":[{",".join(found)}]}}}}'.encode()
 

@@ -44,7 +44,8 @@ def _values(query: SavedQuery, name: str, rows: list[dict]) -> list:
         if cell is None:
             continue
         if p.match == "year":
-            term = Literal(cell["value"][:4], datatype=NamedNode(XSD + "integer")) if cell["value"][:4].isdigit() else None
+            year = cell["value"][:4]
+            term = Literal(year, datatype=NamedNode(XSD + "integer")) if year.isdigit() else None
         elif cell["type"] == "uri":
             term = NamedNode(cell["value"])
         else:
@@ -55,7 +56,7 @@ def _values(query: SavedQuery, name: str, rows: list[dict]) -> list:
     absent = Literal("1000", datatype=NamedNode(XSD + "integer")) if p.match == "year" or p.type == "year" else None
     if absent is None:
         absent = NamedNode("https://example.org/nothing") if p.type == "iri" else Literal("nothing")
-    return seen[::step] + [absent]
+    return [*seen[::step], absent]
 
 
 def test_a_view_answers_every_parameter_as_the_live_query_does(wide_store_path: Path) -> None:
