@@ -20,15 +20,16 @@ import json
 import multiprocessing as mp
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, parse_query_results
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, parse_query_results
 
 from kg.queries import Param, Registry, SavedQuery
 
 FOLDER = "views"
+Rows = tuple[list[str], Iterator[dict[str, dict[str, str]]]]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATED = {XSD + t for t in ("date", "dateTime", "dateTimeStamp", "gYear", "gYearMonth")}
 _YEAR = re.compile(r"^(-?\d{4,})(?:-|$|Z|[+])")
@@ -79,12 +80,16 @@ def _materialise_one(job: tuple[str, SavedQuery]) -> tuple[str, int]:
     return query.name, write_view(Path(path), query, _answer(query, _OPEN[path]))
 
 
-def _answer(query: SavedQuery, store: Store) -> bytes:
-    return query.run(store).serialize(format=QueryResultsFormat.JSON)
+def _answer(query: SavedQuery, store: Store) -> Rows:
+    """The query's answer as (variables, rows of SPARQL JSON bindings), streamed from the store."""
+    solutions = query.run(store)
+    names = [v.value for v in solutions.variables]
+    rows = ({n: _json_term(t) for n, t in zip(names, solution, strict=True) if t is not None} for solution in solutions)
+    return names, rows
 
 
-def write_view(store_path: Path, query: SavedQuery, body: bytes) -> int:
-    """Store `body` (the query's SPARQL JSON result without parameters) as its view; returns its rows."""
+def write_view(store_path: Path, query: SavedQuery, answer: Rows) -> int:
+    """Store `answer` (the query's variables and result rows without parameters) as its view; returns its rows."""
     folder = Path(store_path) / FOLDER
     folder.mkdir(exist_ok=True)
     target = _database(store_path, query)
@@ -94,7 +99,7 @@ def write_view(store_path: Path, query: SavedQuery, body: bytes) -> int:
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        rows = _write(db, query, body)
+        rows = _write(db, query, answer)
     finally:
         db.close()
     partial.replace(target)
@@ -105,10 +110,8 @@ def _database(store_path: Path | str, query: SavedQuery) -> Path:
     return Path(store_path) / FOLDER / f"{re.sub(r'[^A-Za-z0-9_-]', '_', query.name)}.sqlite"
 
 
-def _write(db: sqlite3.Connection, query: SavedQuery, body: bytes) -> int:
-    data = json.loads(body)
-    head = data["head"]["vars"]
-    bindings = data["results"]["bindings"]
+def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows) -> int:
+    head, bindings = answer
     keyed = [p for p in query.params if p.filters in head]
     columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
     db.execute("BEGIN")
@@ -121,9 +124,10 @@ def _write(db: sqlite3.Connection, query: SavedQuery, body: bytes) -> int:
     )
     for p in keyed:
         db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, row)')
-    db.execute("INSERT INTO manifest VALUES (?, ?, ?, ?)", (query.name, _sha(query), len(bindings), json.dumps(head)))
+    count = db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
+    db.execute("INSERT INTO manifest VALUES (?, ?, ?, ?)", (query.name, _sha(query), count, json.dumps(head)))
     db.execute("COMMIT")
-    return len(bindings)
+    return count
 
 
 def _dumps(value: object) -> str:
@@ -162,9 +166,11 @@ def _param_key(p: Param, term: NamedNode | Literal) -> str | int | None:
     return str(term)
 
 
-def _json_term(term: NamedNode | Literal) -> dict[str, str]:
+def _json_term(term: NamedNode | Literal | BlankNode) -> dict[str, str]:
     if isinstance(term, NamedNode):
         return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
