@@ -22,7 +22,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, parse_query_results
 
@@ -89,19 +89,22 @@ def _answer(query: SavedQuery, store: Store) -> Rows:
 
 
 def write_view(store_path: Path, query: SavedQuery, answer: Rows) -> int:
-    """Store `answer` (the query's variables and result rows without parameters) as its view; returns its rows."""
+    """Store `answer` (the query's variables and result rows without parameters) as its view: the
+    indexed table, and the whole answer as a SPARQL JSON file. Returns the number of rows."""
     folder = Path(store_path) / FOLDER
     folder.mkdir(exist_ok=True)
     target = _database(store_path, query)
-    partial = target.with_suffix(".partial")
+    partial, body = target.with_suffix(".partial"), target.with_suffix(".json.partial")
     partial.unlink(missing_ok=True)
     db = sqlite3.connect(partial, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        rows = _write(db, query, answer)
+        with body.open("w", encoding="utf-8") as out:
+            rows = _write(db, query, answer, out)
     finally:
         db.close()
+    body.replace(target.with_suffix(".json"))
     partial.replace(target)
     return rows
 
@@ -110,18 +113,24 @@ def _database(store_path: Path | str, query: SavedQuery) -> Path:
     return Path(store_path) / FOLDER / f"{re.sub(r'[^A-Za-z0-9_-]', '_', query.name)}.sqlite"
 
 
-def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows) -> int:
+def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO) -> int:
     head, bindings = answer
+    out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[')
+
+    def rows() -> Iterator[tuple]:
+        for i, b in enumerate(bindings):
+            text = _dumps(b)
+            out.write("," + text if i else text)
+            yield (i, text, *(_row_key(p, b.get(p.filters)) for p in keyed))
+
     keyed = [p for p in query.params if p.filters in head]
     columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
     db.execute("BEGIN")
     db.execute("CREATE TABLE manifest (name TEXT, sha256 TEXT, rows INTEGER, head TEXT)")
     db.execute(f"CREATE TABLE rows (row INTEGER PRIMARY KEY, binding TEXT NOT NULL{columns})")
     marks = ", ".join("?" * (2 + len(keyed)))
-    db.executemany(
-        f"INSERT INTO rows VALUES ({marks})",
-        ((i, _dumps(b), *(_row_key(p, b.get(p.filters)) for p in keyed)) for i, b in enumerate(bindings)),
-    )
+    db.executemany(f"INSERT INTO rows VALUES ({marks})", rows())
+    out.write("]}}")
     for p in keyed:
         db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, row)')
     count = db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
@@ -208,28 +217,30 @@ def view_json(
                 return None
             where.append(f"{_col(p)} = ?")
             args.append(_param_key(p, term))
-        table = "rows"
         if not where:
             if max_rows is not None and entry[1] > max_rows:
                 raise TooManyRows(entry[1])
-            found = [r[0] for r in db.execute(f"SELECT binding FROM {table} ORDER BY row")]
-        else:
-            sql = f"SELECT binding FROM {table} WHERE {' AND '.join(where)} ORDER BY row"
-            if max_rows is not None:
-                sql += f" LIMIT {max_rows + 1}"
-            found = [r[0] for r in db.execute(sql, args)]
-            if max_rows is not None and len(found) > max_rows:
-                count = db.execute(f"SELECT COUNT(*) FROM {table} WHERE {' AND '.join(where)}", args).fetchone()[0]
-                raise TooManyRows(count)
-    except sqlite3.Error:
+            return path.with_suffix(".json").read_bytes()
+        sql = f"SELECT binding FROM rows WHERE {' AND '.join(where)} ORDER BY row"
+        if max_rows is not None:
+            sql += f" LIMIT {max_rows + 1}"
+        found = [r[0] for r in db.execute(sql, args)]
+        if max_rows is not None and len(found) > max_rows:
+            raise TooManyRows(db.execute(f"SELECT COUNT(*) FROM rows WHERE {' AND '.join(where)}", args).fetchone()[0])
+    except (sqlite3.Error, OSError):
         return None
     finally:
         db.close()
-    bound = {name: _json_term(term) for name, term in terms.items() if name in head}
-    if bound:  # a bound parameter is bound in every row, as in the live answer
-        found = [_dumps({**json.loads(b), **bound}) for b in found]
-    vars_json = json.dumps(head, ensure_ascii=False)
-    return f'{{"head":{{"vars":{vars_json}}},"results":{{"bindings":[{",".join(found)}]}}}}'.encode()
+    # a parameter whose own variable is projected but only filters another column is bound in every
+    # row of the live answer; in the view it is unbound, so it is added to each row
+    extra = ",".join(
+        f"{_dumps(name)}:{_dumps(_json_term(term))}"
+        for name, term in terms.items()
+        if name in head and params[name].filters != name
+    )
+    if extra:
+        found = [f"{b[:-1]},{extra}}}" if b != "{}" else f"{{{extra}}}" for b in found]
+    return f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[{",".join(found)}]}}}}'.encode()
 
 
 class TooManyRows(Exception):
@@ -252,5 +263,6 @@ def view_results(
 
 def drop(store_path: Path | str) -> None:
     """Forget every view (after the store changed in place)."""
-    for path in (Path(store_path) / FOLDER).glob("*.sqlite"):
-        path.unlink()
+    for pattern in ("*.sqlite", "*.json"):
+        for path in (Path(store_path) / FOLDER).glob(pattern):
+            path.unlink()
