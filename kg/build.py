@@ -36,7 +36,7 @@ from kg.load import (
     subjects_to_relabel,
 )
 from kg.queries import registry
-from kg.read import ReadError, iter_paths, read_document
+from kg.read import ChecksumCache, ReadError, file_stamp, iter_paths, read_document
 
 DEFAULT_BASE = "https://w3id.org/sv-press-kg/"
 
@@ -62,6 +62,7 @@ class BuildSummary:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
     changed: int = 0  # --update: documents re-extracted (new or changed)
     removed: int = 0  # --update: documents whose graphs were dropped
+    counted: bool = True  # False: the entity counts were not taken (an update; `kg stats` has them)
 
 
 def default_base() -> str:
@@ -89,6 +90,7 @@ class Extracted:
     record: DocRecord | None = None
     nquads: bytes = b""
     error: str | None = None
+    stamp: tuple[int, int] | None = None  # the file's size and mtime before it was read
 
 
 _GRAPH_TERM = re.compile(rb" <[^<>]*> \.\n")
@@ -96,6 +98,7 @@ _GRAPH_TERM = re.compile(rb" <[^<>]*> \.\n")
 
 def extract_file(path: Path, base: str) -> Extracted:
     """Read and extract one file (in a worker process); failures are returned, not raised."""
+    stamp = file_stamp(path)
     try:
         doc = read_document(path)
     except ReadError as err:
@@ -110,7 +113,7 @@ def extract_file(path: Path, base: str) -> Extracted:
         nquads = serialize(quads, format=RdfFormat.N_QUADS) or b""
     except Exception as err:  # one bad document must not end the build
         return Extracted(path, record, error=f"extractor failed: {type(err).__name__}: {err}")
-    return Extracted(path, record, nquads)
+    return Extracted(path, record, nquads, stamp=stamp)
 
 
 def _extract_job(job: tuple[str, str]) -> Extracted:
@@ -208,6 +211,7 @@ def build(
         ) as spool,
     ):
         workers = workers or default_workers()
+        checksums = ChecksumCache()
         for i, item in enumerate(spool_all(paths, base, workers, Path(spool)), 1):
             reason = item.error
             if reason is None and item.record is not None and item.record.doc_id in seen:
@@ -219,12 +223,14 @@ def build(
             else:
                 assert item.record is not None
                 seen[item.record.doc_id] = item.path
+                checksums.put(item.path, item.stamp, item.record.sha256)
                 writer.add(doc_meta_quads(item.record, base, run))
             if progress is not None:
                 progress(i, len(paths), item.path)
         if not seen:
             raise BuildError(f"no document could be built ({len(skipped)} skipped); previous store kept")
         clock.lap("extract")
+        checksums.save(writer.building_path)
         writer.load_files(sorted(Path(spool).glob("*.nq")), sorted(Path(spool).glob("*.nt")))
         writer.add_nquads(*reference_data(emit, base))
         writer.add(run_meta_quads(base, started, datetime.now(timezone.utc)))

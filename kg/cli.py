@@ -133,12 +133,15 @@ def build(
         click.echo(f"updated {summary.store}: {summary.changed} new or changed, {summary.removed} removed", err=True)
     if summary.timings and not silent:
         click.echo("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items()), err=True)
-    click.echo(
-        f"built {summary.store}: {summary.documents} documents, {len(summary.skipped)} skipped, "
-        f"{summary.triples} triples, {summary.people} people, {summary.organisations} organisations, "
-        f"{summary.events} events, {summary.quotes} quotes",
-        err=True,
-    )
+    if not summary.counted:
+        click.echo(f"store {summary.store}: {summary.documents} documents (`kg stats` counts the rest)", err=True)
+    else:
+        click.echo(
+            f"built {summary.store}: {summary.documents} documents, {len(summary.skipped)} skipped, "
+            f"{summary.triples} triples, {summary.people} people, {summary.organisations} organisations, "
+            f"{summary.events} events, {summary.quotes} quotes",
+            err=True,
+        )
     if validate == "yes" or (validate == "auto" and not update and summary.documents <= 2000):
         from kg.validate import format_report, validate_store
 

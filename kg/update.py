@@ -19,10 +19,10 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from kg import store as kgstore
 from kg import views
-from kg.build import BuildError, BuildSummary, Progress, _inputs, default_workers, extract_all, summarize
+from kg.build import BuildError, BuildSummary, Progress, _inputs, default_workers, extract_all
 from kg.load import KGO, LABELS, doc_graph, doc_meta_quads, meta_graph, relabel, run_iri, run_meta_quads
 from kg.queries import registry
-from kg.read import ReadError, doc_id_for, read_document
+from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamp, read_document
 
 
 def stored_checksums(store: Store, base: str) -> dict[str, str]:
@@ -82,7 +82,7 @@ def update(
         raise BuildError(f"the store was built with base {built_with}, not {base}; rebuild it to change the base")
     store = kgstore.open_write(store_path)
     try:
-        documents, skipped, changed, removed = _update(store, dirs, built_with, strict, progress, workers)
+        documents, skipped, changed, removed = _update(store, store_path, dirs, built_with, strict, progress, workers)
         if changed or removed:
             if refresh_views:
                 store.flush()
@@ -92,11 +92,13 @@ def update(
     finally:
         store = None  # release the store's lock even when an error keeps this frame alive
         gc.collect()
-    return summarize(store_path, documents, skipped, changed=changed, removed=removed)
+    # no entity counts: counting the whole store would cost more than a small update
+    return BuildSummary(documents, skipped, store=store_path, changed=changed, removed=removed, counted=False)
 
 
 def _update(
     store: Store,
+    store_path: Path,
     dirs: Sequence[Path | str],
     base: str,
     strict: bool,
@@ -107,6 +109,8 @@ def _update(
     started = datetime.now(timezone.utc)
     run = run_iri(base, started)
     stored = stored_checksums(store, base)
+    cache = ChecksumCache.load(store_path)
+    fresh = ChecksumCache()
     skipped: list[tuple[Path, str]] = []
     on_disk: dict[str, Path] = {}
     todo: list[Path] = []
@@ -116,13 +120,17 @@ def _update(
             skipped.append((path, f"duplicate document id {doc_id!r} (also {on_disk[doc_id]})"))
             continue
         on_disk[doc_id] = path
-        try:
-            sha = read_document(path).sha256
-        except ReadError as err:
-            if strict:
-                raise BuildError(f"{path}: {err.reason} (strict update: nothing changed)") from err
-            skipped.append((path, err.reason))
-            continue
+        stamp = file_stamp(path)
+        sha = cache.get(path, stamp)
+        if sha is None:
+            try:
+                sha = read_document(path).sha256
+            except ReadError as err:
+                if strict:
+                    raise BuildError(f"{path}: {err.reason} (strict update: nothing changed)") from err
+                skipped.append((path, err.reason))
+                continue
+        fresh.put(path, stamp, sha)
         if stored.get(doc_id) != sha:
             todo.append(path)
     gone = sorted(set(stored) - set(on_disk))
@@ -131,7 +139,7 @@ def _update(
         _drop_graph(store, doc_graph(base, doc_id), touched)
         _drop_meta(store, base, doc_id)
     default = DefaultGraph()
-    changed = 0
+    changed, extracted = 0, set()
     for i, item in enumerate(extract_all(todo, base, workers or default_workers()), 1):
         if item.error is not None or item.record is None:
             if strict:
@@ -148,6 +156,7 @@ def _update(
                     store.add(Quad(q.subject, q.predicate, q.object, default))
             _drop_meta(store, base, item.record.doc_id)
             store.extend(doc_meta_quads(item.record, base, run))
+            extracted.add(item.record.doc_id)
             changed += 1
         if progress is not None:
             progress(i, len(todo), item.path)
@@ -155,5 +164,6 @@ def _update(
         relabel(store, touched)
         store.extend(run_meta_quads(base, started, datetime.now(timezone.utc)))
     store.flush()
-    documents = len(stored_checksums(store, base))
+    fresh.save(store_path)
+    documents = len((set(stored) - set(gone)) | extracted)
     return documents, skipped, changed, len(gone)

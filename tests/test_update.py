@@ -84,3 +84,36 @@ def test_update_cli_and_its_errors(corpus: Path, tmp_path: Path) -> None:
     assert other_base.exit_code != 0 and "built with base" in other_base.output
     ok = runner.invoke(main, ["build", str(corpus), "--store", str(store), "--update", "--silent"])
     assert ok.exit_code == 0 and "0 new or changed, 0 removed" in ok.output
+
+
+def test_an_update_reads_only_files_whose_size_or_time_changed(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import kg.update
+
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    assert (store / "checksums.json").is_file()
+    reads: list[str] = []
+    real = kg.update.read_document
+    monkeypatch.setattr(kg.update, "read_document", lambda p: reads.append(p.name) or real(p))
+    assert update([corpus], store, workers=1).changed == 0
+    assert reads == []
+    files = sorted(corpus.glob("*.txt"))
+    files[2].write_text(files[2].read_text(encoding="utf-8") + "\nEn ny rad.\n", encoding="utf-8")
+    stat = files[3].stat()  # touched, same content: read again, found unchanged
+    os.utime(files[3], ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    summary = update([corpus], store, workers=1)
+    assert summary.changed == 1 and sorted(reads) == sorted([files[2].name, files[3].name])
+
+
+def test_a_damaged_checksum_cache_only_costs_time(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    (store / "checksums.json").write_text("{not json", encoding="utf-8")
+    changed = sorted(corpus.glob("*.txt"))[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nEn ny rad.\n", encoding="utf-8")
+    assert update([corpus], store, workers=1).changed == 1
+    assert update([corpus], store, workers=1).changed == 0
