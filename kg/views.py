@@ -188,6 +188,29 @@ def _json_term(term: NamedNode | Literal | BlankNode) -> dict[str, str]:
     return out
 
 
+def view_file(store_path: Path | str, query: SavedQuery, max_rows: int | None = None) -> Path | None:
+    """The SPARQL JSON file of the whole answer of `query` (no parameters), or None (no fresh view).
+
+    Raises TooManyRows when it has more than `max_rows` rows.
+    """
+    path = _database(store_path, query)
+    if not viewable(query) or not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            entry = db.execute("SELECT sha256, rows FROM manifest").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    if entry is None or entry[0] != _sha(query):
+        return None
+    if max_rows is not None and entry[1] > max_rows:
+        raise TooManyRows(entry[1])
+    return path.with_suffix(".json")
+
+
 def view_json(
     store_path: Path | str, query: SavedQuery, terms: Mapping[str, Any] | None = None, max_rows: int | None = None
 ) -> bytes | None:
@@ -197,6 +220,12 @@ def view_json(
     not in the result. Raises TooManyRows when the answer has more than `max_rows` rows.
     """
     terms = dict(terms or {})
+    if not terms:
+        whole = view_file(store_path, query, max_rows)
+        try:
+            return whole.read_bytes() if whole is not None else None
+        except OSError:
+            return None
     path = _database(store_path, query)
     if not viewable(query) or not path.is_file():
         return None
@@ -217,10 +246,6 @@ def view_json(
                 return None
             where.append(f"{_col(p)} = ?")
             args.append(_param_key(p, term))
-        if not where:
-            if max_rows is not None and entry[1] > max_rows:
-                raise TooManyRows(entry[1])
-            return path.with_suffix(".json").read_bytes()
         sql = f"SELECT binding FROM rows WHERE {' AND '.join(where)} ORDER BY row"
         if max_rows is not None:
             sql += f" LIMIT {max_rows + 1}"

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pyoxigraph import QueryResultsFormat, parse_query_results
 
 from kg import views
@@ -104,13 +104,19 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=60"}
     if media != conneg.HTML and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
+    if not terms and media == OFFERS[0]:  # a whole answer: sent from its view file, never held in memory
+        try:
+            whole = views.view_file(ctx.settings.store_path, query, ctx.settings.row_cap)
+        except views.TooManyRows as err:
+            return _too_many(ctx, err)
+        if whole is not None:
+            return FileResponse(whole, media_type=conneg.with_charset(media), headers=headers)
     cached = ctx.cache.get(key)
     if cached is None:
         try:
             body = await asyncio.to_thread(views.view_json, ctx.settings.store_path, query, terms, ctx.settings.row_cap)
         except views.TooManyRows as err:
-            cap = ctx.settings.row_cap
-            return error(413, f"the result has {err.rows:,} rows, above this endpoint's cap of {cap:,}; use parameters")
+            return _too_many(ctx, err)
         if body is not None:
             if wire != OFFERS[0]:
                 body = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=conneg.RESULTS[wire])
@@ -129,6 +135,11 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     if media == conneg.HTML:
         return _html(ctx, query, values, body)
     return Response(body, media_type=conneg.with_charset(media), headers=headers)
+
+
+def _too_many(ctx: Context, err: views.TooManyRows) -> Response:
+    cap = ctx.settings.row_cap
+    return error(413, f"the result has {err.rows:,} rows, above this endpoint's cap of {cap:,}; use parameters")
 
 
 def _html(ctx: Context, query: SavedQuery, values: dict[str, str], body: bytes) -> Response:
