@@ -110,7 +110,7 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
         except views.TooManyRows as err:
             return _too_many(ctx, err)
         if whole is not None:
-            return FileResponse(whole, media_type=conneg.with_charset(media), headers=headers)
+            return _ViewFile(whole, media_type=conneg.with_charset(media), headers=headers)
     cached = ctx.cache.get(key)
     if cached is None:
         try:
@@ -135,6 +135,10 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     if media == conneg.HTML:
         return _html(ctx, query, values, body)
     return Response(body, media_type=conneg.with_charset(media), headers=headers)
+
+
+class _ViewFile(FileResponse):
+    chunk_size = 1024 * 1024  # views are megabytes; Starlette's 64 KB means a thread hop per 64 KB
 
 
 def _too_many(ctx: Context, err: views.TooManyRows) -> Response:
