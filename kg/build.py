@@ -15,6 +15,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,7 +37,7 @@ from kg.load import (
     subjects_to_relabel,
 )
 from kg.queries import registry
-from kg.read import ChecksumCache, ReadError, file_stamp, iter_paths, read_document
+from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamp, iter_paths, read_document
 
 DEFAULT_BASE = "https://w3id.org/sv-press-kg/"
 
@@ -91,6 +92,7 @@ class Extracted:
     nquads: bytes = b""
     error: str | None = None
     stamp: tuple[int, int] | None = None  # the file's size and mtime before it was read
+    closed: tuple[str, str] | None = None  # spool files (N-Quads, N-Triples) finished by this job, ready to load
 
 
 _GRAPH_TERM = re.compile(rb" <[^<>]*> \.\n")
@@ -130,8 +132,10 @@ def _spool_job(job: tuple[str, str, str]) -> Extracted:
     if item.error is None and item.nquads:
         pid = os.getpid()
         if pid in _SPOOLS and _SPOOLS[pid][0].tell() > SPOOL_SEGMENT:
-            for handle in _SPOOLS.pop(pid):  # the bulk loader's memory grows with the file: keep files small
+            handles = _SPOOLS.pop(pid)
+            for handle in handles:  # the bulk loader's memory grows with the file: keep files small
                 handle.close()
+            item.closed = (handles[0].name, handles[1].name)
         if pid not in _SPOOLS:
             stem = Path(job[2]) / f"{pid}-{time.monotonic_ns()}"
             _SPOOLS[pid] = (open(f"{stem}.nq", "ab"), open(f"{stem}.nt", "ab"))  # noqa: SIM115
@@ -212,26 +216,30 @@ def build(
     ):
         workers = workers or default_workers()
         checksums = ChecksumCache()
-        for i, item in enumerate(spool_all(paths, base, workers, Path(spool)), 1):
-            reason = item.error
-            if reason is None and item.record is not None and item.record.doc_id in seen:
-                reason = f"duplicate document id {item.record.doc_id!r} (also {seen[item.record.doc_id]})"
-            if reason is not None:
-                if strict:
-                    raise BuildError(f"{item.path}: {reason} (strict build: previous store kept)")
-                skipped.append((item.path, reason))
-            else:
-                assert item.record is not None
-                seen[item.record.doc_id] = item.path
-                checksums.put(item.path, item.stamp, item.record.sha256)
-                writer.add(doc_meta_quads(item.record, base, run))
-            if progress is not None:
-                progress(i, len(paths), item.path)
-        if not seen:
-            raise BuildError(f"no document could be built ({len(skipped)} skipped); previous store kept")
-        clock.lap("extract")
-        checksums.save(writer.building_path)
-        writer.load_files(sorted(Path(spool).glob("*.nq")), sorted(Path(spool).glob("*.nt")))
+        todo = _unique_ids(paths, skipped, strict)  # before extraction: a duplicate's quads must not be spooled
+        loader = _Loader(writer, overlap=workers > 1)
+        try:
+            with (Path(spool) / "meta.nq").open("wb") as meta:  # the documents' meta records
+                for i, item in enumerate(spool_all(todo, base, workers, Path(spool)), 1):
+                    if item.closed is not None:
+                        loader.load(*item.closed)
+                    if item.error is not None or item.record is None:
+                        if strict:
+                            raise BuildError(f"{item.path}: {item.error} (strict build: previous store kept)")
+                        skipped.append((item.path, item.error or "unreadable"))
+                    else:
+                        seen[item.record.doc_id] = item.path
+                        checksums.put(item.path, item.stamp, item.record.sha256)
+                        meta.write(serialize(doc_meta_quads(item.record, base, run), format=RdfFormat.N_QUADS) or b"")
+                    if progress is not None:
+                        progress(i + len(paths) - len(todo), len(paths), item.path)
+            if not seen:
+                raise BuildError(f"no document could be built ({len(skipped)} skipped); previous store kept")
+            clock.lap("extract")
+            checksums.save(writer.building_path)
+            loader.finish(Path(spool))
+        finally:
+            loader.close()
         writer.add_nquads(*reference_data(emit, base))
         writer.add(run_meta_quads(base, started, datetime.now(timezone.utc)))
         store = writer.store
@@ -249,6 +257,53 @@ def build(
     clock.lap("count")
     summary.timings = clock.laps
     return summary
+
+
+def _unique_ids(paths: Sequence[Path], skipped: list[tuple[Path, str]], strict: bool) -> list[Path]:
+    """`paths` without those whose document id an earlier path already has (recorded in `skipped`)."""
+    first: dict[str, Path] = {}
+    for path in paths:
+        doc_id = doc_id_for(path)
+        if doc_id in first:
+            reason = f"duplicate document id {doc_id!r} (also {first[doc_id]})"
+            if strict:
+                raise BuildError(f"{path}: {reason} (strict build: previous store kept)")
+            skipped.append((path, reason))
+        else:
+            first[doc_id] = path
+    return list(first.values())
+
+
+class _Loader:
+    """Bulk-loads finished spool files into the new store, in a background thread while extraction
+    runs (`overlap`: the worker processes and the loader share the cores), else all at the end."""
+
+    def __init__(self, writer: kgstore.AtomicStore, overlap: bool) -> None:
+        self.writer = writer
+        self.loaded: set[str] = set()
+        self.pending: list[Future] = []
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="kg-load") if overlap else None
+
+    def load(self, nquads: str, ntriples: str) -> None:
+        if self.thread is not None:
+            self.loaded.update((nquads, ntriples))
+            self.pending.append(self.thread.submit(self.writer.load_files, [Path(nquads)], [Path(ntriples)]))
+
+    def finish(self, folder: Path) -> None:
+        """Wait for the background loads (raising their errors), then load every file not yet loaded."""
+        try:
+            for future in self.pending:
+                future.result()
+        finally:
+            self.close()
+        rest = sorted(str(p) for p in folder.glob("*.n[qt]") if str(p) not in self.loaded)
+        nquads, ntriples = [Path(p) for p in rest if p.endswith(".nq")], [Path(p) for p in rest if p.endswith(".nt")]
+        self.writer.load_files(nquads, ntriples)
+
+    def close(self) -> None:
+        """Stop: drop queued loads and wait for the running one (before the store may be removed)."""
+        if self.thread is not None:
+            self.thread.shutdown(wait=True, cancel_futures=True)
 
 
 class _Clock:

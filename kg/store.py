@@ -138,8 +138,11 @@ class AtomicStore:
             self._flush()
 
     def load_files(self, nquads: list[Path], default_ntriples: list[Path]) -> None:
-        """Bulk-load N-Quads files, and N-Triples files into the default graph (read by the store itself)."""
-        self._flush()
+        """Bulk-load N-Quads files, and N-Triples files into the default graph (read by the store itself).
+
+        Safe to call from one background thread while the caller only reads; quads queued with `add`
+        are written by the next call from the building thread.
+        """
         assert self._store is not None
         for path in nquads:
             self._store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)

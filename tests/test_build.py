@@ -134,3 +134,18 @@ def test_base_from_environment(fake_emit, docs_dir, tmp_path, monkeypatch):
     summary = build([docs_dir / "extra.txt"], tmp_path / "kg")
     assert summary.documents == 1
     assert any("http://example.org/kg/graph/doc/extra" in line for line in dump_sorted(tmp_path / "kg"))
+
+
+def test_a_duplicate_documents_facts_stay_out_of_the_store(tmp_path):
+    seeds = Path(__file__).parent.parent / "seeds"
+    first = sorted(seeds.glob("*.txt"))[0]
+    other = tmp_path / "other"
+    other.mkdir()
+    quote = "\n– Detta är viktigt, säger Karin Testsson, kommunalråd i Umeå kommun.\n"
+    text = first.read_text(encoding="utf-8") + quote
+    duplicate = other / f"{first.stem}~.txt"  # the same document id; sorts after the seed, so it is the one skipped
+    duplicate.write_text(text, encoding="utf-8")
+    summary = build([seeds, other], tmp_path / "kg", workers=1)
+    assert [(p, "duplicate document id" in r) for p, r in summary.skipped] == [(duplicate, True)]
+    dump = kgstore.export(kgstore.open_read(tmp_path / "kg"), "nquads") or b""
+    assert b"Testsson" not in dump

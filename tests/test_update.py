@@ -70,6 +70,23 @@ def test_parallel_and_single_process_builds_are_identical(corpus: Path, tmp_path
     assert contents(tmp_path / "one") == contents(tmp_path / "two")
 
 
+def test_spool_files_loaded_while_extraction_runs_give_the_same_store(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.build
+
+    for name in sorted(PROBE.glob("*.txt"))[6:]:
+        shutil.copy(name, corpus / name.name)
+    build([corpus], tmp_path / "one", workers=1)
+    loads: list[list[Path]] = []
+    real = kgstore.AtomicStore.load_files
+    monkeypatch.setattr(kg.build, "SPOOL_SEGMENT", 2000)  # a new spool file every document or two
+    monkeypatch.setattr(kgstore.AtomicStore, "load_files", lambda self, nq, nt: loads.append(nq) or real(self, nq, nt))
+    build([corpus], tmp_path / "two", workers=2)
+    assert len(loads) > 4  # files were loaded one by one as they were finished, then the rest
+    assert contents(tmp_path / "one") == contents(tmp_path / "two")
+
+
 def test_update_cli_and_its_errors(corpus: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     store = tmp_path / "kg.oxigraph"
