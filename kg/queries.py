@@ -26,6 +26,7 @@ from kg import store as kgstore
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "date", "year")
 PARAM_MATCHES = ("term", "year")
+RESERVED = ("format", "offset", "limit")  # request parameters of every saved query
 
 
 class QueryError(Exception):
@@ -150,6 +151,8 @@ def parse_query(name: str, text: str) -> SavedQuery:
             raise QueryError(
                 f"{name}.rq: param {param.name!r} has type {param.type!r}; use one of {', '.join(PARAM_TYPES)}"
             )
+        if param.name in RESERVED:
+            raise QueryError(f"{name}.rq: {param.name!r} is reserved for paging and cannot be a parameter")
         if param.match not in PARAM_MATCHES:
             matches = ", ".join(PARAM_MATCHES)
             raise QueryError(f"{name}.rq: param {param.name!r} has match {param.match!r}; use one of {matches}")

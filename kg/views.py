@@ -212,15 +212,20 @@ def view_file(store_path: Path | str, query: SavedQuery, max_rows: int | None = 
 
 
 def view_json(
-    store_path: Path | str, query: SavedQuery, terms: Mapping[str, Any] | None = None, max_rows: int | None = None
+    store_path: Path | str,
+    query: SavedQuery,
+    terms: Mapping[str, Any] | None = None,
+    max_rows: int | None = None,
+    page: tuple[int, int] | None = None,
 ) -> bytes | None:
     """The SPARQL JSON result of `query` with parameters bound to `terms`, read from its view.
 
+    `page` (offset, limit) selects rows of the ordered answer, as OFFSET/LIMIT would.
     None when there is no usable view: none was made, it is stale, or a bound parameter's column is
-    not in the result. Raises TooManyRows when the answer has more than `max_rows` rows.
+    not in the result. Raises TooManyRows when the answer (not a page) has more than `max_rows` rows.
     """
     terms = dict(terms or {})
-    if not terms:
+    if not terms and page is None:
         whole = view_file(store_path, query, max_rows)
         try:
             return whole.read_bytes() if whole is not None else None
@@ -246,12 +251,15 @@ def view_json(
                 return None
             where.append(f"{_col(p)} = ?")
             args.append(_param_key(p, term))
-        sql = f"SELECT binding FROM rows WHERE {' AND '.join(where)} ORDER BY row"
-        if max_rows is not None:
+        condition = " AND ".join(where) or "1"
+        sql = f"SELECT binding FROM rows WHERE {condition} ORDER BY row"
+        if page is not None:
+            sql += f" LIMIT {int(page[1])} OFFSET {int(page[0])}"
+        elif max_rows is not None:
             sql += f" LIMIT {max_rows + 1}"
         found = [r[0] for r in db.execute(sql, args)]
-        if max_rows is not None and len(found) > max_rows:
-            raise TooManyRows(db.execute(f"SELECT COUNT(*) FROM rows WHERE {' AND '.join(where)}", args).fetchone()[0])
+        if page is None and max_rows is not None and len(found) > max_rows:
+            raise TooManyRows(db.execute(f"SELECT COUNT(*) FROM rows WHERE {condition}", args).fetchone()[0])
     except (sqlite3.Error, OSError):
         return None
     finally:
@@ -274,6 +282,15 @@ class TooManyRows(Exception):
     def __init__(self, rows: int) -> None:
         super().__init__(f"{rows} rows")
         self.rows = rows
+
+
+def page_of(body: bytes, page: tuple[int, int]) -> bytes:
+    """Rows offset..offset+limit of a SPARQL JSON result (the same rows a view page gives)."""
+    data = json.loads(body)
+    offset, limit = page
+    if "results" in data:
+        data["results"]["bindings"] = data["results"]["bindings"][offset : offset + limit]
+    return _dumps(data).encode()
 
 
 def view_results(

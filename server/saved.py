@@ -71,10 +71,27 @@ def _choose(request: Request, suffix: str | None) -> str:
     return media
 
 
+PAGING = ("offset", "limit")  # reserved: no saved query may declare a parameter of these names
+
+
+def _page(request: Request, row_cap: int) -> tuple[int, int] | None:
+    """(offset, limit) from the request, or None: the whole answer."""
+    raw = {k: request.query_params.get(k) for k in PAGING if k in request.query_params}
+    if not raw:
+        return None
+    try:
+        offset, limit = int(raw.get("offset") or 0), int(raw.get("limit") or row_cap)
+    except ValueError as err:
+        raise BadParameter(f"offset and limit must be whole numbers: {err}") from None
+    if offset < 0 or not 1 <= limit <= row_cap:
+        raise BadParameter(f"offset must be >= 0 and limit between 1 and {row_cap}")
+    return offset, limit
+
+
 def _values(request: Request) -> dict[str, str]:
     values: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
-        if key == "format":
+        if key == "format" or key in PAGING:
             continue
         if key in values:
             raise BadParameter(f"parameter {key!r} given more than once")
@@ -95,16 +112,17 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     try:
         values = _values(request)
         terms = query.bind(values, base=ctx.base)
+        page = _page(request, ctx.settings.row_cap)
     except BadParameter as err:
         return JSONResponse({"detail": str(err)}, status_code=422)
     subs = {k: str(v) for k, v in terms.items()}
     wire = OFFERS[0] if media == conneg.HTML else media
-    key = (name, tuple(sorted(subs.items())), wire)
+    key = (name, tuple(sorted(subs.items())), wire, page)
     etag = '"' + hashlib.sha256(repr((ctx.version, key)).encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=60"}
     if media != conneg.HTML and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    if not terms and media == OFFERS[0]:  # a whole answer: sent from its view file, never held in memory
+    if not terms and page is None and media == OFFERS[0]:  # a whole answer: sent from its view file
         try:
             whole = views.view_file(ctx.settings.store_path, query, ctx.settings.row_cap)
         except views.TooManyRows as err:
@@ -114,27 +132,34 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     cached = ctx.cache.get(key)
     if cached is None:
         try:
-            body = await asyncio.to_thread(views.view_json, ctx.settings.store_path, query, terms, ctx.settings.row_cap)
+            store_path, cap = ctx.settings.store_path, ctx.settings.row_cap
+            body = await asyncio.to_thread(views.view_json, store_path, query, terms, cap, page)
         except views.TooManyRows as err:
             return _too_many(ctx, err)
         if body is not None:
-            if wire != OFFERS[0]:
-                body = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=conneg.RESULTS[wire])
-            cached = (etag, wire, body)
+            cached = (etag, wire, _as(wire, body))
             ctx.cache.put(key, cached)
     if cached is None:
         try:
-            outcome = await ctx.pool.run(Job(query.sparql, results_media=wire, substitutions=subs))
+            job = Job(query.sparql, results_media=OFFERS[0] if page else wire, substitutions=subs)
+            outcome = await ctx.pool.run(job)
         except QueryFailed as err:
             return error(err.status, err.message)
         if outcome.status >= 400:
             return error(outcome.status, outcome.message)
-        cached = (etag, wire, outcome.body)
+        cached = (etag, wire, _as(wire, views.page_of(outcome.body, page)) if page else outcome.body)
         ctx.cache.put(key, cached)
     body = cached[2]
     if media == conneg.HTML:
         return _html(ctx, query, values, body)
     return Response(body, media_type=conneg.with_charset(media), headers=headers)
+
+
+def _as(wire: str, body: bytes) -> bytes:
+    """A SPARQL JSON result in the wire format."""
+    if wire == OFFERS[0]:
+        return body
+    return parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=conneg.RESULTS[wire])
 
 
 class _ViewFile(FileResponse):
@@ -239,6 +264,22 @@ def _openapi_params(q: SavedQuery) -> list[dict[str, Any]]:
             **({"example": p.example} if p.example is not None else {}),
         }
         for p in q.params
+    ]
+    params += [
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "description": "skip this many rows of the ordered answer (with limit: one page)",
+            "schema": {"type": "integer", "minimum": 0},
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": "at most this many rows",
+            "schema": {"type": "integer", "minimum": 1},
+        },
     ]
     params.append(
         {

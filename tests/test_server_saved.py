@@ -183,3 +183,29 @@ def test_the_answer_cache_is_bounded_by_bytes_and_drops_the_least_recently_used(
     assert cache.size <= 800 and cache.get(("q", 1)) is None and cache.get(("q", 0)) is not None
     cache.put(("big",), ("etag", "json", bytes(101)))  # above an eighth of the budget: not kept
     assert cache.get(("big",)) is None and cache.size <= 800
+
+
+@pytest.mark.parametrize("name, params", [("speakers", {}), ("people", {"organisation": "id/org/kommun-0484"})])
+def test_pages_of_a_saved_query_put_together_are_its_answer(client: TestClient, name: str, params: dict) -> None:
+    whole = client.get(f"/queries/{name}", params=params).json()["results"]["bindings"]
+    assert len(whole) >= 3
+    pages = [
+        client.get(f"/queries/{name}", params={**params, "offset": str(o), "limit": "2"}).json()["results"]["bindings"]
+        for o in range(0, len(whole) + 2, 2)
+    ]
+    assert [row for page in pages for row in page] == whole
+    assert all(len(page) <= 2 for page in pages) and pages[-1] == []
+    csv = client.get(f"/queries/{name}.csv", params={**params, "offset": "1", "limit": "1"})
+    assert csv.status_code == 200 and len(csv.text.strip().splitlines()) == 2  # header + one row
+
+
+def test_a_live_saved_query_is_paged_too(client: TestClient) -> None:
+    whole = client.get("/queries/mentions-of", params={"entity": "id/org/kommun-0484"}).json()
+    page = client.get("/queries/mentions-of", params={"entity": "id/org/kommun-0484", "offset": "1", "limit": "2"})
+    assert page.json()["results"]["bindings"] == whole["results"]["bindings"][1:3]
+
+
+@pytest.mark.parametrize("params", [{"limit": "0"}, {"offset": "-1"}, {"limit": "many"}, {"limit": "100000000"}])
+def test_bad_paging_is_a_422_naming_it(client: TestClient, params: dict) -> None:
+    response = client.get("/queries/speakers", params=params)
+    assert response.status_code == 422 and ("limit" in response.text or "offset" in response.text)
