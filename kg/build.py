@@ -287,7 +287,12 @@ class _Loader:
     def load(self, nquads: str, ntriples: str) -> None:
         if self.thread is not None:
             self.loaded.update((nquads, ntriples))
-            self.pending.append(self.thread.submit(self.writer.load_files, [Path(nquads)], [Path(ntriples)]))
+            self.pending.append(self.thread.submit(self._load, Path(nquads), Path(ntriples)))
+
+    def _load(self, nquads: Path, ntriples: Path) -> None:
+        self.writer.load_files([nquads], [ntriples])
+        nquads.unlink()  # loaded: a 100,000-document build would otherwise keep gigabytes of spool
+        ntriples.unlink()
 
     def finish(self, folder: Path) -> None:
         """Wait for the background loads (raising their errors), then load every file not yet loaded."""
