@@ -193,22 +193,33 @@ def view_file(store_path: Path | str, query: SavedQuery, max_rows: int | None = 
 
     Raises TooManyRows when it has more than `max_rows` rows.
     """
+    opened = _open(store_path, query)
+    if opened is None:
+        return None
+    db, rows, _ = opened
+    db.close()
+    if max_rows is not None and rows > max_rows:
+        raise TooManyRows(rows)
+    return _database(store_path, query).with_suffix(".json")
+
+
+def _open(store_path: Path | str, query: SavedQuery) -> tuple[sqlite3.Connection, int, list[str]] | None:
+    """The view's database, read-only, with its row count and variables; None when missing or stale."""
     path = _database(store_path, query)
     if not viewable(query) or not path.is_file():
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            entry = db.execute("SELECT sha256, rows FROM manifest").fetchone()
-        finally:
-            db.close()
     except sqlite3.Error:
         return None
+    try:
+        entry = db.execute("SELECT sha256, rows, head FROM manifest").fetchone()
+    except sqlite3.Error:
+        entry = None
     if entry is None or entry[0] != _sha(query):
+        db.close()
         return None
-    if max_rows is not None and entry[1] > max_rows:
-        raise TooManyRows(entry[1])
-    return path.with_suffix(".json")
+    return db, entry[1], json.loads(entry[2])
 
 
 def view_json(
@@ -231,18 +242,11 @@ def view_json(
             return whole.read_bytes() if whole is not None else None
         except OSError:
             return None
-    path = _database(store_path, query)
-    if not viewable(query) or not path.is_file():
+    opened = _open(store_path, query)
+    if opened is None:
         return None
+    db, _, head = opened
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        entry = db.execute("SELECT sha256, rows, head FROM manifest").fetchone()
-        if entry is None or entry[0] != _sha(query):
-            return None
-        head = json.loads(entry[2])
         params = {p.name: p for p in query.params}
         where, args = [], []
         for name, term in terms.items():

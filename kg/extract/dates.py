@@ -87,9 +87,20 @@ class _Lex:
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    return json.loads((files("kg") / "data" / "dates.json").read_text(encoding="utf-8"))
+
+
+def month_names() -> list[str]:
+    """The Swedish month names, lower case, in calendar order (from the lexicon)."""
+    return list(_data()["month_names"])
+
+
+@lru_cache(maxsize=1)
 def _lex() -> _Lex:
     """Load the lexicon and compile the regexes generated from it."""
-    data = json.loads((files("kg") / "data" / "dates.json").read_text(encoding="utf-8"))
+    data = {**_data()}
+    data["month_names"] = {**data["month_names"], **data["english_month_names"]}  # a date may be in English
     month_words = [*data["month_names"], *data["month_abbreviations"]]
     months = _alt(month_words)
     weekdays = _alt([*data["weekdays"], *data["weekdays_definite"], *data["weekday_abbreviations"]])

@@ -6,7 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from kg.extract.dates import DateMention
+from kg.extract.dates import DateMention, month_names
 from kg.extract.scan import StemScan, literal_starts, starts_within
 from kg.extract.text import CAP, LOWER, UPPER, Segment, proper_name_at
 from kg.gazetteer import load
@@ -264,23 +264,7 @@ _PLACE_PREP = re.compile(
 )
 
 
-_MONTHS = {
-    m.capitalize()
-    for m in [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ]
-}
+_MONTHS = {m.capitalize() for m in month_names()}
 _AND = re.compile(r"\s(?:och)\s")
 _TOWN_AFTER = re.compile(r"(?:,\s*[A-ZÅÄÖ][\wåäö]+\s\d+[A-Za-z]?)?,\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)")
 

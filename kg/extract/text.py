@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 from itertools import islice
 
+from kg.extract.dates import month_names
 from kg.gazetteer import load
 
 UPPER = "A-ZÅÄÖÉÜÆØČĆŠŽĐŁŃŚŹŻÇÑ"
@@ -398,18 +399,7 @@ _NAME_STOP = {
     "fredagen",
     "lördagen",
     "söndagen",
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
+    *month_names(),
     "denna",
     "detta",
     "dessa",
