@@ -108,7 +108,7 @@ class Context:
         worker = Worker(str(self.settings.store_path), self.settings.row_cap, writable=True)
         try:
             worker.wait_ready()
-            worker.conn.send(Job(sparql, update=True, base_iri=base_iri))
+            worker.conn.send(Job(sparql, update=True, base_iri=base_iri, guard=True))
             if worker.conn.poll(self.settings.timeout):
                 return worker.conn.recv()
             raise QueryFailed(503, f"update stopped after {self.settings.timeout:g} s (the time limit)")
@@ -116,15 +116,6 @@ class Context:
             raise QueryFailed(500, f"the update worker failed: {err}") from err
         finally:
             worker.close()
-
-    def has_graph(self, iri: str) -> bool:
-        """True when the store has a named graph `iri`."""
-        from pyoxigraph import NamedNode
-
-        try:
-            return self.store.contains_named_graph(NamedNode(iri))
-        except ValueError:
-            return False
 
     def local_path(self, iri: str) -> str | None:
         """The path at which this server serves `iri`, or None when it is not under the base."""

@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from server import conneg
+from server import conneg, guard, sandbox
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -57,6 +57,7 @@ class Job:
     prefixes: bool = True  # predeclare the project's prefixes (kg.store.PREFIXES)
     update: bool = False
     base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's URL)
+    guard: bool = False  # text from a client: refuse SERVICE/LOAD/foreign FROM with a clear 400 first
 
 
 @dataclass
@@ -106,12 +107,19 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
 
     from kg.store import PREFIXES
 
+    if job.guard:
+        try:
+            guard.check(job.sparql, lambda iri: _has_graph(store, iri), update=job.update)
+        except guard.Refused as err:
+            return Outcome(400, message=f"refused: {err}")
     prefixes = PREFIXES if job.prefixes else None
     if job.update:
         try:
             store.update(job.sparql, prefixes=prefixes, base_iri=job.base_iri)
         except SyntaxError as err:
             return Outcome(400, message=f"SPARQL update syntax error: {err}")
+        except PermissionError:
+            return Outcome(400, message=f"refused: {guard.LOAD_REFUSED}")
         store.flush()
         return Outcome(204)
     kwargs: dict[str, Any] = {"prefixes": prefixes, "base_iri": job.base_iri}
@@ -147,8 +155,19 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
         return Outcome(200, job.graph_media, body, len(triples), kind="graph")
     except SyntaxError as err:
         return Outcome(400, message=f"SPARQL syntax error: {err}")
+    except PermissionError:  # the sandbox refused a socket: only SERVICE makes one
+        return Outcome(400, message=f"refused: {guard.SERVICE_REFUSED}")
     except (OSError, RuntimeError, ValueError) as err:
         return Outcome(400, message=f"query failed: {err}")
+
+
+def _has_graph(store: Any, iri: str) -> bool:
+    from pyoxigraph import NamedNode
+
+    try:
+        return store.contains_named_graph(NamedNode(iri))
+    except ValueError:
+        return False
 
 
 def _not_acceptable(what: str, offers: dict[str, Any]) -> Outcome:
@@ -165,11 +184,16 @@ def _too_many(rows: int, cap: int, more: bool = False) -> Outcome:
 
 
 def worker_main(conn: Connection, store_path: str, row_cap: int, writable: bool) -> None:
-    """The worker loop: open the store, then answer jobs until the socket closes."""
+    """The worker loop: cut itself off the network, open the store, then answer jobs until the socket closes."""
+    try:
+        sandbox.confine()
+    except sandbox.SandboxError as err:
+        conn.send(("refused", str(err)))
+        return
     from pyoxigraph import Store
 
     store = Store(store_path) if writable else Store.read_only(store_path)
-    conn.send("ready")
+    conn.send(("ready", ""))
     while True:
         try:
             job = conn.recv()
@@ -210,11 +234,14 @@ class Worker:
             self.kill("startup")
             raise QueryFailed(503, "a query worker did not start")
         try:
-            self.conn.recv()
+            state, message = self.conn.recv()
         except EOFError:
             raise QueryFailed(
                 503, f"a query worker could not open the store (exit code {self.process.poll()})"
             ) from None
+        if state != "ready":
+            self.kill("sandbox")
+            raise QueryFailed(503, f"a query worker refused to start: {message}")
 
     def rss(self) -> int:
         """Resident memory in bytes (0 if the process is gone)."""
@@ -271,7 +298,9 @@ class QueryPool:
         self._started = False
         self._closed = False
         self._watchdog: threading.Thread | None = None
-        self.stats = {"timeouts": 0, "memory_kills": 0, "queries": 0}
+        self.stats = {"timeouts": 0, "memory_kills": 0, "queries": 0, "respawn_failures": 0}
+        self.last_respawn_error = ""
+        self._refills: set[asyncio.Task[None]] = set()
 
     # ---- lifecycle
     async def start(self) -> None:
@@ -330,21 +359,63 @@ class QueryPool:
         await self.start()
         assert self._idle is not None
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
-        except asyncio.TimeoutError:
-            raise QueryFailed(503, "the server is busy: every query worker stayed occupied; try again") from None
-        replacement: Worker | None = None
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout=max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                raise QueryFailed(503, "the server is busy: every query worker stayed occupied; try again") from None
+            if worker.alive:
+                break
+            self._respawn(worker)  # died while idle: never hand it out
         try:
             with self._working(worker):
                 outcome = await self._exchange(worker, job, limit)
-            self.stats["queries"] += 1
-            return outcome
         except QueryFailed:
-            replacement = await asyncio.to_thread(self._replace, worker)
+            self._respawn(worker)
             raise
-        finally:
-            self._idle.put_nowait(replacement or worker)
+        self._idle.put_nowait(worker)
+        self.stats["queries"] += 1
+        return outcome
+
+    def _respawn(self, worker: Worker) -> None:
+        """Replace a stopped or dead worker in the background, retrying until a new one starts."""
+        worker.kill(worker.killed_for or "failed")
+        task = asyncio.get_running_loop().create_task(self._refill())
+        self._refills.add(task)
+        task.add_done_callback(self._refills.discard)
+
+    async def _refill(self) -> None:
+        assert self._idle is not None
+        delay = 0.05
+        while not self._closed:
+            try:
+                fresh = await asyncio.to_thread(self._spawn_one)
+            except (OSError, QueryFailed) as err:  # EMFILE under a connection flood, a slow start, ...
+                self.stats["respawn_failures"] += 1
+                self.last_respawn_error = str(err)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+                continue
+            if self._closed:
+                fresh.close()
+                return
+            self._idle.put_nowait(fresh)
+            return
+
+    def _spawn_one(self) -> Worker:
+        fresh = Worker(self.store_path, self.row_cap)
+        try:
+            fresh.wait_ready()
+        except BaseException:
+            fresh.kill("startup")
+            raise
+        return fresh
+
+    @property
+    def refilling(self) -> int:
+        """Workers being replaced right now."""
+        return len(self._refills)
 
     @contextmanager
     def _working(self, worker: Worker) -> Iterator[None]:
@@ -359,21 +430,25 @@ class QueryPool:
     async def _exchange(self, worker: Worker, job: Job, limit: float) -> Outcome:
         """Send `job`, then wait on the event loop (no thread) until the answer arrives or time is up."""
         loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
         fd = worker.conn.fileno()
+        try:
+            os.set_blocking(fd, True)  # uvloop leaves a watched fd non-blocking; a long query is sent whole
+            worker.conn.send(job)
+        except OSError as err:
+            raise QueryFailed(500, f"the query worker could not take the query ({err})") from None
+        ready: asyncio.Future[None] = loop.create_future()
         loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
         answered = False
         try:
-            worker.conn.send(job)
             await asyncio.wait_for(ready, limit)
             answered = True
-        except (EOFError, OSError, asyncio.TimeoutError):
+        except asyncio.TimeoutError:
             pass
         finally:
             loop.remove_reader(fd)
         if answered:
             try:
-                os.set_blocking(fd, True)  # uvloop makes a watched fd non-blocking; a long answer arrives in parts
+                os.set_blocking(fd, True)  # a long answer arrives in parts
                 return worker.conn.recv()
             except (EOFError, OSError):
                 pass
@@ -388,8 +463,3 @@ class QueryPool:
             raise QueryFailed(503, f"query stopped after {limit:g} s (the time limit); make it more selective")
         raise QueryFailed(500, f"the query worker died (exit code {worker.process.poll()})")
 
-    def _replace(self, worker: Worker) -> Worker:
-        worker.kill(worker.killed_for or "failed")
-        fresh = Worker(self.store_path, self.row_cap)
-        fresh.wait_ready()
-        return fresh

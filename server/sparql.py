@@ -17,7 +17,6 @@ from pyoxigraph import NamedNode
 
 from server import conneg, describe_service
 from server.context import Context
-from server.guard import Refused, check
 from server.pool import Job, Outcome, QueryFailed
 
 FORM = "application/x-www-form-urlencoded"
@@ -134,8 +133,6 @@ def routes(ctx: Context) -> APIRouter:
             return await _query(ctx, request, text, params)
         except ProtocolError as err:
             return error(err.status, err.message, err.headers)
-        except Refused as err:
-            return error(400, f"refused: {err}")
         except QueryFailed as err:
             return error(err.status, err.message)
 
@@ -228,10 +225,11 @@ async def _query(ctx: Context, request: Request, text: str, params: list[tuple[s
         offers = ", ".join([*conneg.RESULTS, *conneg.GRAPHS])
         asked = " / ".join(dict.fromkeys(names)) or accept
         raise ProtocolError(406, f"cannot serve {asked!r}; available: {offers}")
-    check(text, ctx.has_graph)
     default, named = _graphs(ctx, params)
     base_iri = str(request.url).split("?", 1)[0]
-    job = Job(text, results_media, graph_media, default_graph=default, named_graphs=named, base_iri=base_iri)
+    job = Job(
+        text, results_media, graph_media, default_graph=default, named_graphs=named, base_iri=base_iri, guard=True
+    )
     return _respond(await ctx.pool.run(job, timeout=_timeout(params)))
 
 
@@ -245,6 +243,5 @@ async def _update(ctx: Context, request: Request, text: str, params: list[tuple[
         return error(401, "SPARQL Update needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"})
     if any(k in UPDATE_DATASET_PARAMS for k, _ in params):
         raise ProtocolError(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
-    check(text, ctx.has_graph, update=True)
     outcome = await ctx.run_update(text, base_iri=str(request.url).split("?", 1)[0])
     return _respond(outcome)
