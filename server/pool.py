@@ -462,4 +462,3 @@ class QueryPool:
             self.stats["timeouts"] += 1
             raise QueryFailed(503, f"query stopped after {limit:g} s (the time limit); make it more selective")
         raise QueryFailed(500, f"the query worker died (exit code {worker.process.poll()})")
-

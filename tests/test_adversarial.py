@@ -8,6 +8,7 @@ the worker's sandbox is also tested alone, with the text guard switched off.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import socket
 import threading
@@ -55,13 +56,11 @@ class Listener:
                 data = b""
             self.hits.append(data or b"(connected)")
             body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"LEAK"}}]}}'
-            try:
+            with contextlib.suppress(OSError):
                 conn.sendall(
                     b"HTTP/1.1 200 OK\r\ncontent-type: application/sparql-results+json\r\n"
                     b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
                 )
-            except OSError:
-                pass
             conn.close()
 
     def close(self) -> None:
@@ -266,10 +265,8 @@ def query_url(base: str, query: str) -> str:
 def _children(pid: int) -> list[int]:
     out = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
+        with contextlib.suppress(OSError):
             out += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return out
 
 
