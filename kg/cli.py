@@ -352,6 +352,17 @@ def stats(store_path: Path | None) -> None:
     help="Allow SPARQL Update with 'Authorization: Bearer TOKEN' (default: $KG_UPDATE_TOKEN; unset = read-only).",
 )
 @click.option("--base", default=None, help="Base IRI served here (default: the one the store was built with).")
+@click.option("--max-body-mb", default=4.0, show_default=True, type=float, help="Largest request body (413 above it).")
+@click.option(
+    "--max-connections", default=1000, show_default=True, type=int, help="Open connections; more are closed at once."
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Seconds for a request's headers to arrive (its body gets 3x as long).",
+)
 def serve(
     store_path: Path | None,
     host: str,
@@ -362,6 +373,9 @@ def serve(
     query_workers: int | None,
     update_token: str | None,
     base: str | None,
+    max_body_mb: float,
+    max_connections: int,
+    header_timeout: float,
 ) -> None:
     """Serve the store: SPARQL endpoint, saved queries, linked-data pages and a query page.
 
@@ -412,8 +426,25 @@ def serve(
         app = create_app(settings)
     except kgstore.StoreError as err:
         raise click.ClickException(str(err)) from err
+    from server.http import Limits, protocol_for
+
+    limits = Limits(
+        header_timeout=header_timeout,
+        body_timeout=3 * header_timeout,
+        max_body_bytes=int(max_body_mb * 2**20),
+        max_connections=max_connections,
+    )
     click.echo(f"serving {path} at http://{host}:{port}/ (SPARQL endpoint: /sparql)", err=True)
-    uvicorn.run(app, host=host, port=port, loop="auto", http="auto", log_level="warning")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        loop="auto",
+        http=protocol_for(limits),
+        log_level="warning",
+        limit_concurrency=max_connections,
+        backlog=2048,
+    )
 
 
 @main.command()

@@ -145,16 +145,22 @@ def by_name(name: str, kind: int) -> str | None:
     return media if media in offered or media == HTML else None
 
 
+def shown(value: str | None, limit: int = 100) -> str:
+    """A client's header value quoted for an error message, cut to `limit` characters."""
+    value = value or ""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def pick(accept: str | None, fmt: str | None, offers: list[str], kind: int = 0) -> str:
     """Choose a media type from `format` (wins) or Accept; NotAcceptable if none fits."""
     if fmt:
         media = by_name(fmt, kind)
         if media is None or media not in offers:
-            raise NotAcceptable(f"format {fmt!r} is not available here; use one of {', '.join(offers)}")
+            raise NotAcceptable(f"format {shown(fmt)} is not available here; use one of {', '.join(offers)}")
         return media
     media = negotiate(accept, offers, kind)
     if media is None:
-        raise NotAcceptable(f"cannot serve {accept!r}; available: {', '.join(offers)}")
+        raise NotAcceptable(f"cannot serve {shown(accept)}; available: {', '.join(offers)}")
     return media
 
 

@@ -89,7 +89,7 @@ async def _operation(request: Request) -> tuple[str, str, list[tuple[str, str]]]
         return "update", decoded, params
     raise ProtocolError(
         415,
-        f"unsupported media type {media or '(none)'!r}: POST {FORM}, {QUERY} or {UPDATE}",
+        f"unsupported media type {conneg.shown(media or '(none)')}: POST {FORM}, {QUERY} or {UPDATE}",
     )
 
 
@@ -98,11 +98,11 @@ def _graphs(ctx: Context, params: list[tuple[str, str]]) -> tuple[list[str] | No
     named = [v for k, v in params if k == "named-graph-uri"]
     for iri in default + named:
         if not iri or any(c in iri for c in '<> "{}|^`\\'):
-            raise ProtocolError(400, f"not an IRI: {iri!r}")
+            raise ProtocolError(400, f"not an IRI: {conneg.shown(iri)}")
         try:
             NamedNode(iri)
-        except ValueError as err:
-            raise ProtocolError(400, f"not an absolute IRI: {iri!r} ({err})") from None
+        except ValueError:
+            raise ProtocolError(400, f"not an absolute IRI: {conneg.shown(iri)}") from None
     if not default and not named:
         return None, None
     return (default or []), (named or [])
@@ -208,7 +208,7 @@ def _timeout(params: list[tuple[str, str]]) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise ProtocolError(400, f"timeout must be a number of seconds, got {raw!r}") from None
+        raise ProtocolError(400, f"timeout must be a number of seconds, got {conneg.shown(raw)}") from None
     if not value >= MIN_TIMEOUT:
         raise ProtocolError(400, f"timeout must be at least {MIN_TIMEOUT} s")
     return value
@@ -224,7 +224,7 @@ async def _query(ctx: Context, request: Request, text: str, params: list[tuple[s
     if results_media is None and graph_media is None:
         offers = ", ".join([*conneg.RESULTS, *conneg.GRAPHS])
         asked = " / ".join(dict.fromkeys(names)) or accept
-        raise ProtocolError(406, f"cannot serve {asked!r}; available: {offers}")
+        raise ProtocolError(406, f"cannot serve {conneg.shown(asked)}; available: {offers}")
     default, named = _graphs(ctx, params)
     base_iri = str(request.url).split("?", 1)[0]
     job = Job(

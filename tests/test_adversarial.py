@@ -334,3 +334,148 @@ def test_a_worker_that_cannot_be_replaced_is_retried_never_handed_out(server: st
     while len(_children(pid)) != workers and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(_children(pid)) == workers
+
+
+# ------------------------------------------------------------------ slow, oversized and malformed requests
+
+
+def _raw(url: str, payload: bytes, read: bool = True, timeout: float = 10) -> bytes:
+    parts = urllib.parse.urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as conn:
+        conn.sendall(payload)
+        if not read:
+            return b""
+        chunks = []
+        while True:
+            try:
+                data = conn.recv(65536)
+            except (ConnectionResetError, TimeoutError):
+                break
+            if not data:
+                break
+            chunks.append(data)
+        return b"".join(chunks)
+
+
+@pytest.fixture(scope="module")
+def tight_server(seeds_store_path: Path) -> Iterator[str]:
+    """A server with small limits, so that the limits can be reached quickly."""
+    with live_server(
+        seeds_store_path, timeout=5, header_timeout=1, max_body_mb=1, max_connections=60, query_workers=1
+    ) as url:
+        yield url
+
+
+def test_unfinished_headers_are_timed_out(tight_server: str) -> None:
+    started = time.monotonic()
+    answer = _raw(tight_server, b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: 1")
+    assert b"408" in answer.split(b"\r\n", 1)[0]
+    assert time.monotonic() - started < 5
+
+
+def test_a_slow_body_is_timed_out(tight_server: str) -> None:
+    started = time.monotonic()
+    answer = _raw(
+        tight_server,
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK",
+    )
+    assert answer == b"" or b"408" in answer.split(b"\r\n", 1)[0]
+    assert time.monotonic() - started < 8
+    assert ask(tight_server) < 1
+
+
+def test_a_slowloris_flood_does_not_lock_out_other_clients(tight_server: str) -> None:
+    """With 100 file descriptors to spare, 300 half-sent requests must not lock anyone out."""
+    import subprocess
+
+    parts = urllib.parse.urlsplit(tight_server)
+    pid = _server_pid(tight_server)
+    limits = Path(f"/proc/{pid}/limits").read_text().splitlines()
+    soft = next(line for line in limits if line.startswith("Max open files")).split()[3]
+    open_fds = len(list(Path(f"/proc/{pid}/fd").iterdir()))
+    subprocess.run(["prlimit", f"--pid={pid}", f"--nofile={open_fds + 100}:"], check=True)
+    held = []
+    try:
+        for _ in range(300):
+            try:
+                s = socket.create_connection((parts.hostname, parts.port), timeout=2)
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+                held.append(s)
+            except OSError:
+                pass
+        time.sleep(2)  # past the header timeout: the server has dropped the half-sent requests
+        assert ask(tight_server) < 1
+    finally:
+        for s in held:
+            s.close()
+        subprocess.run(["prlimit", f"--pid={pid}", f"--nofile={soft}:"], check=True)
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(tight_server: str) -> None:
+    head = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 300000000\r\n\r\n"
+    )
+    answer = _raw(tight_server, head + b"ASK {}")
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_an_oversized_chunked_body_is_refused(tight_server: str) -> None:
+    parts = urllib.parse.urlsplit(tight_server)
+    chunk = b"#" * 65536
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+        try:
+            for _ in range(40):  # 2.5 MB in all, above the 1 MB limit
+                conn.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        except OSError:
+            pass  # the server closed the connection
+        answer = conn.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_huge_headers_are_refused_and_never_echoed(tight_server: str) -> None:
+    accept = b"text/x-" + b"a" * 2_000_000
+    answer = _raw(
+        tight_server, b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: " + accept + b"\r\n\r\n"
+    )
+    assert answer.startswith(b"HTTP/1.1 431")
+    assert len(answer) < 2000
+
+
+def test_a_long_accept_header_is_not_echoed_whole(tight_server: str) -> None:
+    request = urllib.request.Request(
+        tight_server + "sparql?query=ASK%20%7B%7D", headers={"accept": "text/x-" + "b" * 30_000}
+    )
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(request, timeout=10)
+    assert err.value.code == 406
+    assert len(err.value.read()) < 2000
+
+
+def test_the_server_memory_does_not_grow_with_a_large_post(tight_server: str) -> None:
+    pid = _server_pid(tight_server)
+    before = _rss(pid)
+    parts = urllib.parse.urlsplit(tight_server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 300000000\r\n\r\n"
+        )
+        try:
+            for _ in range(300):
+                conn.sendall(b"x" * 1_000_000)
+        except OSError:
+            pass
+    assert _rss(pid) - before < 50 * 2**20
+    assert ask(tight_server) < 1
+
+
+def _rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
