@@ -209,3 +209,23 @@ def party_ref(letter: str) -> OrgRef | None:
     """The political party for a bracketed letter such as 'S' or 'FP'."""
     name = load().lexicon["parties"].get(letter)
     return load().orgs.get(f"parti-{slug(name)}") if name else None
+
+
+def government_ref() -> OrgRef:
+    """The Swedish government (Regeringen)."""
+    return load().orgs[slug("Regeringen")]
+
+
+def is_government_title(title: str | None) -> bool:
+    """'justitieminister', 'statssekreterare hos …', 'minister för civilt försvar': a post in the government."""
+    if not title:
+        return False
+    head = re.split(r"\s(?:för|med|hos|i|på|till)\s", title.lower(), maxsplit=1)[0].split()
+    if not head:
+        return False
+    last = head[-1]
+    if re.match(r"(tidigare|före detta|f\.d\.|fd|förre|dåvarande)$", head[0]):
+        return False
+    return last.endswith(("minister", "statsråd")) or " ".join(head[-2:]) in load().lexicon["government_roles"] or (
+        last in load().lexicon["government_roles"]
+    )

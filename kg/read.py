@@ -1,4 +1,4 @@
-"""Stage 1, read: a press-release file becomes a `Document` (NFC text, checksum, id)."""
+"""Stage 1, read: a press-release file becomes a `Document` (normalised text, checksum, id)."""
 
 from __future__ import annotations
 
@@ -42,10 +42,23 @@ def doc_id_for(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "doc"
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero widths, BOM
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u2009\u202f"), " ")  # no-break and thin spaces
+_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+
+
+def normalise(text: str) -> str:
+    """The text as a reader sees it: NFC, LF line ends, no invisible characters (soft hyphens,
+    zero-width spaces), plain spaces, and no Markdown heading markers ('# Title' -> 'Title')."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES)
+    return _HEADING.sub("", text)
+
+
 def document_from_text(text: str, path: Path | str = "inline.txt") -> Document:
     """A Document from text already in memory (tests, notebooks)."""
     path = Path(path)
-    return Document(doc_id_for(path), path, unicodedata.normalize("NFC", text))
+    return Document(doc_id_for(path), path, normalise(text))
 
 
 def read_document(path: Path) -> Document:
@@ -62,8 +75,7 @@ def read_document(path: Path) -> Document:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise ReadError(path, f"not UTF-8 (invalid byte at offset {err.start})") from err
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Document(doc_id_for(path), path, unicodedata.normalize("NFC", text))
+    return Document(doc_id_for(path), path, normalise(text))
 
 
 def iter_paths(dirs: list[Path]) -> list[Path]:

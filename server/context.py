@@ -119,9 +119,9 @@ class Context:
 
     def local_path(self, iri: str) -> str | None:
         """The path at which this server serves `iri`, or None when it is not under the base."""
-        if iri.startswith(self.base):
-            return "/" + iri[len(self.base) :]
-        return None
+        from server.views import local_path
+
+        return local_path(self.base, iri)
 
     def reopen(self) -> None:
         """Re-open the store after an update so this process sees the new data."""

@@ -23,6 +23,7 @@ from server.context import Context
 from server.html import render
 from server.pool import Job, QueryFailed
 from server.sparql import error
+from server.views import link_for
 
 OFFERS = ["application/sparql-results+json", "text/csv", "text/tab-separated-values", conneg.HTML]
 SUFFIXES = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
@@ -71,6 +72,7 @@ def _choose(request: Request, suffix: str | None) -> str:
     return media
 
 
+MAX_OFFSET = 100_000_000  # beyond any answer this server sends; larger numbers are refused, not run
 PAGING = ("offset", "limit")  # reserved: no saved query may declare a parameter of these names
 
 
@@ -83,8 +85,8 @@ def _page(request: Request, row_cap: int) -> tuple[int, int] | None:
         offset, limit = int(raw.get("offset") or 0), int(raw.get("limit") or row_cap)
     except ValueError as err:
         raise BadParameter(f"offset and limit must be whole numbers: {err}") from None
-    if offset < 0 or not 1 <= limit <= row_cap:
-        raise BadParameter(f"offset must be >= 0 and limit between 1 and {row_cap}")
+    if not 0 <= offset <= MAX_OFFSET or not 1 <= limit <= row_cap:
+        raise BadParameter(f"offset must be between 0 and {MAX_OFFSET:,} and limit between 1 and {row_cap}")
     return offset, limit
 
 
@@ -137,7 +139,7 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
         except views.TooManyRows as err:
             return _too_many(ctx, err)
         if body is not None:
-            cached = (etag, wire, _as(wire, body))
+            cached = (etag, wire, await asyncio.to_thread(_as, wire, body))
             ctx.cache.put(key, cached)
     if cached is None:
         try:
@@ -147,19 +149,25 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
             return error(err.status, err.message)
         if outcome.status >= 400:
             return error(outcome.status, outcome.message)
-        cached = (etag, wire, _as(wire, views.page_of(outcome.body, page)) if page else outcome.body)
+        body = outcome.body
+        if page or wire == "text/csv":
+            body = await asyncio.to_thread(_as, wire, views.page_of(body, page) if page else body)
+        cached = (etag, wire, body)
         ctx.cache.put(key, cached)
     body = cached[2]
     if media == conneg.HTML:
-        return _html(ctx, query, values, body)
+        return await asyncio.to_thread(_html, ctx, query, values, body)
     return Response(body, media_type=conneg.with_charset(media), headers=headers)
 
 
 def _as(wire: str, body: bytes) -> bytes:
-    """A SPARQL JSON result in the wire format."""
+    """A SPARQL result in the wire format (from JSON; CSV from any), spreadsheet-safe as CSV."""
     if wire == OFFERS[0]:
         return body
-    return parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=conneg.RESULTS[wire])
+    if wire == "text/csv" and not body.lstrip().startswith(b"{"):
+        return conneg.csv_safe(body)
+    out = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=conneg.RESULTS[wire])
+    return conneg.csv_safe(out) if wire == "text/csv" else out
 
 
 class _ViewFile(FileResponse):
@@ -183,7 +191,7 @@ def _html(ctx: Context, query: SavedQuery, values: dict[str, str], body: bytes) 
             if term is None:
                 row.append(None)
             elif term["type"] == "uri":
-                row.append({"text": term["value"], "href": ctx.local_path(term["value"]) or term["value"]})
+                row.append({"text": term["value"], "href": link_for(ctx.base, term["value"])})
             else:
                 row.append({"text": term["value"], "href": None})
         rows.append(row)

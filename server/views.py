@@ -38,6 +38,27 @@ def load_ontology() -> Store:
     return store
 
 
+def local_path(base: str, iri: str) -> str | None:
+    """The path at which a server with `base` serves `iri`; None when it is not under the base, or when
+    the rest would read as another host ('//evil.example/x', '/\\evil.example')."""
+    if not iri.startswith(base):
+        return None
+    rest = iri[len(base) :]
+    if rest.startswith(("/", "\\")) or any(c in rest for c in "\\\r\n\t"):
+        return None
+    return "/" + rest
+
+
+def link_for(base: str, iri: str) -> str | None:
+    """A safe href for an IRI: its local path, or the IRI itself for http(s) and mailto; else no link."""
+    local = local_path(base, iri)
+    if local is not None:
+        return local
+    if iri.lower().startswith(("http://", "https://", "mailto:")) and not any(c in iri for c in "\r\n\t\\"):
+        return iri
+    return None
+
+
 class Linker:
     """Turns terms into display values with local or external links."""
 
@@ -48,11 +69,7 @@ class Linker:
     def href(self, iri: str) -> str | None:
         if iri.startswith(KGO):
             return "/ontology#" + iri[len(KGO) :]
-        if iri.startswith(self.base):
-            return "/" + iri[len(self.base) :]
-        if iri.startswith(("http://", "https://", "mailto:")):
-            return iri
-        return None
+        return link_for(self.base, iri)
 
     def curie(self, iri: str) -> str:
         for prefix, ns in ALL_PREFIXES.items():

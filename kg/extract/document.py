@@ -22,7 +22,7 @@ from kg.extract.people import Membership, Person, find_people
 from kg.extract.projects import Project, find_projects
 from kg.extract.quotes import Quote, find_quotes
 from kg.extract.text import Segment, paragraphs, sentences
-from kg.gazetteer import OrgRef, load
+from kg.gazetteer import OrgRef, government_ref, is_government_title, load
 from kg.read import Document
 
 
@@ -271,9 +271,12 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
     voices = contact_people | set(speakers)
     out: dict[tuple, Membership] = {}
     titled = {m.person for m in raw if m.title}
+    government = government_ref()
     for m in raw:
         if m.org is None:
             m.org = line_orgs.get(m.person)
+        if m.org is None and is_government_title(m.title):
+            m.org = government  # a minister or state secretary acts for the government unless a ministry is named
         # an unqualified title: the municipality/region/board it implies, or the publisher for
         # those who speak or are contacts for it (a title alone does not make an outsider staff)
         if (
@@ -341,9 +344,9 @@ def _speakers(facts: DocFacts, home: _Home) -> None:
     for q in facts.quotes:
         if q.speaker in facts.speaker_org:
             continue
-        mine = [m for m in facts.memberships if m.person == q.speaker and m.org]
+        mine = [m for m in facts.memberships if m.person == q.speaker and m.org and m.org.kind != "PoliticalParty"]
         national = any(m.person == q.speaker and m.role_scope == "national" for m in facts.memberships)
-        org = mine[0].org if mine else (None if national else home.publisher)  # a minister speaks for no agency
+        org = mine[0].org if mine else (None if national else home.publisher)  # a riksdag member speaks for no agency
         if org is None:  # "vår kommun", "vår region": the speaker's own municipality or region
             for pattern, scope in ((r"\bvår (kommun|stad)\b", "municipal"), (r"\bvår region\b", "regional")):
                 if re.search(pattern, q.text, re.IGNORECASE):
