@@ -39,6 +39,7 @@ class Gazetteer:
     towns: dict[str, str] = field(default_factory=dict)  # municipality short name (and genitive) -> key
     counties: dict[str, str] = field(default_factory=dict)  # county short name forms -> county code
     given_names: dict[str, int] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)  # Swedish name (and genitive) -> ISO code
     lexicon: dict = field(default_factory=dict)
     county_rows: list[dict[str, str]] = field(default_factory=list)
     org_pattern: SurfaceIndex | None = None
@@ -197,7 +198,24 @@ def load() -> Gazetteer:
         short = [a for a in aliases if _is_abbreviation(a) or len(a) <= 3]
         _add(g, ref, [item["name"], *[a for a in aliases if a not in short]], short)
     for letter, party in g.lexicon["parties"].items():
-        g.orgs.setdefault(f"parti-{slug(party)}", OrgRef(f"parti-{slug(party)}", party, "PoliticalParty", "", letter))
+        if f"parti-{slug(party)}" in g.orgs:
+            continue
+        other = g.lexicon["party_aliases"].get(party, [])
+        ref = OrgRef(f"parti-{slug(party)}", party, "PoliticalParty", "", letter, tuple(other))
+        _add(g, ref, [party, *other])
+    for name, short in g.lexicon["org_aliases"].items():
+        key = g.surfaces.get(name.lower())
+        if key is None:
+            continue
+        for alias in short:
+            if _is_abbreviation(alias) or len(alias) <= 4:
+                for variant in [alias, *genitives(alias)]:
+                    g.exact_surfaces.setdefault(variant, key)
+            else:
+                _add(g, g.orgs[key], [alias])
+    for row in _rows("countries.csv"):
+        for form in [row["name"], *genitives(row["name"])]:
+            g.countries.setdefault(form, row["code"])
     for row in _rows("given_names.csv"):
         g.given_names[row["name"]] = int(row["count"])
     g.org_pattern = SurfaceIndex(g.surfaces, ignore_case=True, before=":-")
@@ -229,3 +247,11 @@ def is_government_title(title: str | None) -> bool:
     return last.endswith(("minister", "statsråd")) or " ".join(head[-2:]) in load().lexicon["government_roles"] or (
         last in load().lexicon["government_roles"]
     )
+
+
+@lru_cache(maxsize=256)
+def country_ref(code: str) -> OrgRef:
+    """The state of a country (as the organisation an ambassador represents), by ISO code."""
+    g = load()
+    name = next(n for n, c in g.countries.items() if c == code)
+    return OrgRef(f"land-{code.lower()}", name, "Organisation", "", code)

@@ -344,7 +344,7 @@ def _speakers(facts: DocFacts, home: _Home) -> None:
     for q in facts.quotes:
         if q.speaker in facts.speaker_org:
             continue
-        mine = [m for m in facts.memberships if m.person == q.speaker and m.org and m.org.kind != "PoliticalParty"]
+        mine = [m for m in facts.memberships if m.person == q.speaker and m.org]
         national = any(m.person == q.speaker and m.role_scope == "national" for m in facts.memberships)
         org = mine[0].org if mine else (None if national else home.publisher)  # a riksdag member speaks for no agency
         if org is None:  # "vår kommun", "vår region": the speaker's own municipality or region
@@ -449,7 +449,7 @@ def _collect_orgs(facts: DocFacts, orgs: list[OrgMention], home: _Home, bare_boa
     """The organisations that act in the text, with the spans naming them."""
 
     def add(ref: OrgRef | None, span: tuple[int, int]) -> None:
-        if ref is None or ref.kind == "PoliticalParty":
+        if ref is None:
             return
         entry = facts.orgs.setdefault(ref.key, (ref, []))
         if span[1] > span[0] and span not in entry[1]:

@@ -54,7 +54,8 @@ def new_org(name: str, kind: str | None = None) -> OrgRef:
 
 
 _KIND_WORDS = (
-    "kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour"
+    "kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour|"
+    "tingsrätt|hovrätt|förvaltningsrätt|kammarrätt|stift"
 )
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from kg.extract.contacts import EMAIL, PHONE
 from kg.extract.orgs import OrgMention, new_org
-from kg.extract.roles import Role, parse_title, role_before, role_head
+from kg.extract.roles import Role, is_modifier, parse_title, role_before, role_head
 from kg.extract.text import CAP, LOWER, UPPER, NameCandidate, Segment, name_candidates
-from kg.gazetteer import OrgRef, load, party_ref
+from kg.gazetteer import OrgRef, country_ref, load, party_ref
 
 _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2})\)")
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
@@ -147,6 +147,7 @@ def find_people(
         occurrences.append((c.begin, c.end, c.name))
         memberships += _memberships_for(ctx, c)
     memberships += _header_roles(text, accepted)
+    memberships += _heading_person_roles(ctx, accepted)
     memberships += _block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
 
@@ -181,7 +182,12 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
             after_org = o.ref
     if before:
         title = before.title
-        org = after_org or _genitive_org_before(ctx, before.begin) or _complement_org(ctx, before, c.begin)
+        org = (
+            after_org
+            or _genitive_org_before(ctx, before.begin)
+            or _genitive_country_before(text, before.begin)
+            or _complement_org(ctx, before, c.begin)
+        )
         out.append(_membership(c.name, title, org, before.begin, c.end, before.acting, party))
     elif after_org and m and m.group(0).strip() in {"från", "vid", "på", "hos"}:
         out.append(
@@ -223,6 +229,26 @@ def _genitive_org_before(ctx: _Ctx, pos: int) -> OrgRef | None:
         if 0 <= pos - o.end <= 1 and o.genitive:
             return o.ref
     return None
+
+
+_COUNTRY_GENITIVE: re.Pattern[str] | None = None
+
+
+def _genitive_country_before(text: str, pos: int) -> OrgRef | None:
+    """'Polens nyutnämnde ambassadör …': the state in the genitive before a title."""
+    global _COUNTRY_GENITIVE
+    if _COUNTRY_GENITIVE is None:
+        forms = [f for f in load().countries if f.endswith("s")]
+        alt = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
+        _COUNTRY_GENITIVE = re.compile(rf"(?<![\w-])(?P<c>{alt})\s+$")
+    m = _COUNTRY_GENITIVE.search(text, max(0, pos - 60), pos)
+    if not m:
+        return None
+    g = load()
+    nominative = m.group("c")[:-1]
+    if g.countries.get(nominative) is None or nominative + "s" != m.group("c"):
+        return None
+    return country_ref(g.countries[nominative])
 
 
 def _complement_org(ctx: _Ctx, role: Role, name_begin: int) -> OrgRef | None:
@@ -429,4 +455,47 @@ def _header_roles(text: str, accepted: list[NameCandidate]) -> list[Membership]:
         for c in accepted:
             if c.begin == m.start(2):
                 out.append(_membership(c.name, title, None, m.start(1), c.end, False, None))
+    return out
+
+
+_STATE_VERB = re.compile(r"\s+(?:är|var|har|hade|blev|blir|tillträdde|tillträder|kommer|föddes|började)\b")
+
+
+def _heading_person_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
+    """A name on a heading line ('Mr. Sultan Alkaitoob, Förenade Arabemiraten'), then a paragraph that
+    opens with a title and no name ('Förenade Arabemiratens nyutnämnde ambassadör är född …')."""
+    text = ctx.text
+    out = []
+    honorifics = {h for h in load().lexicon["honorifics"]}
+    for c in accepted:
+        line_start = text.rfind("\n", 0, c.begin) + 1
+        line_end = text.find("\n", c.end)
+        if line_end < 0:
+            continue
+        lead = text[line_start : c.begin].split()
+        tail = text[c.end : line_end]
+        if any(w.lower().rstrip(".") not in honorifics for w in lead) or not re.fullmatch(r"(?:,\s*[^,.]{1,60})?", tail):
+            continue
+        nxt = re.search(r"\S", text[line_end:])
+        if not nxt:
+            continue
+        p_begin = line_end + nxt.start()
+        p_end = text.find("\n", p_begin)
+        p_end = len(text) if p_end < 0 else p_end
+        words = list(re.finditer(r"[\w:.-]+", text[p_begin : min(p_end, p_begin + 160)]))[:8]
+        for i, w in enumerate(words):
+            head = role_head(w.group(0))
+            if not head:
+                continue
+            after = re.sub(r"^,[^,.]{1,40},", "", text[p_begin + w.end() : p_end])  # ", med säte i London,"
+            if not _STATE_VERB.match(after):
+                break
+            first = i
+            while first > 0 and is_modifier(words[first - 1].group(0)):
+                first -= 1
+            title = " ".join([*(x.group(0).lower() for x in words[first:i]), head])
+            start = p_begin + words[first].start()
+            org = _genitive_country_before(text, start) or _genitive_org_before(ctx, start)
+            out.append(_membership(c.name, title, org, p_begin, p_begin + w.end(), False, None))
+            break
     return out

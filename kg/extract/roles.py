@@ -24,6 +24,11 @@ def _sets() -> tuple[frozenset, tuple, frozenset, frozenset, frozenset, frozense
     )
 
 
+@cache
+def _honorifics() -> frozenset[str]:
+    return frozenset(load().lexicon["honorifics"])
+
+
 def role_head(word: str) -> str | None:
     """The indefinite role title if `word` is one ('Kulturchefen' -> 'kulturchef').
 
@@ -78,6 +83,9 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
         return None
     # allow "Kulturchefen i Falun, Pelle Ahnlund": title, place complement, comma
     idx = len(tokens) - 1
+    honorifics = _honorifics()
+    while idx > 0 and tokens[idx][0].lower().rstrip(".") in honorifics:
+        idx -= 1  # "ambassadör Mr. Wieslaw Tarka", "H.E. Mr. …"
     if tokens[idx][0] == "," and idx >= 3 and tokens[idx - 2][0].lower() in {"i", "på", "vid", "för"}:
         idx -= 3
     head = role_head(tokens[idx][0]) if idx >= 0 else None

@@ -224,6 +224,11 @@ def _glued_name_re() -> re.Pattern:
     return _GLUED_NAME_RE
 
 
+@lru_cache(maxsize=1)
+def _state_forms() -> frozenset[str]:
+    return frozenset(load().lexicon["state_forms"])
+
+
 @lru_cache(maxsize=8192)
 def given_strength(token: str) -> int:
     """2 for a well-known given name, 1 for a known but rare one, 0 unknown, -1 a stop word (kept per token)."""
@@ -266,6 +271,9 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
         after = text[m.end() : m.end() + 20]
         if keep[-1].endswith("s") and _PLACE_AFTER.match(after):
             pos = m.end()  # "Gustav Adolfs torg", "Olof Palmes plats": a place named after a person
+            continue
+        if keep[0] in _state_forms() or " ".join(keep) in g.countries:
+            pos = m.start() + len(keep[0])  # "Konungariket Bahrain", "Förenade Arabemiraten": a state
             continue
         if keep[0] in g.towns and given_strength(keep[0]) < 2:
             pos = m.start() + len(keep[0])  # "Ljusdal Energi": a town first is not a given name
