@@ -190,6 +190,7 @@ def find_orgs(text: str) -> list[OrgMention]:
             ):
                 continue  # "Nätverket träffas …": the noun alone names no organisation
             found.append(OrgMention(m.start(), m.start() + len(name), new_org(name)))
+    found += _head_first_names(text)
     for m in _COUNCIL.finditer(text) if "kommun" in text or "stad" in text or "socialnämnd" in text else ():
         key = g.towns.get(m.group("t"))
         if key:  # "Eskilstunas kommunstyrelse"
@@ -202,6 +203,67 @@ def find_orgs(text: str) -> list[OrgMention]:
     found = _non_overlapping(found)
     found += _abbreviations(text, found)
     return _non_overlapping(found)
+
+
+_HEAD_FIRST: re.Pattern[str] | None = None
+_NAME_PREPS = ("för", "mot", "om", "till", "i", "av", "vid", "inom")
+_LOWER_WORD = re.compile(rf"[{LOWER}][\w{LOWER}]*-?")
+_ADJECTIVAL = re.compile(r"(?:a|e|t|ig|igt|iga|isk|iskt|iska|ande|ende|ad|ade|ell|ellt|ella|al|alt|ala|är|ära|är)$")
+_NOT_NAME_WORDS = frozenset(
+    "att som och eller men när där det den de ett en har hade är var ska skall kan får fick blir blev ger gav "
+    "vill kommer också även inte bara redan nu sedan samt enligt genom under efter innan utan".split()
+)
+_DESIGNATION = re.compile(r"\s*\((?:[A-ZÅÄÖ][a-zåäö]{0,2}\s?)?\d{4}:\d+\)")
+
+
+def _head_first_names(text: str) -> list[OrgMention]:
+    """'Center mot våldsbejakande extremism', 'Myndigheten för stöd till trossamfund': a head word, a
+    preposition and lower-case words (at most two per phrase, the first adjectival if two, joined by
+    'och' or further prepositions)."""
+    global _HEAD_FIRST
+    lex = load().lexicon
+    if _HEAD_FIRST is None:
+        heads = "|".join(sorted(map(re.escape, lex["org_heads_first"]), key=len, reverse=True))
+        _HEAD_FIRST = re.compile(rf"(?<![\w-])(?:{heads})(?=\s+(?:{'|'.join(_NAME_PREPS)})\s+[{LOWER}])")
+    weak = set(lex["org_heads_first_weak"])
+    out = []
+    for m in _HEAD_FIRST.finditer(text):
+        end = _name_tail(text, m.end())
+        if end is None:
+            continue
+        designation = _DESIGNATION.match(text, end)
+        starts_sentence = re.search(r"(?:^|[.!?:–-]\s*|\n\s*)$", text[max(0, m.start() - 3) : m.start()]) is not None
+        if m.group(0) in weak and starts_sentence and not designation:
+            continue  # "Utredningen om … föreslår": a description at the start of a sentence
+        out.append(OrgMention(m.start(), end, new_org(text[m.start() : end])))
+    return out
+
+
+def _name_tail(text: str, pos: int) -> int | None:
+    """The end of 'för stöd till trossamfund' after a head word, or None when no name follows."""
+    end = None
+    phrases = 0
+    while phrases < 3:
+        prep = re.match(rf"\s+({'|'.join(_NAME_PREPS)}|och|samt)\s+", text[pos:])
+        if not prep or (phrases == 0 and prep.group(1) in ("och", "samt")):
+            break
+        cursor = pos + prep.end()
+        first = _LOWER_WORD.match(text, cursor)
+        if not first or first.group(0).rstrip("-") in _NOT_NAME_WORDS:
+            break
+        cursor = first.end()
+        if first.group(0).endswith("-"):  # "ungdoms- och civilsamhällesfrågor"
+            both = re.match(rf"\s+och\s+([{LOWER}][\w{LOWER}]*)", text[cursor:])
+            if not both:
+                break
+            cursor += both.end()
+        elif _ADJECTIVAL.search(first.group(0)):
+            second = re.match(rf"\s+([{LOWER}][\w{LOWER}]*)", text[cursor:])
+            if second and second.group(1) not in _NOT_NAME_WORDS and second.group(1) not in _NAME_PREPS:
+                cursor += second.end()
+        end = pos = cursor
+        phrases += 1
+    return end
 
 
 def _abbreviation_words() -> frozenset[str]:

@@ -115,6 +115,11 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
         return True
     if re.search(r"(?:säger|sa|sade|menar|enligt|talare som)\s$", before):
         return True
+    if _BEFORE_NAME.search(before) and _APPOINTED_AS.match(after):
+        return True  # "utsett Per Enarsson till ambassadör"
+    m = _AFTER_NAME.match(after)
+    if m and role_head((after[m.end() :].split() or [""])[0]):
+        return True  # "Per Enarsson blir ny rektor"
     line = text[line_start:line_end]
     if c.strength >= 1 and (line.strip() == text[c.begin : c.end] or PHONE.search(line) or EMAIL.search(line)):
         return True
@@ -201,9 +206,65 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
     )
     if not in_list:
         out += _apposition(ctx, c, pos, limit, party, have_role=bool(before))
+    out += _predicate_roles(ctx, c, pos, limit, s_begin)
     if party and not out:
         out.append(_membership(c.name, None, None, c.begin, pos, False, party))
     return out
+
+
+_AFTER_NAME = re.compile(
+    r"\s+(?:(?:är|blir)(?:\s+(?:sedan\s+\d{4}|nu|numera|sedan\s+tidigare|från\s+och\s+med\s+\S+))?"
+    r"|(?:tillträder|tillträdde|börjar|började|tar\s+över|kvarstår|fortsätter)\s+som"
+    r"|(?:har\s+|har\s+i\s+dag\s+|har\s+idag\s+)?(?:utsetts|utnämnts|utsågs|utnämndes|valts|valdes|"
+    r"förordnats|förordnades|anställts|anställdes|rekryterats|föreslås|nominerats|nominerades)"
+    r"(?:\s+\S+){0,2}?\s+(?:till|som))"
+    r"\s+(?:ny|nytt|nya|den\s+nya|den\s+nye)?\s*"
+)
+_BEFORE_NAME = re.compile(
+    r"(?:utsett|utser|utsåg|utnämnt|utnämner|utnämnde|anställt|anställer|valt|väljer|valde|förordnat|"
+    r"förordnar|förordnade|rekryterat|föreslår|föreslagit)\s+$"
+)
+
+
+_APPOINTED_AS = re.compile(r"\s+(?:till|som)\s+(?:ny|nytt|nya)?\s*")
+
+
+def _predicate_roles(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, s_begin: int) -> list[Membership]:
+    """'X är sedan 2021 lagman i Göteborgs tingsrätt', 'X tillträder som rektor', 'utsett X till
+    generaldirektör för Y', 'X har utsetts till ny vd': a title stated by the sentence's verb."""
+    text = ctx.text
+    m = _AFTER_NAME.match(text, pos, limit)
+    if m is None and _BEFORE_NAME.search(text, max(s_begin, c.begin - 40), c.begin):
+        m = _APPOINTED_AS.match(text, pos, limit)
+    if m is None:
+        return []
+    words = list(re.finditer(r"[\w-]+", text[m.end() : limit]))[:6]
+    if not words:
+        return []
+    phrase_end = None
+    for i in range(len(words), 0, -1):
+        chunk = text[m.end() : m.end() + words[i - 1].end()]
+        parsed = parse_title(chunk)
+        if parsed and role_head(words[i - 1].group(0)):
+            phrase_end = m.end() + words[i - 1].end()
+            title, acting = parsed
+            break
+    if phrase_end is None:
+        return []
+    org = None
+    prep = re.match(r"\s+(?:i|på|vid|för|hos|inom)\s+", text[phrase_end:limit])
+    if prep:
+        o = _org_at(ctx.orgs, phrase_end + prep.end(), limit)
+        if o:
+            org = o.ref
+        else:
+            town = re.match(r"[A-ZÅÄÖ][\wåäö-]+", text[phrase_end + prep.end() : limit])
+            scope = _scope(title)
+            if town and ctx.towns.get(town.group(0)) and scope in ("municipal", ""):
+                org = None  # a place, not the organisation
+            county = _county_org(text[phrase_end + prep.end() : limit], scope)
+            org = org or county
+    return [_membership(c.name, title, org, c.begin, phrase_end, acting, None)]
 
 
 def _membership(person, title, org, b, e, acting, party, unit=False) -> Membership:

@@ -72,6 +72,7 @@ class Role:
 
 
 _TOKEN = re.compile(r"[\w:.-]+|[^\w\s]")
+_ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva|ivt|erad|erade|ansvarig)$")
 
 
 def role_before(text: str, name_begin: int, floor: int) -> Role | None:
@@ -89,6 +90,18 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
     if tokens[idx][0] == "," and idx >= 3 and tokens[idx - 2][0].lower() in {"i", "på", "vid", "för"}:
         idx -= 3
     head = role_head(tokens[idx][0]) if idx >= 0 else None
+    tail = ""
+    if not head:  # "minister för civilt försvar Carl-Oskar Bohlin": a title with its field
+        for j in range(idx - 1, max(0, idx - 4), -1):
+            if tokens[j][0] == "för" and j >= 1 and role_head(tokens[j - 1][0]):
+                between = [t[0] for t in tokens[j + 1 : idx + 1]]
+                if all(w.isalpha() and w.islower() for w in between):
+                    head = role_head(tokens[j - 1][0])
+                    tail = " för " + " ".join(between)
+                    idx = j - 1
+                break
+            if not (tokens[j][0].isalpha() and tokens[j][0].islower()):
+                break
     if not head:
         return None
     begin, end = tokens[idx][1], tokens[idx][2]
@@ -119,7 +132,7 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
             j -= 1
             continue
         break
-    return Role(" ".join(words), acting, begin, end)
+    return Role(" ".join(words) + tail, acting, begin, end)
 
 
 def parse_title(chunk: str) -> tuple[str, bool] | None:
@@ -140,6 +153,7 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
         or is_organ_genitive(w)
         or w.lower() in {"t", "f", "t.", "f."}
         or (w.lower().endswith("s") and w[0].islower())
+        or (w.islower() and _ADJECTIVE.search(w) is not None)  # "försvarspolitisk talesperson"
         for w in words[:first]
     ):
         return None
