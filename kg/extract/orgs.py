@@ -77,8 +77,15 @@ def _pattern_res() -> list[re.Pattern]:
         ),
         # "Länsarbetsnämnden", "Oktoberteatern", "ESF-rådet", "Mälardalens Högskola", "Stockholms gaykör"
         re.compile(  # (every match starts with a capital: the lookahead lets the engine skip the rest fast)
-            rf"(?=[{UPPER}])(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})(?![\w{LOWER}])"
+            rf"(?=[{UPPER}])(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})s?(?![\w{LOWER}])"
         ),
+        # "Svensk biblioteksförening", "Svenska kyrkan", "Sveriges kommuner och regioner"
+        re.compile(
+            rf"(?<![\w-])(?:Svensk|Svenska|Sveriges|Nordisk|Nordiska|Europeiska|Internationella|Kungliga|Statens)"
+            rf"\s+[{LOWER}]+(?:{heads})s?(?![\w{LOWER}])"
+        ),
+        # "Region Väster", "Trafikverket Region Syd": a region named by its area
+        re.compile(rf"(?<![\w-])Region\s+{CAP}(?![\w{LOWER}])"),
         re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:{_KIND_WORDS})(?:en|an|n)?(?![\w{LOWER}])"),
         # "Musik- och kulturskolan"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
@@ -101,6 +108,8 @@ def _pattern_finders() -> list[_Finder]:
         centres,
         ("nätverket",),
         heads,
+        ("Svensk", "Sveriges", "Nordisk", "Europeiska", "Internationella", "Kungliga", "Statens"),
+        ("Region",),
         tuple(_KIND_WORDS.split("|")),
         re.compile(r"-\s+och\s"),
         ("AB",),
@@ -123,7 +132,7 @@ _COUNCIL = re.compile(
     rf"socialnämnd|kommunala|stadsdelsförvaltning|stadsledningskontor|kommunchef|stadsdirektör))"
 )
 _PAREN_ABBREVIATION = re.compile(rf"\((?P<a>[{UPPER}][{UPPER}a-zåäö]{{1,5}})\)")
-_PLACE_AFTER = re.compile(rf" i ({CAP})(?![\w{LOWER}])")
+_PLACE_AFTER = re.compile(rf" (?:i|på) ({CAP})(?![\w{LOWER}])")
 _ACRONYM_DEF = re.compile(rf"\((?P<abbr>[{UPPER}][{UPPER}a-zåäö]{{1,7}})\)")
 _BARE_BOARD = re.compile(r"(?<![\w-])[Ll]änsstyrelsen(?:s)?(?![\w-])(?!\s+i\s+[A-ZÅÄÖ])")
 _NOT_ORG_START = {
@@ -181,15 +190,18 @@ def find_orgs(text: str) -> list[OrgMention]:
     for finditer in _PATTERNS:
         for m in finditer(text):
             name = m.group(0).strip()
+            genitive = False
+            if name.endswith("s") and name[:-1].lower().endswith(_heads()) and not name.lower().endswith(_heads()):
+                name, genitive = name[:-1], True  # "Rekryteringsmyndighetens" -> "Rekryteringsmyndigheten"
             if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
                 continue
             if (
                 " " not in name
                 and name.lower() in load().lexicon["org_heads_suffix"]
-                and not re.match(r" i [A-ZÅÄÖ]", text[m.start() + len(name) :])
+                and not re.match(r" (?:i|på) [A-ZÅÄÖ]", text[m.start() + len(name) :])
             ):
                 continue  # "Nätverket träffas …": the noun alone names no organisation
-            found.append(OrgMention(m.start(), m.start() + len(name), new_org(name)))
+            found.append(OrgMention(m.start(), m.start() + len(name) + genitive, new_org(name), genitive))
     found += _head_first_names(text)
     for m in _COUNCIL.finditer(text) if "kommun" in text or "stad" in text or "socialnämnd" in text else ():
         key = g.towns.get(m.group("t"))
@@ -264,6 +276,10 @@ def _name_tail(text: str, pos: int) -> int | None:
         end = pos = cursor
         phrases += 1
     return end
+
+
+def _heads() -> tuple[str, ...]:
+    return tuple(load().lexicon["org_heads_suffix"])
 
 
 def _abbreviation_words() -> frozenset[str]:

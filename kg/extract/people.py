@@ -190,10 +190,13 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
         org = (
             after_org
             or _genitive_org_before(ctx, before.begin)
+            or _genitive_county_before(text, before.begin, _scope(title))
             or _genitive_country_before(text, before.begin)
             or _complement_org(ctx, before, c.begin)
         )
         out.append(_membership(c.name, title, org, before.begin, c.end, before.acting, party))
+    elif _genitive_org_before(ctx, c.begin):
+        out.append(_membership(c.name, None, _genitive_org_before(ctx, c.begin), c.begin, c.end, False, party))
     elif after_org and m and m.group(0).strip() in {"från", "vid", "på", "hos"}:
         out.append(
             _membership(c.name, None, after_org, c.begin, pos + m.end(), False, party)
@@ -290,6 +293,26 @@ def _genitive_org_before(ctx: _Ctx, pos: int) -> OrgRef | None:
         if 0 <= pos - o.end <= 1 and o.genitive:
             return o.ref
     return None
+
+
+_COUNTY_GENITIVE: re.Pattern[str] | None = None
+
+
+def _genitive_county_before(text: str, pos: int, scope: str) -> OrgRef | None:
+    """'Södermanlands landshövding …', 'Dalarnas regionråd …': the county board or region of the county."""
+    global _COUNTY_GENITIVE
+    if scope not in ("county", "regional"):
+        return None
+    g = load()
+    if _COUNTY_GENITIVE is None:
+        gen = "|".join(sorted((re.escape(f) for f in g.counties if f.endswith("s")), key=len, reverse=True))
+        every = "|".join(sorted(map(re.escape, g.counties), key=len, reverse=True))
+        _COUNTY_GENITIVE = re.compile(rf"(?<![\w-])(?:(?P<c>{gen})|(?P<d>{every})\s+läns)\s+$")
+    m = _COUNTY_GENITIVE.search(text, max(0, pos - 40), pos)
+    if not m:
+        return None
+    code = g.counties[m.group("c") or m.group("d")]
+    return g.orgs.get(f"region-{code}" if scope == "regional" else f"lansstyrelsen-{code}")
 
 
 _COUNTRY_GENITIVE: re.Pattern[str] | None = None
