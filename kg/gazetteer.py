@@ -183,7 +183,8 @@ def load() -> Gazetteer:
         # Wikidata's aliases and abbreviations of non-agencies are matched on their own.
         exact = [a for a in abbrevs if a in other or not is_agency]
         _add(g, ref, [name, *names], exact)
-    for item in g.lexicon["international_orgs"]:
+    for item in [*g.lexicon["international_orgs"], *g.lexicon["former_agencies"]]:
+        item.setdefault("aliases", [])
         aliases = item["aliases"]
         ref = OrgRef(
             slug(item["name"]),

@@ -170,8 +170,20 @@ def _ascii_towns() -> list[tuple[str, str]]:
     return [(_ascii(t), k) for t, k in load().towns.items()]
 
 
+_FROM_LINE = re.compile(
+    r"^(?:(?:press)?meddelande|pressinbjudan|nyhet|publicerad|skickat)?\s*(?:från|av|publicerad av)\s+", re.IGNORECASE
+)
+_SELF_DESCRIPTION = re.compile(
+    r"\s+(?:är|arbetar|sprider|ansvarar|verkar|driver|består|finns|har\s+(?:cirka|drygt|omkring|över|ca)?\s*[\d ]+"
+    r"(?:medarbetare|anställda|medlemmar|invånare))\b"
+)
+
+
 def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
-    """The publishing organisation, when the text shows it (header line, 'Om oss', contact lines)."""
+    """The publishing organisation, when the text shows it: a header line with its name ('Från
+    NU-sjukvården'), the title, the lead's subject, an 'Om oss' section or a closing paragraph that
+    describes it ('Svenska Skidförbundet sprider …', 'Välkommen till Skövde kommun!'), contact e-mail
+    domains."""
     g = load()
     score: Counter[str] = Counter()
     refs: dict[str, OrgRef] = {}
@@ -182,13 +194,17 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         refs[ref.key] = ref
         score[ref.key] += points
 
-    for first in paras[:4]:
-        on_line = [o for o in orgs if first.begin <= o.begin < first.end]
+    def on(p: Segment) -> list[OrgMention]:
+        return [o for o in orgs if p.begin <= o.begin < p.end]
+
+    for first in paras[:5]:
+        on_line = on(first)
         rest = first.text
         for o in on_line:
             rest = rest.replace(text[o.begin : o.end], "")
+        rest = _FROM_LINE.sub("", rest.strip(" :-–|•"))
         if on_line and len({o.ref.key for o in on_line}) == 1 and not re.search(r"\w{2,}", rest):
-            add(on_line[0].ref, 6)  # a header line that is just the organisation's name
+            add(on_line[0].ref, 6)  # a header line that is just the organisation's name ("Från NU-sjukvården")
             break
     if title:
         for o in orgs:
@@ -212,14 +228,29 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
             add(first_org.ref, 5)
         elif first_town:
             add(g.orgs[first_town[2]], 5)
+    half = len(text) // 2
+    for p in paras:
+        if p.begin < half:
+            continue
+        starts = [o for o in on(p) if o.begin == p.begin and not o.genitive]
+        if starts and _SELF_DESCRIPTION.match(text, starts[0].end):
+            add(starts[0].ref, 4)  # a closing paragraph about the organisation itself
+        welcome = re.match(r"Välkommen till\s+", p.text)
+        if welcome:
+            named = [o for o in on(p) if o.begin == p.begin + welcome.end()]
+            if named:
+                add(named[0].ref, 4)
     for c in contacts:
         if c.email:
             domain = c.email.split("@")[-1].split(".")[-2] if "." in c.email else ""
             for key in {k for t, k in _ascii_towns() if t == domain}:
                 add(g.orgs[key], 2)
             for o in orgs:
-                if _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain) or (
-                    domain == "lansstyrelsen" and o.ref.kind == "CountyAdministrativeBoard"
+                names = [o.ref.name, *o.ref.aliases]
+                if (
+                    _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain)
+                    or (domain == "lansstyrelsen" and o.ref.kind == "CountyAdministrativeBoard")
+                    or any(re.sub(r"[^a-z0-9]", "", _ascii(n)) == domain for n in names)
                 ):
                     add(o.ref, 2)
     for o in orgs:

@@ -203,6 +203,7 @@ def find_orgs(text: str) -> list[OrgMention]:
                 continue  # "Nätverket träffas …": the noun alone names no organisation
             found.append(OrgMention(m.start(), m.start() + len(name) + genitive, new_org(name), genitive))
     found += _head_first_names(text)
+    found += _made_up_names(text)
     for m in _COUNCIL.finditer(text) if "kommun" in text or "stad" in text or "socialnämnd" in text else ():
         key = g.towns.get(m.group("t"))
         if key:  # "Eskilstunas kommunstyrelse"
@@ -215,6 +216,35 @@ def find_orgs(text: str) -> list[OrgMention]:
     found = _non_overlapping(found)
     found += _abbreviations(text, found)
     return _non_overlapping(found)
+
+
+_ACRONYM_COMPOUND = re.compile(rf"(?<![\w-])[{UPPER}]{{2,5}}-[{LOWER}]{{3,}}(?:en|et|na|erna|arna)(?![\w-])")
+_CAMEL = re.compile(rf"(?<![\w-])[{UPPER}][{LOWER}]{{2,}}[{UPPER}][\w{LOWER}]{{1,}}(?![\w-])")
+_STATENS = re.compile(rf"(?<![\w-])Statens\s+[{LOWER}]{{4,}}(?![\w-])")
+_CLUB: re.Pattern[str] | None = None
+
+
+def _made_up_names(text: str) -> list[OrgMention]:
+    """Names recognised by their make-up alone: 'NU-sjukvården', 'M-kvinnorna' (an acronym and a
+    definite noun), 'GöteborgsOperan', 'ConnectPR' (a capital inside a word), 'Stockviks SF' (a
+    sports club), 'Statens vegvesen'."""
+    global _CLUB
+    lex = load().lexicon
+    if _CLUB is None:
+        clubs = "|".join(sorted(map(re.escape, set(lex["club_suffixes"])), key=len, reverse=True))
+        _CLUB = re.compile(rf"(?<![\w-])(?:{CAP}\s){{1,2}}(?:{clubs})(?![\w-])")
+    stop = tuple(lex["acronym_compound_stop"])
+    out = []
+    for m in _ACRONYM_COMPOUND.finditer(text):
+        if not m.group(0).lower().endswith(stop):
+            out.append(OrgMention(m.start(), m.end(), new_org(m.group(0))))
+    for rx in (_CAMEL, _STATENS, _CLUB):
+        for m in rx.finditer(text):
+            name = m.group(0)
+            if name.split()[0] in _NOT_ORG_START:
+                continue
+            out.append(OrgMention(m.start(), m.end(), new_org(name)))
+    return out
 
 
 _HEAD_FIRST: re.Pattern[str] | None = None
