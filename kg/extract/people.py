@@ -498,8 +498,15 @@ def _looks_like_person(text: str) -> bool:
     return bool(found) and found[0].begin == 0 and found[0].strength >= 1
 
 
+_LINE_LABEL = re.compile(
+    r"^(?:press\s*kontakt(?:er)?|kontakt(?:person)?(?:er)?|press(?:jour)?)\b[:\s]*", re.IGNORECASE
+)
+_LINE_NOISE = re.compile(r"\b(?:tfn|tel|telefon|mobil|mob|e-post|epost|mail|mejl|direkt|växel)\b\.?:?", re.IGNORECASE)
+
+
 def _block_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
-    """A contact block: a name alone on its line, then its title and organisation on the next lines."""
+    """A contact block: a name alone on its line, then its title and organisation on the next lines
+    ('Presskontakt Kommunikationschef Länsstyrelsen Dalarna 010-22 50 204')."""
     text = ctx.text
     out = []
     for c in accepted:
@@ -511,19 +518,34 @@ def _block_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
         for _ in range(3):
             nxt_end = text.find("\n", pos)
             nxt_end = len(text) if nxt_end < 0 else nxt_end
-            line = text[pos:nxt_end].strip()
+            raw = text[pos:nxt_end]
+            line = raw.strip()
             if not line:
                 pos = nxt_end + 1
                 continue
-            o = _org_at(ctx.orgs, pos + text[pos:nxt_end].index(line), nxt_end)
-            parsed = parse_title(line.rstrip(",.")) if len(line.split()) <= 6 else None
-            if o and o.end >= pos + len(text[pos:nxt_end].rstrip()) - 1:
-                org = org or o.ref
-            elif parsed and not title and not PHONE.search(line):
+            if _looks_like_person(line):
+                break  # the next name of the block
+            label = _LINE_LABEL.match(line)
+            body = line[label.end() :] if label else line
+            had_contact = bool(PHONE.search(body) or EMAIL.search(body))
+            body = _LINE_NOISE.sub(" ", EMAIL.sub(" ", PHONE.sub(" ", body)))
+            body = re.sub(r"\s*[,;|]\s*", ", ", re.sub(r"\s+", " ", body)).strip(" ,.:")
+            body_start = pos + raw.find(line) + (label.end() if label else 0)
+            line_orgs = [o for o in ctx.orgs if pos <= o.begin < nxt_end]
+            if line_orgs and not org:
+                org = line_orgs[0].ref
+            first = body.split(", ")[0] if body else ""
+            if line_orgs and first:
+                cut = text[body_start : line_orgs[0].begin].strip(" ,")
+                first = cut or first  # "Kommunikationschef Länsstyrelsen Dalarna …": the title before the name
+            parsed = parse_title(first.rstrip(",.")) if first and len(first.split()) <= 6 else None
+            if parsed and not title:
                 title = parsed[0]
-            else:
+            elif not line_orgs and not parsed:
                 break
             pos = nxt_end + 1
+            if had_contact:
+                break
         if title or org:
             out.append(_membership(c.name, title, org, c.begin, c.end, False, None))
     return out

@@ -225,6 +225,18 @@ def _glued_name_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _contact_words() -> frozenset[str]:
+    return frozenset(w for w in load().lexicon["contact_labels"] if " " not in w)
+
+
+@lru_cache(maxsize=4096)
+def _role_word(word: str) -> bool:
+    from kg.extract.roles import role_head
+
+    return role_head(word) is not None
+
+
+@lru_cache(maxsize=1)
 def _state_forms() -> frozenset[str]:
     return frozenset(load().lexicon["state_forms"])
 
@@ -271,6 +283,11 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
         after = text[m.end() : m.end() + 20]
         if keep[-1].endswith("s") and _PLACE_AFTER.match(after):
             pos = m.end()  # "Gustav Adolfs torg", "Olof Palmes plats": a place named after a person
+            continue
+        if keep[0].lower() in _contact_words() or (
+            given_strength(keep[0]) < 2 and _role_word(keep[0])
+        ):
+            pos = m.start() + len(keep[0])  # "Presskontakt Pressansvarig", "Kommunikationschef Anna …"
             continue
         if keep[0] in _state_forms() or " ".join(keep) in g.countries:
             pos = m.start() + len(keep[0])  # "Konungariket Bahrain", "Förenade Arabemiraten": a state
