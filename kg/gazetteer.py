@@ -226,7 +226,8 @@ def load() -> Gazetteer:
 
 def party_ref(letter: str) -> OrgRef | None:
     """The political party for a bracketed letter such as 'S' or 'FP'."""
-    name = load().lexicon["parties"].get(letter)
+    parties = load().lexicon["parties"]
+    name = parties.get(letter) or (parties.get(letter.upper()) if letter.islower() else None)
     return load().orgs.get(f"parti-{slug(name)}") if name else None
 
 

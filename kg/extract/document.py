@@ -19,6 +19,7 @@ from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
 from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, towns_in
 from kg.extract.people import Membership, Person, find_people
+from kg.extract.roles import is_organ_genitive
 from kg.extract.projects import Project, find_projects
 from kg.extract.quotes import Quote, find_quotes
 from kg.extract.text import Segment, paragraphs, sentences
@@ -279,6 +280,17 @@ class _Home:
         if board:
             self.mentions += [(b, board) for b, _e in bare_boards]
 
+    def for_organ(self, title: str) -> OrgRef | None:
+        """The organisation an organ genitive in a title refers to ('förbundets ordförande' -> the förbund
+        named in the text, the publisher first)."""
+        first = title.split()[0]
+        if not (is_organ_genitive(first) and first.endswith("s")) or first.startswith(("kommun", "region", "läns")):
+            return None
+        stem = first[:-1]  # "förbundet"
+        refs = [self.publisher] if self.publisher else []
+        refs += [r for _b, r in self.mentions]
+        return next((r for r in refs if r.name.lower().endswith(stem) or r.name.lower().endswith(stem[:-2])), None)
+
     def for_scope(self, scope: str, pos: int) -> OrgRef | None:
         kind = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}.get(scope)
         if kind is None:
@@ -294,6 +306,14 @@ class _Home:
         if counts:
             key = counts.most_common(1)[0][0]
             return next(r for _b, r in self.mentions if r.key == key)
+        if kind in ("CountyAdministrativeBoard", "Region"):
+            # no board or region named: the one of the county every municipality named lies in
+            counties = {r.county for _b, r in self.mentions if r.kind == "Municipality" and r.county}
+            if self.publisher and self.publisher.county:
+                counties = {self.publisher.county}
+            if len(counties) == 1:
+                code = counties.pop()
+                return load().orgs.get(f"lansstyrelsen-{code}" if kind != "Region" else f"region-{code}")
         return None
 
 
@@ -308,6 +328,8 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             m.org = line_orgs.get(m.person)
         if m.org is None and is_government_title(m.title):
             m.org = government  # a minister or state secretary acts for the government unless a ministry is named
+        if m.org is None and m.title:
+            m.org = home.for_organ(m.title)  # "förbundets vice ordförande": the förbund of the text
         # an unqualified title: the municipality/region/board it implies, or the publisher for
         # those who speak or are contacts for it (a title alone does not make an outsider staff)
         if (

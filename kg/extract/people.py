@@ -11,7 +11,7 @@ from kg.extract.roles import Role, is_modifier, parse_title, role_before, role_h
 from kg.extract.text import CAP, LOWER, UPPER, NameCandidate, Segment, name_candidates
 from kg.gazetteer import OrgRef, country_ref, load, party_ref
 
-_PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2})\)")
+_PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2}|[a-zåäö]{1,2})\)")
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
 _COMMA = re.compile(r",\s*")
 
@@ -99,7 +99,7 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
     line_start = text.rfind("\n", 0, c.begin) + 1
     line_end = text.find("\n", c.end)
     line_end = len(text) if line_end < 0 else line_end
-    if re.match(r"\s?(\([A-ZÅÄÖ][A-Za-z]{0,2}\)|,\s*[\w-]+)", after):
+    if _PARTY.match(after) or re.match(r",\s*[\w-]+", after):
         nxt = re.match(r"\s?(?:\([^)]*\))?,\s*([\w-]+(?:\s[\w-]+)?)", after)
         if nxt and (
             role_head(nxt.group(1).split()[0])
@@ -107,7 +107,7 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
             or _org_at(ctx.orgs, c.end + after.find(nxt.group(1)), len(text))
         ):
             return True
-        if re.match(r"\s?\([A-ZÅÄÖ][A-Za-z]{0,2}\)", after):
+        if _PARTY.match(after):
             return True
         if re.match(r",\s*[a-zåäö]+(avdelningen|enheten|kontoret|förvaltningen|sektionen)\b", after):
             return True
@@ -217,15 +217,16 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
 
 _AFTER_NAME = re.compile(
     r"\s+(?:(?:är|blir)(?:\s+(?:sedan\s+\d{4}|nu|numera|sedan\s+tidigare|från\s+och\s+med\s+\S+))?"
-    r"|(?:tillträder|tillträdde|börjar|började|tar\s+över|kvarstår|fortsätter)\s+som"
+    r"|(?:tillträder|tillträdde|börjar|började|tar\s+över|kvarstår|fortsätter|träder\s+in|går\s+in|"
+    r"stannar|arbetar|jobbar|verkar|tjänstgör)\s+som"
     r"|(?:har\s+|har\s+i\s+dag\s+|har\s+idag\s+)?(?:utsetts|utnämnts|utsågs|utnämndes|valts|valdes|"
     r"förordnats|förordnades|anställts|anställdes|rekryterats|föreslås|nominerats|nominerades)"
     r"(?:\s+\S+){0,2}?\s+(?:till|som))"
     r"\s+(?:ny|nytt|nya|den\s+nya|den\s+nye)?\s*"
 )
 _BEFORE_NAME = re.compile(
-    r"(?:utsett|utser|utsåg|utnämnt|utnämner|utnämnde|anställt|anställer|valt|väljer|valde|förordnat|"
-    r"förordnar|förordnade|rekryterat|föreslår|föreslagit)\s+$"
+    r"(?:utsett|utser|utsåg|utse|utnämnt|utnämner|utnämnde|utnämna|anställt|anställer|anställa|valt|väljer|valde|"
+    r"välja|förordnat|förordnar|förordnade|förordna|rekryterat|rekrytera|föreslår|föreslagit|föreslå)\s+$"
 )
 
 
@@ -362,7 +363,11 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         rest = "," + rest[len(" som är") :]
         pos += len(" som är") - 1
     if not rest.startswith(","):
-        return []
+        bare = re.match(r" ((?:[\wåäö:]+ ){0,2}?[\wåäö-]+)(?=[ ,.]|$)", rest)
+        if not bare or not parse_title(bare.group(1)) or not bare.group(1)[0].islower():
+            return []
+        rest = "," + rest  # "säger Tomas Riste ordförande i regionstyrelsen": an apposition without its comma
+        pos -= 1
     out: list[Membership] = []
     titles: list[tuple[str, bool, int, int]] = []
     org: OrgRef | None = None
@@ -372,6 +377,8 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         b = text.find(piece, cursor)
         cursor = b + len(piece)
         chunk = piece.strip()
+        if chunk and not PHONE.sub("", EMAIL.sub("", chunk)).strip(" .,:;") and len(titles) + bool(org) == 0:
+            continue  # "Brita Wessinger, 073-073 49 48, Ordförande i …": the number before the title
         if not chunk or PHONE.search(chunk) or EMAIL.search(chunk):
             break
         low = chunk.lower()

@@ -72,7 +72,7 @@ class Role:
 
 
 _TOKEN = re.compile(r"[\w:.-]+|[^\w\s]")
-_ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva|ivt|erad|erade|ansvarig)$")
+_ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva|ivt|erad|erade|al|ala|alt|är|ära)$")
 
 
 def role_before(text: str, name_begin: int, floor: int) -> Role | None:

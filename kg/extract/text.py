@@ -236,6 +236,14 @@ def _role_word(word: str) -> bool:
     return role_head(word) is not None
 
 
+@lru_cache(maxsize=4096)
+def _unit_word(word: str) -> bool:
+    low = word.lower()
+    return low.endswith(tuple(load().lexicon["unit_suffixes"])) or low.endswith(
+        tuple(h for h in load().lexicon["org_heads_suffix"] if len(h) > 5)
+    )
+
+
 @lru_cache(maxsize=1)
 def _state_forms() -> frozenset[str]:
     return frozenset(load().lexicon["state_forms"])
@@ -277,8 +285,8 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
         # cut at a stop word or a town/org word after the given name
         keep = [words[0]]
         for w in words[1:]:
-            if w in stop or w.rstrip("s") in stop:
-                break
+            if w in stop or w.rstrip("s") in stop or (given_strength(w) < 2 and (_role_word(w) or _unit_word(w))):
+                break  # "Jörgen Boman Pressinformatör Informationsenheten": the name ends at the title
             keep.append(w)
         after = text[m.end() : m.end() + 20]
         if keep[-1].endswith("s") and _PLACE_AFTER.match(after):
