@@ -292,6 +292,13 @@ class _Home:
         return next((r for r in refs if r.name.lower().endswith(stem) or r.name.lower().endswith(stem[:-2])), None)
 
     def for_scope(self, scope: str, pos: int) -> OrgRef | None:
+        if scope == "organ":  # a committee: of the municipality or region that publishes or is named
+            if self.publisher and self.publisher.kind in ("Municipality", "Region"):
+                return self.publisher
+            kinds = {r.kind for _b, r in self.mentions} & {"Municipality", "Region"}
+            scope = "municipal" if kinds == {"Municipality"} else "regional" if kinds == {"Region"} else ""
+            if not scope:
+                return None
         kind = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}.get(scope)
         if kind is None:
             return self.publisher
@@ -339,6 +346,8 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             and (m.role_scope or m.person in voices or not m.title)
         ):
             m.org = home.for_scope(m.role_scope, m.begin)
+        if m.org is None and m.role_scope == "organ":
+            m.org = _committee(m.title)  # "ordförande i utbildningsnämnden", no municipality named
         if m.title is None and m.org is None and m.party is None:
             continue
         if m.title is None and m.person in titled and m.party is None:
@@ -353,6 +362,17 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
     # a title without organisation is dropped when the same title is known with one
     return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
+
+
+def _committee(title: str | None) -> OrgRef | None:
+    """The committee a title names ('ordförande i utbildningsnämnden' -> Utbildningsnämnden)."""
+    m = re.search(r"([\wåäö-]+(?:\s+och\s+[\wåäö-]+)?(?:nämnden|utskottet|styrelsen))\b", title or "")
+    if not m:
+        return None
+    from kg.extract.orgs import new_org
+
+    name = m.group(1)
+    return new_org(name[0].upper() + name[1:], "OrganizationalUnit")
 
 
 def _home_participant(facts: DocFacts) -> None:

@@ -62,6 +62,13 @@ def _scope(title: str | None) -> str:
             return scope
         if scope == "national" and head.endswith(("minister", "statsråd")):  # "finansmarknadsminister"
             return scope
+    for w in words:  # an organ in the title: "ordförande kommunfullmäktige", "vice ordförande i kulturnämnden"
+        if w.startswith(("kommunfullmäktig", "kommunstyrels", "stadsfullmäktig", "kommunal")):
+            return "municipal"
+        if w.startswith(("regionfullmäktig", "regionstyrels", "landstingsfullmäktig", "landstingsstyrels")):
+            return "regional"
+        if re.search(r"nämnd(?:en|ens)?$|utskott(?:et|ets)?$", w):
+            return "organ"
     return ""
 
 
@@ -153,6 +160,7 @@ def find_people(
         memberships += _memberships_for(ctx, c)
     memberships += _header_roles(text, accepted)
     memberships += _heading_person_roles(ctx, accepted)
+    memberships += _plural_roles(ctx, accepted)
     memberships += _block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
 
@@ -362,6 +370,10 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
     if rest.startswith(" som är "):  # "säger Anna Berg som är ordförande i …"
         rest = "," + rest[len(" som är") :]
         pos += len(" som är") - 1
+    dash = re.match(r" [–-] (?=[a-zåäö])", rest)
+    if dash:  # "Lena Rådström-Baastad – partisekreterare (S)"
+        rest = "," + rest[dash.end() :]
+        pos += dash.end() - 1
     if not rest.startswith(","):
         bare = re.match(r" ((?:[\wåäö:]+ ){0,2}?[\wåäö-]+)(?=[ ,.]|$)", rest)
         if not bare or not parse_title(bare.group(1)) or not bare.group(1)[0].islower():
@@ -611,4 +623,68 @@ def _heading_person_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Memb
             org = _genitive_country_before(text, start) or _genitive_org_before(ctx, start)
             out.append(_membership(c.name, title, org, p_begin, p_begin + w.end(), False, None))
             break
+    return out
+
+
+_PLURAL_ENDINGS = ("erna", "arna", "orna", "rna", "na", "er", "ar", "or", "en", "s")
+
+
+def singular_role(word: str) -> str | None:
+    """The role title a plural form names: 'styrelseledamöter' -> 'styrelseledamot', 'forskarna' -> 'forskare'."""
+    w = word.lower().replace("ledamöt", "ledamot")
+    for ending in _PLURAL_ENDINGS:
+        if w.endswith(ending) and len(w) > len(ending) + 3:
+            stem = w[: -len(ending)]
+            for form in (stem, stem + "e"):
+                head = role_head(form)
+                if head and head == form:
+                    return head
+    return None
+
+
+_LIST_NAME_GAP = re.compile(r"\s*(?:\([^)]{1,4}\))?\s*(?:,\s*|\s+och\s+|\s+samt\s+)")
+
+
+def _plural_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
+    """'Nya styrelseledamöter är A, B och C', 'de två riksdagsledamöterna från Gotland, A (C) och B (S)',
+    'Dessa forskares ansökningar valdes ut: A, B, …': a plural title, then a list of names."""
+    text = ctx.text
+    starts = {c.begin: c for c in accepted}
+    out = []
+    for m in re.finditer(r"(?<![\w-])([a-zåäö][\wåäö-]{3,})(?![\w-])", text):
+        word = m.group(1)
+        if word.endswith(("ares", "andes")):
+            word = word[:-1]  # "Dessa forskares ansökningar": the genitive plural
+        same = word.endswith(("are", "ande", "ende")) and role_head(word) == word.lower()  # "forskare"
+        if role_head(word) == word.lower() and not same:
+            continue  # a singular title is handled where it stands before a name
+        title = word.lower() if same else singular_role(word)
+        if not title:
+            continue
+        line_end = text.find("\n", m.end())
+        stop = len(text) if line_end < 0 else line_end
+        sentence_end = re.search(r"[.!?](?:\s|$)", text[m.end() : stop])
+        window_end = m.end() + sentence_end.start() if sentence_end else stop
+        colon = text.rfind(":", m.end(), window_end + 1)
+        first = next((c for c in accepted if m.end() < c.begin <= window_end), None)
+        if first is None and colon > 0 and text[colon + 1 : colon + 3].strip() == "":
+            nxt = re.search(r"\S", text[colon + 1 :])
+            first = starts.get(colon + 1 + nxt.start()) if nxt else None
+        if first is None:
+            continue
+        gap = text[m.end() : first.begin]
+        if len(gap) > 60 or re.search(r"[.;]", gap):
+            continue
+        names = [first]
+        pos = first.end
+        while True:
+            g = _LIST_NAME_GAP.match(text, pos)
+            if not g or g.end() not in starts:
+                break
+            names.append(starts[g.end()])
+            pos = names[-1].end
+        if len(names) < 2 and not re.search(r"(?:är|blir|:)\s*$", gap):
+            continue
+        for c in names:
+            out.append(_membership(c.name, title, None, m.start(), m.end(), False, None))
     return out
