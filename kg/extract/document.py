@@ -337,6 +337,8 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             m.org = government  # a minister or state secretary acts for the government unless a ministry is named
         if m.org is None and m.title:
             m.org = home.for_organ(m.title)  # "förbundets vice ordförande": the förbund of the text
+        if m.org is None and m.title:
+            m.org = _title_org(m.title)  # "riksdagsledamot": Riksdagen
         # an unqualified title: the municipality/region/board it implies, or the publisher for
         # those who speak or are contacts for it (a title alone does not make an outsider staff)
         if (
@@ -362,6 +364,17 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
     # a title without organisation is dropped when the same title is known with one
     return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
+
+
+def _title_org(title: str) -> OrgRef | None:
+    g = load()
+    words = title.split()
+    for n in (3, 2, 1):
+        name = g.lexicon["title_orgs"].get(" ".join(words[-n:]))
+        if name:
+            key = g.surfaces.get(name.lower())
+            return g.orgs.get(key) if key else None
+    return None
 
 
 def _committee(title: str | None) -> OrgRef | None:
