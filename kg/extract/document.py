@@ -280,6 +280,13 @@ class _Home:
         if board:
             self.mentions += [(b, board) for b, _e in bare_boards]
 
+    def for_kind(self, kind: str) -> OrgRef | None:
+        """The publisher if of `kind`, else the only organisation of that kind named."""
+        if self.publisher and self.publisher.kind == kind:
+            return self.publisher
+        found = {r.key: r for _b, r in self.mentions if r.kind == kind}
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def for_organ(self, title: str) -> OrgRef | None:
         """The organisation an organ genitive in a title refers to ('förbundets ordförande' -> the förbund
         named in the text, the publisher first)."""
@@ -341,11 +348,13 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             m.org = _title_org(m.title)  # "riksdagsledamot": Riksdagen
         # an unqualified title: the municipality/region/board it implies, or the publisher for
         # those who speak or are contacts for it (a title alone does not make an outsider staff)
+        if m.org is None and m.default_org and m.title and _head(m.title) in _academic():
+            m.org = home.for_kind("EducationalOrganization")  # "rektor Boel Flodgren": the university of the text
         if (
             m.org is None
             and m.default_org
             and m.role_scope != "national"
-            and (m.role_scope or m.person in voices or not m.title)
+            and (m.role_scope or m.person in voices or not m.title or _head(m.title) not in _independent())
         ):
             m.org = home.for_scope(m.role_scope, m.begin)
         if m.org is None and m.role_scope == "organ":
@@ -364,6 +373,21 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
     # a title without organisation is dropped when the same title is known with one
     return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
+
+
+@cache
+def _academic() -> frozenset[str]:
+    return frozenset(load().lexicon["academic_roles"])
+
+
+@cache
+def _independent() -> frozenset[str]:
+    return frozenset(load().lexicon["independent_roles"])
+
+
+def _head(title: str) -> str:
+    """The title's head word: 'professor i statsvetenskap' -> 'professor', 'tf rektor' -> 'rektor'."""
+    return re.split(r"\s(?:för|i|vid|på|med|hos|inom)\s", title)[0].split()[-1]
 
 
 def _title_org(title: str) -> OrgRef | None:

@@ -216,7 +216,19 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
         and _org_at(ctx.orgs, pos + nxt.start(1), limit) is None
     )
     if not in_list:
-        out += _apposition(ctx, c, pos, limit, party, have_role=bool(before))
+        appos = _apposition(ctx, c, pos, limit, party, have_role=bool(before))
+        if out and out[0].org is None and appos and all(a.title is None and a.org for a in appos):
+            out[0].org = appos[0].org  # "arkitekt Magnus Jansson, Skyhill AB": the title's organisation
+            out[0].default_org = False
+            appos = []
+        out += appos
+    if out and before and out[0].org is None:
+        poss = re.search(r"(?:med|och)\s+(?:dess|deras|sin|sitt)\s+$", text[max(s_begin, before.begin - 20) : before.begin])
+        if poss:  # "Framtidsfabriken AB med dess VD Jonas Birgersson"
+            prior = [o for o in ctx.orgs if s_begin <= o.begin and o.end <= before.begin]
+            if prior:
+                out[0].org = prior[-1].ref
+                out[0].default_org = False
     out += _predicate_roles(ctx, c, pos, limit, s_begin)
     if party and not out:
         out.append(_membership(c.name, None, None, c.begin, pos, False, party))
