@@ -321,6 +321,8 @@ def _quotes(w: _Writer, persons, orgs, memberships, events, projects) -> None:
             w.add(node, SCHEMA.about, events[topic])
         elif isinstance(topic, Project) and id(topic) in projects:
             w.add(node, SCHEMA.about, projects[id(topic)])
+        elif f.title:
+            w.add(node, SCHEMA.about, w.doc)  # no event or project: what the release itself announces
         w.add(node, SCHEMA.isPartOf, w.doc)
         w.add(node, KGO.position, _int(q.begin))
         for b, e in q.spans:
