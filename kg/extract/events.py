@@ -253,10 +253,11 @@ def _canonical(name: str) -> str:
 
 _VENUE_WORDS = (
     "huset|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|museum|bibliotek|teater|konserthus|kulturhus|"
-    "kyrka|slott|park|gård|sal|aula|Centre|Center"
+    "kyrka|slott|park|gård|sal|hall|aula|Centre|Center"
 )
 _PLACE_WORDS = (
-    rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|{_VENUE_WORDS}))*"
+    rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
+    rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|[{LOWER}]*(?:{_VENUE_WORDS})(?:en|et|n|na)?(?![\w{LOWER}])))*"
 )
 _LOWER_VENUES = "residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan"
 _PLACE_PREP = re.compile(
@@ -342,7 +343,11 @@ def find_events(
         s_dates = [d for d in dates if s.begin <= d.begin < s.end]
         named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]
         generic_here = [
-            m for m in generic_matches(text, s.begin, s.end) if _span_ok(m.start(), named_spans) and lemma(m.group("w"))
+            m
+            for m in generic_matches(text, s.begin, s.end)
+            if _span_ok(m.start(), named_spans)
+            and lemma(m.group("w"))
+            and not m.group("w").lower().startswith(_false_friends())
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
@@ -452,7 +457,22 @@ def find_events(
     if block and events:
         _apply_block(events, block, main)
     merged = _merge(events, main)
-    return [e for e in merged if e.start or e.places or e.main], series_mentions, award_mentions
+    lead = [s for s in sents if s.begin < max(lead_end, title.end if title else 0)]
+
+    def headline_or_lead(ev: Event) -> bool:  # the occasion the release is about, dated or not
+        return any(s.begin <= b < s.end for b, _e in ev.spans for s in lead) and ev.head not in _minor_heads()
+
+    kept = [e for e in merged if e.start or e.places or e.main or headline_or_lead(e)]
+    return kept, series_mentions, award_mentions
+
+
+def _false_friends() -> tuple[str, ...]:
+    return tuple(_lex()["event_noun_verb_forms"])
+
+
+def _minor_heads() -> frozenset[str]:
+    """Event nouns too common to make an event on their own without a date or a place."""
+    return frozenset({"samtal", "middag", "möte", "utbildning", "kurs", "dag", "träff", "kampanj", "debatt"})
 
 
 def _upgrade_main(events: list[Event], main) -> None:
