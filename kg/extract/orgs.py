@@ -197,6 +197,12 @@ def find_orgs(text: str) -> list[OrgMention]:
                 continue
             if (
                 " " not in name
+                and name.lower() in _generic_words()
+                and not re.match(r" (?:i|på) [A-ZÅÄÖ]", text[m.start() + len(name) :])
+            ):
+                continue  # "Förskolan har öppet", "Huvudkontoret finns i Falun": a common noun
+            if (
+                " " not in name
                 and name.lower() in load().lexicon["org_heads_suffix"]
                 and not re.match(r" (?:i|på) [A-ZÅÄÖ]", text[m.start() + len(name) :])
             ):
@@ -306,6 +312,10 @@ def _name_tail(text: str, pos: int) -> int | None:
         end = pos = cursor
         phrases += 1
     return end
+
+
+def _generic_words() -> frozenset[str]:
+    return frozenset(load().lexicon["generic_org_words"])
 
 
 def _heads() -> tuple[str, ...]:
