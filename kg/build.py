@@ -12,7 +12,6 @@ import importlib
 import multiprocessing as mp
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -210,9 +209,7 @@ def build(
     clock = _Clock()
     with (
         kgstore.AtomicStore(store_path) as writer,
-        tempfile.TemporaryDirectory(
-            prefix=".kg-spool-", dir=Path(store_path).parent if Path(store_path).parent.exists() else None
-        ) as spool,
+        kgstore.work_folder(store_path, ".kg-spool-") as spool,
     ):
         workers = workers or default_workers()
         checksums = ChecksumCache()

@@ -246,8 +246,10 @@ def is_government_title(title: str | None) -> bool:
     last = head[-1]
     if re.match(r"(tidigare|före detta|f\.d\.|fd|förre|dåvarande)$", head[0]):
         return False
-    return last.endswith(("minister", "statsråd")) or " ".join(head[-2:]) in load().lexicon["government_roles"] or (
-        last in load().lexicon["government_roles"]
+    return (
+        last.endswith(("minister", "statsråd"))
+        or " ".join(head[-2:]) in load().lexicon["government_roles"]
+        or (last in load().lexicon["government_roles"])
     )
 
 

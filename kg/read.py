@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +36,22 @@ class Document:
 
 
 def doc_id_for(path: Path) -> str:
-    """The stable document id: the file stem, slugified.
+    """The stable document id: the file stem, slugified; a stem with letters that have no ASCII
+    form ('日本語.txt') gets a hash of the stem, so that such names never share an id.
 
-    >>> doc_id_for(Path("seeds/000_ca2d1111301209a2.txt"))
-    '000-ca2d1111301209a2'
+    >>> doc_id_for(Path("seeds/000_ca2d1111301209a2.txt")), doc_id_for(Path("Åre-möte.txt"))
+    ('000-ca2d1111301209a2', 'are-mote')
+    >>> doc_id_for(Path("日本語.txt")) != doc_id_for(Path("中文.txt"))
+    True
     """
-    stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "doc"
+    decomposed = unicodedata.normalize("NFKD", path.stem)
+    stem = decomposed.encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
+    lost = any(ord(c) > 127 and c.isalnum() and not unicodedata.combining(c) for c in decomposed)
+    if lost or not slug:
+        digest = hashlib.sha256(path.stem.encode("utf-8")).hexdigest()[:10]
+        return f"{slug}-{digest}" if slug else f"doc-{digest}"
+    return slug
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero widths, BOM
@@ -61,12 +73,36 @@ def document_from_text(text: str, path: Path | str = "inline.txt") -> Document:
     return Document(doc_id_for(path), path, normalise(text))
 
 
-def read_document(path: Path) -> Document:
-    """Read one UTF-8 text file; raise ReadError naming the reason when it is not usable."""
+MAX_BYTES = 1_000_000  # a press release is a few kB; larger files are skipped with the reason
+
+
+def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read one UTF-8 text file; raise ReadError naming the reason when it is not usable.
+
+    Only regular files are read (a FIFO, a device or a socket named *.txt would block or never end),
+    and at most `max_bytes` of them: the file is opened without following it to anything but a regular
+    file, checked with fstat, and read with a bound, so nothing can make the read unbounded.
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as err:
         raise ReadError(path, f"unreadable ({err.strerror or err})") from err
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError(path, "unreadable (a folder, not a file)")
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError(path, "not a regular file")
+        if st.st_size > max_bytes:
+            raise ReadError(path, f"too large ({st.st_size:,} bytes; the limit is {max_bytes:,})")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            raw = f.read(max_bytes + 1)
+    except OSError as err:
+        raise ReadError(path, f"unreadable ({err.strerror or err})") from err
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:
+        raise ReadError(path, f"too large (more than {max_bytes:,} bytes)")
     if not raw.strip():
         raise ReadError(path, "empty file")
     if b"\x00" in raw[:8192]:
@@ -79,13 +115,34 @@ def read_document(path: Path) -> Document:
 
 
 def iter_paths(dirs: list[Path]) -> list[Path]:
-    """Every .txt file under the given folders (or the files themselves), sorted, no duplicates."""
+    """Every .txt file under the given folders (or the files themselves), sorted, no duplicates.
+
+    Folders are walked without following symbolic links to folders (no loops); a link to a file is
+    kept as the file it names, and a link that cannot be resolved (a loop, a dangling link) is kept
+    as it is, so that reading it reports why it was skipped.
+    """
     seen: dict[Path, None] = {}
     for d in dirs:
-        d = d.resolve()  # once per folder; inside it only symbolic links need resolving
-        paths = [d] if d.is_file() else d.rglob("*.txt")
-        for p in paths:
-            seen.setdefault(p.resolve() if p.is_symlink() else p, None)
+        try:
+            d = d.resolve()  # once per folder; inside it only symbolic links need resolving
+        except (OSError, RuntimeError):
+            seen.setdefault(d, None)
+            continue
+        if not d.is_dir():
+            seen.setdefault(d, None)
+            continue
+        for root, dirs, files in os.walk(d):  # followlinks=False: a link to a folder is not entered
+            for name in dirs:
+                if name.endswith(".txt"):  # a folder named like a document: reported, not read
+                    seen.setdefault(Path(root, name), None)
+            for name in files:
+                if not name.endswith(".txt"):
+                    continue
+                p = Path(root, name)
+                if p.is_symlink():
+                    with contextlib.suppress(OSError, RuntimeError):  # a loop or dangling link: read_document says so
+                        p = p.resolve(strict=True)
+                seen.setdefault(p, None)
     return sorted(seen, key=lambda p: (p.name, str(p)))
 
 

@@ -6,11 +6,14 @@ only once it is complete, so a failed or interrupted build leaves the previous s
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -119,7 +122,9 @@ class AtomicStore:
     def __enter__(self) -> AtomicStore:
         _check_replaceable(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_work(self.path)
         self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.building-", dir=self.path.parent))
+        self._owner = claim(self._tmp)
         self._store = Store(str(self._tmp))
         return self
 
@@ -197,12 +202,72 @@ class AtomicStore:
         assert self._tmp is not None
         if exc_type is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
+            os.close(self._owner)
             return
         try:
             _swap_into_place(self._tmp, self.path)
         except BaseException:
             shutil.rmtree(self._tmp, ignore_errors=True)
             raise
+        finally:
+            os.close(self._owner)
+
+
+OWNER = ".owner"  # in a work folder: locked (flock) while the process that made it is alive
+
+
+def claim(folder: Path) -> int:
+    """Mark `folder` as in use by this process: an exclusive lock on its owner file, held until the fd closes
+    (the kernel drops it when the process dies, however it dies)."""
+    fd = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+@contextmanager
+def work_folder(store_path: Path | str, prefix: str) -> Iterator[Path]:
+    """A claimed temporary folder beside the store (the system's temp folder if its parent is missing)."""
+    parent = Path(store_path).parent
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent if parent.exists() else None))
+    fd = claim(folder)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(fd)
+
+
+def work_folders(store_path: Path | str) -> list[Path]:
+    """The temporary folders builds of `store_path` make beside it (building, old, spool)."""
+    path = Path(store_path)
+    if not path.parent.is_dir():
+        return []
+    patterns = (f".{path.name}.building-*", f".{path.name}.old-*", ".kg-spool-*")
+    return [p for pattern in patterns for p in path.parent.glob(pattern) if p.is_dir()]
+
+
+def remove_stale_work(store_path: Path | str, grace: float = 60.0) -> list[Path]:
+    """Remove work folders left by killed builds: those whose owner lock no process holds (or, made by an
+    older version, with no owner file and untouched for `grace` seconds). Returns what was removed."""
+    removed = []
+    for folder in work_folders(store_path):
+        owner = folder / OWNER
+        try:
+            if owner.exists():
+                fd = os.open(owner, os.O_RDWR)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: its process is gone
+                except BlockingIOError:
+                    continue  # a build is running
+                finally:
+                    os.close(fd)
+            elif time.time() - folder.stat().st_mtime < grace:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def write_store(path: Path | str, quads: Iterable[Quad]) -> int:
@@ -224,6 +289,7 @@ def _swap_into_place(new: Path, path: Path) -> None:
     old: Path | None = None
     if path.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
+        owner = claim(old)
         os.rename(path, old / "store")
     try:
         os.rename(new, path)
@@ -234,6 +300,7 @@ def _swap_into_place(new: Path, path: Path) -> None:
         raise StoreError(f"cannot move the new store into {path}: {err}") from err
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+        os.close(owner)
 
 
 def detect_base(store: Store) -> str | None:

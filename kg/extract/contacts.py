@@ -88,7 +88,11 @@ def find_contacts(
             if in_order
             else occurrences
         )
-        on_line = [(b, n) for b, _e, n in here if seg.begin <= b < seg.end and not _SERVES.search(text[seg.begin : b])]
+        on_line = [
+            (b, n)
+            for b, _e, n in here
+            if seg.begin <= b < seg.end and not _SERVES.search(text[max(seg.begin, b - 40) : b])
+        ]
         # "Pressekreterare hos försvarsminister X": X is not the contact
         if on_line:
             current, since = on_line[0][1], 0

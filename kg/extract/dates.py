@@ -418,11 +418,17 @@ def _context_year(c: _Cand, anchors: list[tuple[int, int, bool]], sents: list[in
             return (int(later), pos - c.end)
         return (0, c.begin - pos)
 
+    positions = [p for p, _y, _d in anchors]  # anchors are sorted by position
     for breaks, later in ((sents, False), (paras, True)):
-        near = [(rank(p, later), y) for p, y, _ in anchors if _seg(breaks, p) == _seg(breaks, c.begin)]
+        k = _seg(breaks, c.begin)
+        lo = breaks[k - 1] if k > 0 else 0
+        hi = breaks[k] if k < len(breaks) else len(positions) and positions[-1] + 1
+        i, j = bisect.bisect_left(positions, lo), bisect.bisect_left(positions, hi)
+        near = [(rank(p, later), y) for p, y, _ in anchors[i:j]]
         if near:
             return min(near)[1]
-    before = [y for p, y, dated in anchors if dated and p < c.begin]
+    i = bisect.bisect_left(positions, c.begin)
+    before = [y for p, y, dated in anchors[:i] if dated]
     return before[-1] if before else None
 
 

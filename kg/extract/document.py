@@ -19,10 +19,10 @@ from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
 from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, towns_in
 from kg.extract.people import Membership, Person, find_people
-from kg.extract.roles import is_organ_genitive
 from kg.extract.projects import Project, find_projects
 from kg.extract.quotes import Quote, find_quotes
-from kg.extract.text import Segment, paragraphs, sentences
+from kg.extract.roles import is_organ_genitive
+from kg.extract.text import Segment, paragraphs, sentence_at, sentences
 from kg.gazetteer import OrgRef, government_ref, is_government_title, load
 from kg.read import Document
 
@@ -309,7 +309,7 @@ class _Home:
         kind = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}.get(scope)
         if kind is None:
             return self.publisher
-        s = next((s for s in self.sents if s.begin <= pos < s.end), None)
+        s = sentence_at(self.sents, pos)
         if s:
             near = [r for b, r in self.mentions if s.begin <= b < s.end and r.kind == kind]
             if near:
@@ -504,7 +504,7 @@ def _speaker_event(facts: DocFacts, speaker, occurrences, sents, quote_spans) ->
     for b, _e, name in occurrences:
         if name != speaker or any(x <= b < y for x, y in quote_spans):
             continue
-        s = next((s for s in sents if s.begin <= b < s.end), None)
+        s = sentence_at(sents, b)
         if not s:
             continue
         for ev in facts.events:
@@ -535,7 +535,7 @@ def _host_towns(facts: DocFacts, sents, orgs: list[OrgMention]) -> None:
         if ev.places:
             continue
         for b, _e in ev.spans:
-            s = next((s for s in sents if s.begin <= b < s.end), None)
+            s = sentence_at(sents, b)
             for o in (o for o in orgs if s and s.begin <= o.begin < s.end and o.ref.kind == "Municipality"):
                 before, after = text[s.begin : o.begin], text[o.end : s.end]
                 if (host.match(after) or host.search(before[-30:])) and o.ref.key in towns:
@@ -550,7 +550,7 @@ def _link_events(facts: DocFacts, sents) -> None:
     for ev in facts.events:
         for p in facts.projects:
             for b, _e in ev.spans:
-                s = next((s for s in sents if s.begin <= b < s.end), None)
+                s = sentence_at(sents, b)
                 if s and any(s.begin <= x < s.end for x, _y in p.spans):
                     facts.event_project[id(ev)] = p
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
 
 from kg.extract.dates import DateMention, month_names
 from kg.extract.scan import StemScan, literal_starts, starts_within
+from kg.extract.spans import SpanSet
 from kg.extract.text import CAP, LOWER, UPPER, Segment, proper_name_at
 from kg.gazetteer import load
 
@@ -274,10 +276,11 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
     """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
     months = _MONTHS
     out = []
+    excluded = exclude if isinstance(exclude, SpanSet) else SpanSet(exclude)
     for m in _PLACE_PREP.finditer(text, b, e):
         name = m.group("p").strip()
         pb = m.start("p")
-        if any(x < pb + len(name) and pb < y for x, y in exclude):
+        if excluded.overlaps(pb, pb + len(name)):
             continue
         first = name.split()[0]
         if (
@@ -298,8 +301,8 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
     return out
 
 
-def _span_ok(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return not any(b <= pos < e for b, e in spans)
+def _span_ok(pos: int, spans: list[tuple[int, int]] | SpanSet) -> bool:
+    return not (spans if isinstance(spans, SpanSet) else SpanSet(spans)).contains(pos)
 
 
 _WORD_RES: tuple[re.Pattern, re.Pattern, re.Pattern] | None = None
@@ -337,15 +340,19 @@ def find_events(
     block = _time_place_block(text, dates)
     registration, handover, inauguration = _word_res()
     registration_at = literal_starts(text, _lex()["registration_words"])  # None: search every sentence
+    not_places = SpanSet(exclude + named_spans)
+    dates = sorted(dates, key=lambda d: d.begin)
+    date_begins = [d.begin for d in dates]
+    named_set = SpanSet(named_spans)
     for s in sents:
         if (registration_at is None or starts_within(registration_at, s.begin, s.end)) and registration.search(s.text):
             continue  # "Sista dag för anmälan är den 20 september": a deadline, not the event
-        s_dates = [d for d in dates if s.begin <= d.begin < s.end]
+        s_dates = dates[bisect.bisect_left(date_begins, s.begin) : bisect.bisect_left(date_begins, s.end)]
         named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]
         generic_here = [
             m
             for m in generic_matches(text, s.begin, s.end)
-            if _span_ok(m.start(), named_spans)
+            if _span_ok(m.start(), named_set)
             and lemma(m.group("w"))
             and not m.group("w").lower().startswith(_false_friends())
         ]
@@ -356,7 +363,7 @@ def find_events(
         if list_items:
             events += list_items
             continue
-        places = places_in(text, s.begin, s.end, exclude + named_spans)
+        places = places_in(text, s.begin, s.end, not_places)
         target = None
         in_title = title is not None and title.begin <= s.begin < title.end
         if named_here:

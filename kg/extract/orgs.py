@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kg.extract.roles import role_head
+from kg.extract.spans import Taken
 from kg.extract.text import CAP, LOWER, UPPER
 from kg.gazetteer import OrgRef, load, slug
 
@@ -258,8 +259,49 @@ _NAME_PREPS = ("för", "mot", "om", "till", "i", "av", "vid", "inom")
 _LOWER_WORD = re.compile(rf"[{LOWER}][\w{LOWER}]*-?")
 _ADJECTIVAL = re.compile(r"(?:a|e|t|ig|igt|iga|isk|iskt|iska|ande|ende|ad|ade|ell|ellt|ella|al|alt|ala|är|ära|är)$")
 _NOT_NAME_WORDS = frozenset(
-    "att som och eller men när där det den de ett en har hade är var ska skall kan får fick blir blev ger gav "
-    "vill kommer också även inte bara redan nu sedan samt enligt genom under efter innan utan".split()
+    [
+        "att",
+        "som",
+        "och",
+        "eller",
+        "men",
+        "när",
+        "där",
+        "det",
+        "den",
+        "de",
+        "ett",
+        "en",
+        "har",
+        "hade",
+        "är",
+        "var",
+        "ska",
+        "skall",
+        "kan",
+        "får",
+        "fick",
+        "blir",
+        "blev",
+        "ger",
+        "gav",
+        "vill",
+        "kommer",
+        "också",
+        "även",
+        "inte",
+        "bara",
+        "redan",
+        "nu",
+        "sedan",
+        "samt",
+        "enligt",
+        "genom",
+        "under",
+        "efter",
+        "innan",
+        "utan",
+    ]
 )
 _DESIGNATION = re.compile(r"\s*\((?:[A-ZÅÄÖ][a-zåäö]{0,2}\s?)?\d{4}:\d+\)")
 
@@ -378,23 +420,30 @@ def _person_like(name: str) -> bool:
 def _abbreviations(text: str, found: list[OrgMention]) -> list[OrgMention]:
     """'Nationellt centrum för kvinnofrid (NCK)': NCK names that organisation in this text."""
     extra = []
+    by_end: dict[int, OrgMention] = {}
+    for o in found:
+        by_end.setdefault(o.end, o)
+    defined: dict[str, OrgRef] = {}
     for m in _ACRONYM_DEF.finditer(text):
-        prev = [o for o in found if 0 <= m.start() - o.end <= 1]
-        if not prev:
-            continue
-        abbr, ref = m.group("abbr"), prev[0].ref
-        for occ in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?::s)?(?![\w-])", text):
-            extra.append(OrgMention(occ.start(), occ.end(), ref, occ.group(0).endswith(":s")))
+        prev = by_end.get(m.start()) or by_end.get(m.start() - 1)
+        if prev is not None:
+            defined.setdefault(m.group("abbr"), prev.ref)
+    if not defined:
+        return extra
+    alt = "|".join(sorted(map(re.escape, defined), key=len, reverse=True))
+    for occ in re.finditer(rf"(?<![\w-])({alt})(?::s)?(?![\w-])", text):  # one pass for every abbreviation
+        extra.append(OrgMention(occ.start(), occ.end(), defined[occ.group(1)], occ.group(0).endswith(":s")))
     return extra
 
 
 def _non_overlapping(items: list[OrgMention]) -> list[OrgMention]:
     items = sorted(items, key=lambda o: (-(o.end - o.begin), o.begin))
-    taken: list[OrgMention] = []
+    taken, kept = Taken(), []
     for o in items:
-        if all(o.end <= t.begin or o.begin >= t.end for t in taken):
-            taken.append(o)
-    return sorted(taken, key=lambda o: o.begin)
+        if taken.free(o.begin, o.end):
+            taken.add(o.begin, o.end)
+            kept.append(o)
+    return sorted(kept, key=lambda o: o.begin)
 
 
 def bare_county_boards(text: str) -> list[tuple[int, int]]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from kg.extract.contacts import EMAIL, PHONE
 from kg.extract.orgs import OrgMention, new_org
 from kg.extract.roles import Role, is_modifier, parse_title, role_before, role_head
-from kg.extract.text import CAP, LOWER, UPPER, NameCandidate, Segment, name_candidates
+from kg.extract.spans import SpanSet, Taken
+from kg.extract.text import CAP, LOWER, UPPER, NameCandidate, Segment, name_candidates, sentence_at
 from kg.gazetteer import OrgRef, country_ref, load, party_ref
 
 _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2}|[a-zåäö]{1,2})\)")
@@ -86,14 +88,20 @@ class _Ctx:
         self.blocked = blocked
         self.sentences = sentences
         self.new_orgs: list[OrgMention] = []
+        self._by_end: dict[int, list[OrgMention]] = {}
+        for o in orgs:
+            self._by_end.setdefault(o.end, []).append(o)
         g = load()
         self.towns = g.towns
         self.foreign = set(g.lexicon["foreign_places"])
 
+    def ending_at(self, pos: int) -> list[OrgMention]:
+        return self._by_end.get(pos, [])
+
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
-        for s in self.sentences:
-            if s.begin <= pos < s.end:
-                return s.begin, s.end
+        s = sentence_at(self.sentences, pos)
+        if s is not None:
+            return s.begin, s.end
         line_start = self.text.rfind("\n", 0, pos) + 1
         line_end = self.text.find("\n", pos)
         return line_start, len(self.text) if line_end < 0 else line_end
@@ -103,9 +111,9 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
     text = ctx.text
     after = text[c.end : c.end + 60]
     before = text[max(0, c.begin - 40) : c.begin]
-    line_start = text.rfind("\n", 0, c.begin) + 1
-    line_end = text.find("\n", c.end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start = max(text.rfind("\n", 0, c.begin) + 1, c.begin - 200)  # a line, or 200 characters around
+    line_end = text.find("\n", c.end, c.end + 200)
+    line_end = min(len(text), c.end + 200) if line_end < 0 else line_end
     if _PARTY.match(after) or re.match(r",\s*[\w-]+", after):
         nxt = re.match(r"\s?(?:\([^)]*\))?,\s*([\w-]+(?:\s[\w-]+)?)", after)
         if nxt and (
@@ -134,7 +142,8 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
     if email and c.family.split()[-1].lower() in email.group(0).lower():
         return True  # "Nyamko Sabuni, nyamko.sabuni@…": the address confirms an unknown first name
     # in a comma list with names that are certainly people
-    return any(abs(b - c.end) <= 3 or abs(c.begin - e) <= 3 for b, e in strong_spans)
+    i = bisect.bisect_left(strong_spans, (c.begin - 400, 0))
+    return any(abs(b - c.end) <= 3 or abs(c.begin - e) <= 3 for b, e in strong_spans[i : i + 200])
 
 
 def find_people(
@@ -146,7 +155,8 @@ def find_people(
     cands = {(c.begin, c.end): c for c in name_candidates(text)}
     for c in name_candidates(text, glued=True):
         cands.setdefault((c.begin, c.end), c)
-    cands = [c for c in cands.values() if not any(b < c.end and c.begin < e for b, e in org_spans)]
+    taken = SpanSet(org_spans)
+    cands = [c for c in cands.values() if not taken.overlaps(c.begin, c.end)]
     cands = _drop_nested(cands)
     strong = [(c.begin, c.end) for c in cands if c.strength == 2]
     accepted = [c for c in cands if c.strength == 2 or _is_person_position(ctx, c, strong)]
@@ -167,9 +177,10 @@ def find_people(
 
 def _drop_nested(cands: list[NameCandidate]) -> list[NameCandidate]:
     cands.sort(key=lambda c: (-(c.end - c.begin), c.begin))
-    kept: list[NameCandidate] = []
+    taken, kept = Taken(), []
     for c in cands:
-        if all(c.end <= k.begin or c.begin >= k.end for k in kept):
+        if taken.free(c.begin, c.end):
+            taken.add(c.begin, c.end)
             kept.append(c)
     return sorted(kept, key=lambda c: c.begin)
 
@@ -223,7 +234,9 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
             appos = []
         out += appos
     if out and before and out[0].org is None:
-        poss = re.search(r"(?:med|och)\s+(?:dess|deras|sin|sitt)\s+$", text[max(s_begin, before.begin - 20) : before.begin])
+        poss = re.search(
+            r"(?:med|och)\s+(?:dess|deras|sin|sitt)\s+$", text[max(s_begin, before.begin - 20) : before.begin]
+        )
         if poss:  # "Framtidsfabriken AB med dess VD Jonas Birgersson"
             prior = [o for o in ctx.orgs if s_begin <= o.begin and o.end <= before.begin]
             if prior:
@@ -310,8 +323,8 @@ def _membership(person, title, org, b, e, acting, party, unit=False) -> Membersh
 
 def _genitive_org_before(ctx: _Ctx, pos: int) -> OrgRef | None:
     """'SKL:s ordförande Anders Knape': the organisation in the genitive before the title."""
-    for o in ctx.orgs:
-        if 0 <= pos - o.end <= 1 and o.genitive:
+    for o in ctx.ending_at(pos) + ctx.ending_at(pos - 1):
+        if o.genitive:
             return o.ref
     return None
 
@@ -529,9 +542,7 @@ def _looks_like_person(text: str) -> bool:
     return bool(found) and found[0].begin == 0 and found[0].strength >= 1
 
 
-_LINE_LABEL = re.compile(
-    r"^(?:press\s*kontakt(?:er)?|kontakt(?:person)?(?:er)?|press(?:jour)?)\b[:\s]*", re.IGNORECASE
-)
+_LINE_LABEL = re.compile(r"^(?:press\s*kontakt(?:er)?|kontakt(?:person)?(?:er)?|press(?:jour)?)\b[:\s]*", re.IGNORECASE)
 _LINE_NOISE = re.compile(r"\b(?:tfn|tel|telefon|mobil|mob|e-post|epost|mail|mejl|direkt|växel)\b\.?:?", re.IGNORECASE)
 
 
@@ -611,7 +622,9 @@ def _heading_person_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Memb
             continue
         lead = text[line_start : c.begin].split()
         tail = text[c.end : line_end]
-        if any(w.lower().rstrip(".") not in honorifics for w in lead) or not re.fullmatch(r"(?:,\s*[^,.]{1,60})?", tail):
+        if any(w.lower().rstrip(".") not in honorifics for w in lead) or not re.fullmatch(
+            r"(?:,\s*[^,.]{1,60})?", tail
+        ):
             continue
         nxt = re.search(r"\S", text[line_end:])
         if not nxt:

@@ -148,13 +148,16 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
     if not heads:
         return None
     first = heads[0]
-    if first > 0 and not all(
-        is_modifier(w)
-        or is_organ_genitive(w)
-        or w.lower() in {"t", "f", "t.", "f."}
-        or (w.lower().endswith("s") and w[0].islower())
-        or (w.islower() and _ADJECTIVE.search(w) is not None)  # "försvarspolitisk talesperson"
-        for w in words[:first]
+    if (
+        first > 0
+        and not all(
+            is_modifier(w)
+            or is_organ_genitive(w)
+            or w.lower() in {"t", "f", "t.", "f."}
+            or (w.lower().endswith("s") and w[0].islower())
+            or (w.islower() and _ADJECTIVE.search(w) is not None)  # "försvarspolitisk talesperson"
+            for w in words[:first]
+        )
     ):
         return None
     title = " ".join(w.lower() if i <= first or w[0].isupper() is False else w for i, w in enumerate(words))

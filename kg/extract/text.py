@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -170,9 +171,10 @@ def _seg(para: Segment, b: int, e: int) -> Segment:
 
 
 def sentence_at(sents: list[Segment], pos: int) -> Segment | None:
-    for s in sents:
-        if s.begin <= pos < s.end:
-            return s
+    """The segment of `sents` (sorted, non-overlapping) holding `pos`, found by bisection."""
+    i = bisect.bisect_right(sents, pos, key=lambda s: s.begin) - 1
+    if i >= 0 and sents[i].begin <= pos < sents[i].end:
+        return sents[i]
     return None
 
 
@@ -292,9 +294,7 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
         if keep[-1].endswith("s") and _PLACE_AFTER.match(after):
             pos = m.end()  # "Gustav Adolfs torg", "Olof Palmes plats": a place named after a person
             continue
-        if keep[0].lower() in _contact_words() or (
-            given_strength(keep[0]) < 2 and _role_word(keep[0])
-        ):
+        if keep[0].lower() in _contact_words() or (given_strength(keep[0]) < 2 and _role_word(keep[0])):
             pos = m.start() + len(keep[0])  # "Presskontakt Pressansvarig", "Kommunikationschef Anna …"
             continue
         if keep[0] in _state_forms() or " ".join(keep) in g.countries:
