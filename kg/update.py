@@ -4,13 +4,20 @@ Document checksums are compared with the meta graph. New and changed documents a
 (in parallel) and their graphs replaced; graphs of documents that disappeared are dropped. The
 default graph follows: a triple leaves it only when no other graph still holds it, and the merged
 labels of every touched subject are recomputed, so the store ends up as a full rebuild would
-make it. Each document is finished by writing its meta record last, so an interrupted update is
-completed by running it again.
+make it.
+
+An update can be killed at any point and converges when run again: before it changes anything it
+writes a journal (`STORE/update-journal.json`: the documents it will redo and every subject of
+their old graphs) and drops the saved-query views, which no longer match. A later update finds the
+journal, redoes those documents whatever their checksums say, and recomputes the default graph and
+labels of every journalled subject; the journal is removed only once the store is flushed.
 """
 
 from __future__ import annotations
 
 import gc
+import json
+import os
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,6 +60,61 @@ def _drop_graph(store: Store, graph: NamedNode, touched: set) -> None:
             store.remove(Quad(q.subject, q.predicate, q.object, default))
 
 
+def _settle_default(store: Store, subjects: set) -> None:
+    """Make the default graph hold, for `subjects`, exactly the triples some document graph holds
+    (labels aside: `relabel` merges those). Repairs what an interrupted update left half done."""
+    default = DefaultGraph()
+    for s in subjects:
+        named = {
+            q.triple for q in store.quads_for_pattern(s, None, None, None) if not isinstance(q.graph_name, DefaultGraph)
+        }
+        for q in list(store.quads_for_pattern(s, None, None, default)):
+            if q.predicate not in LABELS and q.triple not in named:
+                store.remove(q)
+        store.extend(Quad(t.subject, t.predicate, t.object, default) for t in named if t.predicate not in LABELS)
+
+
+class _Pending:
+    def __init__(self, redo: set[str], subjects: set) -> None:
+        self.redo, self.subjects = redo, subjects
+
+
+class Journal:
+    """What an update is about to change, on disk before it changes it (see the module docstring)."""
+
+    NAME = "update-journal.json"
+
+    def __init__(self, store_path: Path) -> None:
+        self.path = Path(store_path) / self.NAME
+
+    def load(self) -> _Pending:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return _Pending(set(), set())
+        except (OSError, ValueError) as err:
+            raise BuildError(f"{self.path}: unreadable update journal ({err}); rebuild the store") from err
+        from pyoxigraph import BlankNode
+
+        subjects = {BlankNode(s[2:]) if s.startswith("_:") else NamedNode(s) for s in data.get("subjects", [])}
+        return _Pending(set(data.get("redo", [])), subjects)
+
+    def write(self, redo: set[str], subjects: set) -> None:
+        data = {
+            "redo": sorted(redo),
+            "subjects": sorted(f"_:{s.value}" if s.__class__.__name__ == "BlankNode" else s.value for s in subjects),
+        }
+        partial = self.path.with_suffix(".partial")
+        with partial.open("w", encoding="utf-8") as f:
+            json.dump(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        partial.replace(self.path)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
 def _drop_meta(store: Store, base: str, doc_id: str) -> None:
     for q in list(store.quads_for_pattern(doc_graph(base, doc_id), None, None, meta_graph(base))):
         store.remove(q)
@@ -83,12 +145,9 @@ def update(
     store = kgstore.open_write(store_path)
     try:
         documents, skipped, changed, removed = _update(store, store_path, dirs, built_with, strict, progress, workers)
-        if changed or removed:
-            if refresh_views:
-                store.flush()
-                views.materialise(store, store_path, registry(), workers=workers or default_workers())
-            else:
-                views.drop(store_path)  # stale now; recomputing them costs far more than the update
+        if (changed or removed) and refresh_views:
+            store.flush()
+            views.materialise(store, store_path, registry(), workers=workers or default_workers())
     finally:
         store = None  # release the store's lock even when an error keeps this frame alive
         gc.collect()
@@ -133,8 +192,17 @@ def _update(
         fresh.put(path, stamp, sha)
         if stored.get(doc_id) != sha:
             todo.append(path)
-    gone = sorted(set(stored) - set(on_disk))
-    touched: set = set()
+    journal = Journal(store_path)
+    pending = journal.load()
+    todo_ids = {doc_id_for(p) for p in todo}
+    todo += [on_disk[d] for d in sorted(pending.redo) if d in on_disk and d not in todo_ids]  # an interrupted run
+    gone = sorted((set(stored) | (pending.redo - set(on_disk))) - set(on_disk))
+    touched: set = set(pending.subjects)
+    if todo or gone or pending.redo:
+        for doc_id in [*gone, *(doc_id_for(p) for p in todo)]:
+            touched |= {q.subject for q in store.quads_for_pattern(None, None, None, doc_graph(base, doc_id))}
+        journal.write(pending.redo | set(gone) | {doc_id_for(p) for p in todo}, touched)
+        views.drop(store_path)  # stale from now on; recomputing them costs far more than an update
     for doc_id in gone:
         _drop_graph(store, doc_graph(base, doc_id), touched)
         _drop_meta(store, base, doc_id)
@@ -160,10 +228,12 @@ def _update(
             changed += 1
         if progress is not None:
             progress(i, len(todo), item.path)
-    if todo or gone:
+    if todo or gone or pending.redo:
+        _settle_default(store, touched)
         relabel(store, touched)
         store.extend(run_meta_quads(base, started, datetime.now(timezone.utc)))
     store.flush()
+    journal.remove()
     fresh.save(store_path)
     documents = len((set(stored) - set(gone)) | extracted)
     return documents, skipped, changed, len(gone)

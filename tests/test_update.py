@@ -134,3 +134,46 @@ def test_a_damaged_checksum_cache_only_costs_time(corpus: Path, tmp_path: Path) 
     changed.write_text(changed.read_text(encoding="utf-8") + "\nEn ny rad.\n", encoding="utf-8")
     assert update([corpus], store, workers=1).changed == 1
     assert update([corpus], store, workers=1).changed == 0
+
+
+def test_an_update_killed_midway_converges_to_a_rebuild_when_run_again(corpus: Path, tmp_path: Path) -> None:
+    """kill -9 while an update changes many documents; the next update ends where a full rebuild does,
+    and no saved query answers from the old views in between."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kg import views
+    from kg.queries import registry
+    from kg.update import Journal
+
+    for i in range(40):  # enough documents that the update takes a while
+        src = sorted(PROBE.glob("*.txt"))[i % 8]
+        (corpus / f"extra_{i:02}.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    assert views.view_file(store, registry().get("people")) is not None
+    files = sorted(corpus.glob("extra_*.txt"))
+    for f in files[:10]:
+        f.unlink()
+    for i, f in enumerate(files[10:]):
+        f.write_text(f.read_text(encoding="utf-8") + f"\n\nKontakt: Person Nummer{i}, 070-{i:03} 11 22\n", encoding="utf-8")
+    code = "from kg.cli import main; main()"
+    cmd = [sys.executable, "-c", code, "build", str(corpus), "--store", str(store), "--update", "--workers", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = Journal(store).path
+    deadline = time.monotonic() + 60
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    killed_midway = journal.exists()
+    assert views.view_file(store, registry().get("people")) is None  # never the old views
+    update([corpus], store, workers=1)
+    assert not journal.exists()
+    fresh = tmp_path / "fresh.oxigraph"
+    build([corpus], fresh, workers=1)
+    assert contents(store) == contents(fresh), f"killed midway: {killed_midway}"
