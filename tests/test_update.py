@@ -159,7 +159,8 @@ def test_an_update_killed_midway_converges_to_a_rebuild_when_run_again(corpus: P
     for f in files[:10]:
         f.unlink()
     for i, f in enumerate(files[10:]):
-        f.write_text(f.read_text(encoding="utf-8") + f"\n\nKontakt: Person Nummer{i}, 070-{i:03} 11 22\n", encoding="utf-8")
+        extra = f"\n\nKontakt: Person Nummer{i}, 070-{i:03} 11 22\n"
+        f.write_text(f.read_text(encoding="utf-8") + extra, encoding="utf-8")
     code = "from kg.cli import main; main()"
     cmd = [sys.executable, "-c", code, "build", str(corpus), "--store", str(store), "--update", "--workers", "1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
