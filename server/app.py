@@ -30,15 +30,19 @@ HTML_CSP = (
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware (much cheaper per request than @app.middleware): nosniff everywhere, a CSP on HTML."""
+    """Pure ASGI middleware (much cheaper per request than @app.middleware): nosniff everywhere, a CSP on HTML;
+    and before each request, a look (one stat) for a new build swapped into the store's path."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, ctx: Context | None = None) -> None:
         self.app = app
+        self.ctx = ctx
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.ctx is not None and self.ctx.swapped():
+            await self.ctx.follow_swap()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -86,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["ETag", "Link", "Content-Disposition"],
     )
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, ctx=ctx)
 
     from server import pages, saved, sparql, ui
 

@@ -13,9 +13,10 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from kg import store as kgstore
+from kg import views
 from kg.queries import Registry, registry
 from kg.store import detect_base
-from server.pool import Job, Outcome, QueryFailed, QueryPool, Worker
+from server.pool import Job, Outcome, QueryFailed, QueryPool, Worker, store_identity
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Context:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.identity = store_identity(settings.store_path)
         self.store: Store = kgstore.open_read(settings.store_path)
         self.base: str = settings.base or detect_base(self.store) or kgstore_base()
         self.registry: Registry = registry()
@@ -94,15 +96,33 @@ class Context:
         self._update_lock: asyncio.Lock | None = None
 
     async def run_update(self, sparql: str, base_iri: str | None = None) -> Outcome:
-        """Apply an authenticated SPARQL Update in a writable worker, then re-open the store."""
-        if self._update_lock is None:
-            self._update_lock = asyncio.Lock()
-        async with self._update_lock:
+        """Apply an authenticated SPARQL Update in a writable worker, then re-open the store (its saved-query
+        views no longer match it: they are dropped, and saved queries run live until the next build)."""
+        async with self._lock():
             outcome = await asyncio.to_thread(self._update_in_worker, sparql, base_iri)
             if outcome.status < 400:
+                views.drop(self.settings.store_path)
                 self.reopen()
                 await self.pool.restart()
             return outcome
+
+    def _lock(self) -> asyncio.Lock:
+        if self._update_lock is None:
+            self._update_lock = asyncio.Lock()
+        return self._update_lock
+
+    def swapped(self) -> bool:
+        """True when a new build has been moved into the store's path since this server opened it."""
+        now = store_identity(self.settings.store_path)
+        return bool(now) and now != self.identity
+
+    async def follow_swap(self) -> None:
+        """Serve the new build, all of it at once: store, workers, caches (views are files of the path)."""
+        async with self._lock():
+            if not self.swapped():
+                return
+            self.reopen()
+            await self.pool.restart()
 
     def _update_in_worker(self, sparql: str, base_iri: str | None) -> Outcome:
         worker = Worker(str(self.settings.store_path), self.settings.row_cap, writable=True)
@@ -125,6 +145,7 @@ class Context:
 
     def reopen(self) -> None:
         """Re-open the store after an update so this process sees the new data."""
+        self.identity = store_identity(self.settings.store_path)
         self.store = kgstore.open_read(self.settings.store_path)
         self.version = store_version(self.store, self.settings.store_path, salt=os.urandom(8).hex())
         self.cache.clear()

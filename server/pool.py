@@ -183,12 +183,29 @@ def _too_many(rows: int, cap: int, more: bool = False) -> Outcome:
     )
 
 
-def worker_main(conn: Connection, store_path: str, row_cap: int, writable: bool) -> None:
-    """The worker loop: cut itself off the network, open the store, then answer jobs until the socket closes."""
+def store_identity(store_path: str | Path) -> str:
+    """Which folder is at `store_path` now (device and inode): a rebuild swaps in another one."""
+    try:
+        st = os.stat(store_path)
+    except OSError:
+        return ""
+    return f"{st.st_dev}:{st.st_ino}"
+
+
+def worker_main(conn: Connection, store_path: str, row_cap: int, writable: bool, expect: str = "") -> None:
+    """The worker loop: cut itself off the network, open the store, then answer jobs until the socket closes.
+
+    With `expect`, the worker only opens the store folder that had that identity when the server
+    opened it: a worker started after a rebuild swapped the folder refuses, so that the server never
+    answers from two different builds at once.
+    """
     try:
         sandbox.confine()
     except sandbox.SandboxError as err:
         conn.send(("refused", str(err)))
+        return
+    if expect and store_identity(store_path) != expect:
+        conn.send(("stale", "the store was replaced by a new build"))
         return
     from pyoxigraph import Store
 
@@ -214,13 +231,17 @@ def worker_main(conn: Connection, store_path: str, row_cap: int, writable: bool)
 class Worker:
     """One worker process (`python -m server.worker`) and the socket to it."""
 
-    def __init__(self, store_path: str, row_cap: int, writable: bool = False) -> None:
-        self.store_path, self.row_cap = store_path, row_cap
+    def __init__(
+        self, store_path: str, row_cap: int, writable: bool = False, expect: str = "", generation: int = 0
+    ) -> None:
+        self.store_path, self.row_cap, self.expect, self.generation = store_path, row_cap, expect, generation
         ours, theirs = socket.socketpair()
         self.conn = Connection(ours.detach())
         args = [sys.executable, "-m", "server.worker", str(theirs.fileno()), store_path, str(row_cap)]
         if writable:
             args.append("--writable")
+        if expect:
+            args += ["--expect", expect]
         self.process = subprocess.Popen(args, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self.killed_for: str | None = None
@@ -240,7 +261,7 @@ class Worker:
                 503, f"a query worker could not open the store (exit code {self.process.poll()})"
             ) from None
         if state != "ready":
-            self.kill("sandbox")
+            self.kill(state)
             raise QueryFailed(503, f"a query worker refused to start: {message}")
 
     def rss(self) -> int:
@@ -273,7 +294,8 @@ _PRESPAWNED: list[Worker] = []
 
 def prespawn(store_path: Path | str, n: int, row_cap: int) -> None:
     """Start `n` workers now, before the web framework is imported; the pool adopts them (faster first answer)."""
-    _PRESPAWNED.extend(Worker(str(store_path), row_cap) for _ in range(n))
+    expect = store_identity(store_path)
+    _PRESPAWNED.extend(Worker(str(store_path), row_cap, expect=expect) for _ in range(n))
 
 
 class QueryPool:
@@ -299,6 +321,8 @@ class QueryPool:
         self._closed = False
         self._watchdog: threading.Thread | None = None
         self.stats = {"timeouts": 0, "memory_kills": 0, "queries": 0, "respawn_failures": 0}
+        self.identity = store_identity(self.store_path)
+        self.generation = 0
         self.last_respawn_error = ""
         self._refills: set[asyncio.Task[None]] = set()
 
@@ -315,25 +339,39 @@ class QueryPool:
         self._watchdog = threading.Thread(target=self._watch, name="kg-query-watchdog", daemon=True)
         self._watchdog.start()
 
+    def _new_worker(self) -> Worker:
+        return Worker(self.store_path, self.row_cap, expect=self.identity, generation=self.generation)
+
     def _spawn_many(self, n: int) -> list[Worker]:
         early = [w for w in _PRESPAWNED if (w.store_path, w.row_cap) == (self.store_path, self.row_cap)][:n]
         for w in early:
             _PRESPAWNED.remove(w)
-        workers = early + [Worker(self.store_path, self.row_cap) for _ in range(n - len(early))]
+            w.generation = self.generation
+        workers = early + [self._new_worker() for _ in range(n - len(early))]
         for w in workers:
             w.wait_ready()
         return workers
 
     async def restart(self) -> None:
-        """Replace every worker (after the store changed)."""
+        """Replace every worker (after the store changed, in place or by a new build swapped in).
+
+        Idle workers are closed now, busy ones when their query ends; each is replaced by a worker of
+        the store now at the path. No worker of the old store is handed out after this returns."""
         assert self._idle is not None
-        old = []
-        for _ in range(self.size):
-            old.append(await self._idle.get())
-        for w in old:
+        self.identity = store_identity(self.store_path)
+        self.generation += 1
+        while not self._idle.empty():
+            w = self._idle.get_nowait()
             w.close()
-        for w in await asyncio.to_thread(self._spawn_many, self.size):
-            self._idle.put_nowait(w)
+            self._start_refill()
+
+    def _release(self, worker: Worker) -> None:
+        assert self._idle is not None
+        if worker.generation != self.generation:
+            worker.close()  # of a store that has since been replaced
+            self._start_refill()
+            return
+        self._idle.put_nowait(worker)
 
     def close(self) -> None:
         self._closed = True
@@ -374,13 +412,16 @@ class QueryPool:
         except QueryFailed:
             self._respawn(worker)
             raise
-        self._idle.put_nowait(worker)
+        self._release(worker)
         self.stats["queries"] += 1
         return outcome
 
     def _respawn(self, worker: Worker) -> None:
         """Replace a stopped or dead worker in the background, retrying until a new one starts."""
         worker.kill(worker.killed_for or "failed")
+        self._start_refill()
+
+    def _start_refill(self) -> None:
         task = asyncio.get_running_loop().create_task(self._refill())
         self._refills.add(task)
         task.add_done_callback(self._refills.discard)
@@ -400,11 +441,14 @@ class QueryPool:
             if self._closed:
                 fresh.close()
                 return
+            if fresh.generation != self.generation:
+                fresh.close()  # started just before the store was replaced: start one of the new store
+                continue
             self._idle.put_nowait(fresh)
             return
 
     def _spawn_one(self) -> Worker:
-        fresh = Worker(self.store_path, self.row_cap)
+        fresh = self._new_worker()
         try:
             fresh.wait_ready()
         except BaseException:

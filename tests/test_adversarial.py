@@ -479,3 +479,60 @@ def _rss(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+# ------------------------------------------------------------------ consistent builds under a running server
+
+
+def _get_json(url: str) -> dict:
+    request = urllib.request.Request(url, headers={"accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        import json
+
+        return json.loads(response.read())
+
+
+def test_a_rebuild_under_a_running_server_is_served_whole(seeds_store_path: Path, tmp_path: Path) -> None:
+    """`kg build` onto the path a server serves: every later answer comes from the new build alone."""
+    import shutil
+
+    from kg.build import build
+
+    store = tmp_path / "kg.oxigraph"
+    shutil.copytree(seeds_store_path, store)
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "nytt.txt").write_text(
+        "Ny förening bildas\n\nSara Lind, ordförande i Föreningen Testlund, säger att alla är välkomna.\n",
+        encoding="utf-8",
+    )
+    count = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a foaf:Person }"
+    with live_server(store, timeout=5, query_workers=2) as url:
+        before = int(_get_json(query_url(url, count))["results"]["bindings"][0]["n"]["value"])
+        assert before > 1
+        build([one], store)
+        counts = {int(_get_json(query_url(url, count))["results"]["bindings"][0]["n"]["value"]) for _ in range(12)}
+        assert counts == {1}, counts  # every worker, not some
+        people = _get_json(url + "queries/people.json")["results"]["bindings"]
+        assert [b["personName"]["value"] for b in people] == ["Sara Lind"]
+        with urllib.request.urlopen(url + "id/person/sara-lind", timeout=10) as page:
+            assert page.status == 200
+
+
+def test_saved_queries_follow_an_authenticated_update(server: str) -> None:
+    """After a SPARQL Update removes every name, the saved query lists no one (its view was dropped)."""
+    people = _get_json(server + "queries/people.json")["results"]["bindings"]
+    assert people
+    status, body = post(
+        server + "sparql",
+        b"DELETE WHERE { GRAPH ?g { ?p foaf:name ?n } } ; DELETE WHERE { ?q foaf:name ?m }",
+        {**UPDATE, "authorization": f"Bearer {TOKEN}"},
+    )
+    assert status == 204, body
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?p foaf:name ?name }"
+    assert _get_json(query_url(server, count))["results"]["bindings"][0]["n"]["value"] == "0"
+    from kg.queries import registry
+
+    live = _get_json(query_url(server, registry().get("people").sparql))["results"]["bindings"]
+    served = _get_json(server + "queries/people.json")["results"]["bindings"]
+    assert served == live == []
