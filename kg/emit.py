@@ -110,7 +110,13 @@ def facts_quads(facts: DocFacts, link: Linker) -> list:
     w = _Writer(facts, link)
     _document(w)
     org_nodes = {key: _org(w, ref, spans) for key, (ref, spans) in sorted(facts.orgs.items())}
-    person_nodes = {name: _person(w, p) for name, p in sorted(facts.people.items())}
+    person_nodes: dict[str, NamedNode] = {}
+    named: set[str] = set()
+    for name, p in sorted(facts.people.items(), key=lambda kv: (min(kv[1].spans, default=(0, 0)), kv[0])):
+        # two spellings of one name ("Vesna Čužić", "Vesna Ćužić") are one person: the first one written is
+        # its name in this document, the other an alternative label
+        person_nodes[name] = _person(w, p, first=w.link.person(p.name) not in named)
+        named.add(w.link.person(p.name))
     memberships = _memberships(w, person_nodes, org_nodes)
     event_nodes = _events(w)
     project_nodes = _projects(w, org_nodes)
@@ -163,9 +169,14 @@ def org_types(ref: OrgRef, add) -> None:
         add(RDF_TYPE, CV.PublicOrganisation)
 
 
-def _person(w: _Writer, p) -> NamedNode:
+def _person(w: _Writer, p, first: bool = True) -> NamedNode:
     node = NamedNode(w.link.person(p.name))
     w.add(node, RDF_TYPE, FOAF.Person)
+    if not first:
+        w.add(node, SKOS.altLabel, _s(p.name))
+        for b, e in p.spans:
+            w.evidence(node, b, e)
+        return node
     w.add(node, FOAF.name, _s(p.name))
     w.add(node, FOAF.givenName, _s(p.given))
     w.add(node, FOAF.familyName, _s(p.family))

@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: the CSP allows no CDN and no inline script
+        redoc_url=None,
         title="sv-press-kg",
         version=kg.__version__,
         description=(
@@ -99,4 +101,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.routes(ctx))
     app.include_router(ui.routes(ctx))
     app.mount("/static", StaticFiles(packages=[("server", "static")]), name="static")
+    _api_docs(app)
     return app
+
+
+def _api_docs(app: FastAPI) -> None:
+    """/docs: Swagger UI from the swagger-ui-bundle package (no CDN), started by a local script."""
+    from fastapi.responses import HTMLResponse
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    page = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>sv-press-kg API</title>"
+        '<link rel=stylesheet href="/docs-assets/swagger-ui.css"></head><body><div id=swagger-ui></div>'
+        '<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script>'
+        "</body></html>"
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(page)

@@ -224,3 +224,15 @@ def test_saved_query_parameters_are_bound_by_the_server(server: str, built: dict
     expect(page.locator("#kg-status")).to_contain_text("from /sparql")
     assert page.inner_text("#kg-status").startswith(f"{len(built['rows'])} row")
     context.close()
+
+
+def test_api_docs_render_under_the_csp(server: str, browser: Any) -> None:
+    """/docs shows every operation with Swagger UI served from this server (the CSP blocks any CDN)."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{server}/docs")
+    page.wait_for_selector(".opblock", timeout=20_000)
+    assert page.locator(".opblock").count() >= 5
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    page.close()

@@ -210,3 +210,11 @@ def test_responses_carry_nosniff_and_html_a_csp(client: TestClient) -> None:
     assert data.headers["x-content-type-options"] == "nosniff"
     page = client.get("/queries", headers={"accept": "text/html"})
     assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_api_docs_load_nothing_from_other_hosts(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+    assert "http" not in page.text and "<script>" not in page.text
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css", "/static/api-docs.js"):
+        assert client.get(asset).status_code == 200

@@ -517,3 +517,23 @@ def test_each_document_graph_reported_with_its_name() -> None:
     assert v.document == f"{BASE}res/doc/{other}"
     # the same person IRI in another document graph with another name is no problem per graph
     assert "graph/doc/001-other" in format_report(report)
+
+
+def test_two_spellings_of_one_name_in_one_document_conform(tmp_path) -> None:
+    """'Vesna Čužić' and 'Vesna Ćužić' (one person id) in one release: one foaf:name, the other an alt label."""
+    from kg import store as kgstore
+    from kg.build import build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ambassador.txt").write_text(
+        "Nya ambassadörer till Sverige\n\n## H.E. Ms Vesna Čužić, Bosnien och Hercegovina\n\n"
+        "Bosnien och Hercegovinas nyutnämnda ambassadör Vesna Ćužić är född 1962.\n",
+        encoding="utf-8",
+    )
+    build([docs], tmp_path / "kg.oxigraph")
+    store = kgstore.open_read(tmp_path / "kg.oxigraph")
+    report = validate_store(store)
+    assert report.conforms, format_report(report)
+    names = [q.object.value for q in store.quads_for_pattern(None, None, None, None) if q.predicate.value.endswith("/name")]
+    assert "Vesna Čužić" in names
