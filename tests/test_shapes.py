@@ -535,5 +535,6 @@ def test_two_spellings_of_one_name_in_one_document_conform(tmp_path) -> None:
     store = kgstore.open_read(tmp_path / "kg.oxigraph")
     report = validate_store(store)
     assert report.conforms, format_report(report)
-    names = [q.object.value for q in store.quads_for_pattern(None, None, None, None) if q.predicate.value.endswith("/name")]
+    quads = store.quads_for_pattern(None, None, None, None)
+    names = [q.object.value for q in quads if q.predicate.value.endswith("/name")]
     assert "Vesna Čužić" in names
