@@ -218,3 +218,29 @@ def test_api_docs_load_nothing_from_other_hosts(client: TestClient) -> None:
     assert "http" not in page.text and "<script>" not in page.text
     for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css", "/static/api-docs.js"):
         assert client.get(asset).status_code == 200
+
+
+def test_links_stay_on_this_host_or_go_to_http() -> None:
+    from server.views import link_for
+
+    base = "https://w3id.org/sv-press-kg/"
+    assert link_for(base, base + "id/person/anna") == "/id/person/anna"
+    assert link_for(base, base + "/evil.example/x") != "//evil.example/x"  # never a protocol-relative link
+    assert link_for(base, base + "\\\\evil.example") is None
+    for bad in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "vbscript:x"):
+        assert link_for(base, bad) is None
+    assert link_for(base, "https://example.org/a") == "https://example.org/a"
+
+
+def test_csv_downloads_cannot_start_a_spreadsheet_formula() -> None:
+    from server.conneg import csv_safe
+
+    body = 'name,n\r\n"=HYPERLINK(""http://x"")",-3\r\n+SUM(A1),@cmd\r\n-2+3,ok\r\n'.encode()
+    rows = csv_safe(body).decode().splitlines()
+    assert rows[1].startswith("\"'=HYPERLINK") and rows[1].endswith(",-3")  # a number stays a number
+    assert rows[2] == "'+SUM(A1),'@cmd" and rows[3] == "'-2+3,ok"
+
+
+def test_a_huge_offset_is_refused_not_run(client: TestClient) -> None:
+    response = client.get("/queries/people.json", params={"offset": str(10**30), "limit": "5"})
+    assert response.status_code == 422 and "offset" in response.text
