@@ -235,7 +235,7 @@ def test_links_stay_on_this_host_or_go_to_http() -> None:
 def test_csv_downloads_cannot_start_a_spreadsheet_formula() -> None:
     from server.conneg import csv_safe
 
-    body = 'name,n\r\n"=HYPERLINK(""http://x"")",-3\r\n+SUM(A1),@cmd\r\n-2+3,ok\r\n'.encode()
+    body = b'name,n\r\n"=HYPERLINK(""http://x"")",-3\r\n+SUM(A1),@cmd\r\n-2+3,ok\r\n'
     rows = csv_safe(body).decode().splitlines()
     assert rows[1].startswith("\"'=HYPERLINK") and rows[1].endswith(",-3")  # a number stays a number
     assert rows[2] == "'+SUM(A1),'@cmd" and rows[3] == "'-2+3,ok"
