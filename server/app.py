@@ -106,16 +106,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _api_docs(app: FastAPI) -> None:
-    """/docs: Swagger UI from the swagger-ui-bundle package (no CDN), started by a local script."""
+    """/docs: Swagger UI vendored in server/static/vendor/swagger-ui (no CDN), started by a local script."""
     from fastapi.responses import HTMLResponse
-    from swagger_ui_bundle import swagger_ui_path
 
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
     page = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>sv-press-kg API</title>"
-        '<link rel=stylesheet href="/docs-assets/swagger-ui.css"></head><body><div id=swagger-ui></div>'
-        '<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script>'
-        "</body></html>"
+        '<link rel=stylesheet href="/static/vendor/swagger-ui/swagger-ui.css"></head><body><div id=swagger-ui></div>'
+        '<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>'
+        '<script src="/static/api-docs.js"></script></body></html>'
     )
 
     @app.get("/docs", include_in_schema=False)
