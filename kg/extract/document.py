@@ -171,6 +171,10 @@ def _ascii_towns() -> list[tuple[str, str]]:
     return [(_ascii(t), k) for t, k in load().towns.items()]
 
 
+_HOST_VERB = re.compile(
+    r"\b(?:bjuder\s+(?:\S+\s+){0,6}?in|inbjuder|arrangerar|anordnar|välkomnar|presenterar|meddelar|"
+    r"öppnar|inviger|lanserar|startar|beslutade|har\s+beslutat)\b"
+)
 _FROM_LINE = re.compile(
     r"^(?:(?:press)?meddelande|pressinbjudan|nyhet|publicerad|skickat)?\s*(?:från|av|publicerad av)\s+", re.IGNORECASE
 )
@@ -219,6 +223,14 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         for o in orgs:
             if o.begin == lead.begin and not o.genitive:
                 add(o.ref, 3)  # "Länsstyrelsen Dalarna bjuder in …"
+        first_sentence = re.split(r"(?<=[.!?])\s", lead.text, maxsplit=1)[0]
+        end = lead.begin + len(first_sentence)
+        hosts = [o for o in orgs if lead.begin <= o.begin < end and not o.genitive]
+        if hosts and _HOST_VERB.search(first_sentence):
+            add(hosts[0].ref, 3)  # "Onsdag 15 november bjuder Region Jönköpings län in …"
+        for o in orgs:
+            if lead.begin <= o.begin < end:
+                add(o.ref, 1)  # named in the lead's first sentence
     about = re.search(r"(?:^|\n)\s*Om (?:oss|[A-ZÅÄÖ][\w ]+)\s*\n", text)
     if about:
         nxt = [o for o in orgs if o.begin >= about.end()]
@@ -254,8 +266,10 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
                     or any(re.sub(r"[^a-z0-9]", "", _ascii(n)) == domain for n in names)
                 ):
                     add(o.ref, 2)
+    mentioned = Counter(o.ref.key for o in orgs)
     for o in orgs:
-        add(o.ref, 0.5)
+        if mentioned[o.ref.key] and score[o.ref.key] + min(mentioned[o.ref.key], 3) * 0.5 > 0:
+            add(o.ref, min(mentioned.pop(o.ref.key), 3) * 0.5)  # how often it is named breaks ties, no more
     if not score:
         return None
     key, best = score.most_common(1)[0]

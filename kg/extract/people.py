@@ -410,13 +410,20 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
     org: OrgRef | None = None
     unit = False
     cursor = pos + 1
+    stop_after = False
     for piece in _CHUNK_SPLIT.split(rest[1:]):
+        if stop_after:
+            break
         b = text.find(piece, cursor)
         cursor = b + len(piece)
         chunk = piece.strip()
         if chunk and not PHONE.sub("", EMAIL.sub("", chunk)).strip(" .,:;") and len(titles) + bool(org) == 0:
             continue  # "Brita Wessinger, 073-073 49 48, Ordförande i …": the number before the title
-        if not chunk or PHONE.search(chunk) or EMAIL.search(chunk):
+        contact = PHONE.search(chunk) or EMAIL.search(chunk)
+        if contact:  # "kommunikationsstrateg Upplands Väsby Kommun 073-910 47 67": what comes before the number
+            chunk = re.sub(r"\s*(?:tfn|tel|telefon|mobil|e-post|epost|mail)\.?:?\s*$", "", chunk[: contact.start()].rstrip())
+            stop_after = True
+        if not chunk:
             break
         low = chunk.lower()
         if re.match(r"(tfn|tel|telefon|mobil|e-post|epost|mail)\b", low):
@@ -431,8 +438,11 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         if inner is not None and not re.search(r"\s(?:åt|till|för|hos|med|av)\s*$", chunk[:inner]):
             break  # "landshövding Lars Bäckström": a title that belongs to the next person
         o = _org_at(ctx.orgs, b + piece.find(chunk), b + len(piece))
-        if o and o.end >= b + len(piece.rstrip(". ")) - 1:
+        if o and o.end >= b + piece.find(chunk) + len(chunk.rstrip(". ")) - 1:
             org = org or o.ref
+            continue
+        if o and o.genitive and re.fullmatch(r"[\wåäö]+s\s+[a-zåäö-]+", chunk):
+            org = org or o.ref  # "Länsstyrelsens naturvårdsenhet": a unit of the organisation
             continue
         unit_word = re.fullmatch(
             rf"[{LOWER}]+(?:avdelningen|enheten|kontoret|förvaltningen|sektionen|staben|kansliet)", chunk
@@ -450,14 +460,10 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         if parsed:
             title, acting = parsed
             title_org = None
-            inner = [o for o in ctx.orgs if b <= o.begin and o.end <= b + len(piece) and not o.genitive]
+            chunk_end = b + piece.find(chunk) + len(chunk)
+            inner = [o for o in ctx.orgs if b <= o.begin and o.end <= chunk_end + 1 and not o.genitive]
             tail = re.match(r"(?P<t>.+?)\s+(?P<o>\S.*)$", chunk)
-            if (
-                inner
-                and tail
-                and inner[-1].end >= b + len(piece.rstrip(" .")) - 1
-                and not _PREP.search(" " + chunk + " ")
-            ):
+            if inner and tail and inner[-1].end >= chunk_end - 1 and not _PREP.search(" " + chunk + " "):
                 # "kommunikatör ROKS": the organisation written after the title without a preposition
                 head = chunk[: inner[-1].begin - b - piece.find(chunk)].strip()
                 if parse_title(head):
