@@ -160,6 +160,7 @@ def find_people(
     cands = _drop_nested(cands)
     strong = [(c.begin, c.end) for c in cands if c.strength == 2]
     accepted = [c for c in cands if c.strength == 2 or _is_person_position(ctx, c, strong)]
+    accepted = _genitives_to_names(accepted)
     people: dict[str, Person] = {}
     occurrences = []
     memberships: list[Membership] = []
@@ -173,6 +174,17 @@ def find_people(
     memberships += _plural_roles(ctx, accepted)
     memberships += _block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
+
+
+def _genitives_to_names(accepted: list[NameCandidate]) -> list[NameCandidate]:
+    """'Hanna Hansdotters design' where 'Hanna Hansdotter' is named too: the genitive is the same person."""
+    names = {c.name for c in accepted}
+    out = []
+    for c in accepted:
+        if c.name.endswith("s") and c.name[:-1] in names and not c.name.endswith("ss"):
+            c = NameCandidate(c.begin, c.end - 1, c.name[:-1], c.given, c.family[:-1], c.strength)
+        out.append(c)
+    return out
 
 
 def _drop_nested(cands: list[NameCandidate]) -> list[NameCandidate]:
