@@ -266,6 +266,13 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
                     or any(re.sub(r"[^a-z0-9]", "", _ascii(n)) == domain for n in names)
                 ):
                     add(o.ref, 2)
+    government = government_ref()
+    if (
+        any(o.ref.key == government.key for o in orgs)
+        and title
+        and re.search(r"(?:minister|statsråd|statssekreterare|[Rr]egeringen)", title.text)
+    ):
+        add(government, 3)  # "Utrikesminister X deltar i …", "Regeringen ger …": the government's release
     mentioned = Counter(o.ref.key for o in orgs)
     for o in orgs:
         if mentioned[o.ref.key] and score[o.ref.key] + min(mentioned[o.ref.key], 3) * 0.5 > 0:
@@ -455,13 +462,15 @@ def _publisher_coordinates(facts: DocFacts) -> None:
     """A release about a project nobody is said to run comes from the one who runs it."""
     if not facts.projects or facts.publisher is None:
         return
-    main = facts.projects[0]
-    if any(v[1] == "coordinator" for v in main.relations.values()) or any(
-        k[0] == facts.publisher.key for k in main.relations
-    ):
-        return
-    b, e = main.spans[0]
-    main.relate(facts.publisher, "coordinator", b, e)
+    for i, project in enumerate(facts.projects):
+        if (
+            (i > 0 and not project.titled)
+            or any(v[1] == "coordinator" for v in project.relations.values())
+            or any(k[0] == facts.publisher.key for k in project.relations)
+        ):
+            continue
+        b, e = project.spans[0]
+        project.relate(facts.publisher, "coordinator", b, e)
 
 
 def _speakers(facts: DocFacts, home: _Home) -> None:

@@ -433,7 +433,9 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
             continue  # "Brita Wessinger, 073-073 49 48, Ordförande i …": the number before the title
         contact = PHONE.search(chunk) or EMAIL.search(chunk)
         if contact:  # "kommunikationsstrateg Upplands Väsby Kommun 073-910 47 67": what comes before the number
-            chunk = re.sub(r"\s*(?:tfn|tel|telefon|mobil|e-post|epost|mail)\.?:?\s*$", "", chunk[: contact.start()].rstrip())
+            chunk = re.sub(
+                r"\s*(?:tfn|tel|telefon|mobil|e-post|epost|mail)\.?:?\s*$", "", chunk[: contact.start()].rstrip()
+            )
             stop_after = True
         if not chunk:
             break

@@ -17,6 +17,7 @@ class Project:
     end: int
     spans: list[tuple[int, int]] = field(default_factory=list)
     relations: dict[tuple[str, str], tuple[OrgRef, str, int, int]] = field(default_factory=dict)
+    titled: bool = False  # named as a strategy, operation, package or programme: a project in its own right
 
     def relate(self, org: OrgRef, relation: str, b: int, e: int) -> None:
         self.relations.setdefault((org.key, relation), (org, relation, b, e))
@@ -43,6 +44,34 @@ _ANAPHOR = re.compile(
 )
 
 
+# "Strategi för företag i kulturella och kreativa branscher", "Operation Rimfrost": a named plan or operation
+_STRATEGY = re.compile(rf"(?<![\w-])(?:Strategin?|Handlingsplanen?|Operation)[ ](?=(?:för|om|mot|[{UPPER}]))")
+# "Äldreomsorgslyftet", "vildsvinspaketet": a named government push or package
+_NAMED_COMPOUND = re.compile(rf"(?<![\w-])[{UPPER}{LOWER}][{LOWER}]{{3,}}(?:lyftet|paketet)(?![\w-])")
+# "Wallenberg AI, Autonomous Systems and Software Program (WASP)"
+_ACRONYM_PROGRAMME = re.compile(
+    rf"(?P<n>[{UPPER}][\w-]*(?:,?[ ][\w-]+){{0,8}}[ ](?:Program|Programme|Project|Initiative))[ ]\([{UPPER}]{{2,8}}\)"
+)
+
+
+def _titled(text: str) -> list[tuple[int, int]]:
+    """Spans of names that say by themselves that they name a project: strategies, operations,
+    packages, programmes with an acronym."""
+    out = []
+    for m in _STRATEGY.finditer(text) if any(h in text for h in ("trategi", "andlingsplan", "Operation")) else ():
+        span = proper_name_at(text, m.start(), max_words=9, allow_and=True)
+        if span and span[1] > m.end() + 2:
+            out.append(span)
+    out += [(m.start(), m.end()) for m in _NAMED_COMPOUND.finditer(text)]
+    for m in _ACRONYM_PROGRAMME.finditer(text):
+        first = re.match(r"[\w-]+[ ]", m.group("n"))
+        b = m.start("n")
+        if first and first.group(0).strip().lower().endswith(("programmet", "projektet", "satsningen")):
+            b += first.end()  # "forskningsprogrammet Wallenberg AI, …": the name after the common noun
+        out.append((b, m.end("n")))
+    return out
+
+
 def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
     """Spans of project names: after a head word, in a titled head, before 'är ett projekt', compounds."""
     out = []
@@ -65,6 +94,7 @@ def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
         span = proper_name_at(text, s.begin, max_words=5)
         if span and _COPULA_TAIL.match(text, span[1]):
             out.append(span)
+    out += _titled(text)
     if "projekt" not in text:  # in every compound below
         return out
     out += [(m.start("n"), m.end("n")) for m in _COMPOUND.finditer(text)]
@@ -91,6 +121,7 @@ def find_projects(
     """Named projects with their coordinators, participants and funders."""
     projects: dict[str, Project] = {}
     mentions: list[tuple[int, int, Project]] = []
+    titled = set(_titled(text))
     for b, e in _candidates(text, sents):
         name = text[b:e].strip()
         if not name or name.split()[0] in {"Det", "Den", "Detta", "Vi", "Ett", "En", "Pressmeddelande"}:
@@ -99,6 +130,7 @@ def find_projects(
             continue
         p = projects.setdefault(name.lower(), Project(name, b, e))
         p.spans.append((b, e))
+        p.titled = p.titled or (b, e) in titled
         mentions.append((b, e, p))
     if not projects:
         return []

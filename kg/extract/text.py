@@ -442,7 +442,7 @@ _LINKS = {"i", "för", "mot", "om", "att", "och", "på", "av", "till", "med", "u
 _TOKEN = re.compile(rf"[{UPPER}{LOWER}0-9][\w{LOWER}{UPPER}]*(?:-[\w{LOWER}{UPPER}]+)*|\S")
 
 
-def proper_name_at(text: str, pos: int, max_words: int = 7) -> tuple[int, int] | None:
+def proper_name_at(text: str, pos: int, max_words: int = 7, allow_and: bool = False) -> tuple[int, int] | None:
     """The extent of a name that starts at `pos`, in title case ('Verka Jämställt') or sentence case
     ('Jämställdhet i praktiken', 'Makt att forma samhället', '16 dagar mot våld'); None if none starts there.
 
@@ -474,7 +474,7 @@ def proper_name_at(text: str, pos: int, max_words: int = 7) -> tuple[int, int] |
             caps += w[0].isupper()
             continue
         low = w.lower()
-        if not w[0].isalpha() or low in _NAME_STOP or caps >= 2:
+        if not w[0].isalpha() or (low in _NAME_STOP and not (allow_and and low == "och")) or caps >= 2:
             break
         if low in _LINKS:
             nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
