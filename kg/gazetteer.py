@@ -65,7 +65,7 @@ def genitives(name: str) -> list[str]:
     """
     last = name[-1]
     if last.isupper() or last.isdigit():
-        return [name + ":s"]
+        return [name + ":s", name + "s"] if " " in name else [name + ":s"]  # "Fackförbundet STs"
     if last.lower() in "sxz":
         return []
     return [name + "s"]
@@ -178,7 +178,18 @@ def load() -> Gazetteer:
         kind = "GovernmentAgency" if is_agency else "Association"
         if re.search(r"universitet|högskola|Högskola", name):
             kind = "EducationalOrganization"
-        ref = OrgRef(key, name, kind, row["wikidata"], row["org_nr"], tuple(names + abbrevs))
+        display = g.lexicon["display_names"].get(name) or next(
+            (
+                n
+                for n in names
+                if name.startswith(("Statens ", "Affärsverket ")) and re.fullmatch(r"[A-ZÅÄÖ]\w+(?:et|en)", n)
+            ),
+            name,
+        )  # "Statens jordbruksverk" goes by "Jordbruksverket"
+        aliases = tuple(
+            dict.fromkeys(([name] if display != name else []) + [n for n in names if n != display] + abbrevs)
+        )
+        ref = OrgRef(key, display, kind, row["wikidata"], row["org_nr"], aliases)
         # ESV's short codes for agencies are often internal (e.g. SOS, SKOL): only names from
         # Wikidata's aliases and abbreviations of non-agencies are matched on their own.
         exact = [a for a in abbrevs if a in other or not is_agency]
