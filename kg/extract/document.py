@@ -361,6 +361,8 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
     for m in raw:
         if m.org is None:
             m.org = line_orgs.get(m.person)
+        if m.org is None and m.party and m.title and _head(m.title).endswith(tuple(load().lexicon["party_roles"])):
+            m.org = m.party  # "rättspolitisk talesperson (L)": the party
         if m.org is None and is_government_title(m.title):
             m.org = government  # a minister or state secretary acts for the government unless a ministry is named
         if m.org is None and m.title:
@@ -515,7 +517,15 @@ def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> No
                     break
         if topic is None:
             topic = _speaker_event(facts, q.speaker, occurrences, sents, quote_spans)
-        facts.topics[q.begin] = topic or main
+        topic = topic or main
+        if isinstance(topic, Event) and topic.name.lower() in _BARE_OCCASIONS and not any(
+            q.begin <= b < q.end for b, _e in topic.spans
+        ):
+            topic = None  # "Besök", "Möte": the release's own headline says more
+        facts.topics[q.begin] = topic
+
+
+_BARE_OCCASIONS = frozenset({"besök", "möte", "forum", "samtal", "träff", "middag", "lunch", "visning"})
 
 
 def _is_generic_name(name: str) -> bool:

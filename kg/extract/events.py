@@ -479,7 +479,7 @@ def _false_friends() -> tuple[str, ...]:
 
 def _minor_heads() -> frozenset[str]:
     """Event nouns too common to make an event on their own without a date or a place."""
-    return frozenset({"samtal", "middag", "möte", "utbildning", "kurs", "dag", "träff", "kampanj", "debatt"})
+    return frozenset({"samtal", "middag", "möte", "utbildning", "kurs", "dag", "träff", "kampanj", "debatt", "forum"})
 
 
 def _upgrade_main(events: list[Event], main) -> None:

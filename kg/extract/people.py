@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from kg.extract.contacts import EMAIL, PHONE
@@ -674,6 +675,7 @@ def _heading_person_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Memb
 _PLURAL_ENDINGS = ("erna", "arna", "orna", "rna", "na", "er", "ar", "or", "en", "s")
 
 
+@lru_cache(maxsize=65536)
 def singular_role(word: str) -> str | None:
     """The role title a plural form names: 'styrelseledamöter' -> 'styrelseledamot', 'forskarna' -> 'forskare'."""
     w = word.lower().replace("ledamöt", "ledamot")
@@ -690,46 +692,63 @@ def singular_role(word: str) -> str | None:
 _LIST_NAME_GAP = re.compile(r"\s*(?:\([^)]{1,4}\))?\s*(?:,\s*|\s+och\s+|\s+samt\s+)")
 
 
+def _plural_title(word: str) -> str | None:
+    """The singular title a plural (or genitive plural) word names, or None: 'styrelseledamöter' -> 'styrelseledamot'."""
+    if word.endswith(("ares", "andes")):
+        word = word[:-1]  # "Dessa forskares ansökningar": the genitive plural
+    same = word.endswith(("are", "ande", "ende")) and role_head(word) == word.lower()  # "forskare"
+    if same:
+        return word.lower()
+    if role_head(word) == word.lower():
+        return None  # a singular title is handled where it stands before a name
+    return singular_role(word)
+
+
 def _plural_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
     """'Nya styrelseledamöter är A, B och C', 'de två riksdagsledamöterna från Gotland, A (C) och B (S)',
-    'Dessa forskares ansökningar valdes ut: A, B, …': a plural title, then a list of names."""
+    'Dessa forskares ansökningar valdes ut: A, B, …': a plural title, then a list of names.
+
+    Looked for backwards from each name (a few names per text), not forwards from every word."""
     text = ctx.text
     starts = {c.begin: c for c in accepted}
     out = []
-    for m in re.finditer(r"(?<![\w-])([a-zåäö][\wåäö-]{3,})(?![\w-])", text):
-        word = m.group(1)
-        if word.endswith(("ares", "andes")):
-            word = word[:-1]  # "Dessa forskares ansökningar": the genitive plural
-        same = word.endswith(("are", "ande", "ende")) and role_head(word) == word.lower()  # "forskare"
-        if role_head(word) == word.lower() and not same:
-            continue  # a singular title is handled where it stands before a name
-        title = word.lower() if same else singular_role(word)
-        if not title:
+    consumed: set[int] = set()
+    for first in accepted:
+        if first.begin in consumed:
             continue
-        line_end = text.find("\n", m.end())
-        stop = len(text) if line_end < 0 else line_end
-        sentence_end = re.search(r"[.!?](?:\s|$)", text[m.end() : stop])
-        window_end = m.end() + sentence_end.start() if sentence_end else stop
-        colon = text.rfind(":", m.end(), window_end + 1)
-        first = next((c for c in accepted if m.end() < c.begin <= window_end), None)
-        if first is None and colon > 0 and text[colon + 1 : colon + 3].strip() == "":
-            nxt = re.search(r"\S", text[colon + 1 :])
-            first = starts.get(colon + 1 + nxt.start()) if nxt else None
-        if first is None:
-            continue
-        gap = text[m.end() : first.begin]
-        if len(gap) > 60 or re.search(r"[.;]", gap):
-            continue
-        names = [first]
-        pos = first.end
-        while True:
-            g = _LIST_NAME_GAP.match(text, pos)
-            if not g or g.end() not in starts:
+        s_begin, _ = ctx.sentence_bounds(first.begin)
+        lo = max(s_begin, first.begin - 80)
+        window = text[lo : first.begin]
+        if not window.strip():  # "…valdes ut:" on the line before the list
+            prev_end = text.rfind("\n", 0, first.begin)
+            prev = text[: prev_end].rstrip()
+            if not prev.endswith(":"):
+                continue
+            lo = max(text.rfind("\n", 0, len(prev)) + 1, len(prev) - 100)
+            window = text[lo : len(prev)]
+            colon_list = True
+        else:
+            colon_list = False
+        words = list(re.finditer(r"(?<![\w-])([a-zåäö][\wåäö-]{3,})(?![\w-])", window))
+        for m in reversed(words):
+            title = _plural_title(m.group(1))
+            if not title:
+                continue
+            gap = window[m.end() :]
+            if not colon_list and (len(gap) > 60 or re.search(r"[.;]", gap)):
                 break
-            names.append(starts[g.end()])
-            pos = names[-1].end
-        if len(names) < 2 and not re.search(r"(?:är|blir|:)\s*$", gap):
-            continue
-        for c in names:
-            out.append(_membership(c.name, title, None, m.start(), m.end(), False, None))
+            names = [first]
+            pos = first.end
+            while True:
+                g = _LIST_NAME_GAP.match(text, pos)
+                if not g or g.end() not in starts:
+                    break
+                names.append(starts[g.end()])
+                pos = names[-1].end
+            if len(names) < 2 and not (colon_list or re.search(r"(?:är|blir|:)\s*$", gap)):
+                break
+            for c in names:
+                consumed.add(c.begin)
+                out.append(_membership(c.name, title, None, lo + m.start(), lo + m.end(), False, None))
+            break
     return out

@@ -72,7 +72,7 @@ def _titled(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
+def _candidates(text: str, sents: list[Segment], titled: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of project names: after a head word, in a titled head, before 'är ett projekt', compounds."""
     out = []
     for m in _MENTION.finditer(text) if any(h in text for h in _MENTION_HINTS) else ():
@@ -94,7 +94,7 @@ def _candidates(text: str, sents: list[Segment]) -> list[tuple[int, int]]:
         span = proper_name_at(text, s.begin, max_words=5)
         if span and _COPULA_TAIL.match(text, span[1]):
             out.append(span)
-    out += _titled(text)
+    out += titled
     if "projekt" not in text:  # in every compound below
         return out
     out += [(m.start("n"), m.end("n")) for m in _COMPOUND.finditer(text)]
@@ -121,8 +121,9 @@ def find_projects(
     """Named projects with their coordinators, participants and funders."""
     projects: dict[str, Project] = {}
     mentions: list[tuple[int, int, Project]] = []
-    titled = set(_titled(text))
-    for b, e in _candidates(text, sents):
+    titled_spans = _titled(text)
+    titled = set(titled_spans)
+    for b, e in _candidates(text, sents, titled_spans):
         name = text[b:e].strip()
         if not name or name.split()[0] in {"Det", "Den", "Detta", "Vi", "Ett", "En", "Pressmeddelande"}:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from kg.gazetteer import load
 
@@ -29,6 +29,7 @@ def _honorifics() -> frozenset[str]:
     return frozenset(load().lexicon["honorifics"])
 
 
+@lru_cache(maxsize=65536)
 def role_head(word: str) -> str | None:
     """The indefinite role title if `word` is one ('Kulturchefen' -> 'kulturchef').
 
