@@ -518,8 +518,10 @@ def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> No
         if topic is None:
             topic = _speaker_event(facts, q.speaker, occurrences, sents, quote_spans)
         topic = topic or main
-        if isinstance(topic, Event) and topic.name.lower() in _BARE_OCCASIONS and not any(
-            q.begin <= b < q.end for b, _e in topic.spans
+        if (
+            isinstance(topic, Event)
+            and topic.name.lower() in _BARE_OCCASIONS
+            and not any(q.begin <= b < q.end for b, _e in topic.spans)
         ):
             topic = None  # "Besök", "Möte": the release's own headline says more
         facts.topics[q.begin] = topic

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract.contacts import EMAIL, PHONE
 from kg.extract.orgs import OrgMention, new_org
@@ -693,7 +693,7 @@ _LIST_NAME_GAP = re.compile(r"\s*(?:\([^)]{1,4}\))?\s*(?:,\s*|\s+och\s+|\s+samt\
 
 
 def _plural_title(word: str) -> str | None:
-    """The singular title a plural (or genitive plural) word names, or None: 'styrelseledamöter' -> 'styrelseledamot'."""
+    """The singular title a plural (or genitive plural) word names: 'styrelseledamöter' -> 'styrelseledamot'."""
     if word.endswith(("ares", "andes")):
         word = word[:-1]  # "Dessa forskares ansökningar": the genitive plural
     same = word.endswith(("are", "ande", "ende")) and role_head(word) == word.lower()  # "forskare"
@@ -721,7 +721,7 @@ def _plural_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
         window = text[lo : first.begin]
         if not window.strip():  # "…valdes ut:" on the line before the list
             prev_end = text.rfind("\n", 0, first.begin)
-            prev = text[: prev_end].rstrip()
+            prev = text[:prev_end].rstrip()
             if not prev.endswith(":"):
                 continue
             lo = max(text.rfind("\n", 0, len(prev)) + 1, len(prev) - 100)
