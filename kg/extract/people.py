@@ -444,6 +444,10 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         if re.match(r"(tfn|tel|telefon|mobil|e-post|epost|mail)\b", low):
             break
         chunk = re.sub(r"^(som är|som|är)\s+", "", chunk).rstrip(".")
+        party_tail = re.search(r"\s*\(([A-Za-zÅÄÖåäö]{1,3})\)$", chunk)
+        if party_tail and party_ref(party_tail.group(1)):  # "rättspolitisk talesperson (L)"
+            party = party or party_ref(party_tail.group(1))
+            chunk = chunk[: party_tail.start()]
         if _looks_like_person(chunk):
             break
         inner = next(
