@@ -152,6 +152,8 @@ def load() -> Gazetteer:
     for row in _rows("municipalities.csv"):
         code, short = row["code"], row["name"]
         forms = [row["org_name"], row["legal_name"]]
+        if f"{short} kommun" not in forms:
+            forms.append(f"{short} kommun")  # "Sandviken kommun": the genitive left out, a common slip
         aliases = tuple(f for f in forms if f != row["org_name"])
         ref = OrgRef(
             f"kommun-{code}",

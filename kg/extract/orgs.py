@@ -225,6 +225,12 @@ def find_orgs(text: str) -> list[OrgMention]:
     return _non_overlapping(found)
 
 
+# "Union to Union", "Halmstad & Co", "Ernst & Young", "Act of Emotion": words joined by a foreign or '&' connector
+_CONNECTED = re.compile(
+    rf"(?<![\w/-])[{UPPER}][\w{LOWER}]+\s(?:to|of|for|&)\s[{UPPER}][\w{LOWER}]*(?![\w/-])"
+    rf"(?![ ](?:[{UPPER}]|and|of|for|the|&))"
+)  # two words only, nothing capitalised around: a longer run is a title or a project, not this
+_CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w{LOWER}]*,?[ ]$")
 _ACRONYM_COMPOUND = re.compile(rf"(?<![\w-])[{UPPER}]{{2,5}}-[{LOWER}]{{3,}}(?:en|et|na|erna|arna)(?![\w-])")
 _CAMEL = re.compile(rf"(?<![\w-])[{UPPER}][{LOWER}]{{2,}}[{UPPER}][\w{LOWER}]{{1,}}(?![\w-])")
 _STATENS = re.compile(rf"(?<![\w-])Statens\s+[{LOWER}]{{4,}}(?![\w-])")
@@ -245,6 +251,15 @@ def _made_up_names(text: str) -> list[OrgMention]:
     for m in _ACRONYM_COMPOUND.finditer(text):
         if not m.group(0).lower().endswith(stop):
             out.append(OrgMention(m.start(), m.end(), new_org(m.group(0))))
+    for m in _CONNECTED.finditer(text) if re.search(r"\s(?:to|of|for|&)\s", text) else ():
+        if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # part of a longer capitalised run ("… Council for European …")
+        name, end = m.group(0), m.end()
+        if name.endswith("s"):
+            base = name[:-1]
+            if base in text.replace(name, ""):
+                name, end = base, end - 1  # "Union to Unions nya ordförande"
+        out.append(OrgMention(m.start(), end, new_org(name), name != m.group(0)))
     for rx in (_CAMEL, _STATENS, _CLUB):
         for m in rx.finditer(text):
             name = m.group(0)
