@@ -99,7 +99,7 @@ def test_seeds_store_validates(seeds_store):
                 "batch1": 0.77,
                 "batch2": 0.72,
                 "batch3": 0.72,
-                "batch4": 0.54,
+                "batch4": 0.62,
                 "batch5": 0.77,
                 "batch6": 0.64,
                 "batch7": 0.66,
