@@ -309,6 +309,6 @@ def view_results(
 
 def drop(store_path: Path | str) -> None:
     """Forget every view (after the store changed in place)."""
-    for pattern in ("*.sqlite", "*.json"):
+    for pattern in ("*.sqlite", "*.json", "*.csv", "*.tsv", "*.partial"):
         for path in (Path(store_path) / FOLDER).glob(pattern):
             path.unlink()

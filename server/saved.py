@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -124,11 +125,13 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=60"}
     if media != conneg.HTML and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    if not terms and page is None and media == OFFERS[0]:  # a whole answer: sent from its view file
+    if not terms and page is None and media != conneg.HTML:  # a whole answer: sent from its view file
         try:
             whole = views.view_file(ctx.settings.store_path, query, ctx.settings.row_cap)
         except views.TooManyRows as err:
             return _too_many(ctx, err)
+        if whole is not None and media != OFFERS[0]:
+            whole = await _converted(ctx, whole, media)
         if whole is not None:
             return _ViewFile(whole, media_type=conneg.with_charset(media), headers=headers)
     cached = ctx.cache.get(key)
@@ -158,6 +161,38 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
     if media == conneg.HTML:
         return await asyncio.to_thread(_html, ctx, query, values, body)
     return Response(body, media_type=conneg.with_charset(media), headers=headers)
+
+
+_CONVERTING: dict[Path, asyncio.Lock] = {}
+
+
+async def _converted(ctx: Context, view: Path, media: str) -> Path | None:
+    """The view's whole answer in `media` (CSV, TSV), written beside it once and then sent as a file.
+
+    One request converts while the others wait on a lock (not on the CPU), so a crowd of downloads
+    costs one conversion and never starves the event loop of its thread's share of the GIL."""
+    suffix = {"text/csv": ".csv", "text/tab-separated-values": ".tsv"}.get(media)
+    if suffix is None:
+        return None
+    target = view.with_suffix(suffix)
+    lock = _CONVERTING.setdefault(target, asyncio.Lock())
+    async with lock:
+        try:
+            if target.stat().st_mtime_ns >= view.stat().st_mtime_ns:
+                return target
+        except OSError:
+            pass
+
+        def convert() -> None:
+            partial = target.with_suffix(suffix + ".partial")
+            partial.write_bytes(_as(media, view.read_bytes()))
+            partial.replace(target)
+
+        try:
+            await asyncio.to_thread(convert)
+        except OSError:
+            return None
+    return target
 
 
 def _as(wire: str, body: bytes) -> bytes:

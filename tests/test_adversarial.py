@@ -536,3 +536,34 @@ def test_saved_queries_follow_an_authenticated_update(server: str) -> None:
     live = _get_json(query_url(server, registry().get("people").sparql))["results"]["bindings"]
     served = _get_json(server + "queries/people.json")["results"]["bindings"]
     assert served == live == []
+
+
+# ------------------------------------------------------------------ big downloads do not block other clients
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "regeringen"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/regeringen not present")
+def test_many_large_csv_downloads_do_not_hold_up_an_ask(tmp_path: Path) -> None:
+    """20 clients download the 10 MB quotes answer as CSV (converted from the view's JSON) while another
+    client's ASK {} must still answer in under 1 s: the conversion runs off the event loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.build import build
+
+    store = tmp_path / "kg.oxigraph"
+    build([CORPUS], store, workers=2)
+    with live_server(store, timeout=30, query_workers=2) as url:
+        ask(url)
+
+        def download(_: int) -> int:
+            with urllib.request.urlopen(url + "queries/quotes.csv", timeout=120) as response:
+                return len(response.read())
+
+        with ThreadPoolExecutor(20) as pool:
+            sizes = pool.map(download, range(20))
+            time.sleep(0.3)
+            latencies = [ask(url, timeout=30) for _ in range(5)]
+            assert min(sizes) > 1_000_000
+        assert max(latencies) < 1.0, latencies
