@@ -301,6 +301,19 @@ class _Home:
         if board:
             self.mentions += [(b, board) for b, _e in bare_boards]
 
+    def institution_before(self, title: str, pos: int) -> OrgRef | None:
+        """'Presidentparet besöker Göteborgs universitet. De tas emot av universitetsrektor X': the nearest
+        organisation named before the title whose name holds the institution noun the title holds."""
+        low = title.lower()
+        stems = [st for st in load().lexicon["institution_stems"] if st in low]
+        if not stems:
+            return None
+        before = sorted(((b, r) for b, r in self.mentions if pos - 600 <= b < pos), key=lambda x: -x[0])
+        for _b, ref in before:
+            if any(st in ref.name.lower() for st in stems):
+                return ref
+        return None
+
     def for_kind(self, kind: str) -> OrgRef | None:
         """The publisher if of `kind`, else the only organisation of that kind named."""
         if self.publisher and self.publisher.kind == kind:
@@ -369,6 +382,8 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             m.org = home.for_organ(m.title)  # "förbundets vice ordförande": the förbund of the text
         if m.org is None and m.title:
             m.org = _title_org(m.title)  # "riksdagsledamot": Riksdagen
+        if m.org is None and m.title:
+            m.org = home.institution_before(m.title, m.begin)  # "museets chef", "universitetsrektor"
         # an unqualified title: the municipality/region/board it implies, or the publisher for
         # those who speak or are contacts for it (a title alone does not make an outsider staff)
         if m.org is None and m.default_org and m.title and _head(m.title) in _academic():
