@@ -218,7 +218,14 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         for b, _e, key in towns:
             if b == title.begin:
                 add(g.orgs[key], 2)
-    lead = next((p for p in paras[1:4] if title is None or p.begin > title.begin), None)
+    lead = next(
+        (
+            p
+            for p in paras[1:6]
+            if (title is None or p.begin > title.begin) and not _is_boilerplate(p.text) and len(p.text.split()) > 5
+        ),
+        None,
+    )  # the first paragraph of text, past "Pressmeddelande" and date lines
     if lead:
         for o in orgs:
             if o.begin == lead.begin and not o.genitive:
