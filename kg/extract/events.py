@@ -255,7 +255,7 @@ def _canonical(name: str) -> str:
 
 _VENUE_WORDS = (
     "huset|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|museum|bibliotek|teater|konserthus|kulturhus|"
-    "kyrka|slott|park|gård|sal|hall|aula|Centre|Center"
+    "kyrka|slott|park|gård|sal|hall|aula|lokal|lokaler|Centre|Center"
 )
 _PLACE_WORDS = (
     rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
@@ -263,7 +263,7 @@ _PLACE_WORDS = (
 )
 _LOWER_VENUES = "residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan"
 _PLACE_PREP = re.compile(
-    rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|{_LOWER_VENUES})"
+    rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från|utanför|framför|[Uu]te\s+på)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|{_LOWER_VENUES})"
 )
 
 
@@ -355,6 +355,7 @@ def find_events(
             if _span_ok(m.start(), named_set)
             and lemma(m.group("w"))
             and not m.group("w").lower().startswith(_false_friends())
+            and not any(part in m.group("w").lower() for part in _lex()["event_false_friend_parts"])
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
