@@ -256,6 +256,9 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
                 out[0].org = prior[-1].ref
                 out[0].default_org = False
     out += _predicate_roles(ctx, c, pos, limit, s_begin)
+    som = _SOM_TITLE.search(text, max(s_begin - 2, c.begin - 80, 0), c.begin)
+    if som and not out and parse_title(som.group("t")):  # "Som särskilt sändebud kommer Åsa Webber att …"
+        out.append(_membership(c.name, parse_title(som.group("t"))[0], None, som.start("t"), c.end, False, party))
     if party and not out:
         out.append(_membership(c.name, None, None, c.begin, pos, False, party))
     return out
@@ -272,8 +275,11 @@ _AFTER_NAME = re.compile(
 )
 _BEFORE_NAME = re.compile(
     r"(?:utsett|utser|utsåg|utse|utnämnt|utnämner|utnämnde|utnämna|anställt|anställer|anställa|valt|väljer|valde|"
-    r"välja|förordnat|förordnar|förordnade|förordna|rekryterat|rekrytera|föreslår|föreslagit|föreslå)\s+$"
+    r"välja|förordnat|förordnar|förordnade|förordna|rekryterat|rekrytera|föreslår|föreslagit|föreslå|"
+    r"godkänt|godkänner|godkände|godkänna|tillsatt|tillsätter|tillsatte)"
+    r"(?:\s+(?:i\s+dag|idag|alltså|nu|även|också|därför|formellt|enhälligt))*\s+$"
 )
+_SOM_TITLE = re.compile(r"(?:^|[.!?]\s+)Som\s+(?P<t>(?:[\wåäö-]+\s+){0,3}?[\wåäö-]+)\s+(?:kommer|ska|blir|får|har|tar)\s+$")
 
 
 _APPOINTED_AS = re.compile(r"\s+(?:till|som)\s+(?:ny|nytt|nya)?\s*")
