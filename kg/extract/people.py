@@ -279,7 +279,9 @@ _BEFORE_NAME = re.compile(
     r"godkänt|godkänner|godkände|godkänna|tillsatt|tillsätter|tillsatte)"
     r"(?:\s+(?:i\s+dag|idag|alltså|nu|även|också|därför|formellt|enhälligt))*\s+$"
 )
-_SOM_TITLE = re.compile(r"(?:^|[.!?]\s+)Som\s+(?P<t>(?:[\wåäö-]+\s+){0,3}?[\wåäö-]+)\s+(?:kommer|ska|blir|får|har|tar)\s+$")
+_SOM_TITLE = re.compile(
+    r"(?:^|[.!?]\s+)Som\s+(?P<t>(?:[\wåäö-]+\s+){0,3}?[\wåäö-]+)\s+(?:kommer|ska|blir|får|har|tar)\s+$"
+)
 
 
 _APPOINTED_AS = re.compile(r"\s+(?:till|som)\s+(?:ny|nytt|nya)?\s*")
