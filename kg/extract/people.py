@@ -227,6 +227,9 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
             or _complement_org(ctx, before, c.begin)
         )
         out.append(_membership(c.name, title, org, before.begin, c.end, before.acting, party))
+    elif _title_org_before(ctx, c.begin, s_begin):
+        title, org, tb = _title_org_before(ctx, c.begin, s_begin)
+        out.append(_membership(c.name, title, org, tb, c.end, False, party))  # "generalsekreteraren för Mentor Sverige X"
     elif _genitive_org_before(ctx, c.begin):
         out.append(_membership(c.name, None, _genitive_org_before(ctx, c.begin), c.begin, c.end, False, party))
     elif after_org and m and m.group(0).strip() in {"från", "vid", "på", "hos"}:
@@ -340,6 +343,31 @@ def _membership(person, title, org, b, e, acting, party, unit=False) -> Membersh
         default_org=org is None and (bool(title) or unit) and not former,
         role_scope=_scope(title),
     )
+
+
+def _title_org_before(ctx: _Ctx, pos: int, floor: int) -> tuple[str, OrgRef, int] | None:
+    """'De tas emot av generalsekreteraren för Mentor Sverige Cecilia Bernard': a title, a preposition and
+    an organisation right before the name."""
+    for o in ctx.ending_at(pos - 1):
+        m = re.search(r"([\wåäö-]+)\s+(?:för|vid|på|i|hos)\s+$", ctx.text[max(floor, o.begin - 60) : o.begin])
+        if m and role_head(m.group(1)):
+            b = o.begin - len(m.group(0))
+            return role_head(m.group(1)) or "", o.ref, b
+    window = ctx.text[max(floor, pos - 90) : pos]
+    m = _TITLE_FOR_CAPS.search(window)
+    if m and role_head(m.group("t")) and m.group("o").split()[0] not in _NOT_NAME_START:
+        name = m.group("o").strip()
+        b = pos - len(window) + m.start("o")
+        ref = new_org(name)
+        ctx.new_orgs.append(OrgMention(b, b + len(name), ref))
+        return role_head(m.group("t")) or "", ref, pos - len(window) + m.start("t")
+    return None
+
+
+_TITLE_FOR_CAPS = re.compile(
+    rf"(?P<t>[{LOWER}][\w{LOWER}-]+)\s+(?:för|vid|på|hos)\s+(?P<o>(?:[{UPPER}][\w{LOWER}&-]*\s+){{1,4}})$"
+)
+_NOT_NAME_START = {"Den", "Det", "De", "En", "Ett", "Sverige", "Sveriges"}
 
 
 def _genitive_org_before(ctx: _Ctx, pos: int) -> OrgRef | None:
