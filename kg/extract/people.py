@@ -227,9 +227,9 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
             or _complement_org(ctx, before, c.begin)
         )
         out.append(_membership(c.name, title, org, before.begin, c.end, before.acting, party))
-    elif _title_org_before(ctx, c.begin, s_begin):
-        title, org, tb = _title_org_before(ctx, c.begin, s_begin)
-        out.append(_membership(c.name, title, org, tb, c.end, False, party))  # "generalsekreteraren för Mentor Sverige X"
+    elif (titled := _title_org_before(ctx, c.begin, s_begin)) is not None:
+        title, org, tb = titled  # "generalsekreteraren för Mentor Sverige Cecilia Bernard"
+        out.append(_membership(c.name, title, org, tb, c.end, False, party))
     elif _genitive_org_before(ctx, c.begin):
         out.append(_membership(c.name, None, _genitive_org_before(ctx, c.begin), c.begin, c.end, False, party))
     elif after_org and m and m.group(0).strip() in {"från", "vid", "på", "hos"}:
