@@ -268,7 +268,8 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
 
 
 _AFTER_NAME = re.compile(
-    r"\s+(?:(?:är|blir)(?:\s+(?:sedan\s+\d{4}|nu|numera|sedan\s+tidigare|från\s+och\s+med\s+\S+))?"
+    r"\s+(?:(?:är|blir)(?:\s+(?:sedan\s+\d{4}|nu|numera|sedan\s+tidigare|från\s+och\s+med\s+\S+|"
+    r"för\s+närvarande|i\s+dag|idag|just\s+nu))?|som"
     r"|(?:tillträder|tillträdde|börjar|började|tar\s+över|kvarstår|fortsätter|träder\s+in|går\s+in|"
     r"stannar|arbetar|jobbar|verkar|tjänstgör)\s+som"
     r"|(?:har\s+|har\s+i\s+dag\s+|har\s+idag\s+)?(?:utsetts|utnämnts|utsågs|utnämndes|valts|valdes|"
@@ -449,8 +450,11 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         rest = "," + rest[dash.end() :]
         pos += dash.end() - 1
     if not rest.startswith(","):
-        bare = re.match(r" ((?:[\wåäö:]+ ){0,2}?[\wåäö-]+)(?=[ ,.]|$)", rest)
-        if not bare or not parse_title(bare.group(1)) or not bare.group(1)[0].islower():
+        words = re.match(r" ((?:[\wåäö:-]+ ?){1,4})", rest)
+        ws = words.group(1).split() if words else []
+        if not ws or not (ws[0][0].islower() or ws[0][0].isdigit()):
+            return []
+        if not any(parse_title(" ".join(ws[:n])) for n in range(1, len(ws) + 1)):
             return []
         rest = "," + rest  # "säger Tomas Riste ordförande i regionstyrelsen": an apposition without its comma
         pos -= 1
@@ -490,7 +494,10 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
             (m.start() for m in re.finditer(r"(?<=\s)[A-ZÅÄÖ]", chunk) if _looks_like_person(chunk[m.start() :])),
             None,
         )
-        if inner is not None and not re.search(r"\s(?:åt|till|för|hos|med|av)\s*$", chunk[:inner]):
+        if inner is not None and re.search(r"\s(?:och|samt)\s*$", chunk[:inner]):
+            chunk = re.sub(r"\s+(?:och|samt)\s*$", "", chunk[:inner])  # "regionchef på Trafikverket och Peter K"
+            stop_after = True
+        elif inner is not None and not re.search(r"\s(?:åt|till|för|hos|med|av)\s*$", chunk[:inner]):
             break  # "landshövding Lars Bäckström": a title that belongs to the next person
         o = _org_at(ctx.orgs, b + piece.find(chunk), b + len(piece))
         if o and o.end >= b + piece.find(chunk) + len(chunk.rstrip(". ")) - 1:

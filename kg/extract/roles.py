@@ -36,6 +36,9 @@ def role_head(word: str) -> str | None:
     >>> role_head("Kommunalrådet"), role_head("generalsekreterare"), role_head("samråd")
     ('kommunalråd', 'generalsekreterare', None)
     """
+    abbreviated = load().lexicon["title_abbreviations"].get(word.strip(",:;"))
+    if abbreviated:
+        return abbreviated  # "ÖB Sverker Göranson"
     w = word.lower().strip(".,:;")
     if not w or (not w.isalpha() and "-" not in w):
         return None
@@ -157,6 +160,7 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
             or w.lower() in {"t", "f", "t.", "f."}
             or (w.lower().endswith("s") and w[0].islower())
             or (w.islower() and _ADJECTIVE.search(w) is not None)  # "försvarspolitisk talesperson"
+        or re.match(r"[a-zåäö-]*(?:styrelsen|nämnden|fullmäktige|utskottet)$", w) is not None  # "regionstyrelsen ordförande"
             for w in words[:first]
         )
     ):
