@@ -76,6 +76,7 @@ class Role:
 
 
 _TOKEN = re.compile(r"[\w:.-]+|[^\w\s]")
+_ORGAN = re.compile(r"[a-zåäö-]*(?:styrelsen|nämnden|fullmäktige|utskottet)$")
 _ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva|ivt|erad|erade|al|ala|alt|är|ära)$")
 
 
@@ -160,7 +161,7 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
             or w.lower() in {"t", "f", "t.", "f."}
             or (w.lower().endswith("s") and w[0].islower())
             or (w.islower() and _ADJECTIVE.search(w) is not None)  # "försvarspolitisk talesperson"
-        or re.match(r"[a-zåäö-]*(?:styrelsen|nämnden|fullmäktige|utskottet)$", w) is not None  # "regionstyrelsen ordförande"
+            or _ORGAN.match(w) is not None  # "regionstyrelsen ordförande"
             for w in words[:first]
         )
     ):
