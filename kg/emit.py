@@ -112,9 +112,14 @@ def facts_quads(facts: DocFacts, link: Linker) -> list:
     org_nodes = {key: _org(w, ref, spans) for key, (ref, spans) in sorted(facts.orgs.items())}
     person_nodes: dict[str, NamedNode] = {}
     named: set[str] = set()
-    for name, p in sorted(facts.people.items(), key=lambda kv: (min(kv[1].spans, default=(0, 0)), kv[0])):
-        # two spellings of one name ("Vesna Čužić", "Vesna Ćužić") are one person: the first one written is
-        # its name in this document, the other an alternative label
+
+    def preference(kv: tuple) -> tuple:
+        name, p = kv
+        return (-len(p.spans), -sum(ord(ch) > 127 for ch in name), min(p.spans, default=(0, 0)), name)
+
+    for name, p in sorted(facts.people.items(), key=preference):
+        # two spellings of one name ("Åsa Regner", "Åsa Regnér") are one person: the one written most often
+        # (then the one with more letters beyond ASCII) is its name in this document, the other an alt label
         person_nodes[name] = _person(w, p, first=w.link.person(p.name) not in named)
         named.add(w.link.person(p.name))
     memberships = _memberships(w, person_nodes, org_nodes)

@@ -56,7 +56,7 @@ def new_org(name: str, kind: str | None = None) -> OrgRef:
 
 _KIND_WORDS = (
     "kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour|"
-    "tingsrätt|hovrätt|förvaltningsrätt|kammarrätt|stift"
+    "tingsrätt|hovrätt|förvaltningsrätt|kammarrätt|stift|sjukhus|universitetssjukhus"
 )
 
 

@@ -131,6 +131,10 @@ def _is_person_position(ctx: _Ctx, c: NameCandidate, strong_spans: list[tuple[in
         return True
     if re.search(r"(?:säger|sa|sade|menar|enligt|talare som)\s$", before):
         return True
+    for o in ctx.ending_at(c.begin - 1):  # "chefen för Skånes universitetssjukhus Bent Christensen"
+        m = re.search(r"([\wåäö-]+)\s+(?:för|vid|på|hos)\s+$", text[max(0, o.begin - 40) : o.begin])
+        if m and role_head(m.group(1)):
+            return True
     if _BEFORE_NAME.search(before) and _APPOINTED_AS.match(after):
         return True  # "utsett Per Enarsson till ambassadör"
     m = _AFTER_NAME.match(after)
@@ -157,7 +161,8 @@ def find_people(
     for c in name_candidates(text, glued=True):
         cands.setdefault((c.begin, c.end), c)
     taken = SpanSet(org_spans)
-    cands = [c for c in cands.values() if not taken.overlaps(c.begin, c.end)]
+    cands = [_trimmed(text, c, taken) for c in cands.values()]
+    cands = [c for c in cands if c is not None and not taken.overlaps(c.begin, c.end)]
     cands = _drop_nested(cands)
     strong = [(c.begin, c.end) for c in cands if c.strength == 2]
     accepted = [c for c in cands if c.strength == 2 or _is_person_position(ctx, c, strong)]
@@ -175,6 +180,19 @@ def find_people(
     memberships += _plural_roles(ctx, accepted)
     memberships += _block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
+
+
+def _trimmed(text: str, c: NameCandidate, taken: SpanSet) -> NameCandidate | None:
+    """'Ylva Mannervik Mönsterås kommun': a name whose last word starts an organisation, cut before it."""
+    if not taken.overlaps(c.begin, c.end) or taken.overlaps(c.begin, c.begin + 1):
+        return c
+    words = c.name.split()
+    while len(words) > 2:
+        words.pop()
+        end = c.begin + len(" ".join(words))
+        if not taken.overlaps(c.begin, end) and text[c.begin : end] == " ".join(words):
+            return NameCandidate(c.begin, end, " ".join(words), c.given, " ".join(words[1:]), c.strength)
+    return c
 
 
 def _genitives_to_names(accepted: list[NameCandidate]) -> list[NameCandidate]:

@@ -94,6 +94,8 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
         idx -= 1  # "ambassadör Mr. Wieslaw Tarka", "H.E. Mr. …"
     if tokens[idx][0] == "," and idx >= 3 and tokens[idx - 2][0].lower() in {"i", "på", "vid", "för"}:
         idx -= 3
+    elif tokens[idx][0] == "," and idx >= 1 and role_head(tokens[idx - 1][0]):
+        idx -= 1  # "Ukrainas försvarsminister, Oleksiy Reznikov"
     head = role_head(tokens[idx][0]) if idx >= 0 else None
     tail = ""
     if not head:  # "minister för civilt försvar Carl-Oskar Bohlin": a title with its field
