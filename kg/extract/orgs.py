@@ -56,7 +56,8 @@ def new_org(name: str, kind: str | None = None) -> OrgRef:
 
 _KIND_WORDS = (
     "kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour|"
-    "tingsrätt|hovrätt|förvaltningsrätt|kammarrätt|stift|sjukhus|universitetssjukhus"
+    "tingsrätt|hovrätt|förvaltningsrätt|kammarrätt|stift|sjukhus|universitetssjukhus|museum|museer|konstmuseum|"
+    "länsmuseum|stadsarkiv|arkiv|konsthall|stadsbibliotek"
 )
 
 
@@ -233,7 +234,7 @@ _CONNECTED = re.compile(
 _CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w{LOWER}]*,?[ ]$")
 _ACRONYM_COMPOUND = re.compile(rf"(?<![\w-])[{UPPER}]{{2,5}}-[{LOWER}]{{3,}}(?:en|et|na|erna|arna)(?![\w-])")
 _CAMEL = re.compile(rf"(?<![\w-])[{UPPER}][{LOWER}]{{2,}}[{UPPER}][\w{LOWER}]{{1,}}(?![\w-])")
-_STATENS = re.compile(rf"(?<![\w-])Statens\s+[{LOWER}]{{4,}}(?![\w-])")
+_STATENS = re.compile(rf"(?<![\w-])Statens\s+(?:[{LOWER}]+(?:a|e|t)\s+)?[{LOWER}]{{4,}}(?![\w-])")
 _CLUB: re.Pattern[str] | None = None
 
 
