@@ -48,6 +48,7 @@ class PeopleResult:
     new_orgs: list[OrgMention]
 
 
+@lru_cache(maxsize=8192)
 def _scope(title: str | None) -> str:
     if not title:
         return ""
@@ -245,7 +246,9 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
             or _complement_org(ctx, before, c.begin)
         )
         out.append(_membership(c.name, title, org, before.begin, c.end, before.acting, party))
-    elif (titled := _title_org_before(ctx, c.begin, s_begin)) is not None:
+    elif _PREP_BEFORE.search(text, max(s_begin, c.begin - 90), c.begin) and (
+        titled := _title_org_before(ctx, c.begin, s_begin)
+    ):
         title, org, tb = titled  # "generalsekreteraren för Mentor Sverige Cecilia Bernard"
         out.append(_membership(c.name, title, org, tb, c.end, False, party))
     elif _genitive_org_before(ctx, c.begin):
@@ -277,7 +280,7 @@ def _memberships_for(ctx: _Ctx, c: NameCandidate) -> list[Membership]:
                 out[0].org = prior[-1].ref
                 out[0].default_org = False
     out += _predicate_roles(ctx, c, pos, limit, s_begin)
-    som = _SOM_TITLE.search(text, max(s_begin - 2, c.begin - 80, 0), c.begin)
+    som = _SOM_TITLE.search(text, max(s_begin - 2, c.begin - 80, 0), c.begin) if "Som " in text else None
     if som and not out and parse_title(som.group("t")):  # "Som särskilt sändebud kommer Åsa Webber att …"
         out.append(_membership(c.name, parse_title(som.group("t"))[0], None, som.start("t"), c.end, False, party))
     if party and not out:
@@ -383,6 +386,7 @@ def _title_org_before(ctx: _Ctx, pos: int, floor: int) -> tuple[str, OrgRef, int
     return None
 
 
+_PREP_BEFORE = re.compile(r"\s(?:för|vid|på|i|hos)\s")
 _TITLE_FOR_CAPS = re.compile(
     rf"(?P<t>[{LOWER}][\w{LOWER}-]+)\s+(?:för|vid|på|hos)\s+(?P<o>(?:[{UPPER}][\w{LOWER}&-]*\s+){{1,4}})$"
 )

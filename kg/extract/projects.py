@@ -54,6 +54,9 @@ _ACRONYM_PROGRAMME = re.compile(
 )
 
 
+_PROGRAMME_HINT = re.compile(r"(?:Program|Programme|Project|Initiative) \(")
+
+
 def _titled(text: str) -> list[tuple[int, int]]:
     """Spans of names that say by themselves that they name a project: strategies, operations,
     packages, programmes with an acronym."""
@@ -62,8 +65,9 @@ def _titled(text: str) -> list[tuple[int, int]]:
         span = proper_name_at(text, m.start(), max_words=9, allow_and=True)
         if span and span[1] > m.end() + 2:
             out.append(span)
-    out += [(m.start(), m.end()) for m in _NAMED_COMPOUND.finditer(text)]
-    for m in _ACRONYM_PROGRAMME.finditer(text):
+    if "lyftet" in text or "paketet" in text:
+        out += [(m.start(), m.end()) for m in _NAMED_COMPOUND.finditer(text)]
+    for m in _ACRONYM_PROGRAMME.finditer(text) if _PROGRAMME_HINT.search(text) else ():
         first = re.match(r"[\w-]+[ ]", m.group("n"))
         b = m.start("n")
         if first and first.group(0).strip().lower().endswith(("programmet", "projektet", "satsningen")):
