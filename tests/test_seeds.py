@@ -97,12 +97,14 @@ def test_seeds_store_validates(seeds_store):
             (REAL / batch / "docs", REAL / batch / "gold", floor, 0.0)
             for batch, floor in {
                 "batch1": 0.77,
-                "batch2": 0.72,
-                "batch3": 0.72,
-                "batch4": 0.62,
-                "batch5": 0.77,
+                "batch2": 0.73,
+                "batch3": 0.76,
+                "batch4": 0.70,
+                "batch5": 0.79,
                 "batch6": 0.64,
-                "batch7": 0.66,
+                "batch7": 0.72,
+                "batch8": 0.58,
+                "batch9": 0.66,
             }.items()
         ],
     ],
