@@ -17,7 +17,7 @@ from functools import cache
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
-from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, towns_in
+from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, squash, towns_in
 from kg.extract.people import Membership, Person, find_people
 from kg.extract.projects import Project, find_projects
 from kg.extract.quotes import Quote, find_quotes
@@ -178,6 +178,10 @@ _HOST_VERB = re.compile(
 _FROM_LINE = re.compile(
     r"^(?:(?:press)?meddelande|pressinbjudan|nyhet|publicerad|skickat)?\s*(?:från|av|publicerad av)\s+", re.IGNORECASE
 )
+_UNIT_OF = re.compile(
+    r"^[a-zåäö-]+(?:enheten|avdelningen|kontoret|staben|sektionen|byrån|kansliet)\s+(?:vid|på|i|inom)\s*$"
+)
+_WEBSITE = re.compile(r"(?:www\.|https?://)(?:[\w-]+\.)*?(?P<label>[a-z0-9-]{4,})\.(?:se|nu|org|eu)\b")
 _SELF_DESCRIPTION = re.compile(
     r"\s+(?:är|arbetar|sprider|ansvarar|verkar|driver|består|finns|har\s+(?:cirka|drygt|omkring|över|ca)?\s*[\d ]+"
     r"(?:medarbetare|anställda|medlemmar|invånare))\b"
@@ -208,6 +212,7 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         for o in on_line:
             rest = rest.replace(text[o.begin : o.end], "")
         rest = _FROM_LINE.sub("", rest.strip(" :-–|•"))
+        rest = _UNIT_OF.sub("", rest)  # "Pressmeddelande från informationsenheten vid Lunds universitet"
         if on_line and len({o.ref.key for o in on_line}) == 1 and not re.search(r"\w{2,}", rest):
             add(on_line[0].ref, 6)  # a header line that is just the organisation's name ("Från NU-sjukvården")
             break
@@ -238,6 +243,8 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         for o in orgs:
             if lead.begin <= o.begin < end:
                 add(o.ref, 1)  # named in the lead's first sentence
+        if first_sentence.startswith("Välkommen") and hosts:
+            add(hosts[-1].ref, 2)  # "Välkommen till en utställning … på Kristinehamns konstmuseum!"
     about = re.search(r"(?:^|\n)\s*Om (?:oss|[A-ZÅÄÖ][\w ]+)\s*\n", text)
     if about:
         nxt = [o for o in orgs if o.begin >= about.end()]
@@ -273,6 +280,9 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
                     or any(re.sub(r"[^a-z0-9]", "", _ascii(n)) == domain for n in names)
                 ):
                     add(o.ref, 2)
+    sites = {m.group("label").replace("-", "") for m in _WEBSITE.finditer(text)}
+    for key in {o.ref.key for o in orgs if sites and squash(o.ref.name) in sites}:
+        add(refs.get(key) or next(o.ref for o in orgs if o.ref.key == key), 1.5)  # its own web address
     government = government_ref()
     if (
         any(o.ref.key == government.key for o in orgs)

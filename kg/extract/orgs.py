@@ -223,6 +223,7 @@ def find_orgs(text: str) -> list[OrgMention]:
     found = _extend_with_place(text, _non_overlapping(found))
     found = _non_overlapping(found)
     found += _abbreviations(text, found)
+    found += _domain_names(text)
     return _non_overlapping(found)
 
 
@@ -458,6 +459,62 @@ def _abbreviations(text: str, found: list[OrgMention]) -> list[OrgMention]:
     for occ in re.finditer(rf"(?<![\w-])({alt})(?::s)?(?![\w-])", text):  # one pass for every abbreviation
         extra.append(OrgMention(occ.start(), occ.end(), defined[occ.group(1)], occ.group(0).endswith(":s")))
     return extra
+
+
+_DOMAIN = re.compile(r"(?:www\.|@|https?://)(?:[\w-]+\.)*?(?P<label>[a-z0-9-]{4,})\.(?:se|nu|org|eu)\b")
+_NAME_WORD = rf"[{UPPER}][\w{LOWER}-]*"
+_NAME_RUN = re.compile(rf"(?<![\w-]){_NAME_WORD}(?:\s+(?:och|i|för|&)\s+{_NAME_WORD}|\s+{_NAME_WORD})*")
+
+
+def squash(name: str) -> str:
+    table = str.maketrans("åäöéü", "aaoeu")
+    return re.sub(r"[^a-z0-9]", "", name.lower().translate(table))
+
+
+def _event_like(name: str) -> bool:
+    """'Forum Jämställdhet' (forumjamstalldhet.se), 'Almedalsveckan': an event's own domain, not an organisation's."""
+    lex = load().lexicon
+    words = [w.lower() for w in name.split()]
+    return any(w in lex["event_heads"] for w in words) or words[-1].endswith(tuple(lex["event_compound_suffixes"]))
+
+
+def _domain_names(text: str) -> list[OrgMention]:
+    """'Folk och Försvars hemsida, www.folkochforsvar.se': a capitalised name the text's own web or
+    e-mail domain spells names an organisation, wherever the text uses it."""
+    labels = {m.group("label").replace("-", "") for m in _DOMAIN.finditer(text)} if "." in text else set()
+    if not labels:
+        return []
+    g = load()
+    names: set[str] = set()
+    for m in _NAME_RUN.finditer(text):
+        if re.match(r"\.[a-z]{2,3}\b", text[m.end() : m.end() + 4]):
+            continue  # "Informationsverige.se": the web address itself
+        words = m.group(0).split()
+        for i in range(len(words)):  # "Välkommen till Folk och Försvar": any run inside the match
+            for j in range(len(words), i, -1):
+                name = " ".join(words[i:j])
+                if words[j - 1] in {"och", "i", "för", "&"} or words[i] in {"och", "i", "för", "&"}:
+                    continue
+                bare = name[:-1] if name.endswith("s") and squash(name[:-1]) in labels else name
+                if (
+                    squash(bare) in labels
+                    and bare not in g.towns
+                    and bare not in g.countries
+                    and bare not in g.counties
+                    and bare not in g.lexicon["foreign_places"]
+                    and bare not in {"Europa", "Norden", "Sverige"}
+                    and bare.lower() not in _generic_words()
+                    and not _BARE_BOARD.fullmatch(bare)
+                    and not _person_like(bare)
+                    and not _event_like(bare)
+                ):
+                    names.add(bare)
+    out = []
+    for name in sorted(names, key=len, reverse=True):
+        ref = new_org(name)
+        for occ in re.finditer(rf"(?<![\w-]){re.escape(name)}(s|:s)?(?![\w-])", text):
+            out.append(OrgMention(occ.start(), occ.end(), ref, bool(occ.group(1))))
+    return out
 
 
 def _non_overlapping(items: list[OrgMention]) -> list[OrgMention]:

@@ -17,6 +17,10 @@ from kg.gazetteer import OrgRef, country_ref, load, party_ref
 _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2}|[a-zåäö]{1,2})\)")
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
 _COMMA = re.compile(r",\s*")
+_CAPITAL_TAIL = re.compile(
+    rf"(?P<t>[{LOWER}][\w{LOWER}/-]*(?:\s[{LOWER}][\w{LOWER}/-]*)*)"
+    rf"\s(?P<o>[{UPPER}][\w{LOWER}&-]*(?:\s[{UPPER}][\w{LOWER}&-]*){{0,3}})"
+)
 
 
 @dataclass
@@ -171,16 +175,40 @@ def find_people(
     people: dict[str, Person] = {}
     occurrences = []
     memberships: list[Membership] = []
+    own: list[list[Membership]] = []
     for c in accepted:
         p = people.setdefault(c.name, Person(c.name, c.given, c.family))
         p.spans.append((c.begin, c.end))
         occurrences.append((c.begin, c.end, c.name))
-        memberships += _memberships_for(ctx, c)
+        own.append(_memberships_for(ctx, c))
+        memberships += own[-1]
+    memberships += _shared_orgs(text, accepted, own)
     memberships += _header_roles(text, accepted)
     memberships += _heading_person_roles(ctx, accepted)
     memberships += _plural_roles(ctx, accepted)
     memberships += _block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
+
+
+def _shared_orgs(text: str, accepted: list[NameCandidate], own: list[list[Membership]]) -> list[Membership]:
+    """'Jonas Danielsson, Thomas Holmlund och Peter Linnskog, Trafikverket': the organisation after the
+    last of a list of names belongs to every name of the list."""
+    out: list[Membership] = []
+    run: list[int] = []
+    for i, c in enumerate(accepted):
+        if run and not _LIST_NAME_GAP.fullmatch(text[accepted[run[-1]].end : c.begin]):
+            run = []
+        orgs_only = [m for m in own[i] if m.title is None and m.org is not None]
+        if own[i] and orgs_only and len(run) >= 1 and re.match(r",\s*[A-ZÅÄÖ]", text[c.end : c.end + 3]):
+            for j in run:
+                m = orgs_only[0]
+                out.append(_membership(accepted[j].name, None, m.org, m.begin, m.end, False, None))
+            run = []
+        elif own[i]:
+            run = []
+        else:
+            run.append(i)
+    return out
 
 
 def _trimmed(text: str, c: NameCandidate, taken: SpanSet) -> NameCandidate | None:
@@ -554,6 +582,22 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
                     titles.append((parse_title(head)[0], acting, b, b + len(piece), inner[-1].ref))
                     continue
             pm = _PREP.search(" " + chunk + " ")
+            named = None if pm or inner else _CAPITAL_TAIL.fullmatch(chunk)
+            if (
+                named
+                and role_head(named.group("t").split()[-1])
+                and parse_title(named.group("t"))
+                and not _looks_like_person(named.group("o"))
+            ):
+                # "informationschef Sandviken Energi, 070-…": a name written after the title
+                o_begin = b + piece.find(chunk) + named.start("o")
+                name = named.group("o")
+                town = ctx.towns.get(name)
+                if name not in ctx.foreign and (town or not role_head(name.split()[0])):
+                    ref = load().orgs[town] if town else new_org(name)
+                    ctx.new_orgs.append(OrgMention(o_begin, o_begin + len(name), ref))
+                    titles.append((parse_title(named.group("t"))[0], acting, b, b + len(piece), ref))
+                    continue
             if pm:
                 comp_start = b + piece.find(chunk) + pm.end() - 1
                 head_part = chunk[: pm.start()].strip()
@@ -759,6 +803,7 @@ def singular_role(word: str) -> str | None:
 
 
 _LIST_NAME_GAP = re.compile(r"\s*(?:\([^)]{1,4}\))?\s*(?:,\s*|\s+och\s+|\s+samt\s+)")
+_LIST_ODD_NAME = re.compile(rf"[{UPPER}][\w{LOWER}.-]*(?:\s[{UPPER}][\w{LOWER}.-]*){{1,3}}(?=,|\s+och\s|\s+samt\s)")
 
 
 def _plural_title(word: str) -> str | None:
@@ -810,6 +855,11 @@ def _plural_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
             pos = first.end
             while True:
                 g = _LIST_NAME_GAP.match(text, pos)
+                for _skip in range(2):  # "…, Göran K Hansson, MaiLis Hellenius, …": names the rules missed
+                    if not g or g.end() in starts:
+                        break
+                    odd = _LIST_ODD_NAME.match(text, g.end())
+                    g = _LIST_NAME_GAP.match(text, odd.end()) if odd else None
                 if not g or g.end() not in starts:
                     break
                 names.append(starts[g.end()])
