@@ -44,6 +44,18 @@ PUBLISHER_CASES = [
         None,
         id="no-publisher-shown",
     ),
+    pytest.param(
+        "Islands president besöker Uppsala\n\nPressmeddelande från informationsenheten vid Uppsala universitet\n\n"
+        "Presidenten kommer till Uppsala på torsdag och besöker flera institutioner.\n",
+        "Uppsala universitet",
+        id="from-a-unit-of-the-organisation",
+    ),
+    pytest.param(
+        "Kör i natt\n\nKonserten med Gävle Kammarkör har sålt slut och kören övar varje kväll.\n\n"
+        "Mer om Gävle Kammarkör på www.gavlekammarkor.se och om Gävle Kammarkör i sociala medier.\n",
+        "Gävle Kammarkör",
+        id="own-web-address",
+    ),
 ]
 
 

@@ -132,6 +132,24 @@ CASES = [
         [("invigning", T(2018, 12, 1, 13, 0), ..., {"Tierp"})],
         id="year-from-publication-date",
     ),
+    pytest.param(
+        "Invigning av Björkens förskola\n\nBarn och personal samlades på måndagen för att inviga "
+        "Björkens förskola den 3 juni 2019.\n",
+        [("invigning", D(2019, 6, 3), D(2019, 6, 3), {"Björkens förskola"})],
+        id="what-is-inaugurated-is-the-place",
+    ),
+    pytest.param(
+        "Pressvisning 2 oktober: Skogens ljus\n\nVälkommen till en ny utställning.\n\n"
+        "PRESSVISNING: Torsdag 2/10 2025 klockan 10.00\nNora konsthall\nStorgatan 3, Nora\n",
+        [("pressvisning", T(2025, 10, 2, 10, 0), ..., {"Nora konsthall", "Nora"})],
+        id="venue-and-address-under-the-date-line",
+    ),
+    pytest.param(
+        "Inbjudan till presskonferens\n\nMedia är välkomna fredag 28 augusti 2009 kl 11:00 i konferensrum Eken, "
+        "Vänersborg.\n",
+        [("presskonferens", T(2009, 8, 28, 11, 0), ..., {"Eken"})],
+        id="invitation-sentence-dates-the-event",
+    ),
 ]
 
 

@@ -100,6 +100,12 @@ CASES = [
         {("Sveriges Stadsodlare", None)},
         id="name-with-abbreviation-definition",
     ),
+    pytest.param(
+        "Konferensen är igång\n\nI dag öppnades Sol och Vinds årliga konferens. "
+        "Programmet finns på Sol och Vinds hemsida, www.solochvind.se.\n",
+        {("Sol och Vind", None)},
+        id="name-spelled-by-own-domain",
+    ),
 ]
 
 

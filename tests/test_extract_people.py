@@ -178,6 +178,25 @@ ROLE_CASES = [
         {("Annika Borg", None, "Sala kommun"), ("Tove Lundin", None, "Socialstyrelsen")},
         id="programme-lines",
     ),
+    # "Namn, titel Organisation, telefon": the organisation's name written right after the title
+    pytest.param(
+        "Ny laddstation i Gävle\n\nLaddstationen öppnar i maj.\n\n"
+        "Kontakt: Eva Ek, informationschef Gävle Laddnät, 070-111 22 33\n",
+        {("Eva Ek", "informationschef", "Gävle Laddnät")},
+        id="title-then-organisation-name",
+    ),
+    # a plural title over a list with names the name rules miss
+    pytest.param(
+        "Nya rön om hjärtat\n\nForskarna är professorerna Anna Berg, Göran K Lund, Karin Ek och Maria Holm.\n",
+        {("Anna Berg", "professor", None), ("Karin Ek", "professor", None), ("Maria Holm", "professor", None)},
+        id="plural-title-list-skips-odd-name",
+    ),
+    # the organisation after the last name of a list belongs to every name of the list
+    pytest.param(
+        "Ny busslinje\n\nPå bilden från vänster: Lena Ek, Åsa Berg och Olle Nyström, Trafikverket.\n",
+        {("Lena Ek", None, "Trafikverket"), ("Åsa Berg", None, "Trafikverket"), ("Olle Nyström", None, "Trafikverket")},
+        id="list-of-names-then-organisation",
+    ),
 ]
 
 

@@ -6,6 +6,7 @@ import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from kg.extract.dates import DateMention, month_names
 from kg.extract.scan import StemScan, literal_starts, starts_within
@@ -253,18 +254,33 @@ def _canonical(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(' ,.:”"')
 
 
-_VENUE_WORDS = (
-    "huset|hus|salonger|salong|centrum|arena|hotell|stadshus|torg|museum|bibliotek|teater|konserthus|kulturhus|"
-    "kyrka|slott|park|gård|sal|hall|aula|lokal|lokaler|Centre|Center"
-)
-_PLACE_WORDS = (
-    rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
-    rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|[{LOWER}]*(?:{_VENUE_WORDS})(?:en|et|n|na)?(?![\w{LOWER}])))*"
-)
-_LOWER_VENUES = "residenset|stadshuset|rådhuset|kulturhuset|konserthuset|stadsbiblioteket|kommunhuset|regionhuset|aulan"
-_PLACE_PREP = re.compile(
-    rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från|utanför|framför|[Uu]te\s+på)\s+(?P<p>{_PLACE_WORDS}(?:\soch\s{_PLACE_WORDS})?|{_LOWER_VENUES})"
-)
+@cache
+def _place_words() -> str:
+    """A place's name: capitalised words, then lower-case venue words ('Måndalens förskola')."""
+    venues = "|".join(_lex()["place_venue_suffixes"])
+    return (
+        rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
+        rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])))*"
+    )
+
+
+@cache
+def _place_name() -> re.Pattern:
+    return re.compile(_place_words())
+
+
+@cache
+def _place_prep() -> re.Pattern:
+    """'i Folkets hus', 'på Länsstyrelsens innergård', 'vid Söndrums idrottsplats', 'i stadshuset'."""
+    venues = "|".join(_lex()["place_venue_suffixes"])
+    words = _place_words()
+    lower = "|".join(_lex()["place_lower_venues"])
+    room = rf"[{LOWER}]+s\s[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])"  # "kommunstyrelsens sammanträdesrum"
+    named_room = rf"[{LOWER}]*(?:rum|rummet|sal|salen|lokal|lokalen)\s{CAP}"  # "konferensrum Trumpeten"
+    return re.compile(
+        rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från|utanför|framför|[Uu]te\s+på)\s+"
+        rf"(?P<p>{words}(?:\soch\s{words})?|{lower}|{room}|{named_room})"
+    )
 
 
 _MONTHS = {m.capitalize() for m in month_names()}
@@ -277,10 +293,11 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
     months = _MONTHS
     out = []
     excluded = exclude if isinstance(exclude, SpanSet) else SpanSet(exclude)
-    for m in _PLACE_PREP.finditer(text, b, e):
+    for m in _place_prep().finditer(text, b, e):
         name = m.group("p").strip()
         pb = m.start("p")
-        if excluded.overlaps(pb, pb + len(name)):
+        owned = re.fullmatch(rf"\S+s\s[{LOWER}]+", name) is not None  # "Länsstyrelsens innergård"
+        if excluded.overlaps(pb, pb + len(name)) and not owned:
             continue
         first = name.split()[0]
         if (
@@ -298,6 +315,39 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
         if town and town.group("t") in load().towns:  # "i Folkets hus, Umeå", "i ABF-huset, Sveavägen 41, Stockholm"
             tb = m.end("p") + town.start("t")
             out.append((town.group("t"), tb, tb + len(town.group("t"))))
+    return out
+
+
+_INAUGURATED = re.compile(
+    r"(?:[Ii]nvigning(?:en)?\s+av|[Åå]terinvigning(?:en)?\s+av|(?:åter)?invig(?:a|er|s|des|t)|(?:åter)?invigd)"
+    r"\s+(?:(?:den|det|de)\s+)?(?:(?:nya|nyrenoverade|renoverade|gamla)\s+)?"
+)
+
+
+_OWNED_THING = re.compile(r"\s(?:(?:nya|gamla|egna|första)\s)?(?!(?:och|samt|i|på|med|av)\b)[a-zåäö]+")
+
+
+def _inaugurated(text: str, s: Segment, places: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """'Invigning av Måndalens förskola', 'återinvigs Gamla Svinesundsbron': what is opened is the place."""
+    out = []
+    place = _place_name()
+    for m in _INAUGURATED.finditer(text, s.begin, s.end):
+        found = place.match(text, m.end(), s.end)
+        if not found:
+            continue
+        end = found.end()
+        if text.startswith(":s", end):
+            end += 2  # "EU:s monter"
+        elif re.match(r"[\w-]", text[end : end + 1]):
+            continue  # "ST1s nya bioraffinaderi": not a name the pattern can read
+        owner = _OWNED_THING.match(text, end, s.end) if text[m.end() : end].endswith("s") else None
+        if owner:
+            end = owner.end()  # "invigningen av Fritidsbankens nya lokaler", "av EU:s monter"
+        elif text[m.end() : end].endswith("s") and re.match(r"\s[a-zåäö]", text[end : end + 2]):
+            continue
+        name = text[m.end() : end]
+        if name.split()[0] not in _MONTHS and not any(name in p[0] or p[0] in name for p in places + out):
+            out.append((name, m.end(), end))
     return out
 
 
@@ -437,13 +487,15 @@ def find_events(
         elif s_dates and inauguration.search(s.text):
             im = inauguration.search(s.text)
             target = Event("Invigning", s.begin + im.start(), s.begin + im.end(), head="invigning")
-        elif s_dates and last_event and _follows(last_event, s, text):
+        elif s_dates and last_event and (_follows(last_event, s, text) or _invites(last_event, s)):
             target = Event(last_event.name, s.begin, s.end, series=last_event.series, head=last_event.head)
         if target is None:
             continue
         if s_dates:
             target.start, target.end_date = _start(s_dates[0]), _end(s_dates[0])
         target.places = places
+        if target.head == "invigning":
+            target.places += _inaugurated(text, s, places)
         target.spans = [(target.begin, target.end)]
         events.append(target)
         last_event = target
@@ -464,6 +516,7 @@ def find_events(
         )
     if block and events:
         _apply_block(events, block, main)
+    _address_lines(text, events)
     merged = _merge(events, main)
     lead = [s for s in sents if s.begin < max(lead_end, title.end if title else 0)]
 
@@ -528,6 +581,15 @@ def _follows(ev: Event, s: Segment, text: str) -> bool:
     return 0 <= s.begin - ev.end <= 250 and "\n\n" not in text[ev.end : s.begin].strip("\n")
 
 
+_INVITATION = re.compile(r"\b(?:välkomna|välkommen|hälsas välkomna|bjuds in|inbjudna)\b", re.IGNORECASE)
+
+
+def _invites(ev: Event, s: Segment) -> bool:
+    """'Massmedias representanter är välkomna … fredag 28 augusti kl 11:00 i konferensrum Trumpeten' after
+    'Inbjudan till presskonferens': the invitation's date and place are the event's."""
+    return 0 <= s.begin - ev.end <= 1500 and _INVITATION.search(s.text) is not None
+
+
 def _aliases(text: str, series: list[tuple[int, int, str]]) -> dict[str, str]:
     """'Forum Jämställdhet är Sveriges största jämställdhetskonferens': the noun names the series."""
     out: dict[str, str] = {}
@@ -549,7 +611,7 @@ def _main_name(text, title, series, awards, lead_end: int) -> list | None:
         for b, _e, name in series:
             if title.begin <= b < title.end:
                 return [name, name]
-        m = re.match(r"(?:Pressinbjudan|Inbjudan|Välkommen till)\s*:?\s*(?P<n>.+)$", title.text)
+        m = re.match(r"(?:Pressinbjudan|Inbjudan|Välkommen)(?:\s+till)?\s*:?\s*(?P<n>.+)$", title.text)
         if m:
             return [_canonical(m.group("n")), None]
     for b, _e, name in series:
@@ -595,7 +657,28 @@ def _list_items(text, s: Segment, s_dates, generic_here) -> list[Event]:
     ]
 
 
-_TIME_LINE = re.compile(r"(?:^|\n|\s)(?:Tid|När|Datum)\s*:\s*(?P<t>[^\n]*)")
+_ADDRESS_LINES = re.compile(
+    r"(?m)^(?P<t>[^\n]*\d[^\n]*)\n(?P<v>[A-ZÅÄÖ][^\n.:!?]{2,50})\n"
+    r"(?P<a>[A-ZÅÄÖ][\w .-]*\s\d+\s?[A-Za-z]?(?:,\s*(?P<town>[A-ZÅÄÖ][\wåäö-]+))?)[ \t]*$"
+)
+
+
+def _address_lines(text: str, events: list[Event]) -> None:
+    """'PRESSVISNING: Torsdag 2/10 klockan 10.00 / Kristinehamns konstmuseum / Dr Enwalls väg 13 C,
+    Kristinehamn': a venue and its street address on the lines under an event's date line."""
+    if "\n" not in text:
+        return
+    for m in _ADDRESS_LINES.finditer(text):
+        on_line = [e for e in events if any(m.start("t") <= b < m.end("t") for b, _e in e.spans)]
+        for ev in on_line:
+            if not ev.places:
+                ev.places = [(m.group("v").strip(), m.start("v"), m.end("v"))]
+                town = m.group("town")
+                if town and town in load().towns:
+                    ev.places.append((town, m.start("town"), m.end("town")))
+
+
+_TIME_LINE = re.compile(r"(?:^|\n|\s)(?:Tid|När|Datum|Dag)\s*:\s*(?P<t>[^\n]*)")
 _PLACE_LINE = re.compile(r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))")
 
 
@@ -603,7 +686,12 @@ def _time_place_block(text: str, dates: list[DateMention]):
     """'Tid: … Plats: …' or 'När: … Var: …' lines describe the main event."""
     if ":" not in text:
         return None  # both lines need a colon
-    tm = _TIME_LINE.search(text) if "Tid" in text or "När" in text or "Datum" in text else None
+    tm = None
+    for found in _TIME_LINE.finditer(text) if re.search(r"Tid|När|Datum|Dag", text) else ():
+        tm = tm or found
+        if any(found.start("t") <= d.begin < found.end("t") for d in dates):
+            tm = found  # "Dag: onsdag den 9 januari" after an undated "Tid: 8.30"
+            break
     pm = _PLACE_LINE.search(text) if "Plats" in text or "Var" in text or "Lokal" in text else None
     if not tm and not pm:
         return None
