@@ -186,3 +186,28 @@ NEGATIVE = [
 @pytest.mark.parametrize("text", NEGATIVE)
 def test_no_events(text: str) -> None:
     assert _show(facts(text)) == []
+
+
+MEETING_IN_TOWN = (
+    "Ministern reser till Vilnius för Natos försvarsministermöte\n\n"
+    "Försvarsministern deltar i försvarsministermötet i Vilnius. Under Natotoppmötet i Madrid i juni "
+    "bjöds Sverige in. När mötet i Vilnius nu äger rum, den 14–15 februari, har Sverige lämnat in sin "
+    "ansökan sedan länge.\n"
+)
+
+
+def test_file_name_month_dates_a_text_without_years() -> None:
+    """'2023-02_….txt' names the month of publication: '14–15 februari' is February 2023; a meeting
+    named by its own kind is not the main event, 'mötet i Vilnius' is the earlier meeting in Vilnius,
+    and 'ansökan' far from the date does not make the sentence a deadline."""
+    f = analyse(document_from_text(MEETING_IN_TOWN, "2023-02_ministern-reser-till-vilnius.txt"))
+    meeting = next(e for e in f.events if "försvarsministermöte" in e.name.lower())
+    assert (_day(meeting.start), _day(meeting.end_date)) == (D(2023, 2, 14), D(2023, 2, 15)), _show(f)
+    summit = next(e for e in f.events if "toppmöte" in e.name.lower())
+    assert summit.start is None and [p[0] for p in summit.places] == ["Madrid"], _show(f)
+
+
+def test_without_a_dated_file_name_the_year_stays_unknown() -> None:
+    f = analyse(document_from_text(MEETING_IN_TOWN, "ministern-reser-till-vilnius.txt"))
+    meeting = next(e for e in f.events if "försvarsministermöte" in e.name.lower())
+    assert meeting.start is None, _show(f)

@@ -84,7 +84,8 @@ def analyse(doc: Document) -> DocFacts:
     content = [p for p in after_title if not _is_boilerplate(p.text) and len(p.text.split()) > 6]
     lead_end = content[min(1, len(content) - 1)].end if content else 0
     years = [y for y, b, _e in find_years(text) if b < lead_end]
-    dates = find_dates(text, pub[0] if pub else None, None if pub or not years else years[0])
+    reference = pub[0] if pub else _name_date(doc.path.name)
+    dates = find_dates(text, reference, None if reference or not years else years[0])
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
     org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref)]
@@ -115,6 +116,21 @@ def analyse(doc: Document) -> DocFacts:
     _host_towns(facts, sents, orgs)
     _collect_orgs(facts, orgs, home, bare_boards)
     return facts
+
+
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?(?=[_. -])")
+
+
+def _name_date(name: str) -> datetime.date | None:
+    """'2022-11_utrikesministern-reser….txt': a file named by its publication month or day dates the
+    text's dates that lack a year (the text states no publication date)."""
+    m = _NAME_DATE.match(name)
+    if not m:
+        return None
+    try:
+        return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 15))
+    except ValueError:
+        return None
 
 
 def _resolve_bare_boards(orgs: list[OrgMention], spans, paras) -> list[OrgMention]:

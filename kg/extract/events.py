@@ -395,9 +395,13 @@ def find_events(
     date_begins = [d.begin for d in dates]
     named_set = SpanSet(named_spans)
     for s in sents:
-        if (registration_at is None or starts_within(registration_at, s.begin, s.end)) and registration.search(s.text):
-            continue  # "Sista dag för anmälan är den 20 september": a deadline, not the event
         s_dates = dates[bisect.bisect_left(date_begins, s.begin) : bisect.bisect_left(date_begins, s.end)]
+        if (
+            (registration_at is None or starts_within(registration_at, s.begin, s.end))
+            and registration.search(s.text)
+            and _deadline(text, s, s_dates, registration)
+        ):
+            continue  # "Sista dag för anmälan är den 20 september": a deadline, not the event
         named_here = [x for x in series_mentions if s.begin <= x[0] < s.end]
         generic_here = [
             m
@@ -440,16 +444,17 @@ def find_events(
                     else None
                 )
             )
-            earlier = next(
-                (
-                    ev
-                    for ev in reversed(events)
-                    if ev.head
-                    and ev.head.endswith(lem)
-                    and (not s_dates or ev.start is None or _day(ev.start) == _day(_start(s_dates[0])))
-                ),
-                None,
-            )
+            earlier_ones = [
+                ev
+                for ev in reversed(events)
+                if ev.head
+                and ev.head.endswith(lem)
+                and (not s_dates or ev.start is None or _day(ev.start) == _day(_start(s_dates[0])))
+            ]
+            here = {p[0] for p in places}
+            earlier = next((ev for ev in earlier_ones if here & {p[0] for p in ev.places}), None) or next(
+                iter(earlier_ones), None
+            )  # "mötet i Bukarest": the earlier meeting in Bukarest, not the last one named
             if in_title and main:
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)
             elif series:
@@ -458,7 +463,7 @@ def find_events(
                 target = Event(award[2], m.start(), m.end(), head=lem)
             elif earlier is not None and (definite or earlier.head == lem):  # "mötet" after "ett första stormöte"
                 target = Event(earlier.name, m.start(), m.end(), series=earlier.series, head=earlier.head)
-            elif definite and main and (word[0].isupper() or s_dates or places):
+            elif definite and main and (word[0].isupper() or s_dates or places) and _may_be_main(main, lem):
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)  # "Konferensen hålls …"
             elif plural and len(places) > 1 and s_dates:
                 for p in places:
@@ -525,6 +530,21 @@ def find_events(
 
     kept = [e for e in merged if e.start or e.places or e.main or headline_or_lead(e)]
     return kept, series_mentions, award_mentions
+
+
+def _may_be_main(main: list, lem: str) -> bool:
+    """'Konferensen hålls …' refers to the named main event; 'Natotoppmötet' is not a main event named
+    only by another kind ('Utrikesministermöte')."""
+    kind = lemma(main[0]) if main[1] is None and " " not in main[0] else None
+    return kind is None or kind == lem
+
+
+def _deadline(text: str, s: Segment, s_dates: list[DateMention], registration: re.Pattern) -> bool:
+    """A registration word shortly before the sentence's date ('Anmälan senast den 20 september'), or a
+    sentence with no date at all; not 'ansökan' far from 'den 29–30 november'."""
+    if not s_dates:
+        return True
+    return any(registration.search(text, max(s.begin, d.begin - 60), d.begin) for d in s_dates)
 
 
 def _false_friends() -> tuple[str, ...]:
