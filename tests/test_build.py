@@ -149,3 +149,28 @@ def test_a_duplicate_documents_facts_stay_out_of_the_store(tmp_path):
     assert [(p, "duplicate document id" in r) for p, r in summary.skipped] == [(duplicate, True)]
     dump = kgstore.export(kgstore.open_read(tmp_path / "kg"), "nquads") or b""
     assert b"Testsson" not in dump
+
+
+def test_a_file_named_by_its_month_is_published_that_month(tmp_path):
+    """'2022-11_….txt' with no date in its text: schema:datePublished "2022-11"^^xsd:gYearMonth, found by the
+    documents query's year parameter, and the text's '29–30 november' dated 2022; a date in the text wins."""
+    from kg.queries import registry
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = "Ministern deltar i försvarsministermötet i Vilnius den 29–30 november.\n"
+    (docs / "2022-11_ministern-reser.txt").write_text("Ministern reser till Vilnius\n\n" + body, encoding="utf-8")
+    (docs / "2021-05_med-datum.txt").write_text(
+        "Ministern reser till Riga\n\nPublicerad 2020-03-02\n\n" + body.replace("Vilnius", "Riga"), encoding="utf-8"
+    )
+    build([docs], tmp_path / "kg", workers=1)
+    store = kgstore.open_read(tmp_path / "kg")
+    documents = registry().get("documents")
+    found = [(s["sourceFile"].value, s["datePublished"]) for s in documents.run(store, {"year": "2022"})]
+    assert [(f, d.value, d.datatype.value) for f, d in found] == [
+        ("2022-11_ministern-reser.txt", "2022-11", "http://www.w3.org/2001/XMLSchema#gYearMonth")
+    ]
+    _, rows = kgstore.rows(documents.run(store, {"year": "2020"}))
+    assert [r["datePublished"] for r in rows] == ["2020-03-02"]
+    _, rows = kgstore.rows(registry().get("events").run(store))
+    assert sorted(r["startDate"][:10] for r in rows) == ["2019-11-29", "2022-11-29"]

@@ -33,6 +33,7 @@ class DocFacts:
     title: str | None
     published: datetime.date | None
     publisher: OrgRef | None
+    published_in_name: str | None = None  # '2022-11' from '2022-11_….txt' when the text states no date
     orgs: dict[str, tuple[OrgRef, list[tuple[int, int]]]] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     memberships: list[Membership] = field(default_factory=list)
@@ -84,7 +85,8 @@ def analyse(doc: Document) -> DocFacts:
     content = [p for p in after_title if not _is_boilerplate(p.text) and len(p.text.split()) > 6]
     lead_end = content[min(1, len(content) - 1)].end if content else 0
     years = [y for y, b, _e in find_years(text) if b < lead_end]
-    reference = pub[0] if pub else _name_date(doc.path.name)
+    named = None if pub else name_date(doc.path.name)
+    reference = pub[0] if pub else (named[0] if named else None)
     dates = find_dates(text, reference, None if reference or not years else years[0])
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
@@ -100,6 +102,7 @@ def analyse(doc: Document) -> DocFacts:
     contacts, line_orgs = find_contacts(text, people.occurrences, people.people, orgs)
     publisher = _publisher(text, paras, title, orgs, towns, contacts)
     facts = DocFacts(doc, title.text if title else None, pub[0] if pub else None, publisher)
+    facts.published_in_name = named[1] if named else None
     facts.people = people.people
     facts.events = events
     facts.projects = projects
@@ -121,16 +124,18 @@ def analyse(doc: Document) -> DocFacts:
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?(?=[_. -])")
 
 
-def _name_date(name: str) -> datetime.date | None:
-    """'2022-11_utrikesministern-reser….txt': a file named by its publication month or day dates the
-    text's dates that lack a year (the text states no publication date)."""
+def name_date(name: str) -> tuple[datetime.date, str] | None:
+    """'2022-11_utrikesministern-reser….txt': a file named by its publication month or day, as a
+    reference date (mid-month for a month) and as written ('2022-11'). Used when the text states no
+    publication date: for the years of its dates and as the document's publication date."""
     m = _NAME_DATE.match(name)
     if not m:
         return None
     try:
-        return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 15))
+        day = datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 15))
     except ValueError:
         return None
+    return day, m.group(0)
 
 
 def _resolve_bare_boards(orgs: list[OrgMention], spans, paras) -> list[OrgMention]:
