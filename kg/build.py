@@ -22,8 +22,8 @@ from typing import IO, Any
 
 from pyoxigraph import RdfFormat, serialize
 
+from kg import manifest, views
 from kg import store as kgstore
-from kg import views
 from kg.load import (
     DocRecord,
     LoadError,
@@ -90,7 +90,7 @@ class Extracted:
     record: DocRecord | None = None
     nquads: bytes = b""
     error: str | None = None
-    stamp: tuple[int, int] | None = None  # the file's size and mtime before it was read
+    stamp: tuple[int, ...] | None = None  # the file's (and its manifest's) size and mtime before it was read
     closed: tuple[str, str] | None = None  # spool files (N-Quads, N-Triples) finished by this job, ready to load
 
 
@@ -343,6 +343,12 @@ def _inputs(dirs: Sequence[Path | str], base: str | None) -> tuple[list[Path], s
     paths = iter_paths(dirs)
     if not paths:
         raise BuildError(f"no .txt files in {', '.join(map(str, dirs))}")
+    try:  # a bad manifest stops the build before the store is touched, naming its file and row
+        for folder in sorted({p.parent for p in paths}):
+            if manifest.manifest_path(folder):
+                manifest.meta_for(folder / "-")
+    except manifest.ManifestError as err:
+        raise BuildError(str(err)) from err
     base = base or default_base()
     if not base.endswith(("/", "#")):
         raise BuildError(f"base IRI must end with '/' or '#': {base}")

@@ -143,9 +143,11 @@ def _document(w: _Writer) -> None:
         w.add(w.doc, SCHEMA.headline, _s(f.title))
     if f.published:
         w.add(w.doc, SCHEMA.datePublished, _date(f.published))
-    elif f.published_in_name:  # the file's name dates it: a day, or a month as xsd:gYearMonth
-        kind = XSD.date if len(f.published_in_name) == 10 else XSD.gYearMonth
-        w.add(w.doc, SCHEMA.datePublished, Literal(f.published_in_name, datatype=kind))
+    elif f.published_as:  # a manifest or the file's name dates it: a day, a month or a year
+        kind = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(f.published_as)]
+        w.add(w.doc, SCHEMA.datePublished, Literal(f.published_as, datatype=kind))
+    if f.doc.meta and f.doc.meta.source:
+        w.add(w.doc, SCHEMA.url, NamedNode(f.doc.meta.source))
     if f.publisher:
         w.add(w.doc, SCHEMA.publisher, NamedNode(w.link.org(f.publisher)))
     w.add(w.doc, KGO.sourceFile, _s(f.doc.path.name))

@@ -12,6 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.manifest import DocMeta, ManifestError, meta_for
+from kg.manifest import stamp as manifest_stamp
+
 
 class ReadError(Exception):
     """A file that cannot be read as a press release; `reason` says why."""
@@ -29,10 +32,13 @@ class Document:
     doc_id: str
     path: Path
     text: str
+    meta: DocMeta | None = None  # what the folder's manifest says about it (kg/manifest.py)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """The checksum of the text, and of its manifest row when it has one (a changed row is a change)."""
+        data = self.text if self.meta is None else self.text + "\0" + self.meta.fingerprint()
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def doc_id_for(path: Path) -> str:
@@ -111,7 +117,11 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise ReadError(path, f"not UTF-8 (invalid byte at offset {err.start})") from err
-    return Document(doc_id_for(path), path, normalise(text))
+    try:
+        meta = meta_for(path)
+    except ManifestError as err:
+        raise ReadError(path, f"bad manifest ({err})") from err
+    return Document(doc_id_for(path), path, normalise(text), meta)
 
 
 def iter_paths(dirs: list[Path]) -> list[Path]:
@@ -149,13 +159,14 @@ def iter_paths(dirs: list[Path]) -> list[Path]:
 CHECKSUMS = "checksums.json"  # in the store folder: file stat -> checksum, so an update re-reads only changed files
 
 
-def file_stamp(path: Path) -> tuple[int, int] | None:
-    """Size and modification time (ns) of a file, or None when it cannot be stat'ed."""
+def file_stamp(path: Path) -> tuple[int, ...] | None:
+    """Size and modification time (ns) of a file and of its folder's manifest, or None when the file
+    cannot be stat'ed."""
     try:
         st = path.stat()
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns
+    return (st.st_size, st.st_mtime_ns, *manifest_stamp(path.parent))
 
 
 class ChecksumCache:
@@ -177,13 +188,13 @@ class ChecksumCache:
         except (OSError, ValueError):
             return cls()
 
-    def get(self, path: Path, stamp: tuple[int, int] | None) -> str | None:
+    def get(self, path: Path, stamp: tuple[int, ...] | None) -> str | None:
         entry = self.entries.get(str(path))
-        if stamp is None or not entry or tuple(entry[:2]) != stamp:
+        if stamp is None or not entry or tuple(entry[:-1]) != stamp:
             return None
-        return entry[2]
+        return entry[-1]
 
-    def put(self, path: Path, stamp: tuple[int, int] | None, sha256: str) -> None:
+    def put(self, path: Path, stamp: tuple[int, ...] | None, sha256: str) -> None:
         if stamp is not None:
             self.entries[str(path)] = [*stamp, sha256]
 

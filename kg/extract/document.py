@@ -17,7 +17,7 @@ from functools import cache
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
-from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, squash, towns_in
+from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, new_org, squash, towns_in
 from kg.extract.people import Membership, Person, find_people
 from kg.extract.projects import Project, find_projects
 from kg.extract.quotes import Quote, find_quotes
@@ -33,7 +33,7 @@ class DocFacts:
     title: str | None
     published: datetime.date | None
     publisher: OrgRef | None
-    published_in_name: str | None = None  # '2022-11' from '2022-11_….txt' when the text states no date
+    published_as: str | None = None  # '2022-11': a month or year from the manifest or the file name
     orgs: dict[str, tuple[OrgRef, list[tuple[int, int]]]] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     memberships: list[Membership] = field(default_factory=list)
@@ -85,8 +85,9 @@ def analyse(doc: Document) -> DocFacts:
     content = [p for p in after_title if not _is_boilerplate(p.text) and len(p.text.split()) > 6]
     lead_end = content[min(1, len(content) - 1)].end if content else 0
     years = [y for y, b, _e in find_years(text) if b < lead_end]
-    named = None if pub else name_date(doc.path.name)
-    reference = pub[0] if pub else (named[0] if named else None)
+    given = doc.meta.published if doc.meta and doc.meta.published else None  # the manifest's date wins
+    named = None if pub or given else name_date(doc.path.name)
+    reference = doc.meta.published_date() if given else pub[0] if pub else named[0] if named else None
     dates = find_dates(text, reference, None if reference or not years else years[0])
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
@@ -101,8 +102,12 @@ def analyse(doc: Document) -> DocFacts:
     quotes = find_quotes(text, people.occurrences, people.people)
     contacts, line_orgs = find_contacts(text, people.occurrences, people.people, orgs)
     publisher = _publisher(text, paras, title, orgs, towns, contacts)
+    if doc.meta and doc.meta.publisher:
+        publisher = new_org(doc.meta.publisher)  # the manifest names it: a gazetteer body when known
     facts = DocFacts(doc, title.text if title else None, pub[0] if pub else None, publisher)
-    facts.published_in_name = named[1] if named else None
+    if given:
+        facts.published = datetime.date.fromisoformat(given) if len(given) == 10 else None
+    facts.published_as = given if given and len(given) < 10 else named[1] if named else None
     facts.people = people.people
     facts.events = events
     facts.projects = projects
@@ -326,6 +331,8 @@ class _Home:
 
     def __init__(self, text, sents, orgs, towns, bare_boards, publisher):
         self.text, self.sents, self.publisher = text, sents, publisher
+        # a release of the government: a generaldirektör or professor it names is not its staff
+        self.governmental = publisher is not None and publisher.key in {government_ref().key, "regeringskansliet"}
         g = load()
         self.mentions: list[tuple[int, OrgRef]] = [(o.begin, o.ref) for o in orgs]
         self.mentions += [(b, g.orgs[k]) for b, _e, k in towns]
@@ -431,6 +438,7 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             and m.default_org
             and m.role_scope != "national"
             and (m.role_scope or m.person in voices or not m.title or _head(m.title) not in _independent())
+            and (m.role_scope or not home.governmental or not m.title or _head(m.title) in _office_roles())
         ):
             m.org = home.for_scope(m.role_scope, m.begin)
         if m.org is None and m.role_scope == "organ":
@@ -449,6 +457,11 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
     # a title without organisation is dropped when the same title is known with one
     return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
+
+
+@cache
+def _office_roles() -> frozenset[str]:
+    return frozenset(load().lexicon["government_office_roles"])
 
 
 @cache
