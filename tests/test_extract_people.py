@@ -240,6 +240,11 @@ def test_not_acting_by_default() -> None:
 
 PEOPLE_CASES = [
     pytest.param(
+        "Nya ledamöter\n\nPriset delades ut av Thage G Peterson och Lloyd J. Austin, försvarsminister i USA.\n",
+        {"Thage G Peterson", "Lloyd J. Austin"},
+        id="middle-initials",
+    ),
+    pytest.param(
         "Marknad i Helsingborg\n\nHöstmarknaden hålls på Gustav Adolfs torg i Helsingborg.\n",
         set(),
         id="place-named-after-king-is-not-a-person",

@@ -206,6 +206,7 @@ def _name_re() -> re.Pattern:
         part = rf"{CAP}(?:-\s?{CAP})?"
         _NAME_RE = re.compile(
             rf"(?=[{UPPER}])(?<![\w{UPPER}{LOWER}-])(?P<given>{part})"  # (the lookahead: a fast skip)
+            rf"(?:[ ][{UPPER}]\.?(?=[ ]{CAP}))?"  # a middle initial: "Thage G Peterson", "Lloyd J. Austin"
             rf"(?P<rest>(?:[ \u00a0](?:(?:{particle})[ ])?{part}){{1,3}})(?![\w{LOWER}])"
         )
     return _NAME_RE
