@@ -187,7 +187,7 @@ ROLE_CASES = [
     ),
     # a plural title over a list with names the name rules miss
     pytest.param(
-        "Nya rön om hjärtat\n\nForskarna är professorerna Anna Berg, Göran K Lund, Karin Ek och Maria Holm.\n",
+        "Nya rön om hjärtat\n\nForskarna är professorerna Anna Berg, MaiLis Lund, Karin Ek och Maria Holm.\n",
         {("Anna Berg", "professor", None), ("Karin Ek", "professor", None), ("Maria Holm", "professor", None)},
         id="plural-title-list-skips-odd-name",
     ),
@@ -240,8 +240,8 @@ def test_not_acting_by_default() -> None:
 
 PEOPLE_CASES = [
     pytest.param(
-        "Nya ledamöter\n\nPriset delades ut av Thage G Peterson och Lloyd J. Austin, försvarsminister i USA.\n",
-        {"Thage G Peterson", "Lloyd J. Austin"},
+        "Nya ledamöter\n\nPriset delades ut av Göran K Hansson och Lloyd J. Austin, försvarsminister i USA.\n",
+        {"Göran K Hansson", "Lloyd J. Austin"},
         id="middle-initials",
     ),
     pytest.param(
