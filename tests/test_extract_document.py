@@ -56,6 +56,12 @@ PUBLISHER_CASES = [
         "Gävle Kammarkör",
         id="own-web-address",
     ),
+    pytest.param(
+        "Program för besöket\n\nGästerna besöker Riksdagen och Nationalmuseum under dagen.\n\n"
+        "Läs mer på www.riksdagen.se och www.nationalmuseum.se om Riksdagen och Nationalmuseum.\n",
+        None,
+        id="links-to-several-bodies-name-no-publisher",
+    ),
 ]
 
 

@@ -197,6 +197,17 @@ ROLE_CASES = [
         {("Lena Ek", None, "Trafikverket"), ("Åsa Berg", None, "Trafikverket"), ("Olle Nyström", None, "Trafikverket")},
         id="list-of-names-then-organisation",
     ),
+    pytest.param(
+        "Ny fritidsgård i Umeå\n\nGården öppnar i maj.\n\nFör mer information kontakta: Jörgen Ek Pressinformatör "
+        "Umeå kommun 090-16 11 24\n",
+        {("Jörgen Ek", "pressinformatör", "Umeå kommun")},
+        id="informator-is-a-title",
+    ),
+    pytest.param(
+        "Ny ordförande\n\nKarin Berg, förbundsordförande Akademikerförbundet SSR (Saco), blir ny ordförande.\n",
+        {("Karin Berg", "förbundsordförande", "Akademikerförbundet SSR")},
+        id="parenthesised-confederation-after-the-organisation",
+    ),
 ]
 
 

@@ -307,8 +307,9 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
                 ):
                     add(o.ref, 2)
     sites = {m.group("label").replace("-", "") for m in _WEBSITE.finditer(text)}
-    for key in {o.ref.key for o in orgs if sites and squash(o.ref.name) in sites}:
-        add(refs.get(key) or next(o.ref for o in orgs if o.ref.key == key), 1.5)  # its own web address
+    cited = {o.ref.key: o.ref for o in orgs if sites and squash(o.ref.name) in sites}
+    if len(cited) == 1:  # its own web address; links to several bodies' sites say nothing
+        add(next(iter(cited.values())), 1.5)
     government = government_ref()
     if (
         any(o.ref.key == government.key for o in orgs)

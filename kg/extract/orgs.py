@@ -496,8 +496,10 @@ def _domain_names(text: str) -> list[OrgMention]:
                 if words[j - 1] in {"och", "i", "för", "&"} or words[i] in {"och", "i", "för", "&"}:
                     continue
                 bare = name[:-1] if name.endswith("s") and squash(name[:-1]) in labels else name
+                owner = bare.endswith("s") and j == len(words) and re.match(r"\s[a-zåäö]", text[m.end() : m.end() + 2])
                 if (
                     squash(bare) in labels
+                    and not owner  # "Sven-Harrys konstmuseum" (sven-harrys.se): a genitive, not the name
                     and bare not in g.towns
                     and bare not in g.countries
                     and bare not in g.counties

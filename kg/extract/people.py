@@ -502,8 +502,8 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
     if not rest.startswith(","):
         words = re.match(r" ((?:[\wåäö:-]+ ?){1,4})", rest)
         ws = words.group(1).split() if words else []
-        if not ws or not (ws[0][0].islower() or ws[0][0].isdigit()):
-            return []
+        if not ws or not (ws[0][0].islower() or ws[0][0].isdigit() or role_head(ws[0])):
+            return []  # (a capitalised title: "kontakta: Jörgen Boman Pressinformatör Umeå kommun")
         if not any(parse_title(" ".join(ws[:n])) for n in range(1, len(ws) + 1)):
             return []
         rest = "," + rest  # "säger Tomas Riste ordförande i regionstyrelsen": an apposition without its comma
@@ -538,6 +538,8 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         if party_tail and party_ref(party_tail.group(1)):  # "rättspolitisk talesperson (L)"
             party = party or party_ref(party_tail.group(1))
             chunk = chunk[: party_tail.start()]
+        elif re.search(r"\s\([A-ZÅÄÖ][\wåäö]{1,5}\)$", chunk):  # "… Akademikerförbundet SSR (Saco)"
+            chunk = chunk[: chunk.rindex("(")].rstrip()
         if _looks_like_person(chunk):
             break
         inner = next(
