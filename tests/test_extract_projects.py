@@ -21,6 +21,16 @@ def projects(text: str) -> dict[str, set[tuple[str, str]]]:
 
 CASES = [
     pytest.param(
+        "Ny handelsstrategi\n\nRegeringen har beslutat om Strategin för Sveriges utrikeshandel, investeringar och "
+        "globala konkurrenskraft. Strategin omfattar tre delar.\n",
+        {
+            "Strategin för Sveriges utrikeshandel, investeringar och globala konkurrenskraft": {
+                ("Regeringen", "coordinator")
+            }
+        },
+        id="strategy-name-in-sentence-case-to-the-clause-end",
+    ),
+    pytest.param(
         "Grönare Umeå\n\nProjektet Grön Stad drivs av Umeå kommun. "
         "Det finansieras av Europeiska regionala utvecklingsfonden.\n",
         {"Grön Stad": {("Umeå kommun", "coordinator"), ("Europeiska regionala utvecklingsfonden", "funder")}},

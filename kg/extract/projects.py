@@ -45,7 +45,15 @@ _ANAPHOR = re.compile(
 
 
 # "Strategi för företag i kulturella och kreativa branscher", "Operation Rimfrost": a named plan or operation
-_STRATEGY = re.compile(rf"(?<![\w-])(?:Strategin?|Handlingsplanen?|Operation)[ ](?=(?:för|om|mot|[{UPPER}]))")
+_STRATEGY = re.compile(rf"(?<![\w-])(?:Strategin?|Handlingsplanen?|Operation)[ ](?=(?:(?:för|om|mot)[ ]|[{UPPER}]))")
+# the rest of a plan's name in sentence case: up to the clause's end, at most 12 words
+_PLAN_FOR = re.compile(r"(?:för|om|mot)[ ][^.;:()\n”\"]{3,140}")
+_PLAN_STOP = re.compile(
+    r"[ ](?:som|där|vilket|vilken|samt|ska|skall|har|är|var|kommer|blir|och[ ](?:i|på|för|att|det|den|de)|"
+    r"bygger|omfattar|riktas|gäller|syftar|innebär|innehåller|beslutades|antogs|togs|presenterades|lanserades|"
+    r"fokuserar|löper|särskilt|av|till|under|från|in|ut|"
+    r"[–-])[ ]|,[ ](?:och[ ])?(?:som|där|men|vilket|med|i|på)[ ]"
+)
 # "Äldreomsorgslyftet", "vildsvinspaketet": a named government push or package
 _NAMED_COMPOUND = re.compile(rf"(?<![\w-])[{UPPER}{LOWER}][{LOWER}]{{3,}}(?:lyftet|paketet)(?![\w-])")
 # "Wallenberg AI, Autonomous Systems and Software Program (WASP)"
@@ -63,6 +71,10 @@ def _titled(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _STRATEGY.finditer(text) if any(h in text for h in ("trategi", "andlingsplan", "Operation")) else ():
         span = proper_name_at(text, m.start(), max_words=9, allow_and=True)
+        plan = _PLAN_FOR.match(text, m.end())
+        if plan:  # "Strategin för Sveriges utrikeshandel, investeringar och globala konkurrenskraft"
+            end = m.end() + len(_PLAN_STOP.split(plan.group(0))[0].rstrip(" ,"))
+            span = (m.start(), max(end, span[1] if span else 0))
         if span and span[1] > m.end() + 2:
             out.append(span)
     if "lyftet" in text or "paketet" in text:
