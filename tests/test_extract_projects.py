@@ -21,6 +21,27 @@ def projects(text: str) -> dict[str, set[tuple[str, str]]]:
 
 CASES = [
     pytest.param(
+        "8 miljoner från Vetenskapsrådet till två forskare\n\nForskare vid Umeå universitet beviljas 8 miljoner kronor "
+        "av Vetenskapsrådet för två forskningsprojekt.\n\n"
+        "Anna Berg\nInstitutionen för fysik\nLjus i mörka material\n4 000 000 kronor.\n\n"
+        "Per Lund\nInstitutionen för kemi\nNya katalysatorer för vätgas\n3 950 000\n",
+        {
+            "Ljus i mörka material": {("Vetenskapsrådet", "funder")},
+            "Nya katalysatorer för vätgas": {("Vetenskapsrådet", "funder")},
+        },
+        id="grant-list-lines",
+    ),
+    pytest.param(
+        "Tre nya projekt\n\nForskare vid Lunds universitet beviljas 10 miljoner kronor av Vetenskapsrådet.\n\n"
+        "Eva Ek, docent på Avdelningen för psykologi: Politisk rädsla: orsaker och följder, 5,2 miljoner kronor.\n\n"
+        "Olle Ny, lektor på Tema Barn: Barn i världspolitiken 1920-1992, 4,7 miljoner.\n",
+        {
+            "Politisk rädsla: orsaker och följder": {("Vetenskapsrådet", "funder")},
+            "Barn i världspolitiken 1920-1992": {("Vetenskapsrådet", "funder")},
+        },
+        id="grant-list-inline",
+    ),
+    pytest.param(
         "Ny handelsstrategi\n\nRegeringen har beslutat om Strategin för Sveriges utrikeshandel, investeringar och "
         "globala konkurrenskraft. Strategin omfattar tre delar.\n",
         {

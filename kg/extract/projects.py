@@ -51,7 +51,7 @@ _PLAN_FOR = re.compile(r"(?:för|om|mot)[ ][^.;:()\n”\"]{3,140}")
 _PLAN_STOP = re.compile(
     r"[ ](?:som|där|vilket|vilken|samt|ska|skall|har|är|var|kommer|blir|och[ ](?:i|på|för|att|det|den|de)|"
     r"bygger|omfattar|riktas|gäller|syftar|innebär|innehåller|beslutades|antogs|togs|presenterades|lanserades|"
-    r"fokuserar|löper|särskilt|av|till|under|från|in|ut|"
+    r"fokuserar|löper|särskilt|(?:av|till|under|från)(?=[ ][a-zåäö])|"
     r"[–-])[ ]|,[ ](?:och[ ])?(?:som|där|men|vilket|med|i|på)[ ]"
 )
 # "Äldreomsorgslyftet", "vildsvinspaketet": a named government push or package
@@ -149,8 +149,9 @@ def find_projects(
         p.spans.append((b, e))
         p.titled = p.titled or (b, e) in titled
         mentions.append((b, e, p))
+    granted = _grant_list(text, orgs)
     if not projects:
-        return []
+        return granted
     main = min(mentions, key=lambda x: x[0])[2]
     coord, part, fund = _verbs("coordinator_verbs"), _verbs("participant_verbs"), _verbs("funder_phrases")
     for s in sents:
@@ -215,7 +216,50 @@ def find_projects(
             for b, e, key in towns:
                 if s.begin <= b < s.begin + pm.start() and (b == s.begin or text[s.begin : b].strip() == ""):
                     project.relate(load().orgs[key], "participant", b, e)  # "Västerås deltar i …"
-    return list(projects.values())
+    return list(projects.values()) + [g for g in granted if g.name.lower() not in projects]
+
+
+_GRANT = re.compile(r"\b(?:beviljas|beviljades|beviljat|tilldelas|tilldelats|tilldelades|anslår|anslag|medel|bidrag)\b")
+_AMOUNT_LINE = re.compile(r"(?m)^\d[\d \u00a0.,]*(?:\s*(?:kr|kronor|kornor|miljoner(?: kronor)?|mkr|tkr))?\.?[ \t]*$")
+# "Arvid Erlandsson, docent på Avdelningen för psykologi: Politisk beröringsskräck: …, 5,2 miljoner kronor."
+_INLINE_GRANT = re.compile(
+    r"(?m)^[^\n:]{5,120}?:[ ](?P<t>[^\n]{5,300}?),[ ]\d[\d,. ]*(?:miljoner|kronor|mkr|tkr|kr)\b[^\n]*$"
+)
+_FUNDER_KINDS = frozenset({"GovernmentAgency", "Organisation", "Foundation", "Association"})
+
+
+def _grant_list(text: str, orgs: list[OrgMention]) -> list[Project]:
+    """A list of research grants (a person, a unit, a project title, an amount): each title names a
+    project the granting body funds ('Formas', 'Vetenskapsrådet' in the lead)."""
+    if "kron" not in text and "miljon" not in text:
+        return []
+    lead = text[: max(600, text.find("\n\n", 400))]
+    if not _GRANT.search(lead) and not re.search(r"\b(?:får|fått)\b[^.]*\b(?:kronor|miljoner)\b", lead):
+        return []
+    funders = [o for o in orgs if o.begin < len(lead) and o.ref.kind in _FUNDER_KINDS and not o.genitive]
+    funder = next((o for o in funders if re.search(r"(?:från|av)\s+$", text[max(0, o.begin - 6) : o.begin])), None)
+    funder = funder or (funders[0] if funders else None)
+    if funder is None:
+        return []
+    titles: list[tuple[int, int]] = []
+    for m in _AMOUNT_LINE.finditer(text):
+        prev_end = m.start() - 1
+        if prev_end <= 0 or text[prev_end] != "\n":
+            continue
+        prev_start = text.rfind("\n", 0, prev_end) + 1
+        title = text[prev_start:prev_end].strip()
+        if title and title[:1].isupper() and not title.endswith(":") and len(title.split()) <= 40:
+            titles.append((prev_start, prev_start + len(title)))  # "Intermedial ekokritik\n2 995 053 kronor."
+    for m in _INLINE_GRANT.finditer(text):
+        titles.append((m.start("t"), m.end("t")))
+    out = []
+    for b, e in titles if len(titles) >= 2 else ():
+        name = text[b:e].strip()
+        if name:
+            p = Project(name, b, e, spans=[(b, e)], titled=True)
+            p.relate(funder.ref, "funder", funder.begin, funder.end)
+            out.append(p)
+    return out
 
 
 def _is_org(orgs: list[OrgMention], b: int, e: int) -> bool:
