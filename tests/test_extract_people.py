@@ -208,6 +208,41 @@ ROLE_CASES = [
         {("Karin Berg", "förbundsordförande", "Akademikerförbundet SSR")},
         id="parenthesised-confederation-after-the-organisation",
     ),
+    pytest.param(
+        "Seminarier i Visby\n\nBland annat deltar Åsa Regnér, barn-, äldre- och jämställdhetsminister, Anna Ek, "
+        "Umeå kommun och Peter Hultqvist, försvarsminister.\n",
+        {
+            ("Åsa Regnér", "barn-, äldre- och jämställdhetsminister", "Regeringen"),
+            ("Anna Ek", None, "Umeå kommun"),
+            ("Peter Hultqvist", "försvarsminister", "Regeringen"),
+        },
+        id="a-title-between-two-names-is-the-first-ones",
+    ),
+    pytest.param(
+        "Öppet hus\n\nAlf Berg, kommunfullmäktiges ordförande deltar under dagen.\n",
+        {("Alf Berg", "kommunfullmäktiges ordförande", None)},
+        id="a-verb-ends-the-title",
+    ),
+    pytest.param(
+        "På plats i Almedalen\n\nFrån Länsstyrelsen i Västra Götalands län är det följande personer som kommer att "
+        "vara på plats: Anna Ek, Maria Holm och Karin Berg.\n",
+        {
+            ("Anna Ek", None, "Länsstyrelsen i Västra Götalands län"),
+            ("Maria Holm", None, "Länsstyrelsen i Västra Götalands län"),
+            ("Karin Berg", None, "Länsstyrelsen i Västra Götalands län"),
+        },
+        id="list-after-a-colon-from-an-organisation",
+    ),
+    pytest.param(
+        "Öppet hus i Eskilstuna\n\nEskilstuna kommun och Länsstyrelsen har öppet hus.\n\n"
+        "Mer information: Eskilstuna kommun, Gudrun Nyqvist, koordinator, telefon 070-626 83 22. "
+        "Länsstyrelsen, Birgitta Lundh, samordnare, telefon 070 508 37 38.\n",
+        {
+            ("Gudrun Nyqvist", "koordinator", "Eskilstuna kommun"),
+            ("Birgitta Lundh", "samordnare", "Länsstyrelsen i Södermanlands län"),
+        },
+        id="each-contact-its-own-organisation-bare-board-of-the-county",
+    ),
 ]
 
 

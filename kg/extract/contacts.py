@@ -68,6 +68,9 @@ _SERVES = re.compile(r"\b(hos|till|åt|för)\s+(\S+\s+)?$")
 _SWITCHBOARD = re.compile(r"(?i)pressjour|presstjänst|växel|kundtjänst|kontaktcenter|reception|servicecenter")
 
 
+_COMMA_ONLY = re.compile(r",\s*")
+
+
 def find_contacts(
     text: str, occurrences: list[tuple[int, int, str]], people: dict, orgs: list[OrgMention]
 ) -> tuple[list[Contact], dict[str, OrgRef]]:
@@ -98,12 +101,14 @@ def find_contacts(
             current, since = on_line[0][1], 0
             first = on_line[0][0]
             before = [o for o in orgs if seg.begin <= o.begin and o.end <= first]
-            if before and (
-                PHONE.search(seg.text)
-                or EMAIL.search(seg.text)
-                or re.match(r"\s*(press)?kontakt", seg.text, re.IGNORECASE)
-            ):
+            reachable = PHONE.search(seg.text) or EMAIL.search(seg.text)
+            if before and (reachable or re.match(r"\s*(press)?kontakt", seg.text, re.IGNORECASE)):
                 line_orgs.setdefault(on_line[0][1], before[-1].ref)
+            for b, name in on_line[1:] if reachable else ():
+                # "Eskilstuna kommun, Gudrun Nyqvist, …, 070-… Länsstyrelsen, Birgitta Lundh, …": each its own
+                own = [o for o in orgs if seg.begin <= o.begin <= o.end <= b and _COMMA_ONLY.fullmatch(text, o.end, b)]
+                if own:
+                    line_orgs.setdefault(name, own[-1].ref)
         elif seg.text.strip():
             since += 1
         if not on_line and starts_within(switchboards, seg.begin, seg.end):

@@ -22,6 +22,7 @@ from kg.extract.people import Membership, Person, find_people
 from kg.extract.projects import Project, find_projects
 from kg.extract.quotes import Quote, find_quotes
 from kg.extract.roles import is_organ_genitive
+from kg.extract.spans import SpanSet
 from kg.extract.text import Segment, paragraphs, sentence_at, sentences
 from kg.gazetteer import OrgRef, government_ref, is_government_title, load
 from kg.read import Document
@@ -98,6 +99,8 @@ def analyse(doc: Document) -> DocFacts:
     projects = find_projects(text, sents, orgs, towns, named_spans)
     project_spans = [s for p in projects for s in p.spans]
     people = find_people(text, orgs, named_spans + project_spans, sents)
+    named_by = SpanSet([(b, e) for b, e, _n in people.occurrences])
+    towns = [t for t in towns if not named_by.overlaps(t[0], t[1])]  # "Alf Berg" names no Bergs kommun
     orgs = _corefer_orgs(sorted(orgs + people.new_orgs, key=lambda o: o.begin))
     quotes = find_quotes(text, people.occurrences, people.people)
     contacts, line_orgs = find_contacts(text, people.occurrences, people.people, orgs)
@@ -148,6 +151,9 @@ def _resolve_bare_boards(orgs: list[OrgMention], spans, paras) -> list[OrgMentio
     boards = {o.ref.key: o.ref for o in orgs if o.ref.kind == "CountyAdministrativeBoard"}
     header = [o.ref for o in orgs if paras and o.begin == paras[0].begin and o.ref.kind == "CountyAdministrativeBoard"]
     board = header[0] if header else (next(iter(boards.values())) if len(boards) == 1 else None)
+    if board is None and spans and not boards:  # none named: the board of the one county the text's bodies lie in
+        counties = {o.ref.county for o in orgs if o.ref.kind in ("Municipality", "Region") and o.ref.county}
+        board = load().orgs.get(f"lansstyrelsen-{counties.pop()}") if len(counties) == 1 else None
     if board is None:
         return orgs
     extra = [

@@ -186,6 +186,7 @@ def find_people(
     memberships += _header_roles(text, accepted)
     memberships += _heading_person_roles(ctx, accepted)
     memberships += _plural_roles(ctx, accepted)
+    memberships += _listed_from(ctx, accepted)
     memberships += _block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
 
@@ -484,7 +485,7 @@ def _complement_org(ctx: _Ctx, role: Role, name_begin: int) -> OrgRef | None:
 
 
 _CHUNK_SPLIT = re.compile(
-    r",\s*|(?<!-)\s+och\s+(?=(?:[\w-]+\s){0,3}?[\w-]*(?:ordförande|chef|ansvarig|direktör|strateg))"
+    r"(?<!-),\s*|(?<!-)\s+och\s+(?=(?:[\w-]+\s){0,3}?[\w-]*(?:ordförande|chef|ansvarig|direktör|strateg))"
 )
 
 
@@ -558,8 +559,10 @@ def _apposition(ctx: _Ctx, c: NameCandidate, pos: int, limit: int, party, have_r
         if o and o.genitive and re.fullmatch(r"[\wåäö]+s\s+[a-zåäö-]+", chunk):
             org = org or o.ref  # "Länsstyrelsens naturvårdsenhet": a unit of the organisation
             continue
-        unit_word = re.fullmatch(
-            rf"[{LOWER}]+(?:avdelningen|enheten|kontoret|förvaltningen|sektionen|staben|kansliet)", chunk
+        unit_word = re.fullmatch(  # "från enheten för social hållbarhet": a unit of the publisher
+            rf"(?:från\s+)?[{LOWER}]*(?:avdelningen|enheten|kontoret|förvaltningen|sektionen|staben|kansliet)"
+            rf"(?:\s+(?:för|inom)\s+[{LOWER} -]+)?",
+            chunk,
         )
         if unit_word:
             unit = True
@@ -872,4 +875,38 @@ def _plural_roles(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
                 consumed.add(c.begin)
                 out.append(_membership(c.name, title, None, lo + m.start(), lo + m.end(), False, None))
             break
+    return out
+
+
+_FROM_ORG_COLON = re.compile(r"\b[Ff]rån\s+$")
+
+
+def _listed_from(ctx: _Ctx, accepted: list[NameCandidate]) -> list[Membership]:
+    """'Från Länsstyrelsen i Västra Götalands län är det följande personer som kommer att vara på plats:
+    A, B, C och D': every name of a list after a colon belongs to the one organisation named 'från' before it."""
+    text = ctx.text
+    if ":" not in text:
+        return []
+    starts = {c.begin: c for c in accepted}
+    out: list[Membership] = []
+    for first in accepted:
+        colon = text.rfind(":", max(0, first.begin - 3), first.begin)
+        if colon < 0:
+            continue
+        s_begin, _ = ctx.sentence_bounds(colon)
+        before = [o for o in ctx.orgs if s_begin <= o.begin and o.end <= colon]
+        if len({o.ref.key for o in before}) != 1 or not _FROM_ORG_COLON.search(
+            text[max(0, before[0].begin - 8) : before[0].begin]
+        ):
+            continue
+        names, pos = [first], first.end
+        while True:
+            g = _LIST_NAME_GAP.match(text, pos)
+            if not g or g.end() not in starts:
+                break
+            names.append(starts[g.end()])
+            pos = names[-1].end
+        if len(names) >= 2:
+            o = before[0]
+            out += [_membership(c.name, None, o.ref, o.begin, o.end, False, None) for c in names]
     return out

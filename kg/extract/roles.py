@@ -30,6 +30,11 @@ def _honorifics() -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
+@cache
+def _stop_verbs() -> frozenset[str]:
+    return frozenset(load().lexicon["title_stop_verbs"])
+
+
 def role_head(word: str) -> str | None:
     """The indefinite role title if `word` is one ('Kulturchefen' -> 'kulturchef').
 
@@ -80,6 +85,10 @@ _ORGAN = re.compile(r"[a-zåäö-]*(?:styrelsen|nämnden|fullmäktige|utskottet)
 _ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva|ivt|erad|erade|al|ala|alt|är|ära)$")
 
 
+# "Åsa Regnér, barn-, äldre- och jämställdhetsminister, Morten …": the title ends the previous name's apposition
+_PREVIOUS_APPOSITION = re.compile(r"[A-ZÅÄÖ][\wåäö]+,\s+(?:[\wåäö]+-?,?\s+){0,5}$")
+
+
 def role_before(text: str, name_begin: int, floor: int) -> Role | None:
     """A title right before a name: 't f landshövding Kurt Ekelund', 'juryns ordförande Ove Jansson'."""
     window = text[max(floor, name_begin - 120) : name_begin]
@@ -94,8 +103,13 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
         idx -= 1  # "ambassadör Mr. Wieslaw Tarka", "H.E. Mr. …"
     if tokens[idx][0] == "," and idx >= 3 and tokens[idx - 2][0].lower() in {"i", "på", "vid", "för"}:
         idx -= 3
-    elif tokens[idx][0] == "," and idx >= 1 and role_head(tokens[idx - 1][0]):
-        idx -= 1  # "Ukrainas försvarsminister, Oleksiy Reznikov"
+    elif (
+        tokens[idx][0] == ","
+        and idx >= 1
+        and role_head(tokens[idx - 1][0])
+        and not _PREVIOUS_APPOSITION.search(text, max(0, tokens[idx - 1][1] - 80), tokens[idx - 1][1])
+    ):
+        idx -= 1  # "Ukrainas försvarsminister, Oleksiy Reznikov" (not "Anna Ek, minister, Olle Berg")
     head = role_head(tokens[idx][0]) if idx >= 0 else None
     tail = ""
     if not head:  # "minister för civilt försvar Carl-Oskar Bohlin": a title with its field
@@ -144,7 +158,7 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
 
 def parse_title(chunk: str) -> tuple[str, bool] | None:
     """A title phrase of an apposition chunk, lower-cased: 'bitr chef' -> ('bitr chef', False)."""
-    coordinated = re.match(r"([\wåäö]+-\s+och\s+)(?=[\wåäö]+)", chunk)  # "hälso- och sjukvårdsdirektör"
+    coordinated = re.match(r"((?:[\wåäö]+-,\s+)*[\wåäö]+-\s+och\s+)(?=[\wåäö]+)", chunk)  # "barn-, äldre- och …"
     if coordinated:
         rest = parse_title(chunk[coordinated.end() :])
         return (coordinated.group(1).lower() + rest[0], rest[1]) if rest else None
@@ -155,6 +169,9 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
     if not heads:
         return None
     first = heads[0]
+    stop = next((i for i in range(first + 1, len(words)) if words[i] in _stop_verbs()), None)
+    if stop is not None:  # "ordförande deltar under dagen": the title ends before the verb
+        words = words[:stop]
     if (
         first > 0
         and not all(
