@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract.roles import role_head
 from kg.extract.spans import Taken
@@ -482,41 +483,46 @@ def _domain_names(text: str) -> list[OrgMention]:
     """'Folk och Försvars hemsida, www.folkochforsvar.se': a capitalised name the text's own web or
     e-mail domain spells names an organisation, wherever the text uses it."""
     labels = {m.group("label").replace("-", "") for m in _DOMAIN.finditer(text)} if "." in text else set()
-    if not labels:
-        return []
     g = load()
     names: set[str] = set()
-    for m in _NAME_RUN.finditer(text):
-        if re.match(r"\.[a-z]{2,3}\b", text[m.end() : m.end() + 4]):
-            continue  # "Informationsverige.se": the web address itself
-        words = m.group(0).split()
-        for i in range(len(words)):  # "Välkommen till Folk och Försvar": any run inside the match
-            for j in range(len(words), i, -1):
-                name = " ".join(words[i:j])
-                if words[j - 1] in {"och", "i", "för", "&"} or words[i] in {"och", "i", "för", "&"}:
-                    continue
-                bare = name[:-1] if name.endswith("s") and squash(name[:-1]) in labels else name
-                owner = bare.endswith("s") and j == len(words) and re.match(r"\s[a-zåäö]", text[m.end() : m.end() + 2])
-                if (
-                    squash(bare) in labels
-                    and not owner  # "Sven-Harrys konstmuseum" (sven-harrys.se): a genitive, not the name
-                    and bare not in g.towns
-                    and bare not in g.countries
-                    and bare not in g.counties
-                    and bare not in g.lexicon["foreign_places"]
-                    and bare not in {"Europa", "Norden", "Sverige"}
-                    and bare.lower() not in _generic_words()
-                    and not _BARE_BOARD.fullmatch(bare)
-                    and not _person_like(bare)
-                    and not _event_like(bare)
-                ):
-                    names.add(bare)
+    for label in labels:
+        for m in _spelled(label).finditer(text):
+            if re.match(r"\.[a-z]{2,3}\b", text[m.end() : m.end() + 4]):
+                continue  # "Informationsverige.se": the web address itself
+            run = _NAME_RUN.match(text, m.start())
+            if run is None or run.end() < m.end():
+                continue  # every word capitalised or a connector ("Folk och Försvar")
+            name = m.group(0)
+            owner = name.endswith("s") and re.match(r"\s[a-zåäö]", text[m.end() : m.end() + 2])
+            if (
+                not owner  # "Sven-Harrys konstmuseum" (sven-harrys.se): a genitive, not the name
+                and name not in g.towns
+                and name not in g.countries
+                and name not in g.counties
+                and name not in g.lexicon["foreign_places"]
+                and name not in {"Europa", "Norden", "Sverige"}
+                and name.lower() not in _generic_words()
+                and not _BARE_BOARD.fullmatch(name)
+                and not _person_like(name)
+                and not _event_like(name)
+            ):
+                names.add(name)
     out = []
     for name in sorted(names, key=len, reverse=True):
         ref = new_org(name)
         for occ in re.finditer(rf"(?<![\w-]){re.escape(name)}(s|:s)?(?![\w-])", text):
             out.append(OrgMention(occ.start(), occ.end(), ref, bool(occ.group(1))))
     return out
+
+
+_LETTERS = {"a": "[aåäAÅÄ]", "o": "[oöOÖ]", "e": "[eéEÉ]", "u": "[uüUÜ]"}
+
+
+@lru_cache(maxsize=1024)
+def _spelled(label: str) -> re.Pattern:
+    """The capitalised words a domain label spells: 'folkochforsvar' matches 'Folk och Försvar'."""
+    parts = [_LETTERS.get(c, re.escape(c) if not c.isalpha() else f"[{c}{c.upper()}]") for c in label]
+    return re.compile(r"(?<![\w-])" + r"[ -]?".join(parts) + r"(?=(?::?s)?(?![\w-]))")  # (a genitive s may follow)
 
 
 def _non_overlapping(items: list[OrgMention]) -> list[OrgMention]:

@@ -29,12 +29,12 @@ def _honorifics() -> frozenset[str]:
     return frozenset(load().lexicon["honorifics"])
 
 
-@lru_cache(maxsize=65536)
 @cache
 def _stop_verbs() -> frozenset[str]:
     return frozenset(load().lexicon["title_stop_verbs"])
 
 
+@lru_cache(maxsize=65536)
 def role_head(word: str) -> str | None:
     """The indefinite role title if `word` is one ('Kulturchefen' -> 'kulturchef').
 
