@@ -150,6 +150,19 @@ CASES = [
         [("presskonferens", T(2009, 8, 28, 11, 0), ..., {"Eken"})],
         id="invitation-sentence-dates-the-event",
     ),
+    pytest.param(
+        "Nu inviger vi gång- och cykelvägen\n\nVi inviger den torsdag den 16 september 2010 kl. 17.00.\n\n"
+        "Invigningscermonin hålls utanför Segelsällskapets lokaler vid Klaffbron.\n",
+        [("invigning", T(2010, 9, 16, 17, 0), ..., {"Segelsällskapets lokaler"})],
+        id="held-at-after-the-dated-sentence",
+    ),
+    pytest.param(
+        "Pressinbjudan: Invigning Björkbiblioteket torsdag 17 januari klockan 14\n\n"
+        "På torsdag 17 januari 2019 invigs det nya Björkbiblioteket och media är välkomna.\n\n"
+        "- Plats: Storgatan 13, Västervik\n",
+        [("Invigning Björkbiblioteket", D(2019, 1, 17), ..., {"Storgatan 13"})],
+        id="invitation-title-without-its-date-one-event",
+    ),
 ]
 
 
