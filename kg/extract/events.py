@@ -492,9 +492,7 @@ def find_events(
         elif s_dates and inauguration.search(s.text):
             im = inauguration.search(s.text)
             target = Event("Invigning", s.begin + im.start(), s.begin + im.end(), head="invigning")
-        elif last_event and places and not s_dates and _held_at(last_event, s):
-            target = Event(last_event.name, s.begin, s.end, series=last_event.series, head=last_event.head)
-        elif s_dates and last_event and (_follows(last_event, s, text) or _invites(last_event, s)):
+        elif last_event and _continues(last_event, s, text, bool(s_dates), bool(places)):
             target = Event(last_event.name, s.begin, s.end, series=last_event.series, head=last_event.head)
         if target is None:
             continue
@@ -601,6 +599,13 @@ def _end(d: DateMention):
 def _follows(ev: Event, s: Segment, text: str) -> bool:
     """A dated sentence right after an event sentence continues it ('Året därefter, 2–3 februari …')."""
     return 0 <= s.begin - ev.end <= 250 and "\n\n" not in text[ev.end : s.begin].strip("\n")
+
+
+def _continues(ev: Event, s: Segment, text: str, dated: bool, placed: bool) -> bool:
+    """A sentence without an event noun that goes on about the last event: its date or its place."""
+    if dated:
+        return _follows(ev, s, text) or _invites(ev, s)
+    return placed and _held_at(ev, s)
 
 
 _HELD = re.compile(r"\b(?:hålls|äger rum|sker|genomförs|går av stapeln|arrangeras)\b")
