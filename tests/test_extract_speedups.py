@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kg.extract import events
+from kg.extract import event_names, event_words, events
 from kg.extract.scan import StemScan, folded
 from kg.extract.text import proper_name_at
 from kg.gazetteer import load
@@ -31,7 +31,7 @@ def _reference(pattern: re.Pattern[str], text: str, b: int = 0, e: int | None = 
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_stem_scans_equal_the_regexes(text: str) -> None:
-    scans = [StemScan(events._heads(), events._generic_re()), events._NOUN_SCAN]
+    scans = [StemScan(event_words.event_heads(), event_words._generic_re()), event_names._NOUN_SCAN]
     for scan in scans:
         for b in range(0, len(text) + 1, 3):
             for e in (len(text), b + 7, b + 30):
@@ -47,7 +47,7 @@ def test_the_noun_pattern_is_unchanged() -> None:
         r"(?=[”\"«A-ZÅÄÖ0-9])",
         re.IGNORECASE,
     )
-    assert events._NOUN_THEN_NAME.pattern == old.pattern
+    assert event_names._NOUN_THEN_NAME.pattern == old.pattern
 
 
 def test_folded_refuses_texts_where_lower_case_misleads() -> None:
@@ -126,7 +126,7 @@ def test_literal_starts_cover_every_registration_match() -> None:
     from kg.extract.scan import literal_starts, starts_within
 
     registration = events._word_res()[0]
-    words = events._lex()["registration_words"]
+    words = event_words.event_lexicon()["registration_words"]
     text = "Anmälan senast 3 maj. SISTA  DAG, sista dag! O.S.A. till osa@x.se; Biljettsläpp; xanmäl ansökningar."
     positions = literal_starts(text, words)
     assert positions is not None and literal_starts("ſenast", words) is None

@@ -17,8 +17,9 @@ from functools import cache
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
+from kg.extract.membership import Membership, Person
 from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, new_org, squash, towns_in
-from kg.extract.people import Membership, Person, find_people
+from kg.extract.people import find_people
 from kg.extract.projects import Project, find_projects
 from kg.extract.quotes import Quote, find_quotes
 from kg.extract.roles import is_organ_genitive

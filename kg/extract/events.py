@@ -3,352 +3,15 @@
 from __future__ import annotations
 
 import bisect
-import datetime
 import re
-from dataclasses import dataclass, field
-from functools import cache
 
-from kg.extract.dates import DateMention, month_names
-from kg.extract.scan import StemScan, literal_starts, starts_within
+from kg.extract.dates import DateMention
+from kg.extract.event_names import canonical, find_named, named_after_noun
+from kg.extract.event_places import address_lines, apply_block, inaugurated, places_in, time_place_block
+from kg.extract.event_words import Event, day_of, end_of, event_lexicon, generic_matches, lemma, start_of
+from kg.extract.scan import literal_starts, starts_within
 from kg.extract.spans import SpanSet
-from kg.extract.text import CAP, LOWER, UPPER, Segment, proper_name_at
-from kg.gazetteer import load
-
-
-@dataclass(eq=False)
-class Event:
-    name: str
-    begin: int
-    end: int
-    series: str | None = None  # a named, recurring event ("Forum Jämställdhet")
-    start: datetime.date | datetime.datetime | None = None
-    end_date: datetime.date | datetime.datetime | None = None
-    places: list[tuple[str, int, int]] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    main: bool = False
-    head: str = ""  # the event noun ("konferens", "stormöte")
-
-
-def _lex() -> dict:
-    return load().lexicon
-
-
-_HEADS: list[str] | None = None
-
-
-def _heads() -> list[str]:
-    """The event nouns, longest first (computed once: `lemma` asks for them on every call)."""
-    global _HEADS
-    if _HEADS is None:
-        _HEADS = sorted(set(_lex()["event_common_nouns"]), key=len, reverse=True)
-    return _HEADS
-
-
-_GENERIC: re.Pattern | None = None
-
-
-def _generic_re() -> re.Pattern:
-    """Event nouns and their compounds, any inflection: 'Länskonferensen', 'stormöte', 'remisskonferenser'."""
-    global _GENERIC
-    if _GENERIC is None:
-        stems = "|".join(map(re.escape, _heads()))
-        _GENERIC = re.compile(
-            rf"(?<![\w-])(?P<w>[\w{LOWER}{UPPER}-]*?(?:{stems})(?:en|et|n|t|er|erna|ar|arna|na|ier|ierna)?)(?![\w{LOWER}])",
-            re.IGNORECASE,
-        )
-    return _GENERIC
-
-
-_GENERIC_SCAN: StemScan | None = None
-
-
-def generic_matches(text: str, begin: int = 0, end: int | None = None) -> list[re.Match[str]]:
-    """`_generic_re()` matches in text[begin:end], the pattern tried only where an event noun occurs."""
-    global _GENERIC_SCAN
-    if _GENERIC_SCAN is None:
-        _GENERIC_SCAN = StemScan(_heads(), _generic_re())
-    return _GENERIC_SCAN.finditer(text, begin, end)
-
-
-def lemma(word: str) -> str | None:
-    """The indefinite singular of an event noun or compound: 'remisskonferenserna' -> 'remisskonferens'."""
-    w = word.lower()
-    for head in _heads():
-        idx = w.rfind(head)
-        if head == "seminarium" and re.search(r"seminari(et|er|erna)$", w):
-            return w[: w.rfind("seminari")] + "seminarium"
-        if idx >= 0 and w[idx + len(head) :] in {
-            "",
-            "en",
-            "et",
-            "n",
-            "t",
-            "er",
-            "erna",
-            "ar",
-            "arna",
-            "na",
-            "ier",
-            "ierna",
-        }:
-            if head == "seminarium" or w[idx + len(head) :] in {"ier", "ierna"}:
-                return w[:idx] + "seminarium"
-            return w[: idx + len(head)]
-    return None
-
-
-_NAMED_RES: list[re.Pattern] | None = None
-
-
-def _named_res() -> list[re.Pattern]:
-    global _NAMED_RES
-    if _NAMED_RES is None:
-        cap_phrase = rf"{CAP}(?:\s(?:{CAP}|[{LOWER}]+)){{0,3}}"
-        _NAMED_RES = [
-            # "Forum Jämställdhet", "Fokus jämställdhet", "Almedalsveckan", "Internationella kvinnodagen"
-            re.compile(
-                rf"(?<![\w-])(?:Forum|Mötesplats)\s(?!(?:för|på|i|av|med|och|om|till|är|var|som|har)\b)[{UPPER}{LOWER}][\w{LOWER}]{{3,}}(?:\s(?:{CAP}))?"
-            ),
-            re.compile(
-                rf"(?<![\w-])(?!(?:Mån|Tis|Ons|Tors|Fre|Lör|Sön|I|Samma|Hela|Andra|Första|Riks|Var|Mid|Nu|Helg)dag)[{UPPER}][{LOWER}]{{2,}}(?:veckan|dagen|dagarna|mässan|festivalen|galan|forum|forumet)(?![\w{LOWER}])(?!\s[{UPPER}])"
-            ),
-            re.compile(
-                rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"
-            ),
-            # "Fokus jämställdhet, en nationell fördjupningskonferens"
-            re.compile(
-                rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"
-            ),
-        ]
-    return _NAMED_RES
-
-
-_AWARD_RES: list[re.Pattern] | None = None
-
-
-def _award_res() -> list[re.Pattern]:
-    global _AWARD_RES
-    if _AWARD_RES is None:
-        _AWARD_RES = _compile_award_res()
-    return _AWARD_RES
-
-
-def _compile_award_res() -> list[re.Pattern]:
-    return [
-        re.compile(rf"(?<![\w-]){CAP}(?:\s{CAP})*(?:priset|Priset|priset\s\d{{4}})(?![\w{LOWER}])"),
-        re.compile(rf"(?<![\w-])Årets\s{CAP}(?:\s\d{{4}})?"),
-        re.compile(
-            rf"(?<![\w-])(?:{CAP}s\s)+(?:(?:kommuns|stads|läns|regions)\s)?[{LOWER}]*pris(?:et)?(?:\s\d{{4}})?(?![\w{LOWER}])"
-        ),
-        re.compile(rf"[”\"«](?P<n>[{UPPER}][^”\"»\n]{{3,60}})[”\"»]"),
-    ]
-
-
-_NOUNS = (
-    "konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|"
-    "kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen"
-)
-_NOUN_THEN_NAME = re.compile(rf"(?<![\w-])(?P<noun>[\w-]*?(?:{_NOUNS}))[ ](?=[”\"«A-ZÅÄÖ0-9])", re.IGNORECASE)
-_NOUN_SCAN = StemScan(_NOUNS.split("|"), _NOUN_THEN_NAME)
-_QUOTED_NAME = re.compile(r"[”\"«]([^”\"»\n]{3,80})[”\"»]")
-_TOWN_TAIL = re.compile(r" i ([A-ZÅÄÖ][\wåäö-]+)$")
-_NAMED_AFTER_NOUN: dict[str, list[tuple[int, int, str, str]]] = {}
-
-
-def named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
-    """'konferensen ”Jämställdhet i praktiken”', 'seminariet Makt att forma samhället': (b, e, name, head)."""
-    if text not in _NAMED_AFTER_NOUN:  # asked twice per document: the last few answers are kept
-        if len(_NAMED_AFTER_NOUN) >= 4:
-            _NAMED_AFTER_NOUN.pop(next(iter(_NAMED_AFTER_NOUN)))
-        _NAMED_AFTER_NOUN[text] = _named_after_noun(text)
-    return list(_NAMED_AFTER_NOUN[text])
-
-
-def _named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
-    out = []
-    g = load()
-    for m in _NOUN_SCAN.finditer(text):
-        pos = m.end()
-        if text[pos] in '”"«':
-            q = _QUOTED_NAME.match(text, pos)
-            if not q:
-                continue
-            b, e = pos + 1, pos + 1 + len(q.group(1))
-        else:
-            span = proper_name_at(text, pos)
-            if not span:
-                continue
-            b, e = span
-            town = _TOWN_TAIL.search(text[b:e])
-            if town and town.group(1) in g.towns:  # "konferensen Jämställd vård i Karlstad": the place
-                e -= len(town.group(0))
-            name = text[b:e]
-            if (
-                name.split()[0] in {"Den", "Det", "I", "På", "Om", "Och", "Läs", "Mer", "Här", "Vi"}
-                or name in g.towns
-                or g.surfaces.get(name.lower())
-                or g.given_names.get(name.split()[0], 0) >= 300
-            ):
-                continue
-        out.append((b, e, text[b:e], lemma(m.group("noun")) or ""))
-    return out
-
-
-# literals of which every match of the pattern at the same place in `_named_res()` / `_award_res()` holds one
-_NAMED_HINTS: list[tuple[str, ...] | re.Pattern[str]] = [
-    ("Forum", "Mötesplats"),
-    ("veckan", "dagen", "dagarna", "mässan", "festivalen", "galan", "forum"),
-    ("Internationella", "Nationella", "Europeiska", "Nordiska", "Globala"),
-    re.compile(r",\s(?:en|ett|den|det)\s"),
-]
-_AWARD_HINTS = [("priset", "Priset"), ("Årets",), ("pris",), ("”", '"', "«")]
-
-
-def find_named(text: str) -> list[tuple[int, int, str, str]]:
-    """Named events and awards: (begin, end, name, kind) with kind 'event' or 'award'."""
-    out = [(b, e, n, "event") for b, e, n, _h in named_after_noun(text)]
-    for rx, hints in zip(_named_res(), _NAMED_HINTS, strict=True):
-        if not (hints.search(text) if isinstance(hints, re.Pattern) else any(h in text for h in hints)):
-            continue
-        for m in rx.finditer(text):
-            g = "n" if "n" in rx.groupindex else 0
-            name = m.group(g).strip()
-            if (
-                " " not in name
-                and _sentence_initial(text, m.start(g))
-                and lemma(name) in _lex()["event_common_nouns"]
-                and not re.search(rf"[{LOWER},] {re.escape(name)}\b", text)
-            ):
-                continue  # "Jobbmässan i Kupolen blir …": a common noun that starts a sentence
-            if name.split()[0] in _lex()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi"}:
-                continue
-            out.append((m.start(g), m.start(g) + len(name), name, "event"))
-    for rx, hints in zip(_award_res(), _AWARD_HINTS, strict=True):
-        if not any(h in text for h in hints):
-            continue
-        for m in rx.finditer(text):
-            g = "n" if "n" in rx.groupindex else 0
-            name = m.group(g).strip()
-            if g == "n":
-                near = text[max(0, m.start() - 80) : m.end() + 80].lower()
-                if not any(w in near for w in _lex()["award_words"] + ["delas ut", "delades ut", "utdelning"]):
-                    continue
-            out.append((m.start(g), m.start(g) + len(name), name, "award"))
-    for name, kind in {(n, k) for _b, _e, n, k in out if len(n) > 5}:
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE):
-            out.append((m.start(), m.end(), m.group(0), kind))  # every later mention of a name found once
-    out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    kept: list[tuple[int, int, str, str]] = []
-    for item in out:
-        if not kept or item[0] >= kept[-1][1]:
-            kept.append(item)
-    return kept
-
-
-def _sentence_initial(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 3) : pos]
-    return pos == 0 or before.endswith("\n") or re.search(r"[.!?:]\s+$", before) is not None
-
-
-def _canonical(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(' ,.:”"')
-
-
-@cache
-def _place_words() -> str:
-    """A place's name: capitalised words, then lower-case venue words ('Måndalens förskola')."""
-    venues = "|".join(_lex()["place_venue_suffixes"])
-    return (
-        rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
-        rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])))*"
-    )
-
-
-@cache
-def _place_name() -> re.Pattern:
-    return re.compile(_place_words())
-
-
-@cache
-def _place_prep() -> re.Pattern:
-    """'i Folkets hus', 'på Länsstyrelsens innergård', 'vid Söndrums idrottsplats', 'i stadshuset'."""
-    venues = "|".join(_lex()["place_venue_suffixes"])
-    words = _place_words()
-    lower = "|".join(_lex()["place_lower_venues"])
-    room = rf"[{LOWER}]+s\s[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])"  # "kommunstyrelsens sammanträdesrum"
-    named_room = rf"[{LOWER}]*(?:rum|rummet|sal|salen|lokal|lokalen)\s{CAP}"  # "konferensrum Trumpeten"
-    return re.compile(
-        rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från|utanför|framför|[Uu]te\s+på)\s+"
-        rf"(?P<p>{words}(?:\soch\s{words})?|{lower}|{room}|{named_room})"
-    )
-
-
-_MONTHS = {m.capitalize() for m in month_names()}
-_AND = re.compile(r"\s(?:och)\s")
-_TOWN_AFTER = re.compile(r"(?:,\s*[A-ZÅÄÖ][\wåäö]+\s\d+[A-Za-z]?)?,\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)")
-
-
-def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
-    months = _MONTHS
-    out = []
-    excluded = exclude if isinstance(exclude, SpanSet) else SpanSet(exclude)
-    for m in _place_prep().finditer(text, b, e):
-        name = m.group("p").strip()
-        pb = m.start("p")
-        owned = re.fullmatch(rf"\S+s\s[{LOWER}]+", name) is not None  # "Länsstyrelsens innergård"
-        if excluded.overlaps(pb, pb + len(name)) and not owned:
-            continue
-        first = name.split()[0]
-        if (
-            first in months
-            or first in {"Sverige", "Sveriges", "Norden", "Europa", "Forum", "Fokus", "SKL", "SKR"}
-            or (name in load().counties and name not in load().towns)
-        ):
-            continue
-        # "i Folkets hus i Stockholm": both the venue and the town
-        for part in _AND.split(name):
-            if part.split()[0] not in months:
-                out.append((part, pb, pb + len(part)))
-            pb += len(part) + 5
-        town = _TOWN_AFTER.match(text[m.end("p") : e])
-        if town and town.group("t") in load().towns:  # "i Folkets hus, Umeå", "i ABF-huset, Sveavägen 41, Stockholm"
-            tb = m.end("p") + town.start("t")
-            out.append((town.group("t"), tb, tb + len(town.group("t"))))
-    return out
-
-
-_INAUGURATED = re.compile(
-    r"(?:[Ii]nvigning(?:en)?\s+av|[Åå]terinvigning(?:en)?\s+av|(?:åter)?invig(?:a|er|s|des|t)|(?:åter)?invigd)"
-    r"\s+(?:(?:den|det|de)\s+)?(?:(?:nya|nyrenoverade|renoverade|gamla)\s+)?"
-)
-
-
-_OWNED_THING = re.compile(r"\s(?:(?:nya|gamla|egna|första)\s)?(?!(?:och|samt|i|på|med|av)\b)[a-zåäö]+")
-
-
-def _inaugurated(text: str, s: Segment, places: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """'Invigning av Måndalens förskola', 'återinvigs Gamla Svinesundsbron': what is opened is the place."""
-    out = []
-    place = _place_name()
-    for m in _INAUGURATED.finditer(text, s.begin, s.end):
-        found = place.match(text, m.end(), s.end)
-        if not found:
-            continue
-        end = found.end()
-        if text.startswith(":s", end):
-            end += 2  # "EU:s monter"
-        elif re.match(r"[\w-]", text[end : end + 1]):
-            continue  # "ST1s nya bioraffinaderi": not a name the pattern can read
-        owner = _OWNED_THING.match(text, end, s.end) if text[m.end() : end].endswith("s") else None
-        if owner:
-            end = owner.end()  # "invigningen av Fritidsbankens nya lokaler", "av EU:s monter"
-        elif text[m.end() : end].endswith("s") and re.match(r"\s[a-zåäö]", text[end : end + 2]):
-            continue
-        name = text[m.end() : end]
-        if name.split()[0] not in _MONTHS and not any(name in p[0] or p[0] in name for p in places + out):
-            out.append((name, m.end(), end))
-    return out
+from kg.extract.text import Segment
 
 
 def _span_ok(pos: int, spans: list[tuple[int, int]] | SpanSet) -> bool:
@@ -362,7 +25,7 @@ def _word_res() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """Registration words, award hand-over phrases, inauguration verbs."""
     global _WORD_RES
     if _WORD_RES is None:
-        lex = _lex()
+        lex = event_lexicon()
         _WORD_RES = tuple(  # type: ignore[assignment]
             re.compile(r"\b(?:" + "|".join(map(re.escape, lex[key])) + r")\b", re.IGNORECASE)
             for key in ("registration_words", "award_handover", "inauguration_verbs")
@@ -380,16 +43,16 @@ def find_events(
 ) -> tuple[list[Event], list[tuple[int, int, str]], list[tuple[int, int, str]]]:
     """Events with dates and places, plus named series/awards mentions: (events, series, awards)."""
     named = find_named(text)
-    series_mentions = [(b, e, _canonical(n)) for b, e, n, k in named if k == "event"]
-    award_mentions = [(b, e, _canonical(n)) for b, e, n, k in named if k == "award"]
+    series_mentions = [(b, e, canonical(n)) for b, e, n, k in named if k == "event"]
+    award_mentions = [(b, e, canonical(n)) for b, e, n, k in named if k == "award"]
     named_spans = [(b, e) for b, e, _n, _k in named]
     aliases = _aliases(text, series_mentions)
     events: list[Event] = []
     main = _main_name(text, title, series_mentions, award_mentions, lead_end)
     last_event: Event | None = None
-    block = _time_place_block(text, dates)
+    block = time_place_block(text, dates)
     registration, handover, inauguration = _word_res()
-    registration_at = literal_starts(text, _lex()["registration_words"])  # None: search every sentence
+    registration_at = literal_starts(text, event_lexicon()["registration_words"])  # None: search every sentence
     not_places = SpanSet(exclude + named_spans)
     dates = sorted(dates, key=lambda d: d.begin)
     date_begins = [d.begin for d in dates]
@@ -409,7 +72,7 @@ def find_events(
             if _span_ok(m.start(), named_set)
             and lemma(m.group("w"))
             and not m.group("w").lower().startswith(_false_friends())
-            and not any(part in m.group("w").lower() for part in _lex()["event_false_friend_parts"])
+            and not any(part in m.group("w").lower() for part in event_lexicon()["event_false_friend_parts"])
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
@@ -449,7 +112,7 @@ def find_events(
                 for ev in reversed(events)
                 if ev.head
                 and ev.head.endswith(lem)
-                and (not s_dates or ev.start is None or _day(ev.start) == _day(_start(s_dates[0])))
+                and (not s_dates or ev.start is None or day_of(ev.start) == day_of(start_of(s_dates[0])))
             ]
             here = {p[0] for p in places}
             earlier = next((ev for ev in earlier_ones if here & {p[0] for p in ev.places}), None) or next(
@@ -472,8 +135,8 @@ def find_events(
                             lem.capitalize(),
                             m.start(),
                             m.end(),
-                            start=_start(s_dates[0]),
-                            end_date=_end(s_dates[0]),
+                            start=start_of(s_dates[0]),
+                            end_date=end_of(s_dates[0]),
                             places=[p],
                             spans=[(m.start(), m.end())],
                             head=lem,
@@ -497,10 +160,10 @@ def find_events(
         if target is None:
             continue
         if s_dates:
-            target.start, target.end_date = _start(s_dates[0]), _end(s_dates[0])
+            target.start, target.end_date = start_of(s_dates[0]), end_of(s_dates[0])
         target.places = places
         if target.head == "invigning":
-            target.places += _inaugurated(text, s, places)
+            target.places += inaugurated(text, s, places)
         target.spans = [(target.begin, target.end)]
         events.append(target)
         last_event = target
@@ -520,8 +183,8 @@ def find_events(
             )
         )
     if block and events:
-        _apply_block(events, block, main)
-    _address_lines(text, events)
+        apply_block(events, block, main)
+    address_lines(text, events)
     merged = _merge(events, main)
     lead = [s for s in sents if s.begin < max(lead_end, title.end if title else 0)]
 
@@ -548,7 +211,7 @@ def _deadline(text: str, s: Segment, s_dates: list[DateMention], registration: r
 
 
 def _false_friends() -> tuple[str, ...]:
-    return tuple(_lex()["event_noun_verb_forms"])
+    return tuple(event_lexicon()["event_noun_verb_forms"])
 
 
 def _minor_heads() -> frozenset[str]:
@@ -581,19 +244,6 @@ def _upgrade_main(events: list[Event], main) -> None:
 def _is_definite(word: str) -> bool:
     lem = lemma(word) or word.lower()
     return not lem.endswith(word.lower()) and re.search(r"(en|et|n|t|na)$", word.lower()) is not None
-
-
-def _start(d: DateMention):
-    if d.start and d.start_time:
-        return datetime.datetime.combine(d.start, d.start_time)
-    return d.start
-
-
-def _end(d: DateMention):
-    end = d.end_date or d.start
-    if end and d.end_time:
-        return datetime.datetime.combine(end, d.end_time)
-    return end
 
 
 def _follows(ev: Event, s: Segment, text: str) -> bool:
@@ -655,7 +305,7 @@ def _main_name(text, title, series, awards, lead_end: int) -> list | None:
                 return [name, name]
         m = re.match(r"(?:Pressinbjudan|Inbjudan|Välkommen)(?:\s+till)?\s*:?\s*(?P<n>.+)$", title.text)
         if m:  # "Pressinbjudan: Invigning Sport- och fritidsbiblioteket torsdag 17 januari klockan 14"
-            return [_canonical(_WHEN_TAIL.split(m.group("n"), maxsplit=1)[0].rstrip(" ,–-")), None]
+            return [canonical(_WHEN_TAIL.split(m.group("n"), maxsplit=1)[0].rstrip(" ,–-")), None]
     for b, _e, name in series:
         if b < lead_end:
             return [name, name]
@@ -690,73 +340,13 @@ def _list_items(text, s: Segment, s_dates, generic_here) -> list[Event]:
             nouns[-1].capitalize(),
             s.begin,
             s.end,
-            start=_start(d),
-            end_date=_end(d),
+            start=start_of(d),
+            end_date=end_of(d),
             places=places[:1],
             spans=[(s.begin, s.end)],
             head=nouns[-1],
         )
     ]
-
-
-_ADDRESS_LINES = re.compile(
-    r"(?m)^(?P<t>[^\n]*\d[^\n]*)\n(?P<v>[A-ZÅÄÖ][^\n.:!?]{2,50})\n"
-    r"(?P<a>[A-ZÅÄÖ][\w .-]*\s\d+\s?[A-Za-z]?(?:,\s*(?P<town>[A-ZÅÄÖ][\wåäö-]+))?)[ \t]*$"
-)
-
-
-def _address_lines(text: str, events: list[Event]) -> None:
-    """'PRESSVISNING: Torsdag 2/10 klockan 10.00 / Kristinehamns konstmuseum / Dr Enwalls väg 13 C,
-    Kristinehamn': a venue and its street address on the lines under an event's date line."""
-    if "\n" not in text:
-        return
-    for m in _ADDRESS_LINES.finditer(text):
-        on_line = [e for e in events if any(m.start("t") <= b < m.end("t") for b, _e in e.spans)]
-        for ev in on_line:
-            if not ev.places:
-                ev.places = [(m.group("v").strip(), m.start("v"), m.end("v"))]
-                town = m.group("town")
-                if town and town in load().towns:
-                    ev.places.append((town, m.start("town"), m.end("town")))
-
-
-_TIME_LINE = re.compile(r"(?:^|\n|\s)(?:Tid|När|Datum|Dag)\s*:\s*(?P<t>[^\n]*)")
-_PLACE_LINE = re.compile(r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))")
-
-
-def _time_place_block(text: str, dates: list[DateMention]):
-    """'Tid: … Plats: …' or 'När: … Var: …' lines describe the main event."""
-    if ":" not in text:
-        return None  # both lines need a colon
-    tm = None
-    for found in _TIME_LINE.finditer(text) if re.search(r"Tid|När|Datum|Dag", text) else ():
-        tm = tm or found
-        if any(found.start("t") <= d.begin < found.end("t") for d in dates):
-            tm = found  # "Dag: onsdag den 9 januari" after an undated "Tid: 8.30"
-            break
-    pm = _PLACE_LINE.search(text) if "Plats" in text or "Var" in text or "Lokal" in text else None
-    if not tm and not pm:
-        return None
-    date = next((d for d in dates if tm and tm.start("t") <= d.begin < tm.end("t")), None)
-    place = None
-    if pm:
-        p = pm.group("p").strip().rstrip(".")
-        p = re.split(r"\s(?:Tid|När)\s*:", p)[0]
-        place = (p, pm.start("p"), pm.start("p") + len(p))
-    return date, place
-
-
-def _apply_block(events: list[Event], block, main) -> None:
-    date, place = block
-    target = (
-        next((e for e in events if main and e.name == main[0]), None)
-        or next((e for e in events if e.main), None)
-        or events[0]
-    )
-    if date and not target.start:
-        target.start, target.end_date = _start(date), _end(date)
-    if place and not any(place[0] in p[0] or p[0] in place[0] for p in target.places):
-        target.places = [place, *target.places]
 
 
 def _merge(events: list[Event], main) -> list[Event]:
@@ -771,7 +361,7 @@ def _merge(events: list[Event], main) -> list[Event]:
                 if o.main
                 and ev.head
                 and o.name.lower().startswith(ev.name.lower() + " ")
-                and (not ev.start or not o.start or _day(o.start) == _day(ev.start))
+                and (not ev.start or not o.start or day_of(o.start) == day_of(ev.start))
             ),
             None,
         )
@@ -786,7 +376,7 @@ def _merge(events: list[Event], main) -> list[Event]:
                 o
                 for o in out
                 if o.name.lower() == ev.name.lower()
-                and (_day(o.start) == _day(ev.start) or not ev.start or not o.start)
+                and (day_of(o.start) == day_of(ev.start) or not ev.start or not o.start)
                 and (
                     ev.main
                     or not (o.places and ev.places and o.start is None and ev.start is None and not _overlap(o, ev))
@@ -794,7 +384,7 @@ def _merge(events: list[Event], main) -> list[Event]:
             ),
             None,
         )
-        if same and (ev.start is None or same.start is None or _day(same.start) == _day(ev.start)):
+        if same and (ev.start is None or same.start is None or day_of(same.start) == day_of(ev.start)):
             same.start = same.start or ev.start
             same.end_date = same.end_date or ev.end_date
             for p in ev.places:
@@ -804,10 +394,6 @@ def _merge(events: list[Event], main) -> list[Event]:
         else:
             out.append(ev)
     return out
-
-
-def _day(d) -> str:
-    return str(d)[:10] if d else ""
 
 
 def _overlap(a: Event, b: Event) -> bool:

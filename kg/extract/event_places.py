@@ -1,0 +1,175 @@
+"""Where an event is: places after i/på/vid, what is inaugurated, "Tid:/Plats:" blocks, address lines."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg.extract.dates import DateMention, month_names
+from kg.extract.event_words import Event, end_of, event_lexicon, start_of
+from kg.extract.spans import SpanSet
+from kg.extract.text import CAP, LOWER, UPPER, Segment
+from kg.gazetteer import load
+
+
+@cache
+def place_words() -> str:
+    """A place's name: capitalised words, then lower-case venue words ('Måndalens förskola')."""
+    venues = "|".join(event_lexicon()["place_venue_suffixes"])
+    return (
+        rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
+        rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])))*"
+    )
+
+
+@cache
+def place_name() -> re.Pattern:
+    return re.compile(place_words())
+
+
+@cache
+def _place_prep() -> re.Pattern:
+    """'i Folkets hus', 'på Länsstyrelsens innergård', 'vid Söndrums idrottsplats', 'i stadshuset'."""
+    venues = "|".join(event_lexicon()["place_venue_suffixes"])
+    words = place_words()
+    lower = "|".join(event_lexicon()["place_lower_venues"])
+    room = rf"[{LOWER}]+s\s[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])"  # "kommunstyrelsens sammanträdesrum"
+    named_room = rf"[{LOWER}]*(?:rum|rummet|sal|salen|lokal|lokalen)\s{CAP}"  # "konferensrum Trumpeten"
+    return re.compile(
+        rf"(?<![\w-])(?:[Ii]|[Pp]å|till|vid|från|utanför|framför|[Uu]te\s+på)\s+"
+        rf"(?P<p>{words}(?:\soch\s{words})?|{lower}|{room}|{named_room})"
+    )
+
+
+MONTHS = {m.capitalize() for m in month_names()}
+
+
+_AND = re.compile(r"\s(?:och)\s")
+
+
+_TOWN_AFTER = re.compile(r"(?:,\s*[A-ZÅÄÖ][\wåäö]+\s\d+[A-Za-z]?)?,\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)")
+
+
+def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
+    months = MONTHS
+    out = []
+    excluded = exclude if isinstance(exclude, SpanSet) else SpanSet(exclude)
+    for m in _place_prep().finditer(text, b, e):
+        name = m.group("p").strip()
+        pb = m.start("p")
+        owned = re.fullmatch(rf"\S+s\s[{LOWER}]+", name) is not None  # "Länsstyrelsens innergård"
+        if excluded.overlaps(pb, pb + len(name)) and not owned:
+            continue
+        first = name.split()[0]
+        if (
+            first in months
+            or first in {"Sverige", "Sveriges", "Norden", "Europa", "Forum", "Fokus", "SKL", "SKR"}
+            or (name in load().counties and name not in load().towns)
+        ):
+            continue
+        # "i Folkets hus i Stockholm": both the venue and the town
+        for part in _AND.split(name):
+            if part.split()[0] not in months:
+                out.append((part, pb, pb + len(part)))
+            pb += len(part) + 5
+        town = _TOWN_AFTER.match(text[m.end("p") : e])
+        if town and town.group("t") in load().towns:  # "i Folkets hus, Umeå", "i ABF-huset, Sveavägen 41, Stockholm"
+            tb = m.end("p") + town.start("t")
+            out.append((town.group("t"), tb, tb + len(town.group("t"))))
+    return out
+
+
+_INAUGURATED = re.compile(
+    r"(?:[Ii]nvigning(?:en)?\s+av|[Åå]terinvigning(?:en)?\s+av|(?:åter)?invig(?:a|er|s|des|t)|(?:åter)?invigd)"
+    r"\s+(?:(?:den|det|de)\s+)?(?:(?:nya|nyrenoverade|renoverade|gamla)\s+)?"
+)
+
+
+_OWNED_THING = re.compile(r"\s(?:(?:nya|gamla|egna|första)\s)?(?!(?:och|samt|i|på|med|av)\b)[a-zåäö]+")
+
+
+def inaugurated(text: str, s: Segment, places: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """'Invigning av Måndalens förskola', 'återinvigs Gamla Svinesundsbron': what is opened is the place."""
+    out = []
+    place = place_name()
+    for m in _INAUGURATED.finditer(text, s.begin, s.end):
+        found = place.match(text, m.end(), s.end)
+        if not found:
+            continue
+        end = found.end()
+        if text.startswith(":s", end):
+            end += 2  # "EU:s monter"
+        elif re.match(r"[\w-]", text[end : end + 1]):
+            continue  # "ST1s nya bioraffinaderi": not a name the pattern can read
+        owner = _OWNED_THING.match(text, end, s.end) if text[m.end() : end].endswith("s") else None
+        if owner:
+            end = owner.end()  # "invigningen av Fritidsbankens nya lokaler", "av EU:s monter"
+        elif text[m.end() : end].endswith("s") and re.match(r"\s[a-zåäö]", text[end : end + 2]):
+            continue
+        name = text[m.end() : end]
+        if name.split()[0] not in MONTHS and not any(name in p[0] or p[0] in name for p in places + out):
+            out.append((name, m.end(), end))
+    return out
+
+
+_ADDRESS_LINES = re.compile(
+    r"(?m)^(?P<t>[^\n]*\d[^\n]*)\n(?P<v>[A-ZÅÄÖ][^\n.:!?]{2,50})\n"
+    r"(?P<a>[A-ZÅÄÖ][\w .-]*\s\d+\s?[A-Za-z]?(?:,\s*(?P<town>[A-ZÅÄÖ][\wåäö-]+))?)[ \t]*$"
+)
+
+
+def address_lines(text: str, events: list[Event]) -> None:
+    """'PRESSVISNING: Torsdag 2/10 klockan 10.00 / Kristinehamns konstmuseum / Dr Enwalls väg 13 C,
+    Kristinehamn': a venue and its street address on the lines under an event's date line."""
+    if "\n" not in text:
+        return
+    for m in _ADDRESS_LINES.finditer(text):
+        on_line = [e for e in events if any(m.start("t") <= b < m.end("t") for b, _e in e.spans)]
+        for ev in on_line:
+            if not ev.places:
+                ev.places = [(m.group("v").strip(), m.start("v"), m.end("v"))]
+                town = m.group("town")
+                if town and town in load().towns:
+                    ev.places.append((town, m.start("town"), m.end("town")))
+
+
+_TIME_LINE = re.compile(r"(?:^|\n|\s)(?:Tid|När|Datum|Dag)\s*:\s*(?P<t>[^\n]*)")
+
+
+_PLACE_LINE = re.compile(r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))")
+
+
+def time_place_block(text: str, dates: list[DateMention]):
+    """'Tid: … Plats: …' or 'När: … Var: …' lines describe the main event."""
+    if ":" not in text:
+        return None  # both lines need a colon
+    tm = None
+    for found in _TIME_LINE.finditer(text) if re.search(r"Tid|När|Datum|Dag", text) else ():
+        tm = tm or found
+        if any(found.start("t") <= d.begin < found.end("t") for d in dates):
+            tm = found  # "Dag: onsdag den 9 januari" after an undated "Tid: 8.30"
+            break
+    pm = _PLACE_LINE.search(text) if "Plats" in text or "Var" in text or "Lokal" in text else None
+    if not tm and not pm:
+        return None
+    date = next((d for d in dates if tm and tm.start("t") <= d.begin < tm.end("t")), None)
+    place = None
+    if pm:
+        p = pm.group("p").strip().rstrip(".")
+        p = re.split(r"\s(?:Tid|När)\s*:", p)[0]
+        place = (p, pm.start("p"), pm.start("p") + len(p))
+    return date, place
+
+
+def apply_block(events: list[Event], block, main) -> None:
+    date, place = block
+    target = (
+        next((e for e in events if main and e.name == main[0]), None)
+        or next((e for e in events if e.main), None)
+        or events[0]
+    )
+    if date and not target.start:
+        target.start, target.end_date = start_of(date), end_of(date)
+    if place and not any(place[0] in p[0] or p[0] in place[0] for p in target.places):
+        target.places = [place, *target.places]

@@ -1,0 +1,155 @@
+"""Lists of names: a plural title over them, an organisation after the last one or before a colon."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.extract.membership import Context, Membership, membership
+from kg.extract.roles import role_head
+from kg.extract.text import LOWER, UPPER, NameCandidate
+
+
+def shared_orgs(text: str, accepted: list[NameCandidate], own: list[list[Membership]]) -> list[Membership]:
+    """'Jonas Danielsson, Thomas Holmlund och Peter Linnskog, Trafikverket': the organisation after the
+    last of a list of names belongs to every name of the list."""
+    out: list[Membership] = []
+    run: list[int] = []
+    for i, c in enumerate(accepted):
+        if run and not LIST_NAME_GAP.fullmatch(text[accepted[run[-1]].end : c.begin]):
+            run = []
+        orgs_only = [m for m in own[i] if m.title is None and m.org is not None]
+        if own[i] and orgs_only and len(run) >= 1 and re.match(r",\s*[A-ZÅÄÖ]", text[c.end : c.end + 3]):
+            for j in run:
+                m = orgs_only[0]
+                out.append(membership(accepted[j].name, None, m.org, m.begin, m.end, False, None))
+            run = []
+        elif own[i]:
+            run = []
+        else:
+            run.append(i)
+    return out
+
+
+_PLURAL_ENDINGS = ("erna", "arna", "orna", "rna", "na", "er", "ar", "or", "en", "s")
+
+
+@lru_cache(maxsize=65536)
+def singular_role(word: str) -> str | None:
+    """The role title a plural form names: 'styrelseledamöter' -> 'styrelseledamot', 'forskarna' -> 'forskare'."""
+    w = word.lower().replace("ledamöt", "ledamot")
+    for ending in _PLURAL_ENDINGS:
+        if w.endswith(ending) and len(w) > len(ending) + 3:
+            stem = w[: -len(ending)]
+            for form in (stem, stem + "e"):
+                head = role_head(form)
+                if head and head == form:
+                    return head
+    return None
+
+
+LIST_NAME_GAP = re.compile(r"\s*(?:\([^)]{1,4}\))?\s*(?:,\s*|\s+och\s+|\s+samt\s+)")
+
+
+_LIST_ODD_NAME = re.compile(rf"[{UPPER}][\w{LOWER}.-]*(?:\s[{UPPER}][\w{LOWER}.-]*){{1,3}}(?=,|\s+och\s|\s+samt\s)")
+
+
+def _plural_title(word: str) -> str | None:
+    """The singular title a plural (or genitive plural) word names: 'styrelseledamöter' -> 'styrelseledamot'."""
+    if word.endswith(("ares", "andes")):
+        word = word[:-1]  # "Dessa forskares ansökningar": the genitive plural
+    same = word.endswith(("are", "ande", "ende")) and role_head(word) == word.lower()  # "forskare"
+    if same:
+        return word.lower()
+    if role_head(word) == word.lower():
+        return None  # a singular title is handled where it stands before a name
+    return singular_role(word)
+
+
+def plural_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]:
+    """'Nya styrelseledamöter är A, B och C', 'de två riksdagsledamöterna från Gotland, A (C) och B (S)',
+    'Dessa forskares ansökningar valdes ut: A, B, …': a plural title, then a list of names.
+
+    Looked for backwards from each name (a few names per text), not forwards from every word."""
+    text = ctx.text
+    starts = {c.begin: c for c in accepted}
+    out = []
+    consumed: set[int] = set()
+    for first in accepted:
+        if first.begin in consumed:
+            continue
+        s_begin, _ = ctx.sentence_bounds(first.begin)
+        lo = max(s_begin, first.begin - 80)
+        window = text[lo : first.begin]
+        if not window.strip():  # "…valdes ut:" on the line before the list
+            prev_end = text.rfind("\n", 0, first.begin)
+            prev = text[:prev_end].rstrip()
+            if not prev.endswith(":"):
+                continue
+            lo = max(text.rfind("\n", 0, len(prev)) + 1, len(prev) - 100)
+            window = text[lo : len(prev)]
+            colon_list = True
+        else:
+            colon_list = False
+        words = list(re.finditer(r"(?<![\w-])([a-zåäö][\wåäö-]{3,})(?![\w-])", window))
+        for m in reversed(words):
+            title = _plural_title(m.group(1))
+            if not title:
+                continue
+            gap = window[m.end() :]
+            if not colon_list and (len(gap) > 60 or re.search(r"[.;]", gap)):
+                break
+            names = [first]
+            pos = first.end
+            while True:
+                g = LIST_NAME_GAP.match(text, pos)
+                for _skip in range(2):  # "…, Göran K Hansson, MaiLis Hellenius, …": names the rules missed
+                    if not g or g.end() in starts:
+                        break
+                    odd = _LIST_ODD_NAME.match(text, g.end())
+                    g = LIST_NAME_GAP.match(text, odd.end()) if odd else None
+                if not g or g.end() not in starts:
+                    break
+                names.append(starts[g.end()])
+                pos = names[-1].end
+            if len(names) < 2 and not (colon_list or re.search(r"(?:är|blir|:)\s*$", gap)):
+                break
+            for c in names:
+                consumed.add(c.begin)
+                out.append(membership(c.name, title, None, lo + m.start(), lo + m.end(), False, None))
+            break
+    return out
+
+
+_FROM_ORG_COLON = re.compile(r"\b[Ff]rån\s+$")
+
+
+def listed_from(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]:
+    """'Från Länsstyrelsen i Västra Götalands län är det följande personer som kommer att vara på plats:
+    A, B, C och D': every name of a list after a colon belongs to the one organisation named 'från' before it."""
+    text = ctx.text
+    if ":" not in text:
+        return []
+    starts = {c.begin: c for c in accepted}
+    out: list[Membership] = []
+    for first in accepted:
+        colon = text.rfind(":", max(0, first.begin - 3), first.begin)
+        if colon < 0:
+            continue
+        s_begin, _ = ctx.sentence_bounds(colon)
+        before = [o for o in ctx.orgs if s_begin <= o.begin and o.end <= colon]
+        if len({o.ref.key for o in before}) != 1 or not _FROM_ORG_COLON.search(
+            text[max(0, before[0].begin - 8) : before[0].begin]
+        ):
+            continue
+        names, pos = [first], first.end
+        while True:
+            g = LIST_NAME_GAP.match(text, pos)
+            if not g or g.end() not in starts:
+                break
+            names.append(starts[g.end()])
+            pos = names[-1].end
+        if len(names) >= 2:
+            o = before[0]
+            out += [membership(c.name, None, o.ref, o.begin, o.end, False, None) for c in names]
+    return out
