@@ -106,6 +106,12 @@ CASES = [
         {("Sol och Vind", None)},
         id="name-spelled-by-own-domain",
     ),
+    pytest.param(
+        "Nytt namn\n\nSäger Svante Berg, förbundsdirektör för Storstockholms brandförsvar. "
+        "Besöket börjar i Göteborgs hamn.\n",
+        {("Storstockholms brandförsvar", None), ("Göteborgs hamn", None)},
+        id="genitive-and-kind-word-from-the-lexicon",
+    ),
 ]
 
 

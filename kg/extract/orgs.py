@@ -55,17 +55,11 @@ def new_org(name: str, kind: str | None = None) -> OrgRef:
     return OrgRef(slug(name), name, kind or _kind_for(name))
 
 
-_KIND_WORDS = (
-    "kör|teater|förening|förbund|orkester|kvinnojour|fritidsgård|förskola|skola|vårdcentral|församling|tjejjour|"
-    "tingsrätt|hovrätt|förvaltningsrätt|kammarrätt|stift|sjukhus|universitetssjukhus|museum|museer|konstmuseum|"
-    "länsmuseum|stadsarkiv|arkiv|konsthall|stadsbibliotek"
-)
-
-
 def _pattern_res() -> list[re.Pattern]:
     lex = load().lexicon
     heads = "|".join(sorted(map(re.escape, lex["org_heads_suffix"]), key=len, reverse=True))
     prefixes = "|".join(sorted(map(re.escape, lex["org_heads_prefix"]), key=len, reverse=True))
+    kinds = "|".join(lex["org_kind_words"])
     word = rf"[{UPPER}][\w{LOWER}]*"
     return [
         # "Föreningen Tjejzonen", "Nationellt centrum för kvinnofrid", "Nätverket Nationell myndighetssamverkan"
@@ -89,7 +83,7 @@ def _pattern_res() -> list[re.Pattern]:
         ),
         # "Region Väster", "Trafikverket Region Syd": a region named by its area
         re.compile(rf"(?<![\w-])Region\s+{CAP}(?![\w{LOWER}])"),
-        re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:{_KIND_WORDS})(?:en|an|n)?(?![\w{LOWER}])"),
+        re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:{kinds})(?:en|an|n)?(?![\w{LOWER}])"),
         # "Musik- och kulturskolan"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
         # "Företaget AB"
@@ -113,7 +107,7 @@ def _pattern_finders() -> list[_Finder]:
         heads,
         ("Svensk", "Sveriges", "Nordisk", "Europeiska", "Internationella", "Kungliga", "Statens"),
         ("Region",),
-        tuple(_KIND_WORDS.split("|")),
+        tuple(load().lexicon["org_kind_words"]),
         re.compile(r"-\s+och\s"),
         ("AB",),
     ]
