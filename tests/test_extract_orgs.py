@@ -112,6 +112,11 @@ CASES = [
         {("Storstockholms brandförsvar", None), ("Göteborgs hamn", None)},
         id="genitive-and-kind-word-from-the-lexicon",
     ),
+    pytest.param(
+        "Anslag\n\nMark Ek\nInstitutionen för biologi och miljö\nLjus i havet\n",
+        {("Institutionen för biologi och miljö", None)},
+        id="a-department-named-by-its-field",
+    ),
 ]
 
 

@@ -243,6 +243,16 @@ ROLE_CASES = [
         },
         id="each-contact-its-own-organisation-bare-board-of-the-county",
     ),
+    pytest.param(
+        "Pressträff i Halmstad\n\nRegion Halland bjuder in till pressträff. På pressträffen kommer regionstyrelsens "
+        "arbetsutskott Mats Eriksson, Stefan Bengtsson och Dag Hultefors att medverka.\n",
+        {
+            ("Mats Eriksson", None, "Region Halland"),
+            ("Stefan Bengtsson", None, "Region Halland"),
+            ("Dag Hultefors", None, "Region Halland"),
+        },
+        id="committee-members-listed-after-the-organ",
+    ),
 ]
 
 

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from kg.extract.membership import Context, Membership, membership
-from kg.extract.roles import role_head
+from kg.extract.roles import is_organ_genitive, role_head
 from kg.extract.text import LOWER, UPPER, NameCandidate
 
 
@@ -152,4 +152,30 @@ def listed_from(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]
         if len(names) >= 2:
             o = before[0]
             out += [membership(c.name, None, o.ref, o.begin, o.end, False, None) for c in names]
+    return out
+
+
+# "regionstyrelsens arbetsutskott Mats Eriksson, Stefan Bengtsson, …": members of a committee of the home body
+_ORGAN_BEFORE = re.compile(r"(?<![\w-])(?P<organ>[a-zåäö]+s)\s+(?:arbetsutskott|presidium|ledamöter)\s+$")
+
+
+def organ_lists(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]:
+    """A committee named by an organ genitive right before a list of names: every name is a member of
+    the municipality or region the committee belongs to."""
+    text = ctx.text
+    starts = {c.begin: c for c in accepted}
+    out: list[Membership] = []
+    for first in accepted:
+        m = _ORGAN_BEFORE.search(text, max(0, first.begin - 60), first.begin)
+        if not m or not is_organ_genitive(m.group("organ")):
+            continue
+        names, pos = [first], first.end
+        while True:
+            g = LIST_NAME_GAP.match(text, pos)
+            if not g or g.end() not in starts:
+                break
+            names.append(starts[g.end()])
+            pos = names[-1].end
+        for c in names if len(names) >= 2 else ():
+            out.append(Membership(c.name, None, None, m.start(), m.end(), default_org=True, role_scope="organ"))
     return out

@@ -66,7 +66,8 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(rf"(?<![\w-])(?:{prefixes})(?:\s+(?:{word}|[{LOWER}]+(?=\s*\((?:[{UPPER}]{{2,}})\)))){{1,4}}"),
         re.compile(rf"(?<![\w-])(?:{prefixes})\s+[{LOWER}]+(?:\s+(?:och|för|mot|i)\s+[{LOWER}]+)?(?=\s*\()"),
         re.compile(
-            rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för)"
+            rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för"
+            rf"|Institutionen för|Avdelningen för|Fakulteten för|Enheten för)"
             rf"\s+[{LOWER}]+(?:\s+och\s+[{LOWER}]+)?"
         ),
         re.compile(
