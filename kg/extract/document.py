@@ -231,8 +231,8 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     refs: dict[str, OrgRef] = {}
 
     def add(ref: OrgRef, points: float) -> None:
-        if ref.kind == "PoliticalParty" or ref.only_as:
-            return
+        if ref.kind in ("PoliticalParty", "OrganizationalUnit") or ref.only_as:
+            return  # (a department publishes as its university or agency)
         refs[ref.key] = ref
         score[ref.key] += points
 

@@ -35,6 +35,8 @@ def _lookup(surface: str) -> OrgRef | None:
 
 def _kind_for(name: str) -> str:
     low = name.lower()
+    if re.match(r"(?:institutionen|avdelningen|fakulteten|enheten) för ", low):
+        return "OrganizationalUnit"  # a department of a university or an agency
     if re.search(r"universitet|högskola|högskolan|akademi", low):
         return "EducationalOrganization"
     if re.search(r"\b(ab|hb|kb)$", low):
@@ -55,6 +57,20 @@ def new_org(name: str, kind: str | None = None) -> OrgRef:
     return OrgRef(slug(name), name, kind or _kind_for(name))
 
 
+# "Nationellt centrum för kvinnofrid", "Institutionen för biologi och miljö": a head, "för", its field
+_CENTRES = (
+    "Nationellt centrum för",
+    "Centrum för",
+    "Institutet för",
+    "Rådet för",
+    "Myndigheten för",
+    "Institutionen för",
+    "Avdelningen för",
+    "Fakulteten för",
+    "Enheten för",
+)
+
+
 def _pattern_res() -> list[re.Pattern]:
     lex = load().lexicon
     heads = "|".join(sorted(map(re.escape, lex["org_heads_suffix"]), key=len, reverse=True))
@@ -65,11 +81,7 @@ def _pattern_res() -> list[re.Pattern]:
         # "Föreningen Tjejzonen", "Nationellt centrum för kvinnofrid", "Nätverket Nationell myndighetssamverkan"
         re.compile(rf"(?<![\w-])(?:{prefixes})(?:\s+(?:{word}|[{LOWER}]+(?=\s*\((?:[{UPPER}]{{2,}})\)))){{1,4}}"),
         re.compile(rf"(?<![\w-])(?:{prefixes})\s+[{LOWER}]+(?:\s+(?:och|för|mot|i)\s+[{LOWER}]+)?(?=\s*\()"),
-        re.compile(
-            rf"(?<![\w-])(?:Nationellt centrum för|Centrum för|Institutet för|Rådet för|Myndigheten för"
-            rf"|Institutionen för|Avdelningen för|Fakulteten för|Enheten för)"
-            rf"\s+[{LOWER}]+(?:\s+och\s+[{LOWER}]+)?"
-        ),
+        re.compile(rf"(?<![\w-])(?:{'|'.join(_CENTRES)})\s+[{LOWER}]+(?:\s+och\s+[{LOWER}]+)?"),
         re.compile(
             rf"(?<=\bnätverket\s)(?:{CAP}|[{UPPER}]{{2,}})(?:\s(?!(?:där|som|och|i|är|har|med|av|på|till|ska|kan)\b)[{LOWER}]+){{0,2}}(?:\s(?:för|mot)\s[{LOWER}]+)?(?=[\s.,])"
         ),
@@ -99,11 +111,10 @@ def _pattern_finders() -> list[_Finder]:
     """`rx.finditer` for each of `_pattern_res()`, run only on texts holding what every match holds."""
     lex = load().lexicon
     prefixes, heads = tuple(lex["org_heads_prefix"]), tuple(lex["org_heads_suffix"])
-    centres = ("Nationellt centrum för", "Centrum för", "Institutet för", "Rådet för", "Myndigheten för")
     hints: list[tuple[str, ...] | re.Pattern[str]] = [
         prefixes,
         prefixes,
-        centres,
+        _CENTRES,
         ("nätverket",),
         heads,
         ("Svensk", "Sveriges", "Nordisk", "Europeiska", "Internationella", "Kungliga", "Statens"),
