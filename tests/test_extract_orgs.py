@@ -117,7 +117,17 @@ CASES = [
         {("Institutionen för biologi och miljö", None)},
         id="a-department-named-by-its-field",
     ),
+    pytest.param(
+        "Ny ambassadör\n\nHon var chef för Enheten för nedrustning och icke-spridning på Utrikesdepartementet.\n",
+        {("Enheten för nedrustning och icke-spridning", None), ("Utrikesdepartementet", None)},
+        id="a-department-up-to-where-its-name-ends",
+    ),
 ]
+
+
+def test_a_department_name_cut_short_is_no_organisation() -> None:
+    text = "Ny ambassadör\n\nHon var chef för Enheten för nedrustning, icke-spridning och exportkontroll.\n"
+    assert not any(name.startswith("Enheten") for name, _kind in orgs(text)), orgs(text)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)

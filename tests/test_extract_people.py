@@ -253,6 +253,12 @@ ROLE_CASES = [
         },
         id="committee-members-listed-after-the-organ",
     ),
+    pytest.param(
+        "Möte i Bukarest\n\nUkraina representeras av den ukrainska utrikesministern Dmytro Kuleba. "
+        "Den finske presidenten Alexander Stubb deltar också.\n",
+        {("Dmytro Kuleba", "utrikesminister", "Ukraina"), ("Alexander Stubb", "president", "Finland")},
+        id="a-nationality-before-the-title-is-the-state",
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ a county or state in the genitive, and whether a phrase starts with a person's n
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from kg.extract.membership import Context, org_at
 from kg.extract.orgs import OrgMention, new_org
@@ -82,7 +83,7 @@ def genitive_country_before(text: str, pos: int) -> OrgRef | None:
         _COUNTRY_GENITIVE = re.compile(rf"(?<![\w-])(?P<c>{alt})\s+$")
     m = _COUNTRY_GENITIVE.search(text, max(0, pos - 60), pos)
     if not m:
-        return None
+        return _nationality_before(text, pos)
     g = load()
     nominative = m.group("c")[:-1]
     if g.countries.get(nominative) is None or nominative + "s" != m.group("c"):
@@ -124,3 +125,22 @@ def sentence_case(text: str) -> bool:
 def looks_like_person(text: str) -> bool:
     found = name_candidates(text[:60])
     return bool(found) and found[0].begin == 0 and found[0].strength >= 1
+
+
+@cache
+def _nationality_re() -> re.Pattern[str]:
+    forms = [f for a in load().lexicon["nationality_adjectives"] for f in (a, a[:-1] + "e")]
+    alt = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?P<a>{alt})\s+$", re.IGNORECASE)
+
+
+def _nationality_before(text: str, pos: int) -> OrgRef | None:
+    """'den ukrainska utrikesministern Dmytro Kuleba', 'finske presidenten': the state of a nationality."""
+    m = _nationality_re().search(text, max(0, pos - 30), pos)
+    if not m:
+        return None
+    adj = m.group("a").lower()
+    names = load().lexicon["nationality_adjectives"]
+    country = names.get(adj) or names.get(adj[:-1] + "a")
+    code = load().countries.get(country or "")
+    return country_ref(code) if code else None

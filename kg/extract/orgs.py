@@ -64,11 +64,10 @@ _CENTRES = (
     "Institutet för",
     "Rådet för",
     "Myndigheten för",
-    "Institutionen för",
-    "Avdelningen för",
-    "Fakulteten för",
-    "Enheten för",
 )
+# "Institutionen för biologi och miljö": a department, only where its name visibly ends (not "Enheten för
+# främjande och hållbart …", cut short)
+_UNITS = ("Institutionen för", "Avdelningen för", "Fakulteten för", "Enheten för")
 
 
 def _pattern_res() -> list[re.Pattern]:
@@ -94,6 +93,10 @@ def _pattern_res() -> list[re.Pattern]:
             rf"(?<![\w-])(?:Svensk|Svenska|Sveriges|Nordisk|Nordiska|Europeiska|Internationella|Kungliga|Statens)"
             rf"\s+[{LOWER}]+(?:{heads})s?(?![\w{LOWER}])"
         ),
+        re.compile(
+            rf"(?<![\w-])(?:{'|'.join(_UNITS)})\s+[{LOWER}][\w{LOWER}-]*(?:\s+och\s+[{LOWER}][\w{LOWER}-]*)?"
+            rf"(?=\s*(?:,(?!\s*[{LOWER}])|[.;:()\n]|$)|\s(?:vid|på|inom)\s[{UPPER}])"
+        ),
         # "Region Väster", "Trafikverket Region Syd": a region named by its area
         re.compile(rf"(?<![\w-])Region\s+{CAP}(?![\w{LOWER}])"),
         re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:{kinds})(?:en|an|n)?(?![\w{LOWER}])"),
@@ -118,6 +121,7 @@ def _pattern_finders() -> list[_Finder]:
         ("nätverket",),
         heads,
         ("Svensk", "Sveriges", "Nordisk", "Europeiska", "Internationella", "Kungliga", "Statens"),
+        _UNITS,
         ("Region",),
         tuple(load().lexicon["org_kind_words"]),
         re.compile(r"-\s+och\s"),
