@@ -98,12 +98,12 @@ def test_seeds_store_validates(seeds_store):
             for batch, floor in {
                 "batch1": 0.80,
                 "batch2": 0.76,
-                "batch3": 0.78,
-                "batch4": 0.77,
+                "batch3": 0.79,
+                "batch4": 0.78,
                 "batch5": 0.84,
                 "batch6": 0.68,
                 "batch7": 0.73,
-                "batch8": 0.64,
+                "batch8": 0.71,
                 "batch9": 0.72,
                 "batch10": 0.68,
             }.items()
