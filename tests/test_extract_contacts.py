@@ -25,6 +25,11 @@ HEAD = (
 
 CASES = [
     pytest.param(
+        HEAD + "VD Lennart Ek mobil 0705\u2010123295\n",
+        {("Lennart Ek", "0705\u2010123295", None)},
+        id="unicode-hyphen",
+    ),
+    pytest.param(
         HEAD + "Karin Holmgren, trafikplanerare, 070-318 27 54\n",
         {("Karin Holmgren", "070-318 27 54", None)},
         id="mobile-dash-groups",

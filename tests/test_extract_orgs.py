@@ -122,6 +122,18 @@ CASES = [
         {("Enheten för nedrustning och icke-spridning", None), ("Utrikesdepartementet", None)},
         id="a-department-up-to-where-its-name-ends",
     ),
+    pytest.param(
+        "Anslag\n\nCrafoordska stiftelsen och Sahlgrenska akademin samarbetar med Helsingborgs Konserthus, "
+        "Helsingborgs Symfoniorkester och Kungl. Hovstaterna.\n",
+        {
+            ("Crafoordska stiftelsen", None),
+            ("Sahlgrenska akademin", None),
+            ("Helsingborgs Konserthus", None),
+            ("Helsingborgs Symfoniorkester", None),
+            ("Kungl. Hovstaterna", None),
+        },
+        id="adjective-heads-capitalised-kinds-kungl",
+    ),
 ]
 
 

@@ -302,6 +302,11 @@ def test_not_acting_by_default() -> None:
 
 PEOPLE_CASES = [
     pytest.param(
+        "Presskonferens\n\nPresskonferensen hålls i Viktor Rydbergssalen, Viktor Rydbergsgatan 1.\n",
+        set(),
+        id="halls-and-streets-named-after-people",
+    ),
+    pytest.param(
         "Nya ledamöter\n\nPriset delades ut av Göran K Hansson och Lloyd J. Austin, försvarsminister i USA.\n",
         {"Göran K Hansson", "Lloyd J. Austin"},
         id="middle-initials",

@@ -103,7 +103,7 @@ def test_seeds_store_validates(seeds_store):
                 "batch5": 0.84,
                 "batch6": 0.68,
                 "batch7": 0.73,
-                "batch8": 0.71,
+                "batch8": 0.70,
                 "batch9": 0.72,
                 "batch10": 0.68,
             }.items()

@@ -74,7 +74,7 @@ def _pattern_res() -> list[re.Pattern]:
     lex = load().lexicon
     heads = "|".join(sorted(map(re.escape, lex["org_heads_suffix"]), key=len, reverse=True))
     prefixes = "|".join(sorted(map(re.escape, lex["org_heads_prefix"]), key=len, reverse=True))
-    kinds = "|".join(lex["org_kind_words"])
+    kinds = "|".join(f"[{k[0].upper()}{k[0]}]{k[1:]}" for k in lex["org_kind_words"])
     word = rf"[{UPPER}][\w{LOWER}]*"
     return [
         # "Föreningen Tjejzonen", "Nationellt centrum för kvinnofrid", "Nätverket Nationell myndighetssamverkan"
@@ -99,9 +99,14 @@ def _pattern_res() -> list[re.Pattern]:
         ),
         # "Region Väster", "Trafikverket Region Syd": a region named by its area
         re.compile(rf"(?<![\w-])Region\s+{CAP}(?![\w{LOWER}])"),
-        re.compile(rf"(?<![\w-]){CAP}s\s+[{LOWER}]*(?:{kinds})(?:en|an|n)?(?![\w{LOWER}])"),
+        # "Stockholms gaykör", "Helsingborgs Symfoniorkester", "Helsingborgs Konserthus"
+        re.compile(rf"(?<![\w-]){CAP}s\s+(?:[{UPPER}]?[{LOWER}]*)(?:{kinds})(?:en|an|n)?(?![\w{LOWER}])"),
         # "Musik- och kulturskolan"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
+        # "Crafoordska stiftelsen", "Sahlgrenska akademin": an adjective made of a name, then the head
+        re.compile(rf"(?<![\w-])[{UPPER}][\w{LOWER}]+ska\s+(?:{heads})(?![\w{LOWER}])"),
+        # "Kungl. Hovstaterna", "Kungl. Maj:ts Orden" (not "Kungl. Slottet", a building)
+        re.compile(rf"(?<![\w-])Kungl\.\s+(?!Slott)[{UPPER}][\w{LOWER}:]*(?:\s+[{UPPER}][\w{LOWER}]*)?"),
         # "Företaget AB"
         re.compile(rf"(?<![\w-])(?:(?:{CAP}|[{UPPER}]{{2,}})\s+){{1,3}}AB(?![\w])"),
     ]
@@ -123,8 +128,10 @@ def _pattern_finders() -> list[_Finder]:
         ("Svensk", "Sveriges", "Nordisk", "Europeiska", "Internationella", "Kungliga", "Statens"),
         _UNITS,
         ("Region",),
-        tuple(load().lexicon["org_kind_words"]),
+        tuple(k for w in lex["org_kind_words"] for k in (w, w.capitalize())),
         re.compile(r"-\s+och\s"),
+        ("ska ",),
+        ("Kungl.",),
         ("AB",),
     ]
 
@@ -204,8 +211,11 @@ def find_orgs(text: str) -> list[OrgMention]:
         for m in finditer(text):
             name = m.group(0).strip()
             genitive = False
-            if name.endswith("s") and name[:-1].lower().endswith(_heads()) and not name.lower().endswith(_heads()):
-                name, genitive = name[:-1], True  # "Rekryteringsmyndighetens" -> "Rekryteringsmyndigheten"
+            if name.endswith("s") and (
+                (name[:-1].lower().endswith(_heads()) and not name.lower().endswith(_heads()))
+                or (name.startswith("Kungl.") and name[:-1].endswith(("na", "en", "et")))
+            ):
+                name, genitive = name[:-1], True  # "Rekryteringsmyndighetens", "Kungl. Hovstaternas"
             if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
                 continue
             if (

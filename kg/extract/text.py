@@ -214,6 +214,9 @@ def _name_re() -> re.Pattern:
 
 _GLUED_NAME_RE = None
 _NAME_WORDS = re.compile(rf"{CAP}(?:-\s?{CAP})?|\S+")
+_PLACE_COMPOUND = re.compile(
+    r"[a-zåäö]{3}s?(?:gatan|vägen|salen|torget|platsen|parken|skolan|huset|hallen|allén|gränd)$"
+)
 _PLACE_AFTER = re.compile(rf"\s(?:{_PLACE_NOUNS})\b")
 _HYPHEN = re.compile(r"-\s?")
 _HYPHEN_SPACE = re.compile(r"-\s+")
@@ -294,6 +297,9 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
         after = text[m.end() : m.end() + 20]
         if keep[-1].endswith("s") and _PLACE_AFTER.match(after):
             pos = m.end()  # "Gustav Adolfs torg", "Olof Palmes plats": a place named after a person
+            continue
+        if _PLACE_COMPOUND.search(keep[-1]):
+            pos = m.end()  # "Viktor Rydbergsgatan", "Viktor Rydbergssalen": a street or hall, one word
             continue
         if keep[0].lower() in _contact_words() or (given_strength(keep[0]) < 2 and _role_word(keep[0])):
             pos = m.start() + len(keep[0])  # "Presskontakt Pressansvarig", "Kommunikationschef Anna …"
