@@ -105,7 +105,8 @@ def test_seeds_store_validates(seeds_store):
                 "batch7": 0.73,
                 "batch8": 0.70,
                 "batch9": 0.72,
-                "batch10": 0.68,
+                "batch10": 0.76,
+                "batch11": 0.64,
             }.items()
         ],
     ],
