@@ -345,8 +345,7 @@ def _inputs(dirs: Sequence[Path | str], base: str | None) -> tuple[list[Path], s
         raise BuildError(f"no .txt files in {', '.join(map(str, dirs))}")
     try:  # a bad manifest stops the build before the store is touched, naming its file and row
         for folder in sorted({p.parent for p in paths}):
-            if manifest.manifest_path(folder):
-                manifest.meta_for(folder / "-")
+            manifest.rows(folder)
     except manifest.ManifestError as err:
         raise BuildError(str(err)) from err
     base = base or default_base()

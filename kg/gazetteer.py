@@ -237,6 +237,12 @@ def load() -> Gazetteer:
     return g
 
 
+@cache
+def word_set(key: str) -> frozenset[str]:
+    """A word list of the lexicon as a set ('independent_roles', 'honorifics', …), built once."""
+    return frozenset(load().lexicon[key])
+
+
 def party_ref(letter: str) -> OrgRef | None:
     """The political party for a bracketed letter such as 'S' or 'FP'."""
     parties = load().lexicon["parties"]

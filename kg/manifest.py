@@ -76,18 +76,22 @@ def stamp(folder: Path) -> tuple[int, int]:
 _CACHE: dict[Path, tuple[tuple[int, int], dict[str, DocMeta]]] = {}
 
 
-def meta_for(path: Path) -> DocMeta | None:
-    """The manifest row of the document at `path`, if its folder has a manifest that lists it."""
-    folder = path.parent
+def rows(folder: Path) -> dict[str, DocMeta]:
+    """The folder's manifest rows by file name (none without a manifest), parsed once per change of it."""
     key = stamp(folder)
     if key == (0, 0):
-        return None
+        return {}
     cached = _CACHE.get(folder)
     if cached is None or cached[0] != key:
         manifest = manifest_path(folder)
         cached = (key, load(manifest) if manifest else {})
         _CACHE[folder] = cached
-    return cached[1].get(path.name)
+    return cached[1]
+
+
+def meta_for(path: Path) -> DocMeta | None:
+    """The manifest row of the document at `path`, if its folder has a manifest that lists it."""
+    return rows(path.parent).get(path.name)
 
 
 def load(path: Path) -> dict[str, DocMeta]:

@@ -25,7 +25,7 @@ from kg.extract.quotes import Quote, find_quotes
 from kg.extract.roles import is_organ_genitive
 from kg.extract.spans import SpanSet
 from kg.extract.text import Segment, paragraphs, sentence_at, sentences
-from kg.gazetteer import OrgRef, government_ref, is_government_title, load
+from kg.gazetteer import OrgRef, government_ref, is_government_title, load, word_set
 from kg.read import Document
 
 
@@ -439,14 +439,21 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             m.org = home.institution_before(m.title, m.begin)  # "museets chef", "universitetsrektor"
         # an unqualified title: the municipality/region/board it implies, or the publisher for
         # those who speak or are contacts for it (a title alone does not make an outsider staff)
-        if m.org is None and m.default_org and m.title and _head(m.title) in _academic():
+        if m.org is None and m.default_org and m.title and _head(m.title) in word_set("academic_roles"):
             m.org = home.for_kind("EducationalOrganization")  # "rektor Boel Flodgren": the university of the text
         if (
             m.org is None
             and m.default_org
             and m.role_scope != "national"
-            and (m.role_scope or m.person in voices or not m.title or _head(m.title) not in _independent())
-            and (m.role_scope or not home.governmental or not m.title or _head(m.title) in _office_roles())
+            and (
+                m.role_scope or m.person in voices or not m.title or _head(m.title) not in word_set("independent_roles")
+            )
+            and (
+                m.role_scope
+                or not home.governmental
+                or not m.title
+                or _head(m.title) in word_set("government_office_roles")
+            )
         ):
             m.org = home.for_scope(m.role_scope, m.begin)
         if m.org is None and m.role_scope == "organ":
@@ -465,21 +472,6 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
     # a title without organisation is dropped when the same title is known with one
     return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
-
-
-@cache
-def _office_roles() -> frozenset[str]:
-    return frozenset(load().lexicon["government_office_roles"])
-
-
-@cache
-def _academic() -> frozenset[str]:
-    return frozenset(load().lexicon["academic_roles"])
-
-
-@cache
-def _independent() -> frozenset[str]:
-    return frozenset(load().lexicon["independent_roles"])
 
 
 def _head(title: str) -> str:

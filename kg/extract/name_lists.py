@@ -66,6 +66,23 @@ def _plural_title(word: str) -> str | None:
     return singular_role(word)
 
 
+def _listed(text: str, first: NameCandidate, starts: dict[int, NameCandidate], skip: int = 0) -> list[NameCandidate]:
+    """The names of a list that starts with `first` ('A, B och C'), passing over up to `skip` items in a
+    row that look like names the name rules did not accept."""
+    names, pos = [first], first.end
+    while True:
+        g = LIST_NAME_GAP.match(text, pos)
+        for _ in range(skip):
+            if not g or g.end() in starts:
+                break
+            odd = _LIST_ODD_NAME.match(text, g.end())
+            g = LIST_NAME_GAP.match(text, odd.end()) if odd else None
+        if not g or g.end() not in starts:
+            return names
+        names.append(starts[g.end()])
+        pos = names[-1].end
+
+
 def plural_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]:
     """'Nya styrelseledamöter är A, B och C', 'de två riksdagsledamöterna från Gotland, A (C) och B (S)',
     'Dessa forskares ansökningar valdes ut: A, B, …': a plural title, then a list of names.
@@ -99,19 +116,7 @@ def plural_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership
             gap = window[m.end() :]
             if not colon_list and (len(gap) > 60 or re.search(r"[.;]", gap)):
                 break
-            names = [first]
-            pos = first.end
-            while True:
-                g = LIST_NAME_GAP.match(text, pos)
-                for _skip in range(2):  # "…, Göran K Hansson, MaiLis Hellenius, …": names the rules missed
-                    if not g or g.end() in starts:
-                        break
-                    odd = _LIST_ODD_NAME.match(text, g.end())
-                    g = LIST_NAME_GAP.match(text, odd.end()) if odd else None
-                if not g or g.end() not in starts:
-                    break
-                names.append(starts[g.end()])
-                pos = names[-1].end
+            names = _listed(text, first, starts, skip=2)  # "…, Göran K Hansson, MaiLis Hellenius, …"
             if len(names) < 2 and not (colon_list or re.search(r"(?:är|blir|:)\s*$", gap)):
                 break
             for c in names:
@@ -142,13 +147,7 @@ def listed_from(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]
             text[max(0, before[0].begin - 8) : before[0].begin]
         ):
             continue
-        names, pos = [first], first.end
-        while True:
-            g = LIST_NAME_GAP.match(text, pos)
-            if not g or g.end() not in starts:
-                break
-            names.append(starts[g.end()])
-            pos = names[-1].end
+        names = _listed(text, first, starts)
         if len(names) >= 2:
             o = before[0]
             out += [membership(c.name, None, o.ref, o.begin, o.end, False, None) for c in names]
@@ -169,13 +168,7 @@ def organ_lists(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]
         m = _ORGAN_BEFORE.search(text, max(0, first.begin - 60), first.begin)
         if not m or not is_organ_genitive(m.group("organ")):
             continue
-        names, pos = [first], first.end
-        while True:
-            g = LIST_NAME_GAP.match(text, pos)
-            if not g or g.end() not in starts:
-                break
-            names.append(starts[g.end()])
-            pos = names[-1].end
+        names = _listed(text, first, starts)
         for c in names if len(names) >= 2 else ():
             out.append(Membership(c.name, None, None, m.start(), m.end(), default_org=True, role_scope="organ"))
     return out

@@ -10,7 +10,7 @@ from functools import lru_cache
 from kg.extract.roles import role_head
 from kg.extract.spans import Taken
 from kg.extract.text import CAP, LOWER, UPPER
-from kg.gazetteer import OrgRef, load, slug
+from kg.gazetteer import OrgRef, load, slug, word_set
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ def find_orgs(text: str) -> list[OrgMention]:
                 continue
             if (
                 " " not in name
-                and name.lower() in _generic_words()
+                and name.lower() in word_set("generic_org_words")
                 and not re.match(r" (?:i|på) [A-ZÅÄÖ]", text[m.start() + len(name) :])
             ):
                 continue  # "Förskolan har öppet", "Huvudkontoret finns i Falun": a common noun
@@ -402,10 +402,6 @@ def _name_tail(text: str, pos: int) -> int | None:
     return end
 
 
-def _generic_words() -> frozenset[str]:
-    return frozenset(load().lexicon["generic_org_words"])
-
-
 def _heads() -> tuple[str, ...]:
     return tuple(load().lexicon["org_heads_suffix"])
 
@@ -521,7 +517,7 @@ def _domain_names(text: str) -> list[OrgMention]:
                 and name not in g.counties
                 and name not in g.lexicon["foreign_places"]
                 and name not in {"Europa", "Norden", "Sverige"}
-                and name.lower() not in _generic_words()
+                and name.lower() not in word_set("generic_org_words")
                 and not _BARE_BOARD.fullmatch(name)
                 and not _person_like(name)
                 and not _event_like(name)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from kg.gazetteer import load
+from kg.gazetteer import load, word_set
 
 _DEFINITE_ENDINGS = ("en", "n", "et", "t", "na")
 
@@ -22,16 +22,6 @@ def _sets() -> tuple[frozenset, tuple, frozenset, frozenset, frozenset, frozense
         frozenset(lex["organ_genitives"]),
         frozenset(lex["acting_modifiers"]),
     )
-
-
-@cache
-def _honorifics() -> frozenset[str]:
-    return frozenset(load().lexicon["honorifics"])
-
-
-@cache
-def _stop_verbs() -> frozenset[str]:
-    return frozenset(load().lexicon["title_stop_verbs"])
 
 
 @lru_cache(maxsize=65536)
@@ -98,7 +88,7 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
         return None
     # allow "Kulturchefen i Falun, Pelle Ahnlund": title, place complement, comma
     idx = len(tokens) - 1
-    honorifics = _honorifics()
+    honorifics = word_set("honorifics")
     while idx > 0 and tokens[idx][0].lower().rstrip(".") in honorifics:
         idx -= 1  # "ambassadör Mr. Wieslaw Tarka", "H.E. Mr. …"
     if tokens[idx][0] == "," and idx >= 3 and tokens[idx - 2][0].lower() in {"i", "på", "vid", "för"}:
@@ -169,7 +159,7 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
     if not heads:
         return None
     first = heads[0]
-    stop = next((i for i in range(first + 1, len(words)) if words[i] in _stop_verbs()), None)
+    stop = next((i for i in range(first + 1, len(words)) if words[i] in word_set("title_stop_verbs")), None)
     if stop is not None:  # "ordförande deltar under dagen": the title ends before the verb
         words = words[:stop]
     if (

@@ -10,7 +10,7 @@ from functools import lru_cache, wraps
 from itertools import islice
 
 from kg.extract.dates import month_names
-from kg.gazetteer import load
+from kg.gazetteer import load, word_set
 
 UPPER = "A-ZÅÄÖÉÜÆØČĆŠŽĐŁŃŚŹŻÇÑ"
 LOWER = "a-zåäöéüèáíóúøæëïàçčćšžđłńśźżőűãõâêîôûñ"
@@ -250,11 +250,6 @@ def _unit_word(word: str) -> bool:
     )
 
 
-@lru_cache(maxsize=1)
-def _state_forms() -> frozenset[str]:
-    return frozenset(load().lexicon["state_forms"])
-
-
 @lru_cache(maxsize=8192)
 def given_strength(token: str) -> int:
     """2 for a well-known given name, 1 for a known but rare one, 0 unknown, -1 a stop word (kept per token)."""
@@ -304,7 +299,7 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
         if keep[0].lower() in _contact_words() or (given_strength(keep[0]) < 2 and _role_word(keep[0])):
             pos = m.start() + len(keep[0])  # "Presskontakt Pressansvarig", "Kommunikationschef Anna …"
             continue
-        if keep[0] in _state_forms() or " ".join(keep) in g.countries:
+        if keep[0] in word_set("state_forms") or " ".join(keep) in g.countries:
             pos = m.start() + len(keep[0])  # "Konungariket Bahrain", "Förenade Arabemiraten": a state
             continue
         if keep[0] in g.towns and given_strength(keep[0]) < 2:
