@@ -62,6 +62,17 @@ PUBLISHER_CASES = [
         None,
         id="links-to-several-bodies-name-no-publisher",
     ),
+    pytest.param(
+        "Sommaren på akuten\n\nPressmeddelande\nFrån Höglandssjukvården\n2011-06-01 09:00\n\n"
+        "Akuten har haft många besökare i år och väntetiderna har ökat under maj.\n",
+        "Höglandssjukvården",
+        id="from-line-with-the-name-alone",
+    ),
+    pytest.param(
+        "Minister besöker Norrland\n\nPå tisdagen reser ministern till Luleå och träffar företag i hamnen.\n",
+        "Regeringen",
+        id="a-minister-acts-and-nobody-else-publishes",
+    ),
 ]
 
 

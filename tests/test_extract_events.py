@@ -224,3 +224,29 @@ def test_without_a_dated_file_name_the_year_stays_unknown() -> None:
     f = analyse(document_from_text(MEETING_IN_TOWN, "ministern-reser-till-vilnius.txt"))
     meeting = next(e for e in f.events if "försvarsministermöte" in e.name.lower())
     assert meeting.start is None, _show(f)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        pytest.param(
+            "Ministern deltar vid Nordiska rådets möte den 3 mars i Oslo\n\nPå mötet diskuteras energi.\n",
+            "Nordiska rådets möte",
+            id="whose-meeting",
+        ),
+        pytest.param(
+            "Program\n\nPå eftermiddagen gör kungaparet ett besök på Röhsska museet i Göteborg den 4 maj 2024.\n",
+            "Besök på Röhsska museet",
+            id="visit-to-a-place",
+        ),
+        pytest.param(
+            "Program\n\nHans möte med företagarna hålls den 4 maj 2024 i Umeå.\n",
+            "Möte",
+            id="a-pronoun-owns-nothing",
+        ),
+    ],
+)
+def test_generic_event_named_by_owner_or_visited_place(text: str, name: str) -> None:
+    f = analyse(document_from_text(text))
+    assert name in [e.name for e in f.events], _show(f)
+    assert "Nordiska rådets" not in [p[0] for e in f.events for p in e.places]

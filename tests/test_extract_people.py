@@ -37,6 +37,25 @@ def _say(title_line: str, who: str) -> str:
 
 
 ROLE_CASES = [
+    pytest.param(
+        "Ministern besöker Jämtland\n\nUnder dagen träffar ministern bland andra konstnärlig ledare Eva Lind "
+        "(Storsjöteatern) och ordförande Olle Berg (Jamtli).\n",
+        {
+            ("Eva Lind", "konstnärlig ledare", "Storsjöteatern"),
+            ("Olle Berg", "ordförande", "Jamtli"),
+        },
+        id="organisation-in-brackets-after-a-name",
+    ),
+    pytest.param(
+        "Ny styrelse\n\nStyrelsen består av: Anna Ek, rektor, Örebro universitet (ordförande, omval) "
+        "Per Sund, rektor, Luleå tekniska universitet (nyval) Lisa Ström, rektor, Mittuniversitetet (omval)\n",
+        {
+            ("Anna Ek", "rektor", "Örebro universitet"),
+            ("Per Sund", "rektor", "Luleå tekniska universitet"),
+            ("Lisa Ström", "rektor", "Mittuniversitetet"),
+        },
+        id="list-with-asides-in-brackets",
+    ),
     # roles recognised by their morphology, organisation after i/på/vid/för
     pytest.param(
         _say("Ny sporthall i Ludvika", "Gunnar Ekström, kommunstyrelseordförande i Ludvika kommun"),

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from kg.extract.around_names import looks_like_person
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
@@ -24,7 +25,7 @@ from kg.extract.projects import Project, find_projects
 from kg.extract.quotes import Quote, find_quotes
 from kg.extract.roles import is_organ_genitive
 from kg.extract.spans import SpanSet
-from kg.extract.text import Segment, paragraphs, sentence_at, sentences
+from kg.extract.text import UPPER, Segment, paragraphs, sentence_at, sentences
 from kg.gazetteer import OrgRef, government_ref, is_government_title, load, word_set
 from kg.read import Document
 
@@ -209,10 +210,15 @@ _HOST_VERB = re.compile(
     r"öppnar|inviger|lanserar|startar|beslutade|har\s+beslutat)\b"
 )
 _FROM_LINE = re.compile(
-    r"^(?:(?:press)?meddelande|pressinbjudan|nyhet|publicerad|skickat)?\s*(?:från|av|publicerad av)\s+", re.IGNORECASE
+    r"^(?:(?:press)?meddelande|pressinbjudan|nyhet|publicerad|skickat)?\s*(?:från|av|publicerad av)(?:\s+|$)",
+    re.IGNORECASE,
 )
 _UNIT_OF = re.compile(
     r"^[a-zåäö-]+(?:enheten|avdelningen|kontoret|staben|sektionen|byrån|kansliet)\s+(?:vid|på|i|inom)\s*$"
+)
+_GOVERNMENT_VOICE = re.compile(
+    r"\b(?:[a-zåäö]*minister(?:n|ns)?|statsrådet"
+    r"|[Rr]egeringen (?:har|ger|beslutar|beslutade|föreslår|tillsätter|utser))\b"
 )
 _WEBSITE = re.compile(r"(?:www\.|https?://)(?:[\w-]+\.)*?(?P<label>[a-z0-9-]{4,})\.(?:se|nu|org|eu)\b")
 _SELF_DESCRIPTION = re.compile(
@@ -248,6 +254,16 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         rest = _UNIT_OF.sub("", rest)  # "Pressmeddelande från informationsenheten vid Lunds universitet"
         if on_line and len({o.ref.key for o in on_line}) == 1 and not re.search(r"\w{2,}", rest):
             add(on_line[0].ref, 6)  # a header line that is just the organisation's name ("Från NU-sjukvården")
+            break
+        named = _FROM_LINE.match(first.text.strip()) if not on_line else None
+        name = first.text.strip()[named.end() :].strip(" .:") if named else ""
+        if (
+            named
+            and "från" in named.group(0).lower()
+            and re.fullmatch(rf"[{UPPER}][\w-]+(?:\s[{UPPER}][\w-]+){{0,3}}", name)
+            and not looks_like_person(name)
+        ):
+            add(new_org(name), 6)  # "Från Höglandssjukvården": a body no list knows
             break
     if title:
         for o in orgs:
@@ -328,10 +344,12 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     for o in orgs:
         if mentioned[o.ref.key] and score[o.ref.key] + min(mentioned[o.ref.key], 3) * 0.5 > 0:
             add(o.ref, min(mentioned.pop(o.ref.key), 3) * 0.5)  # how often it is named breaks ties, no more
-    if not score:
-        return None
-    key, best = score.most_common(1)[0]
-    return refs[key] if best >= 3 else None
+    best = score.most_common(1)[0] if score else None
+    if best and best[1] >= 3:
+        return refs[best[0]]
+    if _GOVERNMENT_VOICE.search(text):
+        return government  # nobody else shows as publisher, and a minister or the government acts: its release
+    return None
 
 
 class _Home:

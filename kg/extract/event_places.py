@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from kg.extract.dates import DateMention, month_names
-from kg.extract.event_words import Event, end_of, event_lexicon, start_of
+from kg.extract.event_words import Event, end_of, event_lexicon, lemma, start_of
 from kg.extract.spans import SpanSet
 from kg.extract.text import CAP, LOWER, UPPER, Segment
 from kg.gazetteer import load
@@ -61,6 +61,9 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
         owned = re.fullmatch(rf"\S+s\s[{LOWER}]+", name) is not None  # "Länsstyrelsens innergård"
         if excluded.overlaps(pb, pb + len(name)) and not owned:
             continue
+        owner = re.match(r"\s([\w-]+)", text[m.end("p") : e])
+        if name.endswith("s") and owner and lemma(owner.group(1)):
+            continue  # "vid Ekofinrådets möte": whose meeting, not where
         first = name.split()[0]
         if (
             first in months

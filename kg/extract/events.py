@@ -7,11 +7,19 @@ import re
 
 from kg.extract.dates import DateMention
 from kg.extract.event_names import canonical, find_named, named_after_noun
-from kg.extract.event_places import address_lines, apply_block, inaugurated, places_in, time_place_block
+from kg.extract.event_places import (
+    address_lines,
+    apply_block,
+    inaugurated,
+    place_words,
+    places_in,
+    time_place_block,
+)
 from kg.extract.event_words import Event, day_of, end_of, event_lexicon, generic_matches, lemma, start_of
 from kg.extract.scan import literal_starts, starts_within
 from kg.extract.spans import SpanSet
 from kg.extract.text import Segment
+from kg.gazetteer import word_set
 
 
 def _span_ok(pos: int, spans: list[tuple[int, int]] | SpanSet) -> bool:
@@ -146,7 +154,7 @@ def find_events(
             elif plural:
                 continue
             else:
-                target = Event(lem.capitalize(), m.start(), m.end(), head=lem)
+                target = Event(_qualified(text, m, lem, s.end), m.start(), m.end(), head=lem)
         elif s_dates and (awards_here or (award_mentions and handover.search(s.text))):
             b, e, name = (awards_here or award_mentions)[0]  # "Priset delas ut … den 13 juni i Stadshuset"
             target = Event(name, b, e, head="prisutdelning")
@@ -195,10 +203,31 @@ def find_events(
     return kept, series_mentions, award_mentions
 
 
+_OWNER_BEFORE = re.compile(
+    r"(?<![\w-])(?P<g>[A-ZÅÄÖ][\w-]*(?:\s[a-zåäö]+)?(?::s|[^s\W]s))\s(?:[a-zåäö]+\s)?$"
+)  # "Ekofinrådets möte", "Nordiska rådets möte", "IEA:s ministermöte"
+_VISITED = re.compile(rf"\s(?:på|hos|vid)\s(?P<p>{place_words()})")
+
+
+def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
+    """A generic event named by what the text says of it: 'Ekofinrådets möte', 'Besök på Sven-Harrys
+    konstmuseum'; else the bare noun."""
+    owner = _OWNER_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    g = owner.group("g") if owner else ""
+    initial = owner is not None and re.search(r"(?:^|[.!?:–]\s|\n\s*)$", text[: owner.start()]) is not None
+    if owner and g.lower() not in word_set("possessive_pronouns") and not (initial and g[1:].islower()):
+        return f"{owner.group('g')} {lem}"
+    if lem in ("besök", "studiebesök"):
+        at = _VISITED.match(text[:limit], m.end())
+        if at:
+            return f"{lem.capitalize()} {at.group(0).strip()}"
+    return lem.capitalize()
+
+
 def _may_be_main(main: list, lem: str) -> bool:
     """'Konferensen hålls …' refers to the named main event; 'Natotoppmötet' is not a main event named
     only by another kind ('Utrikesministermöte')."""
-    kind = lemma(main[0]) if main[1] is None and " " not in main[0] else None
+    kind = main[2] if len(main) > 2 else lemma(main[0]) if main[1] is None and " " not in main[0] else None
     return kind is None or kind == lem
 
 
@@ -221,8 +250,8 @@ def _minor_heads() -> frozenset[str]:
 
 def _upgrade_main(events: list[Event], main) -> None:
     """A generic main event ('konferens') takes the more specific name used later ('kvinnofridskonferens')."""
-    if not main or main[1]:
-        return
+    if not main or main[1] or (len(main) > 2 and main[0].lower() != main[2]):
+        return  # (a named or qualified one: 'Ekofinrådets möte')
     head = main[0].lower()
     better = next(
         (
@@ -313,10 +342,10 @@ def _main_name(text, title, series, awards, lead_end: int) -> list | None:
         for b, _e, name in awards:
             if title.begin <= b < title.end:
                 return [name, None]
-        for m in generic_matches(title.text):
+        for m in generic_matches(text, title.begin, title.end):
             lem = lemma(m.group("w"))
             if lem:
-                return [lem.capitalize(), None]
+                return [_qualified(text, m, lem, title.end), None, lem]
     return None
 
 

@@ -161,9 +161,11 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
         party = party_ref(pm.group("p"))
         pos = pm.end()
     before = role_before(text, c.begin, s_begin)
-    after_org = None
+    after_org = _org_in_brackets(ctx, pos) if party is None else None
+    if after_org:
+        pos = text.index(")", pos) + 1
     m = re.match(r"\s(?:vid|på|i|hos|för|från)\s", text[pos:limit])
-    if m:
+    if m and after_org is None:
         o = org_at(ctx.orgs, pos + m.end(), limit)
         if o:
             after_org = o.ref
@@ -217,6 +219,29 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
     if party and not out:
         out.append(membership(c.name, None, None, c.begin, pos, False, party))
     return out
+
+
+_BRACKETED = re.compile(
+    rf"\s\((?P<o>[{UPPER}][\w{LOWER}&.:-]*(?:\s(?:[{UPPER}][\w{LOWER}&.:-]*|och|för|i|av)){{0,4}})\)"
+)
+
+
+def _org_in_brackets(ctx: Context, pos: int) -> OrgRef | None:
+    """'museichef Åsa Ehlis (Ornässtugan)': the organisation in brackets after a name."""
+    m = _BRACKETED.match(ctx.text, pos)
+    if not m:
+        return None
+    name = m.group("o")
+    known = org_at(ctx.orgs, m.start("o"), m.end("o"))
+    if known and known.end >= m.end("o") - 1:
+        return known.ref
+    if known or name in ctx.towns or name in ctx.foreign or name.split()[0] in ctx.foreign:
+        return None
+    if party_ref(name) or looks_like_person(name) or role_head(name.split()[0].lower()):
+        return None
+    ref = new_org(name)
+    ctx.new_orgs.append(OrgMention(m.start("o"), m.end("o"), ref))
+    return ref
 
 
 _AFTER_NAME = re.compile(
@@ -338,6 +363,9 @@ def _apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, hav
             chunk = chunk[: party_tail.start()]
         elif re.search(r"\s\([A-ZÅÄÖ][\wåäö]{1,5}\)$", chunk):  # "… Akademikerförbundet SSR (Saco)"
             chunk = chunk[: chunk.rindex("(")].rstrip()
+        elif aside := re.search(r"\s\([a-zåäö][^()]*(?:\)|$)", chunk):  # "Göteborgs universitet (ordförande, omval)"
+            chunk = chunk[: aside.start()].rstrip()
+            stop_after = True
         if looks_like_person(chunk):
             break
         inner = next(

@@ -136,6 +136,7 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
             is_modifier(w)
             or is_organ_genitive(w)
             or (low.endswith("s") and role_head(low[:-1]) is None and low in _sets()[4])
+            or (w.islower() and _ADJECTIVE.search(w) is not None)  # "konstnärlig ledare"
         ):
             words.insert(0, low)
             acting = acting or low in _sets()[5]
