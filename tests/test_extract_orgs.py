@@ -27,6 +27,22 @@ def _matches(found: set[tuple[str, str]], expected: set[tuple[str, str | None]])
 
 CASES = [
     pytest.param(
+        "Vårens program\n\nFöredraget ges av Gävleborgs läns hembygdsförbund och Jämtlands läns museum.\n",
+        {("Gävleborgs läns hembygdsförbund", None), ("Jämtlands läns museum", None)},
+        id="a-county-s-body",
+    ),
+    pytest.param(
+        "Pris till skolor\n\nPriset går till eleverna på Bergska gymnasiet och barnen på Sjöviks förskola, "
+        "och en konsert hålls på Lilla teater.\n",
+        {("Bergska gymnasiet", None), ("Sjöviks förskola", None), ("Lilla teater", None)},
+        id="school-and-theatre-names",
+    ),
+    pytest.param(
+        "Besök i Lima\n\nMinistern träffar personal på Sveriges ambassad i Lima och svenska ambassaden i Quito.\n",
+        {("Sveriges ambassad i Lima", None), ("svenska ambassaden i Quito", None), ("Regeringen", None)},
+        id="embassies",
+    ),
+    pytest.param(
         "Budget i Eskilstuna\n\nEskilstunas kommunstyrelse antog budgeten på måndagen.\n",
         {("Eskilstuna kommun", "Municipality")},
         id="town-genitive-municipality",
@@ -165,6 +181,7 @@ NEGATIVE = [
         "Ny sträcka\n\nBussen går nu från Kalmar till Växjö varje timme.\n", id="towns-as-places-are-not-orgs"
     ),
     pytest.param("Sommarlov\n\nDen nya Skolan har plats för alla.\n", id="capitalised-common-noun"),
+    pytest.param("Byggstart\n\nBarnen flyttar till Nya förskola i höst.\n", id="new-is-no-name"),
 ]
 
 

@@ -192,7 +192,10 @@ def _corefer_orgs(orgs: list[OrgMention]) -> list[OrgMention]:
 
 
 def _venue(ref: OrgRef) -> bool:
-    return ref.kind == "Organisation" and re.search(r"biblioteket|huset|museet|teatern$", ref.name) is not None
+    return ref.kind == "Organisation" and _VENUE_NAME.search(ref.name) is not None
+
+
+_VENUE_NAME = re.compile(r"biblioteket|huset|museet|teatern$|^(?:[Ss]venska )?[Aa]mbassad")
 
 
 def _ascii(s: str) -> str:
@@ -217,7 +220,7 @@ _UNIT_OF = re.compile(
     r"^[a-zåäö-]+(?:enheten|avdelningen|kontoret|staben|sektionen|byrån|kansliet)\s+(?:vid|på|i|inom)\s*$"
 )
 _GOVERNMENT_VOICE = re.compile(
-    r"\b(?:[a-zåäö]*minister(?:n|ns)?|statsrådet"
+    r"\b(?:[a-zåäö]*[Mm]inister(?:n|ns)?|[Ss]tatsrådet"
     r"|[Rr]egeringen (?:har|ger|beslutar|beslutade|föreslår|tillsätter|utser))\b"
 )
 _WEBSITE = re.compile(r"(?:www\.|https?://)(?:[\w-]+\.)*?(?P<label>[a-z0-9-]{4,})\.(?:se|nu|org|eu)\b")

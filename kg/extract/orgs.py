@@ -67,6 +67,7 @@ _CENTRES = (
 )
 # "Institutionen för biologi och miljö": a department, only where its name visibly ends (not "Enheten för
 # främjande och hållbart …", cut short)
+_NOT_KIND_NAMES = ("Nya", "Ny", "Nytt", "Den", "Det", "En", "Ett", "Vår", "Vårt", "Sin", "Sitt", "Hela")
 _UNITS = ("Institutionen för", "Avdelningen för", "Fakulteten för", "Enheten för")
 
 
@@ -109,6 +110,15 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(rf"(?<![\w-])Kungl\.\s+(?!Slott)[{UPPER}][\w{LOWER}:]*(?:\s+[{UPPER}][\w{LOWER}]*)?"),
         # "Företaget AB"
         re.compile(rf"(?<![\w-])(?:(?:{CAP}|[{UPPER}]{{2,}})\s+){{1,3}}AB(?![\w])"),
+        # "Kalmar läns museum", "Kalmar läns hembygdsförbund": a county's body
+        re.compile(rf"(?<![\w-]){CAP}\s+läns\s+[{LOWER}]*(?:{heads}|{kinds})(?:et|en|n)?(?![\w{LOWER}])"),
+        # "på Idala förskola", "vid Backa teater": a name, then its kind, where a place is named
+        re.compile(
+            rf"(?:(?<=på )|(?<=vid )|(?<=hos )|(?<=till )|(?<=från )|(?<=av ))"
+            rf"(?!(?:{'|'.join(_NOT_KIND_NAMES)})\s){CAP}\s+[{LOWER}]*(?:{kinds})(?![\w{LOWER}])"
+        ),
+        # "Sveriges ambassad i Bangkok", "ambassaden i Vientiane"
+        re.compile(rf"(?<![\w-])(?:Sveriges\s+ambassad|(?:[Ss]venska\s+)?[Aa]mbassaden)\s+i\s+{CAP}"),
     ]
 
 
@@ -133,6 +143,9 @@ def _pattern_finders() -> list[_Finder]:
         ("ska ",),
         ("Kungl.",),
         ("AB",),
+        (" läns ",),
+        tuple(k for w in lex["org_kind_words"] for k in (w, w.capitalize())),
+        ("mbassad",),
     ]
 
     def finder(rx: re.Pattern[str], hint: tuple[str, ...] | re.Pattern[str]) -> _Finder:
