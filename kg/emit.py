@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -325,10 +326,14 @@ def _projects(w: _Writer, orgs) -> dict[int, NamedNode]:
 
 def _quotes(w: _Writer, persons, orgs, memberships, events, projects) -> None:
     f = w.facts
+    joint = Counter(q.text for q in f.quotes)
     for q in f.quotes:
         if q.speaker not in persons:
             continue
-        node = NamedNode(w.link.node("quote", w.doc_id, re.sub(r"\W+", " ", q.text).strip().lower()))
+        key = re.sub(r"\W+", " ", q.text).strip().lower()
+        if joint[q.text] > 1:
+            key += " " + q.speaker.lower()  # one quote said by two: a quotation for each
+        node = NamedNode(w.link.node("quote", w.doc_id, key))
         w.add(node, RDF_TYPE, SCHEMA.Quotation)
         w.add(node, SCHEMA.text, _sv(q.text))
         w.add(node, SCHEMA.spokenByCharacter, persons[q.speaker])

@@ -73,6 +73,13 @@ PUBLISHER_CASES = [
         "Regeringen",
         id="a-minister-acts-and-nobody-else-publishes",
     ),
+    pytest.param(
+        "Seminarier i Almedalen\n\nLänsstyrelserna har seminarier i Visby. Bland annat deltar Anna Ek, "
+        "jämställdhetsminister. Länsstyrelsen i Gotlands län visar också sitt arbete med "
+        "Länsstyrelsen i Gotlands län som värd.\n",
+        None,
+        id="a-minister-in-a-county-board-s-programme-publishes-nothing",
+    ),
 ]
 
 

@@ -17,6 +17,33 @@ def facts(text: str) -> DocFacts:
 
 CASES = [
     pytest.param(
+        "Gåva till forskningen\n\n“Vi är stolta över att kunna bidra till forskningen”, säger Eva Lund, "
+        "Stiftelsen Ekbacken.\n",
+        {("Eva Lund", "Vi är stolta över att kunna bidra till forskningen")},
+        id="curly-opening-quotation-mark",
+    ),
+    pytest.param(
+        "Nya reservat\n\nLänsstyrelsen har beslutat om tre nya naturreservat i länet i dag.- Nu skyddas "
+        "skogen för all framtid, säger landshövding Ola Berg.\n",
+        {("Ola Berg", "Nu skyddas skogen för all framtid")},
+        id="dash-glued-to-the-full-stop",
+    ),
+    pytest.param(
+        "Besök i länet\n\n– Jämställdhet är en fråga om mänskliga rättigheter och angår oss alla i länet.\n\n"
+        "Därför är det glädjande att ministern besöker oss, säger landshövding Ola Berg.\n",
+        {("Ola Berg", "Jämställdhet är en fråga om mänskliga rättigheter och angår oss alla i länet.")},
+        id="quote-runs-into-a-paragraph-without-dash",
+    ),
+    pytest.param(
+        "Bra placering\n\n– Vi klättrar igen i rankingen och det är ett kvitto på arbetet, säger "
+        "kommunstyrelsens ordförande Eva Berg (S) och kommunstyrelsens vice ordförande Per Lind (M).\n",
+        {
+            ("Eva Berg", "Vi klättrar igen i rankingen och det är ett kvitto på arbetet"),
+            ("Per Lind", "Vi klättrar igen i rankingen och det är ett kvitto på arbetet"),
+        },
+        id="two-speakers-of-one-quote",
+    ),
+    pytest.param(
         "Ny cykelplan i Eskilstuna\n\n"
         "– Vi vill att fler ska välja cykeln till jobbet, säger Karin Holmqvist, kommunalråd i "
         "Eskilstuna kommun.\n",

@@ -221,8 +221,9 @@ _UNIT_OF = re.compile(
 )
 _GOVERNMENT_VOICE = re.compile(
     r"\b(?:[a-zåäö]*[Mm]inister(?:n|ns)?|[Ss]tatsrådet"
-    r"|[Rr]egeringen (?:har|ger|beslutar|beslutade|föreslår|tillsätter|utser))\b"
+    r"|[Rr]egeringen (?:har|ger|gör|beslutar|beslutade|föreslår|tillsätter|utser))\b"
 )
+_HOME_KINDS = ("Municipality", "Region", "CountyAdministrativeBoard")
 _WEBSITE = re.compile(r"(?:www\.|https?://)(?:[\w-]+\.)*?(?P<label>[a-z0-9-]{4,})\.(?:se|nu|org|eu)\b")
 _SELF_DESCRIPTION = re.compile(
     r"\s+(?:är|arbetar|sprider|ansvarar|verkar|driver|består|finns|har\s+(?:cirka|drygt|omkring|över|ca)?\s*[\d ]+"
@@ -350,7 +351,8 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     best = score.most_common(1)[0] if score else None
     if best and best[1] >= 3:
         return refs[best[0]]
-    if _GOVERNMENT_VOICE.search(text):
+    local = best is not None and best[1] >= 1 and refs[best[0]].kind in _HOME_KINDS
+    if _GOVERNMENT_VOICE.search(text) and not (local and not (title and _GOVERNMENT_VOICE.search(title.text))):
         return government  # nobody else shows as publisher, and a minister or the government acts: its release
     return None
 

@@ -34,10 +34,17 @@ def _attr_re() -> re.Pattern:
         v = _verbs()
         # ", säger X" / "? säger X" / ". Fortsätter han" / "”, sa X"
         _ATTR_RE = re.compile(
-            rf"(?:(?P<punct>[,.!?…])[”\"»]?|[”\"»])\s+(?P<verb>{v})(?:\s+(?:också|även|vidare|då))?\s+(?P<who>[^.!?\n]*?)(?=[.!?:\n]|$|,\s*[a-zåäö]+\s)"
+            rf"(?:(?P<punct>[,.!?…])[”\"»“]?|[”\"»“])\s+(?P<verb>{v})(?:\s+(?:också|även|vidare|då))?\s+(?P<who>[^.!?\n]*?)(?=[.!?:\n]|$|,\s*[a-zåäö]+\s)"
         )
-        _INLINE_RE = re.compile(rf"[”\"«](?P<q>[^”\"»\n]{{15,}}?)[,.!?]?[”\"»],?\s+(?P<verb>{v})\s+(?P<who>[^.!?\n]*)")
+        _INLINE_RE = re.compile(
+            rf"[”\"«“„](?P<q>[^”\"»“\n]{{15,}}?)[,.!?]?[”\"»“],?\s+(?P<verb>{v})\s+(?P<who>[^.!?\n]*)"
+        )
     return _ATTR_RE
+
+
+def _also_saying(who_begin: int, who_end: int, speaker: str, occurrences) -> list[str]:
+    """The other people the attribution names ('säger A (S) och kommunalrådet B (M)')."""
+    return list(dict.fromkeys(n for b, _e, n in occurrences if who_begin <= b < who_end and n != speaker))
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -91,7 +98,7 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                 quotes.append(q)
             continue
         dash = re.match(rf"{DASH}\s*", s) if s[:1] in DASHES else None
-        opening = s[:1] in '”"«'
+        opening = s[:1] in '”"«“„'
         if dash or opening:
             start = para.begin + (dash.end() if dash else 1)
             body = text[start : para.end]
@@ -114,6 +121,8 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                         quotes.append(_quote(text, pb, pe, speaker, None))
                     pending = []
                     quotes.append(_quote(text, start, q_end, speaker, (start + m.start("verb"), who_e)))
+                    for other in _also_saying(who_b, who_e, speaker, occurrences):  # "säger A och B"
+                        quotes.append(_quote(text, start, q_end, other, (start + m.start("verb"), who_e)))
                     last_speaker, last_quote_para = speaker, i
                     rest_b = start + m.end("who")
                     more = re.match(r"[.!?]\s+(?=\S)", text[rest_b : para.end])
@@ -123,7 +132,7 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
             if dash and len(body.split()) >= 6:
                 prev = paras[i - 1] if i > 0 else None
                 introduced = None
-                if prev is not None and i - 1 != last_quote_para and prev.text[:1] not in DASHES + '”"«':
+                if prev is not None and i - 1 != last_quote_para and prev.text[:1] not in DASHES + '”"«“„':
                     names = [n for b, _e, n in occurrences if prev.begin <= b < prev.end]
                     introduced = names[0] if names else None  # "Stadens strateg Karin Lundberg tog emot priset."
                 speaker = intro_speaker or introduced or (last_speaker if i - last_quote_para <= 3 else None)
@@ -133,6 +142,15 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                 else:
                     pending.append((start, para.end))
                 continue
+        tail = attr.search(s) if pending else None
+        if tail:  # '– …\n\nDärför …, säger X.': a quote that ran into a paragraph without its dash
+            speaker = _speaker_in(
+                para.begin + tail.start("who"), para.begin + tail.end("who"), occurrences, people, last_speaker, text
+            )
+            if speaker:
+                for pb, pe in pending:
+                    quotes.append(_quote(text, pb, pe, speaker, None))
+                last_speaker, last_quote_para = speaker, i
         pending = []
         intro_speaker = _intro(para, occurrences, people, last_speaker, text)
         for m in _INLINE_RE.finditer(s) if _INLINE_RE else []:
@@ -150,7 +168,7 @@ def _split_run_on(paras: list[Segment]) -> list[Segment]:
     out = []
     for p in paras:
         start = 0
-        for m in re.finditer(r"(?<=[.!?”])\s+(?=[–—]\s+[A-ZÅÄÖ”])", p.text):
+        for m in re.finditer(r"(?<=[.!?”])(?:\s+(?=[–—]\s+[A-ZÅÄÖ”])|(?=-\s[A-ZÅÄÖ]))", p.text):  # "yta.- Nu …"
             out.append(Segment(p.begin + start, p.begin + m.start(), p.text[start : m.start()]))
             start = m.end()
         out.append(Segment(p.begin + start, p.end, p.text[start:]))
@@ -159,8 +177,8 @@ def _split_run_on(paras: list[Segment]) -> list[Segment]:
 
 def _quote(text: str, b: int, e: int, speaker: str, attribution) -> Quote:
     chunk = text[b:e]
-    stripped = chunk.rstrip(' ,”"»')
-    lead = len(chunk) - len(chunk.lstrip(' ”"«'))
+    stripped = chunk.rstrip(' ,”"»“')
+    lead = len(chunk) - len(chunk.lstrip(' ”"«“„'))
     b, e = b + lead, b + len(stripped)
     return Quote(text[b:e], b, e, speaker, [(b, e)], attribution)
 
@@ -209,6 +227,8 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
     out: dict[str, Quote] = {}
     for q in quotes:
         k = _key(q.text)
+        if k in out and out[k].speaker != q.speaker and out[k].begin == q.begin:
+            k += "\x00" + (q.speaker or "")  # one quote, two speakers ("säger A och B")
         if k in out:
             out[k].spans.append((q.begin, q.end))
         else:
