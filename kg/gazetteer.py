@@ -94,6 +94,16 @@ def _add(g: Gazetteer, ref: OrgRef, forms: list[str], exact: list[str] = ()) -> 
             g.exact_surfaces.setdefault(variant, ref.key)
 
 
+def _definite(name: str, endings: dict[str, str]) -> str | None:
+    """'Statens kulturråd' -> 'Kulturrådet': the short name a 'Statens X' agency goes by."""
+    m = re.fullmatch(r"Statens ([a-zåäö]+)", name)
+    if not m:
+        return None
+    noun = m.group(1)
+    end = next((e for tail, e in endings.items() if noun.endswith(tail)), None)
+    return noun.capitalize() + end if end else None
+
+
 def _is_abbreviation(text: str) -> bool:
     return 3 <= len(text) <= 8 and " " not in text and sum(c.isupper() for c in text) >= 2
 
@@ -188,6 +198,7 @@ def load() -> Gazetteer:
             ),
             name,
         )  # "Statens jordbruksverk" goes by "Jordbruksverket"
+        names += [n for n in [_definite(name, g.lexicon["definite_endings"])] if n and n not in names]
         aliases = tuple(
             dict.fromkeys(([name] if display != name else []) + [n for n in names if n != display] + abbrevs)
         )
@@ -195,7 +206,7 @@ def load() -> Gazetteer:
         # ESV's short codes for agencies are often internal (e.g. SOS, SKOL): only names from
         # Wikidata's aliases and abbreviations of non-agencies are matched on their own.
         exact = [a for a in abbrevs if a in other or not is_agency]
-        _add(g, ref, [name, *names], exact)
+        _add(g, ref, list(dict.fromkeys([name, display, *names])), exact)
     for item in [*g.lexicon["international_orgs"], *g.lexicon["former_agencies"]]:
         item.setdefault("aliases", [])
         aliases = item["aliases"]

@@ -27,6 +27,11 @@ def _matches(found: set[tuple[str, str]], expected: set[tuple[str, str | None]])
 
 CASES = [
     pytest.param(
+        "Nya anslag\n\nKulturrådet, Formas och Haverikommissionen får nya uppdrag av Swedac.\n",
+        {("Statens kulturråd", None), ("Formas", None), ("Statens haverikommission", None), ("Swedac", None)},
+        id="agencies-by-the-names-they-go-by",
+    ),
+    pytest.param(
         "Vårens program\n\nFöredraget ges av Gävleborgs läns hembygdsförbund och Jämtlands läns museum.\n",
         {("Gävleborgs läns hembygdsförbund", None), ("Jämtlands läns museum", None)},
         id="a-county-s-body",
