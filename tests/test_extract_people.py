@@ -321,6 +321,21 @@ def test_not_acting_by_default() -> None:
 
 PEOPLE_CASES = [
     pytest.param(
+        "Ny ordförande\n\nEfter valet leds förbundet av en ny ordförande, nämligen Karl-Erik Sundin.\n",
+        {"Karl-Erik Sundin"},
+        id="hyphenated-given-name-as-strong-as-its-parts",
+    ),
+    pytest.param(
+        "Briefing\n\nDär medverkar justitiekansler Per Holm och vice ordenskansler Per Lund.\n",
+        {"Per Holm", "Per Lund"},
+        id="per-after-a-kansler-title",
+    ),
+    pytest.param(
+        "Invigd bro\n\nFrån vänster: Anna Berg, Skanska, Per Nilsson, Peab, och Lars Ek, Trafikverket.\n",
+        {"Anna Berg", "Per Nilsson", "Lars Ek"},
+        id="names-listed-with-their-organisations",
+    ),
+    pytest.param(
         "Presskonferens\n\nPresskonferensen hålls i Viktor Rydbergssalen, Viktor Rydbergsgatan 1.\n",
         set(),
         id="halls-and-streets-named-after-people",

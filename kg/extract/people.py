@@ -75,7 +75,16 @@ def _is_person_position(ctx: Context, c: NameCandidate, strong_spans: list[tuple
         return True  # "Nyamko Sabuni, nyamko.sabuni@…": the address confirms an unknown first name
     # in a comma list with names that are certainly people
     i = bisect.bisect_left(strong_spans, (c.begin - 400, 0))
-    return any(abs(b - c.end) <= 3 or abs(c.begin - e) <= 3 for b, e in strong_spans[i : i + 200])
+    return any(
+        abs(b - c.end) <= 3
+        or abs(c.begin - e) <= 3
+        or (0 < b - c.end <= 40 and _LISTED_WITH_ORG.fullmatch(text, c.end, b))
+        or (0 < c.begin - e <= 40 and _LISTED_WITH_ORG.fullmatch(text, e, c.begin))
+        for b, e in strong_spans[i : i + 200]
+    )  # (also "A, Svevia, B, Trafikverket": names listed with their organisations)
+
+
+_LISTED_WITH_ORG = re.compile(r",\s*(?:[A-ZÅÄÖ][\w-]*\s?){1,3},\s*")
 
 
 def find_people(

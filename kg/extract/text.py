@@ -261,9 +261,9 @@ def given_strength(token: str) -> int:
         return 0  # "Per", "Urban": a name only in a person position
     parts = _HYPHEN.split(token)
     counts = [g.given_names.get(p, 0) for p in parts]
-    if len(parts) > 1 and g.given_names.get(_HYPHEN.sub("-", token), 0):
-        counts = [g.given_names[_HYPHEN.sub("-", token)]]
-    low = min(counts)
+    low = min(counts)  # "Nils-Anders": as strong as its rarer part, or as the whole when that is commoner
+    if len(parts) > 1:
+        low = max(low, g.given_names.get(_HYPHEN.sub("-", token), 0))
     if low >= lex["strong_given_name_min_count"]:
         return 2
     return 1 if low >= 5 else 0
