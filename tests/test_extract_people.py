@@ -38,6 +38,25 @@ def _say(title_line: str, who: str) -> str:
 
 ROLE_CASES = [
     pytest.param(
+        "Program\n\nDär berättar Solvikens vd Eva Lind om företaget, och skolborgarrådet Per Holm "
+        "representerar Stockholms stad. Sveriges utrikesminister Anna Berg talar.\n",
+        {
+            ("Eva Lind", "vd", "Solviken"),
+            ("Per Holm", "skolborgarråd", "Stockholms stad"),
+            ("Anna Berg", "utrikesminister", "Regeringen"),
+        },
+        id="genitive-name-represents-and-sweden-s-minister",
+    ),
+    pytest.param(
+        "Debatt\n\nKontakt:\n\nRiksförbundet Gröna hjärtan:\nEva Lind, förbundsordförande, 070-570 54 48\n\n"
+        "Svenska Cykelförbundet (SCF):\nPer Holm, generalsekreterare, 070-600 35 13\n",
+        {
+            ("Eva Lind", "förbundsordförande", "Riksförbundet Gröna hjärtan"),
+            ("Per Holm", "generalsekreterare", "Svenska Cykelförbundet"),
+        },
+        id="organisation-heading-over-contact-lines",
+    ),
+    pytest.param(
         "Ministern besöker Jämtland\n\nUnder dagen träffar ministern bland andra konstnärlig ledare Eva Lind "
         "(Storsjöteatern) och ordförande Olle Berg (Jamtli).\n",
         {

@@ -71,6 +71,9 @@ _SWITCHBOARD = re.compile(r"(?i)pressjour|presstjänst|växel|kundtjänst|kontak
 _COMMA_ONLY = re.compile(r",\s*")
 
 
+_HEADING_TAIL = re.compile(r"\s*(?:\([^()]{1,12}\))?\s*:?\s*")
+
+
 def find_contacts(
     text: str, occurrences: list[tuple[int, int, str]], people: dict, orgs: list[OrgMention]
 ) -> tuple[list[Contact], dict[str, OrgRef]]:
@@ -78,6 +81,7 @@ def find_contacts(
     contacts: list[Contact] = []
     line_orgs: dict[str, OrgRef] = {}
     segs = lines(text)
+    heading: OrgRef | None = None  # an organisation alone on the line above a contact block's people
     current: str | None = None
     since = 99
     switchboards = [m.start() for m in _SWITCHBOARD.finditer(text)]  # no match spans two lines
@@ -104,6 +108,8 @@ def find_contacts(
             reachable = PHONE.search(seg.text) or EMAIL.search(seg.text)
             if before and (reachable or re.match(r"\s*(press)?kontakt", seg.text, re.IGNORECASE)):
                 line_orgs.setdefault(on_line[0][1], before[-1].ref)
+            elif heading is not None and reachable:
+                line_orgs.setdefault(on_line[0][1], heading)  # "Förbundet X:\nAnna Berg, ordförande, 070-…"
             for b, name in on_line[1:] if reachable else ():
                 # "Eskilstuna kommun, Gudrun Nyqvist, …, 070-… Länsstyrelsen, Birgitta Lundh, …": each its own
                 own = [o for o in orgs if seg.begin <= o.begin <= o.end <= b and _COMMA_ONLY.fullmatch(text, o.end, b)]
@@ -111,6 +117,9 @@ def find_contacts(
                     line_orgs.setdefault(name, own[-1].ref)
         elif seg.text.strip():
             since += 1
+            named = [o for o in orgs if seg.begin <= o.begin < seg.end]
+            rest = text[named[0].end : seg.end] if named and named[0].begin == seg.begin else None
+            heading = named[0].ref if rest is not None and _HEADING_TAIL.fullmatch(rest) else None
         if not on_line and starts_within(switchboards, seg.begin, seg.end):
             continue
         items = [(m, "phone") for m in PHONE.finditer(seg.text)] + [(m, "email") for m in EMAIL.finditer(seg.text)]

@@ -23,8 +23,8 @@ from kg.extract.name_lists import listed_from, organ_lists, plural_roles, shared
 from kg.extract.orgs import OrgMention, new_org
 from kg.extract.roles import parse_title, role_before, role_head
 from kg.extract.spans import SpanSet, Taken
-from kg.extract.text import LOWER, UPPER, NameCandidate, Segment, name_candidates
-from kg.gazetteer import OrgRef, load, party_ref
+from kg.extract.text import LOWER, UPPER, NameCandidate, Segment, given_strength, name_candidates
+from kg.gazetteer import OrgRef, government_ref, is_government_title, load, party_ref, word_set
 
 _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2}|[a-zåäö]{1,2})\)")
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
@@ -184,8 +184,10 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
             after_org
             or genitive_org_before(ctx, before.begin)
             or genitive_county_before(text, before.begin, title_scope(title))
-            or genitive_country_before(text, before.begin)
+            or _state_or_government(genitive_country_before(text, before.begin), title)
             or complement_org(ctx, before, c.begin)
+            or _represented(ctx, pos, limit)
+            or _unknown_genitive_before(ctx, before.begin)
         )
         out.append(membership(c.name, title, org, before.begin, c.end, before.acting, party))
     elif PREP_BEFORE.search(text, max(s_begin, c.begin - 90), c.begin) and (
@@ -250,6 +252,41 @@ def _org_in_brackets(ctx: Context, pos: int) -> OrgRef | None:
         return None
     ref = new_org(name)
     ctx.new_orgs.append(OrgMention(m.start("o"), m.end("o"), ref))
+    return ref
+
+
+def _state_or_government(state: OrgRef | None, title: str) -> OrgRef | None:
+    """'Sveriges utrikesminister Ann Linde' acts for the government; 'Polens ambassadör' for Poland."""
+    if state is not None and state.name == "Sverige" and is_government_title(title):
+        return government_ref()
+    return state
+
+
+_REPRESENTS = re.compile(r"\s+(?:representerar|företräder)\s+")
+
+
+def _represented(ctx: Context, pos: int, limit: int) -> OrgRef | None:
+    """'skolborgarrådet Emilia Bjuggren representerar Stockholms stad': whom the person stands for."""
+    m = _REPRESENTS.match(ctx.text, pos, limit)
+    o = org_at(ctx.orgs, m.end(), limit) if m else None
+    return o.ref if o else None
+
+
+_GENITIVE_WORD = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}-]+)s\s$")
+
+
+def _unknown_genitive_before(ctx: Context, pos: int) -> OrgRef | None:
+    """'Teknopols VD Sven-Thore Holm': a name no list knows, in the genitive before a title, mid-sentence."""
+    m = _GENITIVE_WORD.search(ctx.text, max(0, pos - 40), pos)
+    if not m or re.search(r"(?:^|[.!?:–]\s*|\n\s*)$", ctx.text[max(0, m.start() - 3) : m.start()]):
+        return None
+    name = m.group("n")
+    if name in ctx.towns or name in ctx.foreign or name in load().countries or name in load().counties:
+        return None
+    if given_strength(name) > 0 or role_head(name) or name.lower() in word_set("possessive_pronouns"):
+        return None
+    ref = new_org(name)
+    ctx.new_orgs.append(OrgMention(m.start("n"), m.end("n"), ref, True))
     return ref
 
 
