@@ -250,3 +250,42 @@ def test_generic_event_named_by_owner_or_visited_place(text: str, name: str) -> 
     f = analyse(document_from_text(text))
     assert name in [e.name for e in f.events], _show(f)
     assert "Nordiska rådets" not in [p[0] for e in f.events for p in e.places]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "place"),
+    [
+        pytest.param(
+            "# Ministern deltar i Nordic Pride\n\nHon håller tal i parken.\n", "Nordic Pride", None, id="takes-part"
+        ),
+        pytest.param(
+            "# Ministern deltar på OECD Forum 2024\n\nPå mötet i Paris talar hon om handel.\n",
+            "OECD Forum 2024",
+            None,
+            id="takes-part-with-year",
+        ),
+        pytest.param(
+            "Nyheter\n\nMinistern besöker mässan Eurosatory i Frankrike den 17 juni 2024.\n",
+            "Eurosatory",
+            "Frankrike",
+            id="country-after-a-named-event",
+        ),
+    ],
+)
+def test_named_by_taking_part_and_country_tail(text: str, name: str, place: str | None) -> None:
+    f = analyse(document_from_text(text))
+    found = [e for e in f.events if e.name == name]
+    assert found, _show(f)
+    if place:
+        assert place in [p[0] for p in found[0].places], _show(f)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Nyheter\n\nKommunen deltar i SKL:s projekt om jämställdhet.\n", id="genitive-owner"),
+        pytest.param("Nyheter\n\nMinistern deltar i Bryssel och talar på Lunds universitet.\n", id="place-and-org"),
+    ],
+)
+def test_taking_part_in_a_place_or_an_owner_names_no_event(text: str) -> None:
+    assert _show(analyse(document_from_text(text))) == []

@@ -102,7 +102,9 @@ def _named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
                 continue
             b, e = span
             town = _TOWN_TAIL.search(text[b:e])
-            if town and town.group(1) in g.towns:  # "konferensen Jämställd vård i Karlstad": the place
+            if town and (
+                town.group(1) in g.towns or town.group(1) in g.countries or town.group(1) in g.lexicon["foreign_places"]
+            ):  # "konferensen Jämställd vård i Karlstad", "mässan MSPO i Polen": the place
                 e -= len(town.group(0))
             name = text[b:e]
             if (
@@ -147,6 +149,7 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
             if name.split()[0] in event_lexicon()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi"}:
                 continue
             out.append((m.start(g), m.start(g) + len(name), name, "event"))
+    out += _taken_part_in(text)
     for rx, hints in zip(_award_res(), _AWARD_HINTS, strict=True):
         if not any(h in text for h in hints):
             continue
@@ -167,6 +170,38 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
         if not kept or item[0] >= kept[-1][1]:
             kept.append(item)
     return kept
+
+
+_TAKES_PART = re.compile(
+    r"(?:deltar|deltog|medverkar|medverkade|talar|talade)\s(?:i|på|vid)\s"
+    r"(?P<n>[A-ZÅÄÖ][\w-]*(?:\s(?:[A-ZÅÄÖ][\w-]*|\d{4}))*)(?![\w:-])(?!\s[a-zåäö]+s\s)"
+)
+
+
+def _taken_part_in(text: str) -> list[tuple[int, int, str, str]]:
+    """'deltar i West Pride', 'deltar på ITF Summit 2025': what someone takes part in, when it is no
+    organisation, place or person."""
+    if "deltar" not in text and "medverka" not in text and "tala" not in text and "deltog" not in text:
+        return []
+    g = load()
+    out = []
+    for m in _TAKES_PART.finditer(text):
+        name = m.group("n")
+        first = name.split()[0]
+        if (
+            g.surfaces.get(name.lower())
+            or name in g.towns
+            or name in g.countries
+            or first in g.countries
+            or name in g.counties
+            or first in g.lexicon["foreign_places"]
+            or name.endswith("s")
+            or g.given_names.get(first, 0) >= 300
+            or first in event_lexicon()["non_event_capitalised"]
+        ):
+            continue
+        out.append((m.start("n"), m.end("n"), name, "event"))
+    return out
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
