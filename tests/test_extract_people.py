@@ -38,6 +38,22 @@ def _say(title_line: str, who: str) -> str:
 
 ROLE_CASES = [
     pytest.param(
+        "Ny utredning\n\nRegeringen har utsett hovrättslagmannen Eva Lind till särskild utredare. "
+        "Per Holm tillsätts som huvudsekreterare i utredningen.\n",
+        {
+            ("Eva Lind", "hovrättslagman", None),
+            ("Eva Lind", "särskild utredare", None),
+            ("Per Holm", "huvudsekreterare", None),
+        },
+        id="appointed-with-title-before-the-name-and-present-passive",
+    ),
+    pytest.param(
+        "Valet\n\nMedverkande:\nAnna Berg, Valnämndens ordförande\nKontakt:\nKarin Ekman\nTitel: arkivarie\n"
+        "Telefon: 011-15 11 74\n",
+        {("Anna Berg", "valnämndens ordförande", "Valnämnden"), ("Karin Ekman", "arkivarie", None)},
+        id="organ-genitive-capitalised-and-title-label",
+    ),
+    pytest.param(
         "Program\n\nDär berättar Solvikens vd Eva Lind om företaget, och skolborgarrådet Per Holm "
         "representerar Stockholms stad. Sveriges utrikesminister Anna Berg talar.\n",
         {

@@ -12,7 +12,9 @@ from kg.extract.roles import is_modifier, parse_title, role_head
 from kg.extract.text import CAP, LOWER, UPPER, NameCandidate
 from kg.gazetteer import load
 
-_LINE_LABEL = re.compile(r"^(?:press\s*kontakt(?:er)?|kontakt(?:person)?(?:er)?|press(?:jour)?)\b[:\s]*", re.IGNORECASE)
+_LINE_LABEL = re.compile(
+    r"^(?:press\s*kontakt(?:er)?|kontakt(?:person)?(?:er)?|press(?:jour)?|titel|befattning|roll)\b[:\s]*", re.IGNORECASE
+)
 
 
 _LINE_NOISE = re.compile(r"\b(?:tfn|tel|telefon|mobil|mob|e-post|epost|mail|mejl|direkt|växel)\b\.?:?", re.IGNORECASE)

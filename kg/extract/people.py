@@ -296,7 +296,8 @@ _AFTER_NAME = re.compile(
     r"|(?:tillträder|tillträdde|börjar|började|tar\s+över|kvarstår|fortsätter|träder\s+in|går\s+in|"
     r"stannar|arbetar|jobbar|verkar|tjänstgör)\s+som"
     r"|(?:har\s+|har\s+i\s+dag\s+|har\s+idag\s+)?(?:utsetts|utnämnts|utsågs|utnämndes|valts|valdes|"
-    r"förordnats|förordnades|anställts|anställdes|rekryterats|föreslås|nominerats|nominerades)"
+    r"förordnats|förordnades|anställts|anställdes|rekryterats|föreslås|nominerats|nominerades|"
+    r"tillsätts|utses|utnämns|anställs|väljs|förordnas)"
     r"(?:\s+\S+){0,2}?\s+(?:till|som))"
     r"\s+(?:ny|nytt|nya|den\s+nya|den\s+nye)?\s*"
 )
@@ -304,7 +305,8 @@ _BEFORE_NAME = re.compile(
     r"(?:utsett|utser|utsåg|utse|utnämnt|utnämner|utnämnde|utnämna|anställt|anställer|anställa|valt|väljer|valde|"
     r"välja|förordnat|förordnar|förordnade|förordna|rekryterat|rekrytera|föreslår|föreslagit|föreslå|"
     r"godkänt|godkänner|godkände|godkänna|tillsatt|tillsätter|tillsatte)"
-    r"(?:\s+(?:i\s+dag|idag|alltså|nu|även|också|därför|formellt|enhälligt))*\s+$"
+    r"(?:\s+(?:i\s+dag|idag|alltså|nu|även|också|därför|formellt|enhälligt))*"
+    r"(?:\s+(?:den\s+)?(?:före\s+detta\s+|tidigare\s+)?[a-zåäö-]+(?:en|n))?\s+$"  # "utsett kammarrättslagmannen X"
 )
 _SOM_TITLE = re.compile(
     r"(?:^|[.!?]\s+)Som\s+(?P<t>(?:[\wåäö-]+\s+){0,3}?[\wåäö-]+)\s+(?:kommer|ska|blir|får|har|tar)\s+$"
@@ -428,7 +430,10 @@ def _apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, hav
             org = org or o.ref
             continue
         if o and o.genitive and re.fullmatch(r"[\wåäö]+s\s+[a-zåäö-]+", chunk):
-            org = org or o.ref  # "Länsstyrelsens naturvårdsenhet": a unit of the organisation
+            if role_head(chunk.split()[-1]):  # "Valnämndens ordförande": the organ's title
+                titles.append((chunk.lower(), False, b, b + len(piece), o.ref))
+            else:
+                org = org or o.ref  # "Länsstyrelsens naturvårdsenhet": a unit of the organisation
             continue
         unit_word = re.fullmatch(  # "från enheten för social hållbarhet": a unit of the publisher
             rf"(?:från\s+)?[{LOWER}]*(?:avdelningen|enheten|kontoret|förvaltningen|sektionen|staben|kansliet)"

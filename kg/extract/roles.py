@@ -42,6 +42,8 @@ def role_head(word: str) -> str | None:
     for ending in _DEFINITE_ENDINGS:
         if w.endswith(ending) and _is_role(w[: -len(ending)]):
             return w[: -len(ending)]
+    if w.endswith("mannen") and _is_role(w[:-3]):
+        return w[:-3]  # "kammarrättslagmannen", "ombudsmannen": the doubled n of the definite form
     return None
 
 
@@ -170,9 +172,10 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
             or is_organ_genitive(w)
             or w.lower() in {"t", "f", "t.", "f."}
             or (w.lower().endswith("s") and w[0].islower())
+            or (i == 0 and re.fullmatch(r"[A-ZÅÄÖ][a-zåäö]+(?:ens|ets)", w) is not None)  # "Valnämndens ordförande"
             or (w.islower() and _ADJECTIVE.search(w) is not None)  # "försvarspolitisk talesperson"
             or _ORGAN.match(w) is not None  # "regionstyrelsen ordförande"
-            for w in words[:first]
+            for i, w in enumerate(words[:first])
         )
     ):
         return None
