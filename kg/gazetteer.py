@@ -209,10 +209,12 @@ def load() -> Gazetteer:
         _add(g, ref, list(dict.fromkeys([name, display, *names])), exact)
     for item in [*g.lexicon["international_orgs"], *g.lexicon["former_agencies"]]:
         item.setdefault("aliases", [])
-        aliases = item["aliases"]
+        display = g.lexicon["display_names"].get(item["name"], item["name"])  # "TCO", its id kept
+        aliases = [item["name"], *item["aliases"]] if display != item["name"] else item["aliases"]
+        aliases = [a for a in aliases if a != display]
         ref = OrgRef(
             slug(item["name"]),
-            item["name"],
+            display,
             item["type"],
             item.get("wikidata", ""),
             "",
@@ -220,8 +222,9 @@ def load() -> Gazetteer:
             "",
             item.get("only_as", ""),
         )
-        short = [a for a in aliases if _is_abbreviation(a) or len(a) <= 3]
-        _add(g, ref, [item["name"], *[a for a in aliases if a not in short]], short)
+        forms = list(dict.fromkeys([item["name"], display, *aliases]))
+        short = [a for a in forms if _is_abbreviation(a) or len(a) <= 3]
+        _add(g, ref, [a for a in forms if a not in short], short)
     for letter, party in g.lexicon["parties"].items():
         if f"parti-{slug(party)}" in g.orgs:
             continue

@@ -32,6 +32,11 @@ CASES = [
         id="agencies-by-the-names-they-go-by",
     ),
     pytest.param(
+        "Facket\n\nTjänstemännens centralorganisation och TCO är samma förbund.\n",
+        {("TCO", None)},
+        id="a-union-by-the-name-it-goes-by",
+    ),
+    pytest.param(
         "Vårens program\n\nFöredraget ges av Gävleborgs läns hembygdsförbund och Jämtlands läns museum.\n",
         {("Gävleborgs läns hembygdsförbund", None), ("Jämtlands läns museum", None)},
         id="a-county-s-body",
@@ -187,6 +192,10 @@ NEGATIVE = [
     ),
     pytest.param("Sommarlov\n\nDen nya Skolan har plats för alla.\n", id="capitalised-common-noun"),
     pytest.param("Byggstart\n\nBarnen flyttar till Nya förskola i höst.\n", id="new-is-no-name"),
+    pytest.param(
+        "Ny deklaration\n\nKommunen har skrivit under CEMR-deklarationen och följer EU-förordningen.\n",
+        id="an-acronym-and-a-document-is-no-organisation",
+    ),
 ]
 
 
