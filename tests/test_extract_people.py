@@ -38,6 +38,18 @@ def _say(title_line: str, who: str) -> str:
 
 ROLE_CASES = [
     pytest.param(
+        "Konferens i Rom\n\nFrån Sverige deltog statssekreteraren (till kulturministern) Eva Lind, samt "
+        "generalsekreteraren för Fryshuset (en ideell förening) Anna Holm.\n",
+        {("Eva Lind", "statssekreterare", "Regeringen"), ("Anna Holm", "generalsekreterare", "Fryshuset")},
+        id="an-aside-between-title-and-name",
+    ),
+    pytest.param(
+        "Pris\n\n”Ett viktigt pris”\n\nSom forskare vid Karolinska Institutet och Lunds universitet har Eva Lind "
+        "studerat hjärtat.\n",
+        {("Eva Lind", "forskare", "Karolinska Institutet"), ("Eva Lind", "forskare", "Lunds universitet")},
+        id="som-title-at-two-organisations",
+    ),
+    pytest.param(
         "Ny utredning\n\nRegeringen har utsett hovrättslagmannen Eva Lind till särskild utredare. "
         "Per Holm tillsätts som huvudsekreterare i utredningen.\n",
         {

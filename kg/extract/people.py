@@ -169,8 +169,14 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
     if pm and party_ref(pm.group("p")):
         party = party_ref(pm.group("p"))
         pos = pm.end()
-    before = role_before(text, c.begin, s_begin)
+    aside = _ASIDE_BEFORE.search(text, max(s_begin, c.begin - 80), c.begin)
+    anchor = aside.start() if aside else c.begin  # "statssekreteraren (till ministern) Pernilla Baralt"
+    before = role_before(text, anchor, s_begin)
     after_org = _org_in_brackets(ctx, pos) if party is None else None
+    if after_org is None and aside:
+        inner = re.match(r"\((?:från|vid|på)\s", aside.group(0))
+        o = org_at(ctx.orgs, aside.start() + inner.end(), aside.end()) if inner else None
+        after_org = o.ref if o else None  # "utvecklaren (från Länsstyrelsen Västra Götaland) Katarina Björkgren"
     if after_org:
         pos = text.index(")", pos) + 1
     m = re.match(r"\s(?:vid|på|i|hos|för|från)\s", text[pos:limit])
@@ -190,8 +196,8 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
             or _unknown_genitive_before(ctx, before.begin)
         )
         out.append(membership(c.name, title, org, before.begin, c.end, before.acting, party))
-    elif PREP_BEFORE.search(text, max(s_begin, c.begin - 90), c.begin) and (
-        titled := title_org_before(ctx, c.begin, s_begin)
+    elif PREP_BEFORE.search(text, max(s_begin, anchor - 90), anchor) and (
+        titled := title_org_before(ctx, anchor, s_begin)
     ):
         title, org, tb = titled  # "generalsekreteraren för Mentor Sverige Cecilia Bernard"
         out.append(membership(c.name, title, org, tb, c.end, False, party))
@@ -224,9 +230,11 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
                 out[0].org = prior[-1].ref
                 out[0].default_org = False
     out += _predicate_roles(ctx, c, pos, limit, s_begin)
-    som = _SOM_TITLE.search(text, max(s_begin - 2, c.begin - 80, 0), c.begin) if "Som " in text else None
+    som = _SOM_TITLE.search(text, max(s_begin - 2, c.begin - 140, 0), c.begin) if "Som " in text else None
     if som and not out and parse_title(som.group("t")):  # "Som särskilt sändebud kommer Åsa Webber att …"
-        out.append(membership(c.name, parse_title(som.group("t"))[0], None, som.start("t"), c.end, False, party))
+        at = [o.ref for o in ctx.orgs if som.group("at") and som.start("at") <= o.begin < som.end("at")]
+        for org in at or [None]:  # "Som forskare vid Utrikespolitiska institutet och Uppsala universitet har X"
+            out.append(membership(c.name, parse_title(som.group("t"))[0], org, som.start("t"), c.end, False, party))
     if party and not out:
         out.append(membership(c.name, None, None, c.begin, pos, False, party))
     return out
@@ -262,6 +270,7 @@ def _state_or_government(state: OrgRef | None, title: str) -> OrgRef | None:
     return state
 
 
+_ASIDE_BEFORE = re.compile(r"\((?![A-ZÅÄÖ]{1,3}\))[^()\n]{2,60}\)\s$")
 _REPRESENTS = re.compile(r"\s+(?:representerar|företräder)\s+")
 
 
@@ -309,7 +318,8 @@ _BEFORE_NAME = re.compile(
     r"(?:\s+(?:den\s+)?(?:före\s+detta\s+|tidigare\s+)?[a-zåäö-]+(?:en|n))?\s+$"  # "utsett kammarrättslagmannen X"
 )
 _SOM_TITLE = re.compile(
-    r"(?:^|[.!?]\s+)Som\s+(?P<t>(?:[\wåäö-]+\s+){0,3}?[\wåäö-]+)\s+(?:kommer|ska|blir|får|har|tar)\s+$"
+    r"(?:^|[.!?]\s+|\n\s*)Som\s+(?P<t>(?:[\wåäö-]+\s+){0,3}?[\wåäö-]+)"
+    r"(?P<at>\s+(?:vid|på|i|för|hos)\s+(?:[\wåäö-]+\s+){0,6}?[\wåäö-]+)?\s+(?:kommer|ska|blir|får|har|tar)\s+$"
 )
 
 
@@ -411,7 +421,9 @@ def _apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, hav
             chunk = chunk[: party_tail.start()]
         elif re.search(r"\s\([A-ZÅÄÖ][\wåäö]{1,5}\)$", chunk):  # "… Akademikerförbundet SSR (Saco)"
             chunk = chunk[: chunk.rindex("(")].rstrip()
-        elif aside := re.search(r"\s\([a-zåäö][^()]*(?:\)|$)", chunk):  # "Göteborgs universitet (ordförande, omval)"
+        elif (aside := re.search(r"\s\([a-zåäö][^()]*(?:\)|$)", chunk)) and not (
+            looks_like_person(chunk[aside.end() :].strip()) and parse_title(chunk[: aside.start()])
+        ):  # "Göteborgs universitet (ordförande, omval)" (not "utvecklaren (från X) Anna Berg": her title)
             chunk = chunk[: aside.start()].rstrip()
             stop_after = True
         if looks_like_person(chunk):
