@@ -58,7 +58,7 @@ def _compile_award_res() -> list[re.Pattern]:
 
 _NOUNS = (
     "konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|utställningen|galan|mässan|"
-    "kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen"
+    "kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen|konventet|symposiet"
 )
 
 
@@ -97,7 +97,7 @@ def _named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
                 continue
             b, e = pos + 1, pos + 1 + len(q.group(1))
         else:
-            span = proper_name_at(text, pos)
+            span = proper_name_at(text, pos, allow_and=True)  # "konventet Folk och Kultur"
             if not span:
                 continue
             b, e = span
