@@ -289,3 +289,15 @@ def test_named_by_taking_part_and_country_tail(text: str, name: str, place: str 
 )
 def test_taking_part_in_a_place_or_an_owner_names_no_event(text: str) -> None:
     assert _show(analyse(document_from_text(text))) == []
+
+
+def test_a_visit_to_a_named_place_or_body() -> None:
+    f = analyse(
+        document_from_text(
+            "Program för statsbesöket\n\nPå förmiddagen besöker kungaparet Röhsska museet. Därefter besöker de "
+            "Göteborgs universitet. Presidenten besöker Finland igen i maj och besöker Anna Berg.\n"
+        )
+    )
+    names = [e.name for e in f.events]
+    assert "Besök på Röhsska museet" in names and "Besök på Göteborgs universitet" in names, _show(f)
+    assert not any("Finland" in n or "Anna" in n for n in names), _show(f)

@@ -43,7 +43,8 @@ def test_stem_scans_equal_the_regexes(text: str) -> None:
 def test_the_noun_pattern_is_unchanged() -> None:
     old = re.compile(
         r"(?<![\w-])(?P<noun>[\w-]*?(?:konferensen|seminariet|mötet|föreläsningen|workshopen|evenemanget|festivalen|"
-        r"utställningen|galan|mässan|kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen))[ ]"
+        r"utställningen|galan|mässan|kampanjen|temadagen|webbinariet|veckan|kongressen|forumet|dagen|träffen|"
+        r"konventet|symposiet))[ ]"
         r"(?=[”\"«A-ZÅÄÖ0-9])",
         re.IGNORECASE,
     )

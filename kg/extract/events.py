@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from kg.extract.around_names import looks_like_person
 from kg.extract.dates import DateMention
 from kg.extract.event_names import canonical, find_named, named_after_noun
 from kg.extract.event_places import (
@@ -19,7 +20,7 @@ from kg.extract.event_words import Event, day_of, end_of, event_lexicon, generic
 from kg.extract.scan import literal_starts, starts_within
 from kg.extract.spans import SpanSet
 from kg.extract.text import Segment
-from kg.gazetteer import word_set
+from kg.gazetteer import load, word_set
 
 
 def _span_ok(pos: int, spans: list[tuple[int, int]] | SpanSet) -> bool:
@@ -62,6 +63,7 @@ def find_events(
     registration, handover, inauguration = _word_res()
     registration_at = literal_starts(text, event_lexicon()["registration_words"])  # None: search every sentence
     not_places = SpanSet(exclude + named_spans)
+    org_starts = {b: e for b, e in exclude}
     dates = sorted(dates, key=lambda d: d.begin)
     date_begins = [d.begin for d in dates]
     named_set = SpanSet(named_spans)
@@ -163,13 +165,15 @@ def find_events(
         elif s_dates and inauguration.search(s.text):
             im = inauguration.search(s.text)
             target = Event("Invigning", s.begin + im.start(), s.begin + im.end(), head="invigning")
+        elif (visit := _visit(text, s, org_starts)) is not None:
+            target = visit  # "Kungaparet besöker Sätraskolan": a visit, where it goes
         elif last_event and _continues(last_event, s, text, bool(s_dates), bool(places)):
             target = Event(last_event.name, s.begin, s.end, series=last_event.series, head=last_event.head)
         if target is None:
             continue
         if s_dates:
             target.start, target.end_date = start_of(s_dates[0]), end_of(s_dates[0])
-        target.places = places
+        target.places = target.places + [p for p in places if p[0] not in {q[0] for q in target.places}]
         if target.head == "invigning":
             target.places += inaugurated(text, s, places)
         target.spans = [(target.begin, target.end)]
@@ -207,6 +211,30 @@ _OWNER_BEFORE = re.compile(
     r"(?<![\w-])(?P<g>[A-ZÅÄÖ][\w-]*(?:\s[a-zåäö]+)?(?::s|[^s\W]s))\s(?:[a-zåäö]+\s)?$"
 )  # "Ekofinrådets möte", "Nordiska rådets möte", "IEA:s ministermöte"
 _VISITED = re.compile(rf"\s(?:på|hos|vid)\s(?P<p>{place_words()})")
+
+
+_VISITS = re.compile(
+    r"(?<![\w-])(?:besöker|besökte|besöka)\s(?:(?:de|han|hon|vi|[a-zåäö]{3,}(?:et|en|na|n))\s(?:även\s|också\s)?)?"
+    rf"(?P<p>{place_words()})"
+)
+
+
+def _visit(text: str, s: Segment, org_starts: dict[int, int]) -> Event | None:
+    """'De besöker Älvsborgs amfibieregemente': a visit to a named place or body (not to a person or a
+    country, which the text's own events cover)."""
+    m = _VISITS.search(s.text) if "besök" in s.text else None
+    if m is None:
+        return None
+    where = m.group("p")
+    b = s.begin + m.start("p")
+    if b in org_starts:
+        where = text[b : org_starts[b]]  # "besöker Göteborgs universitet": the body's whole name
+    g = load()
+    if looks_like_person(where) or where in g.countries or where.split()[0] in g.countries:
+        return None
+    return Event(
+        f"Besök på {where}", s.begin + m.start(), b + len(where), places=[(where, b, b + len(where))], head="besök"
+    )
 
 
 def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
