@@ -1,5 +1,5 @@
-"""What stands around a name: an organisation in the genitive or after a preposition before a title,
-a county or state in the genitive, and whether a phrase starts with a person's name."""
+"""What stands around a name: an organisation in the genitive, in brackets or after a preposition before
+a title, an aside, a county or state in the genitive, and whether a phrase starts with a person's name."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from functools import cache
 from kg.extract.membership import Context, org_at
 from kg.extract.orgs import OrgMention, new_org
 from kg.extract.roles import Role, role_head
-from kg.extract.text import LOWER, UPPER, name_candidates
-from kg.gazetteer import OrgRef, country_ref, load
+from kg.extract.text import LOWER, UPPER, given_strength, name_candidates
+from kg.gazetteer import OrgRef, country_ref, government_ref, is_government_title, load, party_ref, word_set
 
 
 def title_org_before(ctx: Context, pos: int, floor: int) -> tuple[str, OrgRef, int] | None:
@@ -144,3 +144,62 @@ def _nationality_before(text: str, pos: int) -> OrgRef | None:
     country = names.get(adj) or names.get(adj[:-1] + "a")
     code = load().countries.get(country or "")
     return country_ref(code) if code else None
+
+
+_BRACKETED = re.compile(
+    rf"\s\((?P<o>[{UPPER}][\w{LOWER}&.:-]*(?:\s(?:[{UPPER}][\w{LOWER}&.:-]*|och|för|i|av)){{0,4}})\)"
+)
+
+
+def org_in_brackets(ctx: Context, pos: int) -> OrgRef | None:
+    """'museichef Åsa Ehlis (Ornässtugan)': the organisation in brackets after a name."""
+    m = _BRACKETED.match(ctx.text, pos)
+    if not m:
+        return None
+    name = m.group("o")
+    known = org_at(ctx.orgs, m.start("o"), m.end("o"))
+    if known and known.end >= m.end("o") - 1:
+        return known.ref
+    if known or name in ctx.towns or name in ctx.foreign or name.split()[0] in ctx.foreign:
+        return None
+    if party_ref(name) or looks_like_person(name) or role_head(name.split()[0].lower()):
+        return None
+    ref = new_org(name)
+    ctx.new_orgs.append(OrgMention(m.start("o"), m.end("o"), ref))
+    return ref
+
+
+def state_or_government(state: OrgRef | None, title: str) -> OrgRef | None:
+    """'Sveriges utrikesminister Ann Linde' acts for the government; 'Polens ambassadör' for Poland."""
+    if state is not None and state.name == "Sverige" and is_government_title(title):
+        return government_ref()
+    return state
+
+
+ASIDE_BEFORE = re.compile(r"\((?![A-ZÅÄÖ]{1,3}\))[^()\n]{2,60}\)\s$")
+_REPRESENTS = re.compile(r"\s+(?:representerar|företräder)\s+")
+
+
+def represented(ctx: Context, pos: int, limit: int) -> OrgRef | None:
+    """'skolborgarrådet Emilia Bjuggren representerar Stockholms stad': whom the person stands for."""
+    m = _REPRESENTS.match(ctx.text, pos, limit)
+    o = org_at(ctx.orgs, m.end(), limit) if m else None
+    return o.ref if o else None
+
+
+_GENITIVE_WORD = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}-]+)s\s$")
+
+
+def unknown_genitive_before(ctx: Context, pos: int) -> OrgRef | None:
+    """'Teknopols VD Sven-Thore Holm': a name no list knows, in the genitive before a title, mid-sentence."""
+    m = _GENITIVE_WORD.search(ctx.text, max(0, pos - 40), pos)
+    if not m or re.search(r"(?:^|[.!?:–]\s*|\n\s*)$", ctx.text[max(0, m.start() - 3) : m.start()]):
+        return None
+    name = m.group("n")
+    if name in ctx.towns or name in ctx.foreign or name in load().countries or name in load().counties:
+        return None
+    if given_strength(name) > 0 or role_head(name) or name.lower() in word_set("possessive_pronouns"):
+        return None
+    ref = new_org(name)
+    ctx.new_orgs.append(OrgMention(m.start("n"), m.end("n"), ref, True))
+    return ref

@@ -6,6 +6,7 @@ import bisect
 import re
 
 from kg.extract.around_names import (
+    ASIDE_BEFORE,
     PREP_BEFORE,
     complement_org,
     county_org,
@@ -13,8 +14,12 @@ from kg.extract.around_names import (
     genitive_county_before,
     genitive_org_before,
     looks_like_person,
+    org_in_brackets,
+    represented,
     sentence_case,
+    state_or_government,
     title_org_before,
+    unknown_genitive_before,
 )
 from kg.extract.contact_blocks import block_roles, header_roles, heading_person_roles
 from kg.extract.contacts import EMAIL, PHONE
@@ -23,8 +28,8 @@ from kg.extract.name_lists import listed_from, organ_lists, plural_roles, shared
 from kg.extract.orgs import OrgMention, new_org
 from kg.extract.roles import parse_title, role_before, role_head
 from kg.extract.spans import SpanSet, Taken
-from kg.extract.text import LOWER, UPPER, NameCandidate, Segment, given_strength, name_candidates
-from kg.gazetteer import OrgRef, government_ref, is_government_title, load, party_ref, word_set
+from kg.extract.text import LOWER, UPPER, NameCandidate, Segment, name_candidates
+from kg.gazetteer import OrgRef, load, party_ref
 
 _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2}|[a-zåäö]{1,2})\)")
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
@@ -169,10 +174,10 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
     if pm and party_ref(pm.group("p")):
         party = party_ref(pm.group("p"))
         pos = pm.end()
-    aside = _ASIDE_BEFORE.search(text, max(s_begin, c.begin - 80), c.begin)
+    aside = ASIDE_BEFORE.search(text, max(s_begin, c.begin - 80), c.begin)
     anchor = aside.start() if aside else c.begin  # "statssekreteraren (till ministern) Pernilla Baralt"
     before = role_before(text, anchor, s_begin)
-    after_org = _org_in_brackets(ctx, pos) if party is None else None
+    after_org = org_in_brackets(ctx, pos) if party is None else None
     if after_org is None and aside:
         inner = re.match(r"\((?:från|vid|på)\s", aside.group(0))
         o = org_at(ctx.orgs, aside.start() + inner.end(), aside.end()) if inner else None
@@ -190,10 +195,10 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
             after_org
             or genitive_org_before(ctx, before.begin)
             or genitive_county_before(text, before.begin, title_scope(title))
-            or _state_or_government(genitive_country_before(text, before.begin), title)
+            or state_or_government(genitive_country_before(text, before.begin), title)
             or complement_org(ctx, before, c.begin)
-            or _represented(ctx, pos, limit)
-            or _unknown_genitive_before(ctx, before.begin)
+            or represented(ctx, pos, limit)
+            or unknown_genitive_before(ctx, before.begin)
         )
         out.append(membership(c.name, title, org, before.begin, c.end, before.acting, party))
     elif PREP_BEFORE.search(text, max(s_begin, anchor - 90), anchor) and (
@@ -238,65 +243,6 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
     if party and not out:
         out.append(membership(c.name, None, None, c.begin, pos, False, party))
     return out
-
-
-_BRACKETED = re.compile(
-    rf"\s\((?P<o>[{UPPER}][\w{LOWER}&.:-]*(?:\s(?:[{UPPER}][\w{LOWER}&.:-]*|och|för|i|av)){{0,4}})\)"
-)
-
-
-def _org_in_brackets(ctx: Context, pos: int) -> OrgRef | None:
-    """'museichef Åsa Ehlis (Ornässtugan)': the organisation in brackets after a name."""
-    m = _BRACKETED.match(ctx.text, pos)
-    if not m:
-        return None
-    name = m.group("o")
-    known = org_at(ctx.orgs, m.start("o"), m.end("o"))
-    if known and known.end >= m.end("o") - 1:
-        return known.ref
-    if known or name in ctx.towns or name in ctx.foreign or name.split()[0] in ctx.foreign:
-        return None
-    if party_ref(name) or looks_like_person(name) or role_head(name.split()[0].lower()):
-        return None
-    ref = new_org(name)
-    ctx.new_orgs.append(OrgMention(m.start("o"), m.end("o"), ref))
-    return ref
-
-
-def _state_or_government(state: OrgRef | None, title: str) -> OrgRef | None:
-    """'Sveriges utrikesminister Ann Linde' acts for the government; 'Polens ambassadör' for Poland."""
-    if state is not None and state.name == "Sverige" and is_government_title(title):
-        return government_ref()
-    return state
-
-
-_ASIDE_BEFORE = re.compile(r"\((?![A-ZÅÄÖ]{1,3}\))[^()\n]{2,60}\)\s$")
-_REPRESENTS = re.compile(r"\s+(?:representerar|företräder)\s+")
-
-
-def _represented(ctx: Context, pos: int, limit: int) -> OrgRef | None:
-    """'skolborgarrådet Emilia Bjuggren representerar Stockholms stad': whom the person stands for."""
-    m = _REPRESENTS.match(ctx.text, pos, limit)
-    o = org_at(ctx.orgs, m.end(), limit) if m else None
-    return o.ref if o else None
-
-
-_GENITIVE_WORD = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}-]+)s\s$")
-
-
-def _unknown_genitive_before(ctx: Context, pos: int) -> OrgRef | None:
-    """'Teknopols VD Sven-Thore Holm': a name no list knows, in the genitive before a title, mid-sentence."""
-    m = _GENITIVE_WORD.search(ctx.text, max(0, pos - 40), pos)
-    if not m or re.search(r"(?:^|[.!?:–]\s*|\n\s*)$", ctx.text[max(0, m.start() - 3) : m.start()]):
-        return None
-    name = m.group("n")
-    if name in ctx.towns or name in ctx.foreign or name in load().countries or name in load().counties:
-        return None
-    if given_strength(name) > 0 or role_head(name) or name.lower() in word_set("possessive_pronouns"):
-        return None
-    ref = new_org(name)
-    ctx.new_orgs.append(OrgMention(m.start("n"), m.end("n"), ref, True))
-    return ref
 
 
 _AFTER_NAME = re.compile(
