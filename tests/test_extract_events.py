@@ -301,3 +301,14 @@ def test_a_visit_to_a_named_place_or_body() -> None:
     names = [e.name for e in f.events]
     assert "Besök på Röhsska museet" in names and "Besök på Göteborgs universitet" in names, _show(f)
     assert not any("Finland" in n or "Anna" in n for n in names), _show(f)
+
+
+def test_a_visit_to_a_town_is_in_it_and_a_genitive_is_no_place() -> None:
+    f = analyse(
+        document_from_text(
+            "Ministern reser\n\nPå måndagen besöker ministern Norrköping. På tisdagen besöker hon Migrationsverkets "
+            "kontor i Solna.\n"
+        )
+    )
+    names = [e.name for e in f.events]
+    assert "Besök i Norrköping" in names and not any("Migrationsverkets" in n for n in names), _show(f)

@@ -232,8 +232,15 @@ def _visit(text: str, s: Segment, org_starts: dict[int, int]) -> Event | None:
     g = load()
     if looks_like_person(where) or where in g.countries or where.split()[0] in g.countries:
         return None
+    if where.endswith("s") and re.match(r"\s[a-zåäö]", text[b + len(where) : b + len(where) + 2]):
+        return None  # "besöker Migrationsverkets kontor": whose, not where
+    town = where in g.towns or where in g.counties or where in g.lexicon["foreign_places"]
     return Event(
-        f"Besök på {where}", s.begin + m.start(), b + len(where), places=[(where, b, b + len(where))], head="besök"
+        f"Besök {'i' if town else 'på'} {where}",
+        s.begin + m.start(),
+        b + len(where),
+        places=[(where, b, b + len(where))],
+        head="besök",
     )
 
 
