@@ -80,6 +80,13 @@ PUBLISHER_CASES = [
         None,
         id="a-minister-in-a-county-board-s-programme-publishes-nothing",
     ),
+    pytest.param(
+        "Nytt nätverk startar\n\nI dag startar Tibro kommuns nya nätverk för jämställdhet. Nätverket ska "
+        "samla chefer från hela förvaltningen.\n\n– Vi behöver bli bättre, säger Eva Lind.\n\nTibro kommun "
+        "har 11 000 invånare.\n",
+        "Tibro kommun",
+        id="a-municipality-clearly-ahead-of-the-rest",
+    ),
 ]
 
 

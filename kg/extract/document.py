@@ -224,6 +224,7 @@ _GOVERNMENT_VOICE = re.compile(
     r"|[Rr]egeringen (?:har|ger|gör|beslutar|beslutade|föreslår|tillsätter|utser))\b"
 )
 _HOME_KINDS = ("Municipality", "Region", "CountyAdministrativeBoard")
+_SELF_PUBLISHING = (*_HOME_KINDS, "EducationalOrganization")
 _WEBSITE = re.compile(r"(?:www\.|https?://)(?:[\w-]+\.)*?(?P<label>[a-z0-9-]{4,})\.(?:se|nu|org|eu)\b")
 _SELF_DESCRIPTION = re.compile(
     r"\s+(?:är|arbetar|sprider|ansvarar|verkar|driver|består|finns|har\s+(?:cirka|drygt|omkring|över|ca)?\s*[\d ]+"
@@ -348,9 +349,13 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     for o in orgs:
         if mentioned[o.ref.key] and score[o.ref.key] + min(mentioned[o.ref.key], 3) * 0.5 > 0:
             add(o.ref, min(mentioned.pop(o.ref.key), 3) * 0.5)  # how often it is named breaks ties, no more
-    best = score.most_common(1)[0] if score else None
+    ranked = score.most_common(2)
+    best = ranked[0] if ranked else None
     if best and best[1] >= 3:
         return refs[best[0]]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if best and best[1] >= 1.5 and best[1] - runner_up >= 0.5 and refs[best[0]].kind in _SELF_PUBLISHING:
+        return refs[best[0]]  # a municipality, region, county board or university clearly ahead of the rest
     local = best is not None and best[1] >= 1 and refs[best[0]].kind in _HOME_KINDS
     if _GOVERNMENT_VOICE.search(text) and not (local and not (title and _GOVERNMENT_VOICE.search(title.text))):
         return government  # nobody else shows as publisher, and a minister or the government acts: its release
