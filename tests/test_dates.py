@@ -322,3 +322,11 @@ def test_publication_date(text: str, expected: date, line: str) -> None:
 )
 def test_no_publication_date(text: str) -> None:
     assert find_publication_date(text) is None
+
+
+def test_a_stated_weekday_moves_a_year_taken_from_context() -> None:
+    """'Torsdag 18 oktober' in a text whose only year is a later 'hösten 2014': 18 October fell on a
+    Thursday in 2012, not in 2014."""
+    text = "Bygget ska vara klart hösten 2014.\nTid: Torsdag 18 oktober kl. 13.00\n"
+    (d,) = [d for d in find_dates(text) if d.day == 18]
+    assert d.start is not None and d.start.year == 2012

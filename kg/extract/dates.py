@@ -441,6 +441,18 @@ def _closest_year(c: _Cand, ref: datetime.date) -> int | None:
     return min(options, key=lambda y: abs((datetime.date(y, c.month, c.day) - ref).days), default=None)
 
 
+def _weekday_year(c: _Cand, year: int) -> int:
+    """The year within three of `year` whose calendar puts the stated weekday on the date (the year
+    itself when it does, or when none does)."""
+    assert c.month is not None and c.day is not None and c.weekday is not None
+    fits = [
+        y
+        for y in range(year - 3, year + 4)
+        if _valid(y, c.month, c.day) and datetime.date(y, c.month, c.day).weekday() == c.weekday
+    ]
+    return year if not fits or year in fits else min(fits, key=lambda y: (abs(y - year), y > year))
+
+
 def _resolve(text: str, c: _Cand, ref: datetime.date | None, ctx: int | None) -> DateMention | None:
     span = {
         "begin": c.begin,
@@ -471,6 +483,8 @@ def _resolve(text: str, c: _Cand, ref: datetime.date | None, ctx: int | None) ->
     year = c.year if c.year is not None else (c.end_year - wrap if c.end_year is not None else ctx)
     if year is None and ref is not None:
         year = _closest_year(c, ref)
+    elif c.year is None and year is not None and c.weekday is not None:
+        year = _weekday_year(c, year)  # "Torsdag 18 oktober" near "hösten 2014": 2012, when 18 October was a Thursday
     if year is None:
         return DateMention(start=None, end_date=None, year_known=False, **raw, **span)
     end_year = c.end_year if c.end_year is not None else year + wrap
