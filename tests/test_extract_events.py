@@ -312,3 +312,10 @@ def test_a_visit_to_a_town_is_in_it_and_a_genitive_is_no_place() -> None:
     )
     names = [e.name for e in f.events]
     assert "Besök i Norrköping" in names and not any("Migrationsverkets" in n for n in names), _show(f)
+
+
+def test_kungl_abbreviation_ends_no_sentence_and_names_a_place() -> None:
+    f = analyse(
+        document_from_text("Inbjudan till pressbriefing\n\nPressbriefingen hålls på Kungl. Slottet den 3 maj 2024.\n")
+    )
+    assert [p[0] for e in f.events for p in e.places] == ["Kungl. Slottet"], _show(f)

@@ -17,7 +17,7 @@ def place_words() -> str:
     """A place's name: capitalised words, then lower-case venue words ('Måndalens förskola')."""
     venues = "|".join(event_lexicon()["place_venue_suffixes"])
     return (
-        rf"(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
+        rf"(?:Kungl\.\s)?(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
         rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])))*"
     )
 

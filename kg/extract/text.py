@@ -20,6 +20,7 @@ DASHES = "–—‑−-"
 DASH = r"[–—‑−\-]"
 ABBREVIATIONS = {
     "t.ex",
+    "kungl",
     "bl.a",
     "kl",
     "ca",
