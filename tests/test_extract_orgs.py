@@ -27,6 +27,19 @@ def _matches(found: set[tuple[str, str]], expected: set[tuple[str, str | None]])
 
 CASES = [
     pytest.param(
+        "Nya förslag\n\nUtredningen om en ny vallag (Ju 2024:3) lämnar i dag sitt betänkande, och "
+        "Skolkostnadsutredningen föreslår mer. Enligt utredningen Framtidens skola behövs mer. "
+        "Ministern har träffat Norges regering och den finska regeringen.\n",
+        {
+            ("Utredningen om en ny vallag", None),
+            ("Skolkostnadsutredningen", None),
+            ("Framtidens skola", None),
+            ("Norges regering", None),
+            ("Finlands regering", None),
+        },
+        id="inquiries-and-foreign-governments",
+    ),
+    pytest.param(
         "Nya anslag\n\nKulturrådet, Formas och Haverikommissionen får nya uppdrag av Swedac.\n",
         {("Statens kulturråd", None), ("Formas", None), ("Statens haverikommission", None), ("Swedac", None)},
         id="agencies-by-the-names-they-go-by",

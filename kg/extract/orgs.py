@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from kg.extract.roles import role_head
 from kg.extract.spans import Taken
-from kg.extract.text import CAP, LOWER, UPPER
+from kg.extract.text import CAP, LOWER, UPPER, proper_name_at
 from kg.gazetteer import OrgRef, load, slug, word_set
 
 
@@ -249,6 +249,8 @@ def find_orgs(text: str) -> list[OrgMention]:
             found.append(OrgMention(m.start(), m.start() + len(name) + genitive, new_org(name), genitive))
     found += _head_first_names(text)
     found += _made_up_names(text)
+    found += _inquiries(text)
+    found += _governments(text)
     for m in _COUNCIL.finditer(text) if "kommun" in text or "stad" in text or "socialnämnd" in text else ():
         key = g.towns.get(m.group("t"))
         if key:  # "Eskilstunas kommunstyrelse"
@@ -277,6 +279,54 @@ _CLUB: re.Pattern[str] | None = None
 _UPPER_DASH = re.compile(rf"[{UPPER}]-[{LOWER}]")  # every acronym compound holds one
 _LOWER_UPPER = re.compile(rf"[{LOWER}][{UPPER}]")  # every word with a capital inside holds one
 _CLUB_HINT = re.compile(r"\s(?:[A-ZÅÄÖ][A-Za-zÅÄÖ]{0,3}[A-Z])\b")  # a short upper-case suffix after a space
+
+
+_INQUIRY = re.compile(
+    rf"(?<![\w-])(?:Utredningen\s+om\s+[{LOWER}][\w{LOWER} -]*?(?=\s*(?:\(|[,.;:]|\s(?:ska|har|som|lämnar|lämnade|"
+    rf"föreslår|överlämnar|överlämnade|presenterar|är)\b))"
+    rf"|[{UPPER}][{LOWER}]{{2,}}utredningen(?![\w{LOWER}]))"
+)
+_INQUIRY_NAMED = re.compile(rf"(?<![\w-])utredningen\s(?=[{UPPER}])")
+
+
+def _inquiries(text: str) -> list[OrgMention]:
+    """Named inquiries that act: 'Utredningen om en översyn av kontaktförbudslagstiftningen',
+    'Yrkesvuxutredningen', 'utredningen Framtidens socialtjänst'."""
+    if "tredning" not in text:
+        return []
+    out = [OrgMention(m.start(), m.end(), new_org(m.group(0))) for m in _INQUIRY.finditer(text)]
+    for m in _INQUIRY_NAMED.finditer(text):
+        span = proper_name_at(text, m.end(), max_words=4)
+        name = text[span[0] : span[1]] if span else ""
+        if name.count(" ") > 1 and name[1:].islower():
+            span = (span[0], span[0] + len(" ".join(name.split()[:2])))  # sentence case: two words at most
+        if span and " " in text[span[0] : span[1]] and not load().surfaces.get(text[span[0] : span[1]].lower()):
+            out.append(OrgMention(span[0], span[1], new_org(text[span[0] : span[1]])))
+    return out
+
+
+@cache
+def _government_re() -> re.Pattern[str]:
+    g = load()
+    states = "|".join(sorted((re.escape(c) for c in g.countries if not c.endswith("s")), key=len, reverse=True))
+    adjectives = "|".join(sorted(map(re.escape, g.lexicon["nationality_adjectives"]), key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])(?:(?P<c>{states})s\s+regering(?:en)?|(?:den\s+)?(?P<a>{adjectives})\s+regeringen)(?![\w-])"
+    )
+
+
+def _governments(text: str) -> list[OrgMention]:
+    """'Kambodjas regering', 'den finska regeringen': a foreign state's government (Sweden's is the
+    gazetteer's Regeringen)."""
+    if "regering" not in text:
+        return []
+    g = load()
+    out = []
+    for m in _government_re().finditer(text):
+        country = m.group("c") or g.lexicon["nationality_adjectives"].get(m.group("a").lower())
+        if country and country != "Sverige":
+            out.append(OrgMention(m.start(), m.end(), new_org(f"{country}s regering")))
+    return out
 
 
 def _made_up_names(text: str) -> list[OrgMention]:
