@@ -61,6 +61,11 @@ CASES = [
         id="school-and-theatre-names",
     ),
     pytest.param(
+        "Program\n\nGästerna besöker Carl-Eldhs ateljémuseum och Bodens artilleriregemente.\n",
+        {("Carl-Eldhs ateljémuseum", None), ("Bodens artilleriregemente", None)},
+        id="hyphenated-genitive-and-regiment",
+    ),
+    pytest.param(
         "Besök i Lima\n\nMinistern träffar personal på Sveriges ambassad i Lima och svenska ambassaden i Quito.\n",
         {("Sveriges ambassad i Lima", None), ("svenska ambassaden i Quito", None), ("Regeringen", None)},
         id="embassies",

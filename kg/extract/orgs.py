@@ -104,7 +104,7 @@ def _pattern_res() -> list[re.Pattern]:
         # "Region Väster", "Trafikverket Region Syd": a region named by its area
         re.compile(rf"(?<![\w-])Region\s+{CAP}(?![\w{LOWER}])"),
         # "Stockholms gaykör", "Helsingborgs Symfoniorkester", "Helsingborgs Konserthus"
-        re.compile(rf"(?<![\w-]){CAP}s\s+(?:[{UPPER}]?[{LOWER}]*)(?:{kinds})(?:en|an|n)?(?![\w{LOWER}])"),
+        re.compile(rf"(?<![\w-])(?:{CAP}-)?{CAP}s\s+(?:[{UPPER}]?[{LOWER}]*)(?:{kinds})(?:en|an|n|t)?(?![\w{LOWER}])"),
         # "Musik- och kulturskolan"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
         # "Crafoordska stiftelsen", "Sahlgrenska akademin": an adjective made of a name, then the head
