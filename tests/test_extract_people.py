@@ -38,6 +38,11 @@ def _say(title_line: str, who: str) -> str:
 
 ROLE_CASES = [
     pytest.param(
+        "Första spadtaget\n\nTalare:\n• Eva Lind, VD Bygg-Partner\n",
+        {("Eva Lind", "vd", "Bygg-Partner")},
+        id="upper-case-vd-then-the-company",
+    ),
+    pytest.param(
         "Konferens i Rom\n\nFrån Sverige deltog statssekreteraren (till kulturministern) Eva Lind, samt "
         "generalsekreteraren för Fryshuset (en ideell förening) Anna Holm.\n",
         {("Eva Lind", "statssekreterare", "Regeringen"), ("Anna Holm", "generalsekreterare", "Fryshuset")},

@@ -35,7 +35,7 @@ _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2}|[a-zåäö]{1,2}
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
 _COMMA = re.compile(r",\s*")
 _CAPITAL_TAIL = re.compile(
-    rf"(?P<t>[{LOWER}][\w{LOWER}/-]*(?:\s[{LOWER}][\w{LOWER}/-]*)*)"
+    rf"(?P<t>(?:[{LOWER}][\w{LOWER}/-]*|VD|vd)(?:\s[{LOWER}][\w{LOWER}/-]*)*)"
     rf"\s(?P<o>[{UPPER}][\w{LOWER}&-]*(?:\s[{UPPER}][\w{LOWER}&-]*){{0,3}})"
 )
 
