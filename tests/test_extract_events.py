@@ -319,3 +319,8 @@ def test_kungl_abbreviation_ends_no_sentence_and_names_a_place() -> None:
         document_from_text("Inbjudan till pressbriefing\n\nPressbriefingen hålls på Kungl. Slottet den 3 maj 2024.\n")
     )
     assert [p[0] for e in f.events for p in e.places] == ["Kungl. Slottet"], _show(f)
+
+
+def test_a_capitalised_event_word_mid_sentence_is_its_name() -> None:
+    f = analyse(document_from_text("Nyheter\n\nI helgen samlas 500 ombud på Riksidrottsmötet den 27 maj 2023.\n"))
+    assert "Riksidrottsmötet" in [e.name for e in f.events], _show(f)

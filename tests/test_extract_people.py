@@ -38,6 +38,15 @@ def _say(title_line: str, who: str) -> str:
 
 ROLE_CASES = [
     pytest.param(
+        "Omval\n\nVårdarnas Riksförbunds ordförande Eva Lind omvaldes i dag, säger energi - och näringsminister "
+        "Per Holm.\n",
+        {
+            ("Eva Lind", "ordförande", "Vårdarnas Riksförbund"),
+            ("Per Holm", "energi- och näringsminister", "Regeringen"),
+        },
+        id="kind-in-the-genitive-and-a-stray-space-before-the-hyphen",
+    ),
+    pytest.param(
         "Första spadtaget\n\nTalare:\n• Eva Lind, VD Bygg-Partner\n",
         {("Eva Lind", "vd", "Bygg-Partner")},
         id="upper-case-vd-then-the-company",

@@ -252,11 +252,18 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
     initial = owner is not None and re.search(r"(?:^|[.!?:–]\s|\n\s*)$", text[: owner.start()]) is not None
     if owner and g.lower() not in word_set("possessive_pronouns") and not (initial and g[1:].islower()):
         return f"{owner.group('g')} {lem}"
+    word = m.group("w")
+    if word[0].isupper() and word[1:].islower() and " " not in word and not _starts_sentence(text, m.start()):
+        return word  # "deltar i Riksidrottsmötet": a name as written, not the noun's base form
     if lem in ("besök", "studiebesök"):
         at = _VISITED.match(text[:limit], m.end())
         if at:
             return f"{lem.capitalize()} {at.group(0).strip()}"
     return lem.capitalize()
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    return re.search(r"(?:^|[.!?:–]\s*|\n\s*#*\s*)$", text[max(0, pos - 4) : pos]) is not None
 
 
 def _may_be_main(main: list, lem: str) -> bool:

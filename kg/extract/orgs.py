@@ -104,7 +104,9 @@ def _pattern_res() -> list[re.Pattern]:
         # "Region Väster", "Trafikverket Region Syd": a region named by its area
         re.compile(rf"(?<![\w-])Region\s+{CAP}(?![\w{LOWER}])"),
         # "Stockholms gaykör", "Helsingborgs Symfoniorkester", "Helsingborgs Konserthus"
-        re.compile(rf"(?<![\w-])(?:{CAP}-)?{CAP}s\s+(?:[{UPPER}]?[{LOWER}]*)(?:{kinds})(?:en|an|n|t)?(?![\w{LOWER}])"),
+        re.compile(
+            rf"(?<![\w-])(?:{CAP}-)?{CAP}s\s+(?:[{UPPER}]?[{LOWER}]*)(?:{kinds})(?:en|an|n|t)?s?(?![\w{LOWER}])"
+        ),
         # "Musik- och kulturskolan"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
         # "Crafoordska stiftelsen", "Sahlgrenska akademin": an adjective made of a name, then the head
@@ -229,6 +231,7 @@ def find_orgs(text: str) -> list[OrgMention]:
             genitive = False
             if name.endswith("s") and (
                 (name[:-1].lower().endswith(_heads()) and not name.lower().endswith(_heads()))
+                or (" " in name and name[:-1].lower().endswith(_kinds()) and not name.lower().endswith(_kinds()))
                 or (name.startswith("Kungl.") and name[:-1].endswith(("na", "en", "et")))
             ):
                 name, genitive = name[:-1], True  # "Rekryteringsmyndighetens", "Kungl. Hovstaternas"
@@ -466,6 +469,11 @@ def _name_tail(text: str, pos: int) -> int | None:
         end = pos = cursor
         phrases += 1
     return end
+
+
+@cache
+def _kinds() -> tuple[str, ...]:
+    return tuple(load().lexicon["org_kind_words"])
 
 
 def _heads() -> tuple[str, ...]:

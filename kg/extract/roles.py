@@ -119,7 +119,11 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
         return None
     begin, end = tokens[idx][1], tokens[idx][2]
     words = [head]
-    if idx >= 2 and tokens[idx - 1][0] == "och" and tokens[idx - 2][0].endswith("-"):
+    if idx >= 3 and tokens[idx - 1][0] == "och" and tokens[idx - 2][0] == "-" and tokens[idx - 3][0].isalpha():
+        words = [tokens[idx - 3][0].lower() + "- och " + head]  # "energi - och näringsminister": a stray space
+        begin = tokens[idx - 3][1]
+        idx -= 3
+    elif idx >= 2 and tokens[idx - 1][0] == "och" and tokens[idx - 2][0].endswith("-"):
         words = [tokens[idx - 2][0].lower() + " och " + head]  # "infrastruktur- och bostadsminister"
         begin = tokens[idx - 2][1]
         idx -= 2
