@@ -454,3 +454,12 @@ def test_people(text: str, expected: set[str]) -> None:
 def test_person_given_and_family_name() -> None:
     p = facts(_text(ROLE_CASES, "suffix-ordforande")).people["Gunnar Ekström"]
     assert (p.given, p.family) == ("Gunnar", "Ekström")
+
+
+def test_a_title_ends_before_a_purpose_clause() -> None:
+    from kg.extract.roles import parse_title
+
+    assert parse_title("chef för affärsområdet Skog och Peab för att få se exempel på omställning") == (
+        "chef för affärsområdet Skog",
+        False,
+    )

@@ -159,6 +159,9 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
     if coordinated:
         rest = parse_title(chunk[coordinated.end() :])
         return (coordinated.group(1).lower() + rest[0], rest[1]) if rest else None
+    chunk = re.split(r"\s(?:för|om)\satt\s|\soch\s(?=[A-ZÅÄÖ][\w-]*\sför\satt\s)", chunk, maxsplit=1)[
+        0
+    ]  # "… för att få se …"
     words = chunk.split()
     if not words:
         return None
