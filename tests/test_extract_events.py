@@ -324,3 +324,14 @@ def test_kungl_abbreviation_ends_no_sentence_and_names_a_place() -> None:
 def test_a_capitalised_event_word_mid_sentence_is_its_name() -> None:
     f = analyse(document_from_text("Nyheter\n\nI helgen samlas 500 ombud på Riksidrottsmötet den 27 maj 2023.\n"))
     assert "Riksidrottsmötet" in [e.name for e in f.events], _show(f)
+
+
+def test_a_second_visit_elsewhere_is_its_own_event() -> None:
+    f = analyse(
+        document_from_text(
+            "Program\n\n### Besök på Röhsska museet\n\nGästerna ser utställningen.\n\n"
+            "### Besök på Naturhistoriska museet\n\nGästerna ser valen.\n"
+        )
+    )
+    names = [e.name for e in f.events]
+    assert "Besök på Röhsska museet" in names and "Besök på Naturhistoriska museet" in names, _show(f)

@@ -134,7 +134,11 @@ def find_events(
                 target = Event(series, m.start(), m.end(), series=series, head=lem)
             elif award:
                 target = Event(award[2], m.start(), m.end(), head=lem)
-            elif earlier is not None and (definite or earlier.head == lem):  # "mötet" after "ett första stormöte"
+            elif (
+                earlier is not None
+                and (definite or earlier.head == lem)
+                and _qualified(text, m, lem, s.end) in (lem.capitalize(), earlier.name)
+            ):  # "mötet" after "ett första stormöte" (not "Besök på Y" after "Besök på X")
                 target = Event(earlier.name, m.start(), m.end(), series=earlier.series, head=earlier.head)
             elif definite and main and (word[0].isupper() or s_dates or places) and _may_be_main(main, lem):
                 target = Event(main[0], m.start(), m.end(), series=main[1], head=lem)  # "Konferensen hålls …"
