@@ -122,3 +122,17 @@ def test_no_false_contacts(text: str, expected: set) -> None:
 def test_time_range_next_to_phone() -> None:
     text = HEAD + "Anna Malm, trafikplanerare, nås kl 09.00 – 11.45 på 0372-78 93 21\n"
     assert contacts(text) == {("Anna Malm", "0372-78 93 21", None)}
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Eva Lind 0730449853", "Eva Lind +46104508064", "Eva Lind 019 602 7358", "Eva Lind, telefon:0760 34 50 59"],
+)
+def test_phone_numbers_without_separators_or_after_a_colon(line: str) -> None:
+    f = analyse(document_from_text(f"Kontakt\n\nFör mer information kontakta:\n{line}\n"))
+    assert [c.person for c in f.contacts if c.phone] == ["Eva Lind"], f.contacts
+
+
+def test_a_time_range_is_no_phone_number() -> None:
+    f = analyse(document_from_text("Program\n\nEva Lind talar kl 10:05 - 11:00 i aulan.\n"))
+    assert not [c for c in f.contacts if c.phone]

@@ -36,10 +36,13 @@ class _Guarded:
         return self.pattern.match(text, pos)
 
 
+_START = r"(?:(?<![\d.:,-])|(?<=[A-Za-zåäö]:))"  # not inside a number or a time; "telefon:0760 …" is fine
 _PHONE = re.compile(
-    r"(?<![\d.:,-])(?:\+46\s?\(?0?\)?\s?|0)\d{1,4}\s?[-–‐‑‒]\s?\d{2,8}(?:[ ]\d{2,4}(?!\s?[-–‐‑‒]\s?\d)){0,3}(?![\d])"
-    r"|(?<![\d.:,-])0\d{1,3}(?:[ ]\d{2,3}){2,4}(?![\d])"
+    rf"{_START}(?:\+46\s?\(?0?\)?\s?|0)\d{{1,4}}\s?[-–‐‑‒]\s?\d{{2,8}}"
+    r"(?:[ ]\d{2,4}(?!\s?[-–‐‑‒]\s?\d)){0,3}(?![\d])"
+    rf"|{_START}0\d{{1,3}}(?:[ ]\d{{2,3}}){{1,3}}[ ]\d{{2,4}}(?![\d])"
     r"|\+46[ ]?\(?0?\)?[ ]?\d{1,3}(?:[ -]\d{2,4}){2,4}(?![\d])"
+    rf"|{_START}(?:0[1-9]\d{{7,8}}|\+46[1-9]\d{{7,8}})(?![\d])"  # "0730449853", "+46104508064": no separators
 )
 _EMAIL = re.compile(r"[\w.+-]+(?:@|\s?\[at\]\s?|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 PHONE = _Guarded(_PHONE, ("0", "+46"))  # every number starts with 0 or +46
