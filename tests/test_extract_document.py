@@ -87,6 +87,18 @@ PUBLISHER_CASES = [
         "Tibro kommun",
         id="a-municipality-clearly-ahead-of-the-rest",
     ),
+    pytest.param(
+        "Mot nya höjder\n\nTibro klättrar återigen i Svenskt Näringslivs ranking och går från plats 196 till 121.\n\n"
+        "Mer på www.tibro.se\n",
+        "Tibro kommun",
+        id="the-town-as-the-lead-s-subject-and-its-web-site",
+    ),
+    pytest.param(
+        "Civilministern besöker Länsstyrelsen i Hallands län\n\nUnder besöket möter ministern Länsstyrelsen "
+        "i Hallands län och länets kommuner. Länsstyrelsen i Hallands län är värd.\n",
+        "Regeringen",
+        id="a-minister-s-visit-is-the-government-s-release",
+    ),
 ]
 
 

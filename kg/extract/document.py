@@ -220,10 +220,11 @@ _UNIT_OF = re.compile(
     r"^[a-zåäö-]+(?:enheten|avdelningen|kontoret|staben|sektionen|byrån|kansliet)\s+(?:vid|på|i|inom)\s*$"
 )
 _GOVERNMENT_VOICE = re.compile(
-    r"\b(?:[a-zåäö]*[Mm]inister(?:n|ns)?|[Ss]tatsrådet"
+    r"\b(?:[A-ZÅÄÖ]?[a-zåäö]*[Mm]inister(?:n|ns)?|[Ss]tatsrådet"
     r"|[Rr]egeringen (?:har|ger|gör|beslutar|beslutade|föreslår|tillsätter|utser))\b"
 )
 _HOME_KINDS = ("Municipality", "Region", "CountyAdministrativeBoard")
+_MINISTER_FIRST = re.compile(r"#?\s*(?:[A-ZÅÄÖ][a-zåäö-]*minister(?:n)?|Statsrådet|Statsminister(?:n)?)\b")
 _SELF_PUBLISHING = (*_HOME_KINDS, "EducationalOrganization")
 _WEBSITE = re.compile(r"(?:www\.|https?://)(?:[\w-]+\.)*?(?P<label>[a-z0-9-]{4,})\.(?:se|nu|org|eu)\b")
 _SELF_DESCRIPTION = re.compile(
@@ -289,6 +290,9 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         for o in orgs:
             if o.begin == lead.begin and not o.genitive:
                 add(o.ref, 3)  # "Länsstyrelsen Dalarna bjuder in …"
+        for b, _e, key in towns:
+            if b == lead.begin:
+                add(g.orgs[key], 2)  # "Katrineholm plockar återigen placeringar …": the town as the subject
         first_sentence = re.split(r"(?<=[.!?])\s", lead.text, maxsplit=1)[0]
         end = lead.begin + len(first_sentence)
         hosts = [o for o in orgs if lead.begin <= o.begin < end and not o.genitive]
@@ -335,6 +339,8 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
                 ):
                     add(o.ref, 2)
     sites = {m.group("label").replace("-", "") for m in _WEBSITE.finditer(text)}
+    for key in {k for t, k in _ascii_towns() if t in sites}:
+        add(g.orgs[key], 1.5)  # "www.katrineholm.se": the municipality's own site
     cited = {o.ref.key: o.ref for o in orgs if sites and squash(o.ref.name) in sites}
     if len(cited) == 1:  # its own web address; links to several bodies' sites say nothing
         add(next(iter(cited.values())), 1.5)
@@ -345,7 +351,10 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         and re.search(r"(?:minister|statsråd|statssekreterare|[Rr]egeringen)", title.text)
     ):
         add(government, 3)  # "Utrikesminister X deltar i …", "Regeringen ger …": the government's release
+    if title and _MINISTER_FIRST.match(title.text):
+        add(government, 4.5)  # "Civilministern besöker …": a headline led by a minister
     mentioned = Counter(o.ref.key for o in orgs)
+    times = dict(mentioned)
     for o in orgs:
         if mentioned[o.ref.key] and score[o.ref.key] + min(mentioned[o.ref.key], 3) * 0.5 > 0:
             add(o.ref, min(mentioned.pop(o.ref.key), 3) * 0.5)  # how often it is named breaks ties, no more
@@ -354,8 +363,15 @@ def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     if best and best[1] >= 3:
         return refs[best[0]]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    if best and best[1] >= 1.5 and best[1] - runner_up >= 0.5 and refs[best[0]].kind in _SELF_PUBLISHING:
-        return refs[best[0]]  # a municipality, region, county board or university clearly ahead of the rest
+    if (
+        best
+        and best[1] >= 1.5
+        and best[1] - runner_up >= 0.5
+        and refs[best[0]].kind in _SELF_PUBLISHING
+        and times.get(best[0], 0) >= 2
+        and not (title and _GOVERNMENT_VOICE.search(title.text))
+    ):
+        return refs[best[0]]  # a municipality, region, county board or university clearly ahead, named twice
     local = best is not None and best[1] >= 1 and refs[best[0]].kind in _HOME_KINDS
     if _GOVERNMENT_VOICE.search(text) and not (local and not (title and _GOVERNMENT_VOICE.search(title.text))):
         return government  # nobody else shows as publisher, and a minister or the government acts: its release
