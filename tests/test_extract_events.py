@@ -335,3 +335,14 @@ def test_a_second_visit_elsewhere_is_its_own_event() -> None:
     )
     names = [e.name for e in f.events]
     assert "Besök på Röhsska museet" in names and "Besök på Naturhistoriska museet" in names, _show(f)
+
+
+def test_a_council_of_a_body_and_championships_by_their_acronym() -> None:
+    f = analyse(
+        document_from_text(
+            "Nyheter\n\nMinistern deltar i EU:s jordbruksråd i Bryssel. Simmarna tävlar i SM i simning i Borås "
+            "den 16 juli 2008, och laget åker till U21-EM i Finland.\n"
+        )
+    )
+    names = [e.name for e in f.events]
+    assert {"EU:s jordbruksråd", "SM i simning", "U21-EM"} <= set(names), _show(f)

@@ -27,6 +27,11 @@ def _named_res() -> list[re.Pattern]:
             re.compile(
                 rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"
             ),
+            # "SM i simning och vattenpolo", "U23-EM", "VM i Chengdu": championships by their acronym
+            re.compile(
+                r"(?<![\w-])(?:[A-Z]\d{2}-)?(?:SM|VM|EM|NM|JSM|JVM|JEM)(?:-veckan)?"
+                r"(?:\s+i\s+[a-zåäö]{4,}(?:\s+och\s+[a-zåäö]{4,})?)?(?![\w-])"
+            ),
             # "Fokus jämställdhet, en nationell fördjupningskonferens"
             re.compile(
                 rf"(?P<n>{cap_phrase}),\s(?:en|ett|den|det)\s(?:[{LOWER}]+\s){{0,3}}[{LOWER}]*(?:konferens|seminarium|mässa|festival|dag|vecka|möte|forum|gala)\b"
@@ -123,6 +128,7 @@ _NAMED_HINTS: list[tuple[str, ...] | re.Pattern[str]] = [
     ("Forum", "Mötesplats"),
     ("veckan", "dagen", "dagarna", "mässan", "festivalen", "galan", "forum"),
     ("Internationella", "Nationella", "Europeiska", "Nordiska", "Globala"),
+    ("SM", "VM", "EM", "NM"),
     re.compile(r",\s(?:en|ett|den|det)\s"),
 ]
 
@@ -174,7 +180,8 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
 
 _TAKES_PART = re.compile(
     r"(?:deltar|deltog|medverkar|medverkade|talar|talade)\s(?:i|på|vid)\s"
-    r"(?P<n>[A-ZÅÄÖ][\w-]*(?:\s(?:[A-ZÅÄÖ][\w-]*|\d{4}))*)(?![\w:-])(?!\s[a-zåäö]+s\s)"
+    r"(?:(?P<g>[A-ZÅÄÖ]{2,5}:s\s[a-zåäö]{4,}(?:råd|möte|mötet|rådet|toppmöte|toppmötet|session|sessionen))(?![\w-])"
+    r"|(?P<n>[A-ZÅÄÖ][\w-]*(?:\s(?:[A-ZÅÄÖ][\w-]*|\d{4}))*)(?![\w:-])(?!\s[a-zåäö]+s\s))"
 )
 
 
@@ -186,6 +193,9 @@ def _taken_part_in(text: str) -> list[tuple[int, int, str, str]]:
     g = load()
     out = []
     for m in _TAKES_PART.finditer(text):
+        if m.group("g"):  # "deltar i EU:s utrikesråd": a council of a body, meeting
+            out.append((m.start("g"), m.end("g"), m.group("g"), "event"))
+            continue
         name = m.group("n")
         first = name.split()[0]
         if (
