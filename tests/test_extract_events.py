@@ -341,7 +341,7 @@ def test_a_council_of_a_body_and_championships_by_their_acronym() -> None:
     f = analyse(
         document_from_text(
             "Nyheter\n\nMinistern deltar i EU:s jordbruksråd i Bryssel. Simmarna tävlar i SM i simning i Borås "
-            "den 16 juli 2008, och laget åker till U21-EM i Finland.\n"
+            "den 16 juli 2008. Laget åker sedan till U21-EM i Finland.\n"
         )
     )
     names = [e.name for e in f.events]
