@@ -346,3 +346,10 @@ def test_a_council_of_a_body_and_championships_by_their_acronym() -> None:
     )
     names = [e.name for e in f.events]
     assert {"EU:s jordbruksråd", "SM i simning", "U21-EM"} <= set(names), _show(f)
+
+
+def test_what_comes_ahead_is_an_event_when_it_is_no_body_or_place() -> None:
+    f = analyse(document_from_text("# Pressbriefing inför Join Sweden Summit 2025\n\nMinistern svarar på frågor.\n"))
+    assert "Join Sweden Summit 2025" in [e.name for e in f.events], _show(f)
+    g = analyse(document_from_text("Nyheter\n\nInför Almedalen och inför Europeiska rådets möte händer mycket.\n"))
+    assert not any(e.name in {"Almedalen", "Europeiska"} for e in g.events), _show(g)

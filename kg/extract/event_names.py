@@ -179,7 +179,7 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
 
 
 _TAKES_PART = re.compile(
-    r"(?:deltar|deltog|medverkar|medverkade|talar|talade)\s(?:i|på|vid)\s"
+    r"(?:(?:deltar|deltog|medverkar|medverkade|talar|talade)\s(?:i|på|vid)|inför)\s"
     r"(?:(?P<g>[A-ZÅÄÖ]{2,5}:s\s[a-zåäö]{4,}(?:råd|möte|mötet|rådet|toppmöte|toppmötet|session|sessionen))(?![\w-])"
     r"|(?P<n>[A-ZÅÄÖ][\w-]*(?:\s(?:[A-ZÅÄÖ][\w-]*|\d{4}))*)(?![\w:-])(?!\s[a-zåäö]+s\s))"
 )
@@ -188,7 +188,7 @@ _TAKES_PART = re.compile(
 def _taken_part_in(text: str) -> list[tuple[int, int, str, str]]:
     """'deltar i West Pride', 'deltar på ITF Summit 2025': what someone takes part in, when it is no
     organisation, place or person."""
-    if "deltar" not in text and "medverka" not in text and "tala" not in text and "deltog" not in text:
+    if not any(w in text for w in ("deltar", "medverka", "tala", "deltog", "inför")):
         return []
     g = load()
     out = []
@@ -208,6 +208,7 @@ def _taken_part_in(text: str) -> list[tuple[int, int, str, str]]:
             or name.endswith("s")
             or g.given_names.get(first, 0) >= 300
             or first in event_lexicon()["non_event_capitalised"]
+            or re.fullmatch(r"[A-ZÅÄÖ][a-zåäö]+(?:iska|ska|ella|ala|na)", name)  # "inför Europeiska rådets …"
         ):
             continue
         out.append((m.start("n"), m.end("n"), name, "event"))
