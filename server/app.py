@@ -65,10 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         starting = asyncio.create_task(ctx.pool.start())  # accept connections while workers start
+        reading = asyncio.create_task(asyncio.to_thread(ctx.search_index))  # before the first search asks
         try:
             yield
         finally:
             starting.cancel()
+            reading.cancel()
             ctx.pool.close()
 
     app = FastAPI(

@@ -88,6 +88,30 @@ def test_type_filter_limit_and_no_query(index: Index) -> None:
     assert index.search("zzz") == [] and index.search("!!!") != []  # no words: the most mentioned
 
 
+def reference(index: Index, q: str, types: set[str] | None, limit: int) -> list[tuple[str, str]]:
+    """Brute force: every key line read, each entity's best (rank, label), the best `limit` (label, matched)."""
+    best: dict[int, tuple[int, int]] = {}
+    for line in index.keys:
+        key, word, label_no, typ, entity = line.split("\t")
+        if key.startswith(q) and (types is None or typ in types):
+            found = ((0 if key == q else 1) if word == "0" else 2, int(label_no))
+            best[int(entity)] = min(best.get(int(entity), found), found)
+    ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[:limit]
+    return [(index.hit(n).label, index.hit(n, label_no).matched) for n, (_, label_no) in ranked]
+
+
+def test_every_prefix_of_the_seeds_index_ranks_as_brute_force_does(seeds_store_path: Path) -> None:
+    index = search.read(seeds_store_path)
+    assert index is not None
+    prefixes = {normalise(line.split("\t")[0][:n]) for line in index.keys for n in (1, 2, 3, 5, 40)}
+    for q in sorted(prefixes):
+        for types in (None, {"person"}, {"organisation", "place"}):
+            got = [(h.label, h.matched) for h in index.search(q, types, limit=7)]
+            expected = reference(index, q, types, 7)
+            assert got[: len(expected)] == expected, (q, types)
+            assert len(got) == len(expected) or " " in q  # more: words in any order, after all of these
+
+
 def test_the_file_round_trips_and_a_damaged_one_is_refused(index: Index) -> None:
     again = Index.parse(index.text())
     assert (again.entities, again.keys) == (index.entities, index.keys)
