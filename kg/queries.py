@@ -2,7 +2,9 @@
 
 The files ship as package data in `kg/data/queries/` (identical copies of the top-level
 `queries/`, checked by a test); env `KG_QUERIES` points the registry at another folder.
-Parameters are bound as RDF terms through pyoxigraph substitutions, never pasted into text.
+Parameters are bound as RDF terms through pyoxigraph substitutions, never pasted into text. An iri
+parameter that declares a `kind` also takes a name, which the caller's `names` (kg/search.py's
+`resolver`) turns into the one IRI it names.
 """
 
 from __future__ import annotations

@@ -137,6 +137,18 @@ def test_names_resolve_to_one_entity_of_the_parameters_kind(index: Index) -> Non
         names(person, "Stadsmissionen")
 
 
+def test_a_long_list_of_matches_names_five_and_counts_the_rest() -> None:
+    many = make([entity(f"id/person/anna-{i}", f"Anna Berg{'x' * i}", mentions=9 - i) for i in range(8)])
+    with pytest.raises(BadParameter) as err:
+        search.resolver(lambda: many)(Param("person", "iri", kind=("person",)), "Anna Ber")
+    message = str(err.value)
+    assert message.startswith('8 matches for person="Anna Ber": <') and message.count("<") == 5
+    assert message.endswith(" and 3 more; pass the IRI")
+    exact = make([entity("id/person/a", "Anna Berg"), entity("id/person/b", "Anna Berg", note="Regeringen")])
+    with pytest.raises(BadParameter, match=r"^2 matches .*/b> \(Anna Berg, Regeringen\); pass the IRI$"):
+        search.resolver(lambda: exact)(Param("person", "iri", kind=("person",)), "anna berg")
+
+
 def test_a_saved_query_binds_a_name_only_where_the_parameter_has_a_kind(index: Index) -> None:
     people = registry().get("people")
     names = search.resolver(lambda: index)
@@ -204,6 +216,14 @@ def test_kg_query_takes_a_name_for_an_iri_parameter(seeds_store_path: Path) -> N
     assert out.rstrip().endswith("; pass the IRI")
     code, out = query("people", "-p", "person=Forum Jämställdhet")
     assert code == 1 and "no person named \"Forum Jämställdhet\" for parameter 'person'" in out
+
+
+def test_the_build_times_the_index_and_overview(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    result = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "--store", str(store), "--validate", "no"])
+    assert result.exit_code == 0, result.output
+    assert "compact" in result.stderr and "search index" in result.stderr and "overview" in result.stderr
+    assert kgstore.has_sidecars(store)
 
 
 def test_kg_search(seeds_store_path: Path) -> None:
