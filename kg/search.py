@@ -9,7 +9,8 @@ more documents come first.
 A build writes the index as one text file in the store folder (`kg.store.sidecar(path, "search")`):
 a header line, one line per entity (IRI, label, type, class, note, mentions, other labels; ordered
 by mentions, so an entity's number is its rank), then one line per key sorted by key
-(`key TAB word TAB type TAB entity`), where a key is a label, normalised, from one of its words on.
+(`key TAB word TAB label TAB type TAB entity`: a key is a label, normalised, from one of its words
+on; word 0 is the label's start; label numbers the entity's labels, 0 the preferred one).
 Tab sorts below every character a key can hold, so the lines sort as their keys do and the keys that
 start with a query are one range, found by bisection. Each key line is also packed into one int that
 sorts best first (`Index.codes`, made when the file is read), so a search sorts its range's ints and
@@ -54,6 +55,7 @@ TYPES: dict[str, tuple[str, ...]] = {
 NAME_PREDICATES = (FOAF + "name", SKOS + "prefLabel", SCHEMA + "name")  # the first one an entity has is its label
 ALT_LABEL = SKOS + "altLabel"
 MAX_WORDS = 12  # a label is searchable from each of its first twelve words
+ANY_ORDER_SCAN = 1000  # matches of a query's longest word looked at for its other words
 TYPE_NAMES = list(TYPES)
 TYPE_CODES = {name: code for code, name in enumerate(TYPE_NAMES)}
 MAGIC = "# kg-search-index 1"
@@ -145,9 +147,15 @@ class Index:
                     yield rank + (code >> 60), (code >> 28) & 0xFFFFFFFF, code & 0xFFFFFF
 
     def _any_order(self, q: str, wanted: set[str] | None, found: dict[int, tuple[int, int]]) -> None:
-        """Add (rank 3) the entities whose labels have a word starting with each word of `q`, in any order."""
+        """Add (rank 3) the entities whose labels have a word starting with each word of `q`, in any order:
+        of the best ANY_ORDER_SCAN entities that match its longest word (of at least two letters)."""
         tokens = q.split(" ")
-        for _, n, _ in self._ranked(max(tokens, key=len), wanted):
+        longest = max(tokens, key=len)
+        if len(longest) < 2:
+            return
+        for i, (_, n, _) in enumerate(self._ranked(longest, wanted)):
+            if i == ANY_ORDER_SCAN:
+                break
             if n in found:
                 continue
             fields = self.entities[n].split("\t")
