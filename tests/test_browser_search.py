@@ -1,8 +1,8 @@
 """Finding things in real headless Chromium, on a store built from 1,062 regeringen releases (`regeringen_store_path`).
 
 The header's search box finds "Västerås" from "vasteras" and opens the page of the one picked; the query
-editor completes a name to the entity's IRI; the home page's overview shows the store's counts, each
-linked. Screenshots go to a temporary folder, or to $KG_SCREENSHOTS (`KG_SCREENSHOTS=docs/img` refreshes
+editor completes a name to the entity's IRI; a saved query's IRI parameter suggests entities and takes
+a name; the home page's overview shows the store's counts, each linked. Screenshots go to a temporary folder, or to $KG_SCREENSHOTS (`KG_SCREENSHOTS=docs/img` refreshes
 the README's pictures).
 """
 
@@ -125,3 +125,23 @@ def test_the_home_page_shows_the_overview(server: str, regeringen_store_path: Pa
     section.locator("[data-count='people']").click()
     page.wait_for_url(server + "/queries/people")
     expect(page.locator("table")).to_be_visible()
+
+
+def test_a_saved_querys_iri_parameter_suggests_entities_and_takes_a_name(server: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server + "/?saved=people")
+    person = page.locator("#kg-params input[name='person']")
+    person.press_sequentially("ulf kri", delay=30)
+    option = page.locator("#kg-param-person-suggestions li", has_text="Ulf Kristersson").first
+    expect(option).to_be_visible()
+    assert page.locator("#kg-param-person-suggestions li", has_text="organisation").count() == 0  # people only
+    option.click()
+    expect(person).to_have_value("id/person/ulf-kristersson")  # relative to the base, as the form takes IRIs
+    page.click("#kg-run")
+    expect(page.locator("#kg-status")).to_contain_text("from /queries/people?person=id%2Fperson%2Ful")
+    rows = page.inner_text("#kg-status").split()[0]
+    person.fill("Ulf Kristersson")  # the name itself: the server resolves it
+    page.click("#kg-run")
+    expect(page.locator("#kg-status")).to_contain_text("from /queries/people?person=Ulf+Kristersson")
+    assert page.inner_text("#kg-status").split()[0] == rows

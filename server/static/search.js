@@ -31,7 +31,7 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("autocomplete", "off");
-    input.insertAdjacentElement("afterend", list);
+    input.insertAdjacentElement("afterend", list); // no-op while the input is not in the page yet (see render)
 
     let hits = [];
     let active = -1;
@@ -39,6 +39,7 @@
     let pending = null;
 
     function render() {
+      if (!list.isConnected) input.insertAdjacentElement("afterend", list);
       list.replaceChildren(
         ...hits.map((hit, i) => {
           const item = document.createElement("li");
