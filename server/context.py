@@ -104,9 +104,11 @@ class Context:
         async with self._lock():
             outcome = await asyncio.to_thread(self._update_in_worker, sparql, base_iri)
             if outcome.status < 400:
-                views.drop(self.settings.store_path)
+                path = self.settings.store_path
+                views.drop(path)
+                # rewritten before the memo is cleared, so no search can read the old index meanwhile
+                await asyncio.to_thread(lambda: kgstore.write_sidecars(kgstore.open_read(path), path))
                 self.reopen()
-                await asyncio.to_thread(kgstore.write_sidecars, self.store, self.settings.store_path)
                 await self.pool.restart()
             return outcome
 
