@@ -2,8 +2,8 @@
 
 The header's search box finds "Västerås" from "vasteras" and opens the page of the one picked; the query
 editor completes a name to the entity's IRI; a saved query's IRI parameter suggests entities and takes
-a name; the home page's overview shows the store's counts, each linked. Screenshots go to a temporary folder, or to $KG_SCREENSHOTS (`KG_SCREENSHOTS=docs/img` refreshes
-the README's pictures).
+a name; the home page's overview shows the store's counts, each linked. Screenshots go to a temporary
+folder, or to $KG_SCREENSHOTS (`KG_SCREENSHOTS=docs/img` refreshes the README's pictures).
 """
 
 from __future__ import annotations
