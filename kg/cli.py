@@ -11,6 +11,7 @@ import click
 
 import kg
 from kg import store as kgstore
+from kg.search import TYPES as SEARCH_TYPES
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -212,22 +213,31 @@ def query(
     """Run the saved query NAME (see `kg queries`) or ad-hoc SPARQL against the default graph.
 
     \b
+    An iri parameter also takes a name ("Jimmy Jansson", "vasteras"): the search index resolves
+    it to the one entity of the parameter's kind so named, or says which ones it could be.
+
+    \b
     Example:
         kg query speakers -p year=2017 --format json
+        kg query people -p person="Jimmy Jansson"
     """
-    from kg import views
+    from functools import cache
+
+    from kg import search, views
     from kg.queries import QueryError, registry
 
     if sum(x is not None for x in (name, sparql, file)) != 1:
         raise click.UsageError("give exactly one of NAME, --sparql or --file")
     store = _open(store_path)
+    path = store_path or kgstore.default_store_path()
     try:
         if name is not None:
             saved = registry().get(name)
-            values = _params(params)
-            results = views.view_results(store_path or kgstore.default_store_path(), saved, saved.bind(values))
+            names = search.resolver(cache(lambda: search.load(path, store)))  # -p person="Jimmy Jansson"
+            terms = saved.bind(_params(params), names=names)
+            results = views.view_results(path, saved, terms)
             if results is None:
-                results = saved.run(store, values)
+                results = kgstore.query(store, saved.sparql, terms)
         else:
             if params:
                 raise click.UsageError("-p only applies to saved queries")
@@ -269,6 +279,41 @@ def list_queries() -> None:
         for p in q.params:
             req = "required" if p.required else "optional"
             click.echo(f"    -p {p.name}=<{p.type}>  {req}  {p.description}")
+
+
+@main.command("search")
+@click.argument("text", nargs=-1)
+@store_option
+@click.option(
+    "--type", "types", multiple=True, type=click.Choice(list(SEARCH_TYPES)), help="Only this type (repeatable)"
+)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="At most this many.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def search_command(
+    text: tuple[str, ...], store_path: Path | None, types: tuple[str, ...], limit: int, fmt: str
+) -> None:
+    """Find people, organisations, places, events, series, projects and roles by name.
+
+    Prefix and accent-insensitive: "vasteras" finds "Västerås stad", "jimmy jan" finds "Jimmy
+    Jansson". The best matches first: the whole name, then a prefix of it, then of a later word;
+    more often mentioned first. Without TEXT, the most mentioned.
+
+    \b
+    Example:
+        kg search vasteras
+        kg search jimmy jan --type person --format json
+    """
+    import json
+
+    from kg import search
+
+    path = store_path or kgstore.default_store_path()
+    hits = search.load(path, _open(store_path)).search(" ".join(text), types, limit)
+    if fmt == "json":
+        click.echo(json.dumps({"results": [h.data() for h in hits]}, ensure_ascii=False, indent=1))
+        return
+    rows = [{"label": h.label, "type": h.type, "note": h.note, "mentions": str(h.mentions), "iri": h.iri} for h in hits]
+    click.echo(_table(["label", "type", "note", "mentions", "iri"], rows))
 
 
 @main.command()

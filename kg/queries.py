@@ -2,7 +2,9 @@
 
 The files ship as package data in `kg/data/queries/` (identical copies of the top-level
 `queries/`, checked by a test); env `KG_QUERIES` points the registry at another folder.
-Parameters are bound as RDF terms through pyoxigraph substitutions, never pasted into text.
+Parameters are bound as RDF terms through pyoxigraph substitutions, never pasted into text. An iri
+parameter that declares a `kind` also takes a name, which the caller's `names` (kg/search.py's
+`resolver`) turns into the one IRI it names.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -53,6 +55,7 @@ class Param:
     example: Any = None
     column: str | None = None  # the result column this parameter filters (default: its own name)
     match: str = "term"  # "term": equal terms; "year": the column's date falls in this year
+    kind: tuple[str, ...] = ()  # iri parameters: what a name given instead of an IRI is looked up as (kg/search.py)
 
     @property
     def filters(self) -> str:
@@ -74,9 +77,13 @@ class SavedQuery:
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
 
-    def bind(self, values: Mapping[str, str] | None = None, base: str | None = None) -> dict[str, Any]:
+    def bind(
+        self, values: Mapping[str, str] | None = None, base: str | None = None, names: Names | None = None
+    ) -> dict[str, Any]:
         """Turn string values into RDF terms by the declared types, applying defaults.
 
+        With `names`, a name given for an iri parameter that declares a `kind` ("Jimmy Jansson") is
+        resolved to an IRI by `names(param, value)`, which raises BadParameter for none or several.
         Raises BadParameter for an unknown name, a missing required one, or a bad value.
         """
         values = dict(values or {})
@@ -91,23 +98,41 @@ class SavedQuery:
                 if p.required:
                     raise BadParameter(f"query {self.name!r} needs parameter {p.name!r} ({p.type})")
                 continue
-            out[p.name] = to_term(p, str(value), base)
+            out[p.name] = to_term(p, str(value), base, names)
         return out
 
-    def run(self, store: Store, values: Mapping[str, str] | None = None, base: str | None = None) -> QuerySolutions:
+    def run(
+        self, store: Store, values: Mapping[str, str] | None = None, base: str | None = None, names: Names | None = None
+    ) -> QuerySolutions:
         """Run against the store's default graph with the parameters bound."""
-        return kgstore.query(store, self.sparql, self.bind(values, base))
+        return kgstore.query(store, self.sparql, self.bind(values, base, names))
 
 
-def to_term(param: Param, value: str, base: str | None = None) -> NamedNode | Literal:
-    """One parameter value as an RDF term; relative IRIs resolve against the base IRI.
+Names = Callable[[Param, str], str]  # (parameter, a name given for it) -> the IRI it names
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def is_name(value: str) -> bool:
+    """A value that reads as a name rather than an IRI: no scheme, and no '/' unless it has spaces.
+
+    >>> is_name("Jimmy Jansson"), is_name("Västerås"), is_name("id/org/kommun-0484"), is_name("https://x.se/a")
+    (True, True, False, False)
+    """
+    return not _ABSOLUTE.match(value) and ("/" not in value or any(c.isspace() for c in value.strip()))
+
+
+def to_term(param: Param, value: str, base: str | None = None, names: Names | None = None) -> NamedNode | Literal:
+    """One parameter value as an RDF term; relative IRIs resolve against the base IRI, and with `names`
+    a name given for an iri parameter with a `kind` resolves to the IRI it names.
 
     >>> to_term(Param("year", "year"), "2017")
     <Literal value=2017 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
     """
+    if param.type == "iri" and param.kind and names is not None and value.strip() and is_name(value):
+        return NamedNode(names(param, value.strip()))
     try:
         if param.type == "iri":
-            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
+            if not _ABSOLUTE.match(value):
                 from kg.build import default_base
 
                 value = (base or default_base()) + value.lstrip("/")
@@ -146,7 +171,13 @@ def parse_query(name: str, text: str) -> SavedQuery:
     for raw in header.get("params") or []:
         if not isinstance(raw, dict) or "name" not in raw:
             raise QueryError(f"{name}.rq: every param needs a name: {raw!r}")
-        param = Param(**{k: raw[k] for k in raw if k in Param.__dataclass_fields__})
+        fields = {k: raw[k] for k in raw if k in Param.__dataclass_fields__}
+        if "kind" in fields:
+            kind = fields["kind"]
+            fields["kind"] = tuple(str(k) for k in (kind if isinstance(kind, list) else [kind]))
+        param = Param(**fields)
+        if param.kind and param.type != "iri":
+            raise QueryError(f"{name}.rq: param {param.name!r} has a kind but is not of type iri")
         if param.type not in PARAM_TYPES:
             raise QueryError(
                 f"{name}.rq: param {param.name!r} has type {param.type!r}; use one of {', '.join(PARAM_TYPES)}"

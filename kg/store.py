@@ -54,6 +54,10 @@ PREFIXES = {
 
 _CHUNK = 200_000  # quads buffered before one bulk_extend call
 
+# Files a build writes beside the RocksDB files, inside the store folder (so they are swapped in with it):
+# the label search index (kg/search.py) and the home page's overview (kg/overview.py).
+SIDECARS = {"search": "search-index.tsv", "overview": "overview.json"}
+
 
 class StoreError(Exception):
     """A store that is missing, locked or cannot be replaced."""
@@ -67,6 +71,43 @@ def default_store_path() -> Path:
 def is_store(path: Path) -> bool:
     """True when `path` holds an Oxigraph (RocksDB) store."""
     return (Path(path) / "CURRENT").is_file()
+
+
+def sidecar(store_path: Path | str, name: str) -> Path:
+    """The path of one of the store's sidecar files (`SIDECARS`: "search", "overview")."""
+    return Path(store_path) / SIDECARS[name]
+
+
+def write_sidecar(store_path: Path | str, name: str, text: str) -> Path:
+    """Write a sidecar file whole or not at all (a reader never sees half of it)."""
+    target = sidecar(store_path, name)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+def drop_sidecars(store_path: Path | str) -> None:
+    """Remove the sidecar files (they no longer match a store changed in place)."""
+    for name in SIDECARS:
+        sidecar(store_path, name).unlink(missing_ok=True)
+
+
+def write_sidecars(store: Store, store_path: Path | str) -> dict[str, float]:
+    """Write every sidecar file of the store at `store_path` from `store`; seconds each took."""
+    from kg import overview, search
+
+    seconds = {}
+    for name, write in (("search index", search.write), ("overview", overview.write)):
+        started = time.perf_counter()
+        write(store, store_path)
+        seconds[name] = round(time.perf_counter() - started, 2)
+    return seconds
+
+
+def has_sidecars(store_path: Path | str) -> bool:
+    """True when every sidecar file is there."""
+    return all(sidecar(store_path, name).is_file() for name in SIDECARS)
 
 
 def open_read(path: Path | str | None = None) -> Store:

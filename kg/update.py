@@ -8,7 +8,8 @@ make it.
 
 An update can be killed at any point and converges when run again: before it changes anything it
 writes a journal (`STORE/update-journal.json`: the documents it will redo and every subject of
-their old graphs) and drops the saved-query views, which no longer match. A later update finds the
+their old graphs) and drops the saved-query views and the sidecar files (search index, overview),
+which no longer match; the sidecars are written again from the settled store. A later update finds the
 journal, redoes those documents whatever their checksums say, and recomputes the default graph and
 labels of every journalled subject; the journal is removed only once the store is flushed.
 """
@@ -148,6 +149,8 @@ def update(
         if (changed or removed) and refresh_views:
             store.flush()
             views.materialise(store, store_path, registry(), workers=workers or default_workers())
+        if not kgstore.has_sidecars(store_path):  # dropped when anything changed, or an older store
+            kgstore.write_sidecars(store, store_path)
     finally:
         store = None  # release the store's lock even when an error keeps this frame alive
         gc.collect()
@@ -203,6 +206,7 @@ def _update(
             touched |= {q.subject for q in store.quads_for_pattern(None, None, None, doc_graph(base, doc_id))}
         journal.write(pending.redo | set(gone) | {doc_id_for(p) for p in todo}, touched)
         views.drop(store_path)  # stale from now on; recomputing them costs far more than an update
+        kgstore.drop_sidecars(store_path)  # rewritten once the store is settled (below, in `update`)
     for doc_id in gone:
         _drop_graph(store, doc_graph(base, doc_id), touched)
         _drop_meta(store, base, doc_id)

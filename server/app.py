@@ -1,7 +1,7 @@
 """The app factory: `create_app(settings)` wires the routes of each part to one context.
 
 Parts: sparql (the SPARQL 1.1 protocol, service description, VoID), saved (saved queries),
-pages (linked-data pages, document pages, dumps), ui (the query page at /).
+pages (linked-data pages, document pages, dumps), search (find entities by name), ui (the query page at /).
 """
 
 from __future__ import annotations
@@ -65,10 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         starting = asyncio.create_task(ctx.pool.start())  # accept connections while workers start
+        reading = asyncio.create_task(asyncio.to_thread(ctx.search_index))  # before the first search asks
         try:
             yield
         finally:
             starting.cancel()
+            reading.cancel()
             ctx.pool.close()
 
     app = FastAPI(
@@ -94,11 +96,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(SecurityHeaders, ctx=ctx)
 
-    from server import pages, saved, sparql, ui
+    from server import pages, saved, search, sparql, ui
 
     app.include_router(sparql.routes(ctx))
     app.include_router(saved.routes(ctx))
     app.include_router(pages.routes(ctx))
+    app.include_router(search.routes(ctx))
     app.include_router(ui.routes(ctx))
     app.mount("/static", StaticFiles(packages=[("server", "static")]), name="static")
     _api_docs(app)

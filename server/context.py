@@ -9,12 +9,14 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import Store
 
+from kg import overview, search, views
 from kg import store as kgstore
-from kg import views
 from kg.queries import Registry, registry
+from kg.search import Index
 from kg.store import detect_base
 from server.pool import Job, Outcome, QueryFailed, QueryPool, Worker, store_identity
 
@@ -97,11 +99,15 @@ class Context:
 
     async def run_update(self, sparql: str, base_iri: str | None = None) -> Outcome:
         """Apply an authenticated SPARQL Update in a writable worker, then re-open the store (its saved-query
-        views no longer match it: they are dropped, and saved queries run live until the next build)."""
+        views no longer match it: they are dropped, and saved queries run live until the next build; the
+        search index and the overview are written again)."""
         async with self._lock():
             outcome = await asyncio.to_thread(self._update_in_worker, sparql, base_iri)
             if outcome.status < 400:
-                views.drop(self.settings.store_path)
+                path = self.settings.store_path
+                views.drop(path)
+                # rewritten before the memo is cleared, so no search can read the old index meanwhile
+                await asyncio.to_thread(lambda: kgstore.write_sidecars(kgstore.open_read(path), path))
                 self.reopen()
                 await self.pool.restart()
             return outcome
@@ -136,6 +142,20 @@ class Context:
             raise QueryFailed(500, f"the update worker failed: {err}") from err
         finally:
             worker.close()
+
+    def search_index(self) -> Index:
+        """The label search index of this version: the build's file, read once (made from the store if missing)."""
+        index = self.memo.get("search")
+        if index is None:
+            index = self.memo["search"] = search.load(self.settings.store_path, self.store)
+        return index  # type: ignore[return-value]
+
+    def overview(self) -> dict[str, Any]:
+        """Counts, dates and top publishers of this version, for the home page (the build's file, read once)."""
+        data = self.memo.get("overview")
+        if data is None:
+            data = self.memo["overview"] = overview.load(self.settings.store_path, self.store)
+        return data  # type: ignore[return-value]
 
     def local_path(self, iri: str) -> str | None:
         """The path at which this server serves `iri`, or None when it is not under the base."""

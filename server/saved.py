@@ -1,6 +1,8 @@
 """Saved queries over HTTP: GET /queries lists them, GET /queries/{name} runs one.
 
-Each saved query is also its own OpenAPI operation with its typed parameters. Results (JSON, CSV,
+Each saved query is also its own OpenAPI operation with its typed parameters. An iri parameter with a
+`kind` also takes a name, resolved by the search index to one IRI (422 naming the candidates when it
+is ambiguous); the result is bound as a term like any other value. Results (JSON, CSV,
 TSV or an HTML table) are cached per store version and revalidated with ETag, since the store
 is read-only between builds.
 """
@@ -17,8 +19,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from pyoxigraph import QueryResultsFormat, parse_query_results
 
-from kg import views
-from kg.queries import BadParameter, SavedQuery, UnknownQuery
+from kg import search, views
+from kg.queries import BadParameter, SavedQuery, UnknownQuery, is_name
 from server import conneg
 from server.context import Context
 from server.html import render
@@ -53,6 +55,7 @@ def describe(q: SavedQuery) -> dict[str, Any]:
                 "default": p.default,
                 "description": p.description,
                 "example": p.example,
+                **({"kind": list(p.kind), "searchTypes": search.types_of(p.kind)} if p.kind else {}),
             }
             for p in q.params
         ],
@@ -114,7 +117,11 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
         return error(406, str(err))
     try:
         values = _values(request)
-        terms = query.bind(values, base=ctx.base)
+        names = search.resolver(ctx.search_index)  # a name for an iri parameter: ?person=Jimmy%20Jansson
+        if any(p.kind and is_name(values.get(p.name) or "/") for p in query.params):
+            terms = await asyncio.to_thread(query.bind, values, ctx.base, names)  # may read the index first
+        else:
+            terms = query.bind(values, base=ctx.base)
         page = _page(request, ctx.settings.row_cap)
     except BadParameter as err:
         return JSONResponse({"detail": str(err)}, status_code=422)
@@ -302,8 +309,11 @@ def _openapi_params(q: SavedQuery) -> list[dict[str, Any]]:
             "name": p.name,
             "in": "query",
             "required": bool(p.required),
-            "description": p.description,
-            "schema": {**OPENAPI_TYPES[p.type], **({"default": p.default} if p.default is not None else {})},
+            "description": p.description + (f" (an IRI, or the name of a {' or '.join(p.kind)})" if p.kind else ""),
+            "schema": {
+                **(OPENAPI_TYPES["string"] if p.kind else OPENAPI_TYPES[p.type]),
+                **({"default": p.default} if p.default is not None else {}),
+            },
             **({"example": p.example} if p.example is not None else {}),
         }
         for p in q.params

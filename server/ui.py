@@ -1,4 +1,5 @@
-"""The query page at `/`: a SPARQL editor (YASQE) with result tables (YASR), and the saved queries.
+"""The home page at `/`: an overview of the data, a SPARQL editor (YASQE) with result tables (YASR), and the
+saved queries.
 
 The editor component is @zazuko/yasgui, pinned in `ui/package.json` + `ui/package-lock.json`;
 its two build files are vendored into `server/static/vendor/yasgui/` (refresh:
@@ -11,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
@@ -87,6 +90,37 @@ def routes(ctx: Context) -> APIRouter:
             asset_tag=tag,
             refresh=REFRESH,
             queries=ctx.registry.list(),
+            overview=overview(ctx),
         )
 
     return router
+
+
+# What each count of the overview links to: a saved query's table, or the most mentioned of a type.
+LISTS = {
+    "documents": "/queries/documents",
+    "people": "/queries/people",
+    "organisations": "/queries/organisations",
+    "events": "/queries/events",
+    "quotes": "/queries/quotes",
+    "projects": "/queries/projects",
+    "places": "/search?type=place",
+}
+
+
+def overview(ctx: Context) -> dict[str, Any]:
+    """The home page's overview (kg/overview.py, written by the build) with a link for every figure."""
+    data = ctx.overview()
+    counts = data["counts"]
+    publishers = []
+    for p in data["publishers"]:
+        local = ctx.local_path(p["iri"])
+        listed = "/queries/documents?" + urlencode({"publisher": local[1:] if local else p["iri"]})
+        publishers.append({**p, "href": local, "documents_href": listed})
+    return {
+        "counts": [{"name": name, "count": counts.get(name, 0), "href": href} for name, href in LISTS.items()],
+        "published": data["published"],
+        "years": [{**y, "href": f"/queries/documents?year={y['year']}"} for y in data["years"]],
+        "publishers": publishers,
+        "publishers_total": data.get("publishers_total", len(publishers)),
+    }

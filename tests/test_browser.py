@@ -22,25 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import CSP_WATCH, launch, needs_chromium
 
-CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SAVED = "people"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 def free_port() -> int:
@@ -103,12 +90,8 @@ def server(built: dict[str, Any]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_query_page_runs_a_saved_query(server: str, built: dict[str, Any], browser: Any) -> None:
@@ -122,10 +105,7 @@ def test_query_page_runs_a_saved_query(server: str, built: dict[str, Any], brows
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(f"page error: {err}"))
     # CSP violations would mean the component needs a header change; collect them.
-    page.add_init_script(
-        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
-        "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    page.add_init_script(CSP_WATCH)
 
     response = page.goto(server + "/")
     assert response is not None and response.status == 200

@@ -8,7 +8,6 @@ municipality that does not exist. The endpoint mode is checked against `kg serve
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 pytest.importorskip("nbclient")
 pytest.importorskip("networkx")
 
+from chromium import CHROMIUM, launch
 from click.testing import CliRunner
 
 from kg import analysis as kga
@@ -26,18 +26,6 @@ from kg import notebook as kgnotebook
 from kg.cli import main
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 class _Cells(HTMLParser):
@@ -260,12 +248,8 @@ def test_the_report_is_html_with_the_pictures(full: kgnotebook.Report) -> None:
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_the_report_renders_in_chromium(full: kgnotebook.Report, browser: Any) -> None:

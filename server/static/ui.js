@@ -7,6 +7,8 @@
  *   values are bound as RDF terms by the server and never pasted into query text; once the text
  *   is edited it runs as ad-hoc SPARQL on /sparql.
  * - IRIs under the data's base IRI (data-base) link to the local linked-data page ({base}x → /x).
+ * - Typing a name in the editor where a term may stand offers the entities of that name (GET /search)
+ *   and inserts the IRI of the one picked; IRI parameters of saved queries suggest entities the same way.
  * - Everything user- or data-supplied reaches the DOM through textContent/setAttribute only.
  */
 (function () {
@@ -40,6 +42,76 @@
       .join("");
   }
 
+  // ---- entity completion ------------------------------------------------------------------
+  // Typing a name where a term may stand (`?s org:member jimmy`) offers the entities of that name from
+  // GET /search; picking one inserts its IRI, as the Wikidata Query Service does. A name is letters,
+  // digits, '-' and '_' ('_' stands for a space: `jimmy_jan`). The editor's own tokens cut names at
+  // non-ASCII letters ("Västerås"), so the name is read from the line itself.
+  const NAME_BEFORE_CURSOR = /(^|[\s{(,;.])([\p{L}][\p{L}\p{N}_-]*)$/u;
+  const TERM_TOKENS = ["IRI_REF", "PNAME_LN"];
+  const entityHits = new Map();
+
+  /** The name being typed at the cursor ({name, start, end}), or null where no entity may stand. */
+  function nameAtCursor(yasqe) {
+    const doc = yasqe.getDoc();
+    const cur = doc.getCursor();
+    const line = doc.getLine(cur.line);
+    if (/^[\p{L}\p{N}_-]/u.test(line.slice(cur.ch))) return null; // inside a word: only at its end
+    const m = NAME_BEFORE_CURSOR.exec(line.slice(0, cur.ch));
+    if (!m || m[2].length < 2) return null;
+    const token = yasqe.getTokenAt(cur);
+    if (token.type && /comment|string|keyword|variable|atom|string-2|meta/.test(token.type)) return null;
+    const expected = (token.state && token.state.possibleCurrent) || [];
+    if (!TERM_TOKENS.some((t) => expected.includes(t))) return null;
+    const upper = m[2].toUpperCase(); // "OPT" is most likely OPTIONAL being typed, not a name
+    if (expected.some((t) => /^[A-Z_]+$/.test(t) && t.length > 1 && t.startsWith(upper) && !TERM_TOKENS.includes(t))) {
+      return null;
+    }
+    return { name: m[2], start: cur.ch - m[2].length, end: cur.ch };
+  }
+
+  function entityCompleter() {
+    return {
+      name: "kgEntities",
+      bulk: false,
+      autoShow: true,
+      persistenceId: null,
+      isValidCompletionPosition: (yasqe) => nameAtCursor(yasqe) !== null,
+      preProcessToken: (yasqe, token) => {
+        const at = nameAtCursor(yasqe);
+        if (!at) return token;
+        return Object.assign({}, token, {
+          autocompletionString: at.name.replace(/_/g, " "),
+          from: { ch: at.start },
+          to: { ch: at.end },
+        });
+      },
+      get: async (_yasqe, token) => {
+        const q = token && token.autocompletionString;
+        if (!q) return [];
+        try {
+          const res = await fetch("/search?" + new URLSearchParams({ q, limit: "15" }), { headers: { Accept: "application/json" } });
+          if (!res.ok) return [];
+          const body = await res.json();
+          const hits = (body && body.results) || [];
+          for (const hit of hits) entityHits.set(hit.iri, hit);
+          return hits.map((hit) => hit.iri);
+        } catch (_err) {
+          return [];
+        }
+      },
+      postProcessSuggestion: (_yasqe, _token, iri) => "<" + iri + ">",
+      postprocessHints: (_yasqe, hints) =>
+        hints.map((hint) => {
+          const hit = entityHits.get(hint.text.slice(1, -1));
+          if (!hit) return hint;
+          const also = hit.matched && hit.matched !== hit.label ? " “" + hit.matched + "”" : "";
+          const about = [hit.type, hit.note].filter(Boolean).join(", ");
+          return Object.assign(hint, { displayText: hit.label + also + " — " + about, className: "kg-entity-hint" });
+        }),
+    };
+  }
+
   // ---- the editor -------------------------------------------------------------------------
   // Prefix completion from our own list (no prefix.cc); no LOV class/property look-ups (the CSP
   // allows no other host, and they would suggest vocabularies this graph does not use).
@@ -48,7 +120,8 @@
     persistenceId: null,
     get: () => Object.keys(PREFIXES).sort().map((p) => p + ": <" + PREFIXES[p] + ">"),
   }, false);
-  Yasqe.defaults.autocompleters = ["kgPrefixes", "variables"];
+  Yasqe.registerAutocompleter(entityCompleter(), false);
+  Yasqe.defaults.autocompleters = ["kgPrefixes", "variables", "kgEntities"];
   Yasqe.defaults.persistenceId = null;
   Yasr.defaults.persistenceId = null;
   Yasr.plugins.table.defaults.openIriInNewWindow = false;
@@ -252,6 +325,11 @@
           "data-type": p.type || "string",
         });
         input.value = p.default != null ? String(p.default) : "";
+        if (p.searchTypes && window.kgSuggest) {
+          // a name typed here is completed to the entity's IRI (relative to the base); the server also
+          // takes the name itself and resolves it
+          window.kgSuggest(input, { types: p.searchTypes, onPick: (hit) => { input.value = localPath(hit.iri) ? localPath(hit.iri).slice(1) : hit.iri; } });
+        }
         return el(
           "div",
           { class: "kg-param" },
