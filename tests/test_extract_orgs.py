@@ -61,6 +61,11 @@ CASES = [
         id="school-and-theatre-names",
     ),
     pytest.param(
+        "# Ny ordförande för Stiftelsen Solbacken\n\nVid dagens möte valdes en ny ordförande.\n",
+        {("Stiftelsen Solbacken", None)},
+        id="a-prefixed-name-ends-with-its-line",
+    ),
+    pytest.param(
         "Program\n\nGästerna besöker Carl-Eldhs ateljémuseum och Bodens artilleriregemente.\n",
         {("Carl-Eldhs ateljémuseum", None), ("Bodens artilleriregemente", None)},
         id="hyphenated-genitive-and-regiment",

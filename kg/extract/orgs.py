@@ -81,7 +81,7 @@ def _pattern_res() -> list[re.Pattern]:
         # "Föreningen Tjejzonen", "Nationellt centrum för kvinnofrid", "Nätverket Nationell myndighetssamverkan"
         re.compile(
             rf"(?<![\w-])(?:{prefixes})"
-            rf"(?:\s+(?:{word}|[{LOWER}]+(?=\s*(?:\([{UPPER}]{{2,}}\)|:[ \t]*(?:\n|$))))){{1,4}}"
+            rf"(?:[ \t\u00a0]+(?:{word}|[{LOWER}]+(?=\s*(?:\([{UPPER}]{{2,}}\)|:[ \t]*(?:\n|$))))){{1,4}}"
         ),  # (a lower-case word only where the name visibly ends: "Riksförbundet Sällsynta diagnoser:")
         re.compile(rf"(?<![\w-])(?:{prefixes})\s+[{LOWER}]+(?:\s+(?:och|för|mot|i)\s+[{LOWER}]+)?(?=\s*\()"),
         re.compile(rf"(?<![\w-])(?:{'|'.join(_CENTRES)})\s+[{LOWER}]+(?:\s+och\s+[{LOWER}]+)?"),
