@@ -38,6 +38,12 @@ def _say(title_line: str, who: str) -> str:
 
 ROLE_CASES = [
     pytest.param(
+        "Gåva\n\n”Vi är stolta över att kunna bidra”, säger Eva Lind, Solvik Invest. – Bra, säger Per Holm, "
+        "Gävle och Borlänge.\n",
+        {("Eva Lind", None, "Solvik Invest")},
+        id="a-body-no-list-knows-after-the-speaker-s-name",
+    ),
+    pytest.param(
         "Omval\n\nVårdarnas Riksförbunds ordförande Eva Lind omvaldes i dag, säger energi - och näringsminister "
         "Per Holm.\n",
         {

@@ -310,6 +310,13 @@ def _predicate_roles(ctx: Context, c: NameCandidate, pos: int, limit: int, s_beg
     return [membership(c.name, title, org, c.begin, phrase_end, acting, None)]
 
 
+_UNKNOWN_BODY = re.compile(rf"[{UPPER}][\w{LOWER}&-]*(?: (?:[{UPPER}][\w{LOWER}&-]*|&|och|AB)){{0,3}}")
+
+
+def _ends_clause(text: str, pos: int) -> bool:
+    return re.match(r"\s*(?:[.;\n]|$|,\s*(?:tfn|tel|telefon|mobil|e-post|\d|\+))", text[pos : pos + 12]) is not None
+
+
 _CHUNK_SPLIT = re.compile(
     r"(?<!-),\s*|(?<!-)\s+och\s+(?=(?:[\w-]+\s){0,3}?[\w-]*(?:ordförande|chef|ansvarig|direktör|strateg))"
 )
@@ -484,6 +491,18 @@ def _apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, hav
             titles.append((title, acting, b, b + len(piece), title_org))
             continue
         if ctx.towns.get(chunk) or chunk in ctx.foreign or chunk.split()[0] in ctx.foreign:
+            continue
+        if (
+            org is None
+            and _UNKNOWN_BODY.fullmatch(chunk)
+            and _ends_clause(text, b + piece.find(chunk) + len(chunk))
+            and not (looks_like_person(chunk) or chunk in load().countries or role_head(chunk.split()[0]))
+            and not any(ctx.towns.get(part) for part in chunk.split(" och "))  # "Gävle och Borlänge"
+            and not re.search(r"(?:veckan|dagen|dagarna|mässan|festivalen)$", chunk)  # an event
+        ):
+            o_begin = b + piece.find(chunk)  # "säger Birger Lund, Ikano.": a body no list knows
+            org = new_org(chunk)
+            ctx.new_orgs.append(OrgMention(o_begin, o_begin + len(chunk), org))
             continue
         break
     for title, acting, b, e, title_org in titles:
