@@ -146,10 +146,10 @@ NAME_TEXTS = [
 
 @pytest.mark.parametrize("text", NAME_TEXTS + TRICKY)
 def test_capital_lookaheads_change_no_match(text: str) -> None:
-    from kg.extract import orgs
+    from kg.extract import org_patterns
     from kg.extract import text as tx
 
     lead = f"(?=[{tx.UPPER}])"
-    for rx in (orgs._pattern_res()[4], tx._name_re(), tx._glued_name_re()):
+    for rx in (org_patterns._pattern_res()[4], tx._name_re(), tx._glued_name_re()):
         assert rx.pattern.startswith(lead)
         assert _reference(rx, text) == _reference(re.compile(rx.pattern[len(lead) :], rx.flags), text)

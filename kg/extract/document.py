@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from kg.extract.around_names import looks_like_person
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
 from kg.extract.membership import Membership, Person
-from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, new_org, squash, towns_in
+from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, new_org, towns_in
 from kg.extract.people import find_people
 from kg.extract.projects import Project, find_projects
+from kg.extract.publisher import find_publisher, is_boilerplate
 from kg.extract.quotes import Quote, find_quotes
 from kg.extract.roles import is_organ_genitive
 from kg.extract.spans import SpanSet
-from kg.extract.text import UPPER, Segment, paragraphs, sentence_at, sentences
+from kg.extract.text import Segment, paragraphs, sentence_at, sentences
 from kg.gazetteer import OrgRef, government_ref, is_government_title, load, word_set
 from kg.read import Document
 
@@ -49,16 +48,11 @@ class DocFacts:
     contacts: list[Contact] = field(default_factory=list)
 
 
-def _is_boilerplate(line: str) -> bool:
-    low = line.lower().strip(" :")
-    return low in load().lexicon["boilerplate_lines"] or low.startswith(("publicerad", "senast ändrad"))
-
-
 def _title(paras: list[Segment], orgs: list[OrgMention]) -> Segment | None:
     """The headline: the first short line that is not page furniture, a date line or an organisation's name."""
     for p in paras[:10]:
         words = p.text.split()
-        if _is_boilerplate(p.text) or re.fullmatch(r"[\d\s:.|-]+", p.text) or find_publication_date(p.text + "\n"):
+        if is_boilerplate(p.text) or re.fullmatch(r"[\d\s:.|-]+", p.text) or find_publication_date(p.text + "\n"):
             continue
         if any(o.begin <= p.begin and o.end >= p.end - 1 for o in orgs) or (
             re.match(r"\S+\s+[–-]\s", p.text) and any(o.begin == p.begin for o in orgs)
@@ -85,7 +79,7 @@ def analyse(doc: Document) -> DocFacts:
     if pub and re.match(r"\s*Datum", text[pub[1] : pub[2]]) and re.search(r"(?m)^\s*(Tid|Plats|Lokal)\s*:", text):
         pub = None  # "Datum: … / Tid: … / Plats: …" describe the event, not the release
     after_title = [p for p in paras if title is None or p.begin > title.begin]
-    content = [p for p in after_title if not _is_boilerplate(p.text) and len(p.text.split()) > 6]
+    content = [p for p in after_title if not is_boilerplate(p.text) and len(p.text.split()) > 6]
     lead_end = content[min(1, len(content) - 1)].end if content else 0
     years = [y for y, b, _e in find_years(text) if b < lead_end]
     given = doc.meta.published if doc.meta and doc.meta.published else None  # the manifest's date wins
@@ -106,7 +100,7 @@ def analyse(doc: Document) -> DocFacts:
     orgs = _corefer_orgs(sorted(orgs + people.new_orgs, key=lambda o: o.begin))
     quotes = find_quotes(text, people.occurrences, people.people)
     contacts, line_orgs = find_contacts(text, people.occurrences, people.people, orgs)
-    publisher = _publisher(text, paras, title, orgs, towns, contacts)
+    publisher = find_publisher(text, paras, title, orgs, towns, contacts)
     if doc.meta and doc.meta.publisher:
         publisher = new_org(doc.meta.publisher)  # the manifest names it: a gazetteer body when known
     facts = DocFacts(doc, title.text if title else None, pub[0] if pub else None, publisher)
@@ -196,186 +190,6 @@ def _venue(ref: OrgRef) -> bool:
 
 
 _VENUE_NAME = re.compile(r"biblioteket|huset|museet|teatern$|^(?:[Ss]venska )?[Aa]mbassad")
-
-
-def _ascii(s: str) -> str:
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-
-
-@cache
-def _ascii_towns() -> list[tuple[str, str]]:
-    """(ASCII-folded town name, municipality key), in the gazetteer's order."""
-    return [(_ascii(t), k) for t, k in load().towns.items()]
-
-
-_HOST_VERB = re.compile(
-    r"\b(?:bjuder\s+(?:\S+\s+){0,6}?in|inbjuder|arrangerar|anordnar|välkomnar|presenterar|meddelar|"
-    r"öppnar|inviger|lanserar|startar|beslutade|har\s+beslutat)\b"
-)
-_FROM_LINE = re.compile(
-    r"^(?:(?:press)?meddelande|pressinbjudan|nyhet|publicerad|skickat)?\s*(?:från|av|publicerad av)(?:\s+|$)",
-    re.IGNORECASE,
-)
-_UNIT_OF = re.compile(
-    r"^[a-zåäö-]+(?:enheten|avdelningen|kontoret|staben|sektionen|byrån|kansliet)\s+(?:vid|på|i|inom)\s*$"
-)
-_GOVERNMENT_VOICE = re.compile(
-    r"\b(?:[A-ZÅÄÖ]?[a-zåäö]*[Mm]inister(?:n|ns)?|[Ss]tatsrådet"
-    r"|[Rr]egeringen (?:har|ger|gör|beslutar|beslutade|föreslår|tillsätter|utser))\b"
-)
-_HOME_KINDS = ("Municipality", "Region", "CountyAdministrativeBoard")
-_MINISTER_FIRST = re.compile(r"#?\s*(?:[A-ZÅÄÖ][a-zåäö-]*minister(?:n)?|Statsrådet|Statsminister(?:n)?)\b")
-_SELF_PUBLISHING = (*_HOME_KINDS, "EducationalOrganization")
-_WEBSITE = re.compile(r"(?:www\.|https?://)(?:[\w-]+\.)*?(?P<label>[a-z0-9-]{4,})\.(?:se|nu|org|eu)\b")
-_SELF_DESCRIPTION = re.compile(
-    r"\s+(?:är|arbetar|sprider|ansvarar|verkar|driver|består|finns|har\s+(?:cirka|drygt|omkring|över|ca)?\s*[\d ]+"
-    r"(?:medarbetare|anställda|medlemmar|invånare))\b"
-)
-
-
-def _publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
-    """The publishing organisation, when the text shows it: a header line with its name ('Från
-    NU-sjukvården'), the title, the lead's subject, an 'Om oss' section or a closing paragraph that
-    describes it ('Svenska Skidförbundet sprider …', 'Välkommen till Skövde kommun!'), contact e-mail
-    domains."""
-    g = load()
-    score: Counter[str] = Counter()
-    refs: dict[str, OrgRef] = {}
-
-    def add(ref: OrgRef, points: float) -> None:
-        if ref.kind in ("PoliticalParty", "OrganizationalUnit") or ref.only_as:
-            return  # (a department publishes as its university or agency)
-        refs[ref.key] = ref
-        score[ref.key] += points
-
-    def on(p: Segment) -> list[OrgMention]:
-        return [o for o in orgs if p.begin <= o.begin < p.end]
-
-    for first in paras[:5]:
-        on_line = on(first)
-        rest = first.text
-        for o in on_line:
-            rest = rest.replace(text[o.begin : o.end], "")
-        rest = _FROM_LINE.sub("", rest.strip(" :-–|•"))
-        rest = _UNIT_OF.sub("", rest)  # "Pressmeddelande från informationsenheten vid Lunds universitet"
-        if on_line and len({o.ref.key for o in on_line}) == 1 and not re.search(r"\w{2,}", rest):
-            add(on_line[0].ref, 6)  # a header line that is just the organisation's name ("Från NU-sjukvården")
-            break
-        named = _FROM_LINE.match(first.text.strip()) if not on_line else None
-        name = first.text.strip()[named.end() :].strip(" .:") if named else ""
-        if (
-            named
-            and "från" in named.group(0).lower()
-            and re.fullmatch(rf"[{UPPER}][\w-]+(?:\s[{UPPER}][\w-]+){{0,3}}", name)
-            and not looks_like_person(name)
-        ):
-            add(new_org(name), 6)  # "Från Höglandssjukvården": a body no list knows
-            break
-    if title:
-        for o in orgs:
-            if title.begin <= o.begin < title.end:
-                add(o.ref, 3 if o.begin == title.begin else 1.5)
-        for b, _e, key in towns:
-            if b == title.begin:
-                add(g.orgs[key], 2)
-    lead = next(
-        (
-            p
-            for p in paras[1:6]
-            if (title is None or p.begin > title.begin) and not _is_boilerplate(p.text) and len(p.text.split()) > 5
-        ),
-        None,
-    )  # the first paragraph of text, past "Pressmeddelande" and date lines
-    if lead:
-        for o in orgs:
-            if o.begin == lead.begin and not o.genitive:
-                add(o.ref, 3)  # "Länsstyrelsen Dalarna bjuder in …"
-        for b, _e, key in towns:
-            if b == lead.begin:
-                add(g.orgs[key], 2)  # "Katrineholm plockar återigen placeringar …": the town as the subject
-        first_sentence = re.split(r"(?<=[.!?])\s", lead.text, maxsplit=1)[0]
-        end = lead.begin + len(first_sentence)
-        hosts = [o for o in orgs if lead.begin <= o.begin < end and not o.genitive]
-        if hosts and _HOST_VERB.search(first_sentence):
-            add(hosts[0].ref, 3)  # "Onsdag 15 november bjuder Region Jönköpings län in …"
-        for o in orgs:
-            if lead.begin <= o.begin < end:
-                add(o.ref, 1)  # named in the lead's first sentence
-        if first_sentence.startswith("Välkommen") and hosts:
-            add(hosts[-1].ref, 2)  # "Välkommen till en utställning … på Kristinehamns konstmuseum!"
-    about = re.search(r"(?:^|\n)\s*Om (?:oss|[A-ZÅÄÖ][\w ]+)\s*\n", text)
-    if about:
-        nxt = [o for o in orgs if o.begin >= about.end()]
-        tws = [t for t in towns if t[0] >= about.end() and not any(o.begin <= t[0] < o.end for o in orgs)]
-        first_org = nxt[0] if nxt else None
-        first_town = tws[0] if tws else None
-        if first_org and (not first_town or first_org.begin <= first_town[0]):
-            add(first_org.ref, 5)
-        elif first_town:
-            add(g.orgs[first_town[2]], 5)
-    half = len(text) // 2
-    for p in paras:
-        if p.begin < half:
-            continue
-        starts = [o for o in on(p) if o.begin == p.begin and not o.genitive]
-        if starts and _SELF_DESCRIPTION.match(text, starts[0].end):
-            add(starts[0].ref, 4)  # a closing paragraph about the organisation itself
-        welcome = re.match(r"Välkommen till\s+", p.text)
-        if welcome:
-            named = [o for o in on(p) if o.begin == p.begin + welcome.end()]
-            if named:
-                add(named[0].ref, 4)
-    for c in contacts:
-        if c.email:
-            domain = c.email.split("@")[-1].split(".")[-2] if "." in c.email else ""
-            for key in {k for t, k in _ascii_towns() if t == domain}:
-                add(g.orgs[key], 2)
-            for o in orgs:
-                names = [o.ref.name, *o.ref.aliases]
-                if (
-                    _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain)
-                    or (domain == "lansstyrelsen" and o.ref.kind == "CountyAdministrativeBoard")
-                    or any(re.sub(r"[^a-z0-9]", "", _ascii(n)) == domain for n in names)
-                ):
-                    add(o.ref, 2)
-    sites = {m.group("label").replace("-", "") for m in _WEBSITE.finditer(text)}
-    for key in {k for t, k in _ascii_towns() if t in sites}:
-        add(g.orgs[key], 1.5)  # "www.katrineholm.se": the municipality's own site
-    cited = {o.ref.key: o.ref for o in orgs if sites and squash(o.ref.name) in sites}
-    if len(cited) == 1:  # its own web address; links to several bodies' sites say nothing
-        add(next(iter(cited.values())), 1.5)
-    government = government_ref()
-    if (
-        any(o.ref.key == government.key for o in orgs)
-        and title
-        and re.search(r"(?:minister|statsråd|statssekreterare|[Rr]egeringen)", title.text)
-    ):
-        add(government, 3)  # "Utrikesminister X deltar i …", "Regeringen ger …": the government's release
-    if title and _MINISTER_FIRST.match(title.text):
-        add(government, 4.5)  # "Civilministern besöker …": a headline led by a minister
-    mentioned = Counter(o.ref.key for o in orgs)
-    times = dict(mentioned)
-    for o in orgs:
-        if mentioned[o.ref.key] and score[o.ref.key] + min(mentioned[o.ref.key], 3) * 0.5 > 0:
-            add(o.ref, min(mentioned.pop(o.ref.key), 3) * 0.5)  # how often it is named breaks ties, no more
-    ranked = score.most_common(2)
-    best = ranked[0] if ranked else None
-    if best and best[1] >= 3:
-        return refs[best[0]]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    if (
-        best
-        and best[1] >= 1.5
-        and best[1] - runner_up >= 0.5
-        and refs[best[0]].kind in _SELF_PUBLISHING
-        and times.get(best[0], 0) >= 2
-        and not (title and _GOVERNMENT_VOICE.search(title.text))
-    ):
-        return refs[best[0]]  # a municipality, region, county board or university clearly ahead, named twice
-    local = best is not None and best[1] >= 1 and refs[best[0]].kind in _HOME_KINDS
-    if _GOVERNMENT_VOICE.search(text) and not (local and not (title and _GOVERNMENT_VOICE.search(title.text))):
-        return government  # nobody else shows as publisher, and a minister or the government acts: its release
-    return None
 
 
 class _Home:
