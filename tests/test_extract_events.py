@@ -353,3 +353,8 @@ def test_what_comes_ahead_is_an_event_when_it_is_no_body_or_place() -> None:
     assert "Join Sweden Summit 2025" in [e.name for e in f.events], _show(f)
     g = analyse(document_from_text("Nyheter\n\nInför Almedalen och inför Europeiska rådets möte händer mycket.\n"))
     assert not any(e.name in {"Almedalen", "Europeiska"} for e in g.events), _show(g)
+
+
+def test_a_press_room_is_a_place() -> None:
+    f = analyse(document_from_text("Presskonferens\n\nPresskonferensen hålls i regeringens pressrum den 3 maj 2024.\n"))
+    assert "regeringens pressrum" in [p[0] for e in f.events for p in e.places], _show(f)
