@@ -108,7 +108,8 @@ def test_seeds_store_validates(seeds_store):
                 "batch10": 0.82,
                 "batch11": 0.73,
                 "batch12": 0.73,
-                "batch13": 0.71,
+                "batch13": 0.74,
+                "batch14": 0.77,
             }.items()
         ],
     ],
