@@ -24,6 +24,7 @@ from kg import search, views
 from kg.queries import BadParameter, SavedQuery, UnknownQuery, is_name
 from server import conneg, results
 from server.context import Context
+from server.examples import examples
 from server.html import render
 from server.pool import Job, QueryFailed
 from server.sparql import error
@@ -39,8 +40,9 @@ OPENAPI_TYPES: dict[str, dict[str, Any]] = {
 }
 
 
-def describe(q: SavedQuery) -> dict[str, Any]:
-    """A saved query as JSON: name, title, description, parameters and SPARQL text."""
+def describe(q: SavedQuery, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A saved query as JSON: name, title, description, parameters and SPARQL text; `shown` replaces the
+    declared examples (with ones that exist in the store served, server/examples.py)."""
     return {
         "name": q.name,
         "title": q.title,
@@ -53,7 +55,7 @@ def describe(q: SavedQuery) -> dict[str, Any]:
                 "required": p.required,
                 "default": p.default,
                 "description": p.description,
-                "example": p.example,
+                "example": shown.get(p.name) if shown is not None else p.example,
                 **({"kind": list(p.kind), "searchTypes": search.types_of(p.kind)} if p.kind else {}),
             }
             for p in q.params
@@ -127,7 +129,7 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
         page = _page(request, ctx.settings.row_cap)
     except BadParameter as err:
         if html:  # the page's form: the message above the form, with what was typed still in it
-            return _html_error(query, values or dict(request.query_params), str(err))
+            return _html_error(ctx, query, values or dict(request.query_params), str(err))
         return JSONResponse({"detail": str(err)}, status_code=422)
     shown = None
     if html:  # one page of the table, and one row more to tell whether there is a next page
@@ -239,13 +241,14 @@ def _html(
         title=query.title or query.name,
         query=query,
         values=values,
+        examples=examples(ctx, query),
         table=shown,
         took=results.timing(seconds),
         error=None,
     )
 
 
-def _html_error(query: SavedQuery, values: dict[str, str], message: str) -> Response:
+def _html_error(ctx: Context, query: SavedQuery, values: dict[str, str], message: str) -> Response:
     return render(
         "saved_query.html",
         status_code=422,
@@ -253,6 +256,7 @@ def _html_error(query: SavedQuery, values: dict[str, str], message: str) -> Resp
         title=query.title or query.name,
         query=query,
         values={k: v for k, v in values.items() if k not in ("format", *PAGING)},
+        examples=examples(ctx, query),
         table=None,
         took=None,
         error=message,
@@ -263,7 +267,7 @@ def routes(ctx: Context) -> APIRouter:
     router = APIRouter(tags=["saved queries"])
 
     async def list_queries(request: Request) -> Response:
-        items = [describe(q) for q in ctx.registry.list()]
+        items = [describe(q, examples(ctx, q)) for q in ctx.registry.list()]
         try:
             fmt = {"json": "application/json"}.get(
                 request.query_params.get("format", ""), request.query_params.get("format")
