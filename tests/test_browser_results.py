@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chromium import CSP_WATCH, launch, needs_chromium
+from chromium import launch, needs_chromium, watched_page
 from live_server import live_server
 
 pytestmark = [pytest.mark.slow, needs_chromium]
@@ -31,16 +31,8 @@ def server(regeringen_store_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(server: str) -> Iterator[Any]:
-    with launch() as browser:
-        context = browser.new_context(viewport={"width": 1300, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda err: errors.append(str(err)))
-        page.add_init_script(CSP_WATCH)
+    with launch() as browser, watched_page(browser, viewport={"width": 1300, "height": 900}) as page:
         yield page
-        assert errors == []
-        context.close()
 
 
 def test_the_query_page_shows_labels_plain_literals_and_humane_timing(server: str, page: Any) -> None:

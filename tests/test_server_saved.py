@@ -237,7 +237,7 @@ def test_the_html_table_hides_parameter_columns_and_pages(client: TestClient, st
 
 
 def test_parameter_examples_name_data_of_the_store_served(client: TestClient) -> None:
-    """The placeholders: the fixture's `res/doc/000-fixture-a` is not in the seeds; an example that is takes its place."""
+    """Placeholders: the fixture's `res/doc/000-fixture-a` is not in the seeds; an example that is takes its place."""
     years = {y["year"] for y in client.app.state.ctx.overview()["years"]}
     for q in client.get("/queries").json()["queries"]:
         for p in q["params"]:
