@@ -76,3 +76,17 @@ def test_a_saved_query_table_shows_labels_and_pages_past_row_1000(server: str, p
     page.wait_for_url(re.compile(r"offset=1000"))
     assert page.locator("table.results tbody tr td").first.inner_text() == first_id
     assert page.evaluate("window.__csp") == []
+
+
+def test_a_malformed_query_says_where_in_the_editor(server: str, page: Any) -> None:
+    """The error names the editor's line (the prefixes the page declares for the query add none) and column."""
+    from playwright.sync_api import expect
+
+    page.goto(server + "/")
+    page.wait_for_selector("#kg-editor .CodeMirror")
+    page.evaluate("text => kgUi.yasqe.setValue(text)", "SELECT ?n WHERE {\n  ?p foaf:name ?n .\n  FILTER(?n = )\n}")
+    page.click("#kg-run")
+    # the parser stops at the end of the text (line 4, after the brace); a declared foaf: line would make it 5
+    expect(page.locator("#kg-status")).to_contain_text("Failed: SPARQL syntax error at line 4, column 2 (4:2)")
+    shown = page.inner_text("#kg-results pre")
+    assert shown.splitlines()[1:] == ["  }", "   ^"] and "u{" not in shown, shown

@@ -34,11 +34,12 @@
     return "/" + rest;
   }
 
-  /** PREFIX lines for the known prefixes the text uses but does not declare. */
+  /** PREFIX declarations for the known prefixes the text uses but does not declare, on no line of their own
+   * (before the text's first line), so that a syntax error's line number is the editor's. */
   function missingPrefixLines(text, declared) {
     return Object.keys(PREFIXES)
       .filter((p) => !(p in declared) && new RegExp("(^|[^\\w.:-])" + p + ":", "m").test(text))
-      .map((p) => "PREFIX " + p + ": <" + PREFIXES[p] + ">\n")
+      .map((p) => "PREFIX " + p + ": <" + PREFIXES[p] + "> ")
       .join("");
   }
 
