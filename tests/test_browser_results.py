@@ -90,3 +90,15 @@ def test_a_malformed_query_says_where_in_the_editor(server: str, page: Any) -> N
     expect(page.locator("#kg-status")).to_contain_text("Failed: SPARQL syntax error at line 4, column 2 (4:2)")
     shown = page.inner_text("#kg-results pre")
     assert shown.splitlines()[1:] == ["  }", "   ^"] and "u{" not in shown, shown
+
+
+def test_a_saved_query_on_the_query_page_leaves_out_empty_parameter_columns(server: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server + "/?saved=documents")
+    expect(page.locator(".kg-card[data-name='documents']")).to_have_attribute("aria-pressed", "true")
+    page.click("#kg-run")
+    expect(page.locator("#kg-status")).to_contain_text("from /queries/documents")
+    headers = page.locator("#kg-results table.dataTable thead th").all_inner_texts()
+    assert "headline" in headers and "publisherName" in headers, headers
+    assert "year" not in headers and "publisher" not in headers, headers

@@ -292,7 +292,7 @@
     let response;
     try {
       const res = await fetch(url, { headers: { Accept: SELECT_ACCEPT } });
-      const content = await res.text();
+      const content = withoutEmptyColumns(await res.text(), q.params || []);
       response = res.ok
         ? { ok: true, status: res.status, statusText: res.statusText, headers: res.headers, type: res.type, content }
         : new Error(errorText(content) || res.status + " " + res.statusText);
@@ -300,6 +300,22 @@
       response = err instanceof Error ? err : new Error(String(err));
     }
     show(response, performance.now() - started, url);
+  }
+
+  /** A saved query's JSON answer without the columns of its parameters that no row binds (they only
+   * carry a parameter's value into the query); any other text unchanged. */
+  function withoutEmptyColumns(content, params) {
+    const names = new Set(params.map((p) => p.name));
+    try {
+      const data = JSON.parse(content);
+      const bindings = (data.results && data.results.bindings) || [];
+      const vars = data.head.vars.filter((v) => !names.has(v) || bindings.some((b) => b[v]));
+      if (vars.length === data.head.vars.length) return content;
+      data.head.vars = vars;
+      return JSON.stringify(data);
+    } catch (_err) {
+      return content;
+    }
   }
 
   /** The message of an error body: FastAPI's {"detail": …}, else the text. */
