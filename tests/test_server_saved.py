@@ -220,6 +220,8 @@ def test_a_bad_parameter_on_the_html_form_answers_the_form_with_the_message(clie
     assert "parameter &#39;year&#39; expects a year of four digits (e.g. 2018); got &#39;abc&#39;" in page.text
     assert 'role="alert"' in page.text and 'name="year" value="abc"' in page.text
     assert '{"detail"' not in page.text and "invalid literal" not in page.text
+    as_json = client.get("/queries/documents", params={"year": "abc"})  # the API: the same message as JSON
+    assert as_json.json() == {"detail": "parameter 'year' expects a year of four digits (e.g. 2018); got 'abc'"}
     paging = client.get("/queries/documents", params={"limit": "many"}, headers={"accept": "text/html"})
     assert paging.status_code == 422 and "offset and limit expect whole numbers" in paging.text
 
