@@ -432,6 +432,7 @@ def serve(
     """
     import os
 
+    _check_port(host, port)  # before anything is built, started or said to be served
     path = store_path or kgstore.default_store_path()
     if not kgstore.is_store(path):
         seeds = Path("seeds")
@@ -490,6 +491,26 @@ def serve(
         limit_concurrency=max_connections,
         backlog=2048,
     )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail with a clear message when nothing could listen on host:port (in use, not an address here)."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as err:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {getattr(err, 'strerror', err)}") from err
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a closed port is free
+        try:
+            sock.bind(address)
+        except OSError as err:
+            why = err.strerror or str(err)
+            if err.errno == errno.EADDRINUSE:
+                why += "; another server is listening there: stop it or choose another --port"
+            raise click.ClickException(f"cannot listen on {host}:{port}: {why}") from err
 
 
 @main.command()

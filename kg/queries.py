@@ -29,6 +29,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "date", "year")
 PARAM_MATCHES = ("term", "year")
 RESERVED = ("format", "offset", "limit")  # request parameters of every saved query
+EXPECTED = {  # what each parameter type takes, for messages
+    "iri": "an IRI (absolute, or relative to the base: id/org/kommun-0484)",
+    "integer": "a whole number (e.g. 10)",
+    "year": "a year of four digits (e.g. 2018)",
+    "date": "a date as YYYY-MM-DD (e.g. 2018-05-31)",
+    "string": "text",
+}
 
 
 class QueryError(Exception):
@@ -146,8 +153,8 @@ def to_term(param: Param, value: str, base: str | None = None, names: Names | No
             return Literal(dt.date.fromisoformat(value).isoformat(), datatype=NamedNode(XSD + "date"))
         return Literal(value)
     except ValueError as err:
-        message = f"parameter {param.name!r}: {value!r} is not a valid {param.type} ({err})"
-        raise BadParameter(message) from err
+        expected = EXPECTED.get(param.type, param.type)
+        raise BadParameter(f"parameter {param.name!r} expects {expected}; got {value!r}") from err
 
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")

@@ -361,7 +361,9 @@ def query(
     try:
         return store.query(sparql, substitutions=subs or None, prefixes=PREFIXES)
     except SyntaxError as err:
-        raise StoreError(f"SPARQL syntax error: {err}") from err
+        from kg.syntax import explain
+
+        raise StoreError(explain(sparql, err)) from err
     except (RuntimeError, ValueError) as err:
         raise StoreError(f"query failed: {err}") from err
 

@@ -106,6 +106,7 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
     )
 
     from kg.store import PREFIXES
+    from kg.syntax import explain
 
     if job.guard:
         try:
@@ -117,7 +118,7 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
         try:
             store.update(job.sparql, prefixes=prefixes, base_iri=job.base_iri)
         except SyntaxError as err:
-            return Outcome(400, message=f"SPARQL update syntax error: {err}")
+            return Outcome(400, message=explain(job.sparql, err).replace("SPARQL syntax", "SPARQL update syntax", 1))
         except PermissionError:
             return Outcome(400, message=f"refused: {guard.LOAD_REFUSED}")
         store.flush()
@@ -154,7 +155,7 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
         body = serialize(triples, format=rdf_format, **extra) or b""
         return Outcome(200, job.graph_media, body, len(triples), kind="graph")
     except SyntaxError as err:
-        return Outcome(400, message=f"SPARQL syntax error: {err}")
+        return Outcome(400, message=explain(job.sparql, err))
     except PermissionError:  # the sandbox refused a socket: only SERVICE makes one
         return Outcome(400, message=f"refused: {guard.SERVICE_REFUSED}")
     except (OSError, RuntimeError, ValueError) as err:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,15 @@ from pyoxigraph import QueryResultsFormat, parse_query_results
 
 from kg import search, views
 from kg.queries import BadParameter, SavedQuery, UnknownQuery, is_name
-from server import conneg
+from server import conneg, results
 from server.context import Context
+from server.examples import examples
 from server.html import render
 from server.pool import Job, QueryFailed
 from server.sparql import error
-from server.views import link_for
 
 OFFERS = ["application/sparql-results+json", "text/csv", "text/tab-separated-values", conneg.HTML]
 SUFFIXES = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
-HTML_ROWS = 1000
 OPENAPI_TYPES: dict[str, dict[str, Any]] = {
     "iri": {"type": "string", "format": "uri"},
     "string": {"type": "string"},
@@ -40,8 +40,9 @@ OPENAPI_TYPES: dict[str, dict[str, Any]] = {
 }
 
 
-def describe(q: SavedQuery) -> dict[str, Any]:
-    """A saved query as JSON: name, title, description, parameters and SPARQL text."""
+def describe(q: SavedQuery, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A saved query as JSON: name, title, description, parameters and SPARQL text; `shown` replaces the
+    declared examples (with ones that exist in the store served, server/examples.py)."""
     return {
         "name": q.name,
         "title": q.title,
@@ -54,7 +55,7 @@ def describe(q: SavedQuery) -> dict[str, Any]:
                 "required": p.required,
                 "default": p.default,
                 "description": p.description,
-                "example": p.example,
+                "example": shown.get(p.name) if shown is not None else p.example,
                 **({"kind": list(p.kind), "searchTypes": search.types_of(p.kind)} if p.kind else {}),
             }
             for p in q.params
@@ -87,8 +88,8 @@ def _page(request: Request, row_cap: int) -> tuple[int, int] | None:
         return None
     try:
         offset, limit = int(raw.get("offset") or 0), int(raw.get("limit") or row_cap)
-    except ValueError as err:
-        raise BadParameter(f"offset and limit must be whole numbers: {err}") from None
+    except ValueError:
+        raise BadParameter("offset and limit expect whole numbers (e.g. offset=100&limit=100)") from None
     if not 0 <= offset <= MAX_OFFSET or not 1 <= limit <= row_cap:
         raise BadParameter(f"offset must be between 0 and {MAX_OFFSET:,} and limit between 1 and {row_cap}")
     return offset, limit
@@ -115,6 +116,9 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
         media = _choose(request, suffix)
     except conneg.NotAcceptable as err:
         return error(406, str(err))
+    html = media == conneg.HTML
+    started = time.perf_counter()
+    values: dict[str, str] = {}
     try:
         values = _values(request)
         names = search.resolver(ctx.search_index)  # a name for an iri parameter: ?person=Jimmy%20Jansson
@@ -124,7 +128,13 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
             terms = query.bind(values, base=ctx.base)
         page = _page(request, ctx.settings.row_cap)
     except BadParameter as err:
+        if html:  # the page's form: the message above the form, with what was typed still in it
+            return _html_error(ctx, query, values or dict(request.query_params), str(err))
         return JSONResponse({"detail": str(err)}, status_code=422)
+    shown = None
+    if html:  # one page of the table, and one row more to tell whether there is a next page
+        shown = page or (0, results.PAGE_ROWS)
+        page = (shown[0], shown[1] + 1)
     subs = {k: str(v) for k, v in terms.items()}
     wire = OFFERS[0] if media == conneg.HTML else media
     key = (name, tuple(sorted(subs.items())), wire, page)
@@ -165,8 +175,8 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
         cached = (etag, wire, body)
         ctx.cache.put(key, cached)
     body = cached[2]
-    if media == conneg.HTML:
-        return await asyncio.to_thread(_html, ctx, query, values, body)
+    if shown is not None:
+        return await asyncio.to_thread(_html, ctx, query, values, body, shown, time.perf_counter() - started)
     return Response(body, media_type=conneg.with_charset(media), headers=headers)
 
 
@@ -221,32 +231,35 @@ def _too_many(ctx: Context, err: views.TooManyRows) -> Response:
     return error(413, f"the result has {err.rows:,} rows, above this endpoint's cap of {cap:,}; use parameters")
 
 
-def _html(ctx: Context, query: SavedQuery, values: dict[str, str], body: bytes) -> Response:
-    data = json.loads(body)
-    names = data["head"]["vars"]
-    bindings = data["results"]["bindings"]
-    rows = []
-    for b in bindings[:HTML_ROWS]:
-        row = []
-        for n in names:
-            term = b.get(n)
-            if term is None:
-                row.append(None)
-            elif term["type"] == "uri":
-                row.append({"text": term["value"], "href": link_for(ctx.base, term["value"])})
-            else:
-                row.append({"text": term["value"], "href": None})
-        rows.append(row)
+def _html(
+    ctx: Context, query: SavedQuery, values: dict[str, str], body: bytes, page: tuple[int, int], seconds: float
+) -> Response:
+    shown = results.table(ctx.store, ctx.base, query, values, json.loads(body), *page)
     return render(
         "saved_query.html",
         headers={"Vary": "Accept"},
         title=query.title or query.name,
         query=query,
         values=values,
-        names=names,
-        rows=rows,
-        total=len(bindings),
-        shown=min(len(bindings), HTML_ROWS),
+        examples=examples(ctx, query),
+        table=shown,
+        took=results.timing(seconds),
+        error=None,
+    )
+
+
+def _html_error(ctx: Context, query: SavedQuery, values: dict[str, str], message: str) -> Response:
+    return render(
+        "saved_query.html",
+        status_code=422,
+        headers={"Vary": "Accept"},
+        title=query.title or query.name,
+        query=query,
+        values={k: v for k, v in values.items() if k not in ("format", *PAGING)},
+        examples=examples(ctx, query),
+        table=None,
+        took=None,
+        error=message,
     )
 
 
@@ -254,7 +267,7 @@ def routes(ctx: Context) -> APIRouter:
     router = APIRouter(tags=["saved queries"])
 
     async def list_queries(request: Request) -> Response:
-        items = [describe(q) for q in ctx.registry.list()]
+        items = [describe(q, examples(ctx, q)) for q in ctx.registry.list()]
         try:
             fmt = {"json": "application/json"}.get(
                 request.query_params.get("format", ""), request.query_params.get("format")

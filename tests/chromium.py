@@ -41,3 +41,21 @@ def launch() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def watched_page(browser: Any, **options: Any) -> Iterator[Any]:
+    """A page in a new browser context (`options`: playwright's new_context) that records script errors and
+    CSP violations; the block fails when there were any."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.add_init_script(CSP_WATCH)
+    try:
+        yield page
+        assert page.evaluate("window.__csp") == []
+        assert errors == []
+    finally:
+        context.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chromium import CSP_WATCH, launch, needs_chromium
+from chromium import launch, needs_chromium, watched_page
 from live_server import live_server
 
 from kg import overview
@@ -41,17 +41,8 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def page(server: str) -> Iterator[Any]:
     """A fresh page that records script errors and CSP violations, and checks there were none."""
-    with launch() as browser:
-        context = browser.new_context(viewport={"width": 1300, "height": 860})
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda err: errors.append(str(err)))
-        page.add_init_script(CSP_WATCH)
+    with launch() as browser, watched_page(browser, viewport={"width": 1300, "height": 860}) as page:
         yield page
-        assert page.evaluate("window.__csp") == []
-        assert errors == []
-        context.close()
 
 
 def test_the_header_search_finds_vasteras_and_opens_its_page(server: str, page: Any, shots: Path) -> None:

@@ -99,11 +99,28 @@ def test_query_sparql_and_file(built, tmp_path):
         (["query", "events", "-p", "year"], "key=value"),
         (["query"], "exactly one"),
         (["query", "--sparql", "SELEC x"], "syntax"),
+        (["query", "events", "-p", "year=abc"], "parameter 'year' expects a year of four digits (e.g. 2018)"),
+        (["query", "--sparql", "SELECT * WHERE { ?s ?p "], "syntax error at line 1, column 24 (1:24)"),
     ],
 )
 def test_query_errors(built, args, message):
     result = run(*args, "--store", str(built))
     assert result.exit_code != 0 and message in result.output
+    assert "invalid literal" not in result.output and "u{" not in result.output  # no Python or parser internals
+
+
+def test_serve_on_a_busy_port_fails_before_saying_it_serves(built):
+    """`kg serve` on a port another server listens on: a clear error, never "serving … at" first."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--store", str(built), "--port", str(port))
+    assert result.exit_code == 1, result.output
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+    assert "choose another --port" in result.output and "serving" not in result.output
 
 
 def test_missing_store_message(tmp_path):

@@ -154,9 +154,9 @@ def test_unknown_param_lists_valid_params(fixture_store):
     ("name", "values", "message"),
     [
         ("mentions-of", {}, "needs parameter 'entity'"),
-        ("events", {"year": "twenty"}, "not a valid year"),
+        ("events", {"year": "twenty"}, "parameter 'year' expects a year of four digits.*got 'twenty'"),
         ("events", {"year": "17"}, "four digits"),
-        ("events", {"event": "not an iri"}, "not a valid iri"),
+        ("events", {"event": "not an iri"}, "parameter 'event' expects an IRI"),
     ],
 )
 def test_bad_parameter_values(name, values, message, fixture_store):

@@ -156,7 +156,7 @@ def test_a_saved_query_binds_a_name_only_where_the_parameter_has_a_kind(index: I
     assert terms["person"].value == BASE + "id/person/jimmy-jansson"
     assert terms["document"].value == BASE + "res/doc/x"  # no kind: an IRI relative to the base, as before
     assert people.bind({"person": "id/person/x"}, BASE, names)["person"].value == BASE + "id/person/x"
-    with pytest.raises(BadParameter, match="not a valid iri"):
+    with pytest.raises(BadParameter, match="expects an IRI"):
         people.bind({"person": "Jimmy Jansson"}, BASE)  # without an index a name is no IRI
     kinds = {p.name: p.kind for q in registry().list() for p in q.params if p.type == "iri"}
     assert kinds["person"] == ("person",) and kinds["document"] == () and kinds["municipality"] == ("Municipality",)

@@ -435,12 +435,13 @@ def test_a_malformed_query_is_query_bad_formed(served: Served, store: Store, met
     query = PREFIXES + "SELECT ?s WHERE { ?s foaf:name }"
     with pytest.raises(SyntaxError) as direct:
         store.query(query)
-    position = re.match(r"error at \d+:\d+", str(direct.value))
+    position = re.match(r"error at (\d+):(\d+)", str(direct.value))
     assert position, direct.value
     with pytest.raises(QueryBadFormed) as err:
         run(wrapper(served, query, JSON, method))
     assert "SPARQL syntax error" in str(err.value)
-    assert position.group(0) in str(err.value)  # the parser's own message, where it found the error
+    line, column = position.groups()  # where the parser found the error, said for a person
+    assert f"at line {line}, column {column} ({line}:{column})" in str(err.value)
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -79,7 +79,9 @@ def test_html_table_links_iris_to_their_local_pages(client: TestClient, store: S
     person = rows[0]["person"]
     local = person.replace("https://w3id.org/sv-press-kg/", "/")
     assert f'href="{local}"' in page.text
-    assert f"{len(rows)} rows" in page.text
+    assert len(rows) < 100 and f"Rows 1–{len(rows)} of {len(rows)} in " in page.text  # one page: all of them
+    assert f">{rows[0]['personName']}</a>" in page.text  # the name is the link; the IRI only its title
+    assert f">{person}<" not in page.text
 
 
 def test_an_iri_parameter_takes_a_path_or_a_full_iri(client: TestClient, store: Store) -> None:
@@ -209,3 +211,43 @@ def test_a_live_saved_query_is_paged_too(client: TestClient) -> None:
 def test_bad_paging_is_a_422_naming_it(client: TestClient, params: dict) -> None:
     response = client.get("/queries/speakers", params=params)
     assert response.status_code == 422 and ("limit" in response.text or "offset" in response.text)
+
+
+def test_a_bad_parameter_on_the_html_form_answers_the_form_with_the_message(client: TestClient) -> None:
+    """A 422 for a browser is the query's page: the message above the form, what was typed kept, no JSON."""
+    page = client.get("/queries/documents", params={"year": "abc"}, headers={"accept": "text/html"})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "parameter &#39;year&#39; expects a year of four digits (e.g. 2018); got &#39;abc&#39;" in page.text
+    assert 'role="alert"' in page.text and 'name="year" value="abc"' in page.text
+    assert '{"detail"' not in page.text and "invalid literal" not in page.text
+    as_json = client.get("/queries/documents", params={"year": "abc"})  # the API: the same message as JSON
+    assert as_json.json() == {"detail": "parameter 'year' expects a year of four digits (e.g. 2018); got 'abc'"}
+    paging = client.get("/queries/documents", params={"limit": "many"}, headers={"accept": "text/html"})
+    assert paging.status_code == 422 and "offset and limit expect whole numbers" in paging.text
+
+
+def test_the_html_table_hides_parameter_columns_and_pages(client: TestClient, store: Store) -> None:
+    rows = direct(store, "documents")
+    assert len(rows) >= 3
+    page = client.get("/queries/documents", params={"limit": "2", "offset": "1"}, headers={"accept": "text/html"})
+    head = page.text[page.text.index("<thead>") : page.text.index("</thead>")]
+    assert "<th>year</th>" not in head and "<th>publisher</th>" not in head and "<th>publisherOrg</th>" not in head
+    assert "<th>publisherName</th>" in head and "<th>headline</th>" in head
+    assert "Rows 2–3 in " in page.text
+    assert 'rel="prev" href="/queries/documents?offset=0&amp;limit=2"' in page.text
+    assert ('rel="next" href="/queries/documents?offset=3&amp;limit=2"' in page.text) == (len(rows) > 3)
+
+
+def test_parameter_examples_name_data_of_the_store_served(client: TestClient) -> None:
+    """Placeholders: the fixture's `res/doc/000-fixture-a` is not in the seeds; an example that is takes its place."""
+    years = {y["year"] for y in client.app.state.ctx.overview()["years"]}
+    for q in client.get("/queries").json()["queries"]:
+        for p in q["params"]:
+            if p["type"] == "iri" and p["example"] is not None:
+                assert client.get("/" + p["example"], headers={"accept": "text/html"}).status_code == 200, p
+            if p["type"] == "year":
+                assert p["example"] in years, p
+    people = next(q for q in client.get("/queries").json()["queries"] if q["name"] == "people")
+    assert {p["name"]: p["example"] for p in people["params"]}["document"] != "res/doc/000-fixture-a"
+    page = client.get("/queries/people", headers={"accept": "text/html"})
+    assert "000-fixture-a" not in page.text.split("<details>")[0]

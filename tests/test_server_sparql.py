@@ -128,6 +128,10 @@ def test_malformed_query_gets_400_with_parser_position(client: TestClient) -> No
     response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p "})
     assert response.status_code == 400
     assert "syntax error" in response.text and "1:" in response.text
+    # short and readable: line and column, the line with a caret, no list of Unicode ranges
+    assert response.text.startswith("SPARQL syntax error at line 1, column 24 (1:24): expected one of ")
+    assert "u{" not in response.text and "..=" not in response.text and len(response.text) < 400
+    assert response.text.splitlines()[1:] == ["  SELECT * WHERE { ?s ?p", " " * 25 + "^"]
 
 
 @pytest.mark.parametrize(

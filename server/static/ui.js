@@ -34,11 +34,12 @@
     return "/" + rest;
   }
 
-  /** PREFIX lines for the known prefixes the text uses but does not declare. */
+  /** PREFIX declarations for the known prefixes the text uses but does not declare, on no line of their own
+   * (before the text's first line), so that a syntax error's line number is the editor's. */
   function missingPrefixLines(text, declared) {
     return Object.keys(PREFIXES)
       .filter((p) => !(p in declared) && new RegExp("(^|[^\\w.:-])" + p + ":", "m").test(text))
-      .map((p) => "PREFIX " + p + ": <" + PREFIXES[p] + ">\n")
+      .map((p) => "PREFIX " + p + ": <" + PREFIXES[p] + "> ")
       .join("");
   }
 
@@ -126,23 +127,96 @@
   Yasr.defaults.persistenceId = null;
   Yasr.plugins.table.defaults.openIriInNewWindow = false;
 
-  /** The table plugin, with IRIs under the base linked to their local page. */
+  // ---- readable result tables ----------------------------------------------------------------
+  // An IRI shows its label (fetched from /sparql for the IRIs of the answer) linked to its page, the
+  // IRI as the link's title; a literal shows its text, its language or datatype only as a tooltip.
+  const labels = new Map(); // IRI -> label, for the answer on show
+  const MAX_LABELLED = 2000; // distinct IRIs of one answer looked up
+  const LABEL_QUERY = (iris) =>
+    "SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " +
+    iris.map((i) => "<" + i + ">").join(" ") +
+    " } VALUES ?p { skos:prefLabel foaf:name schema:name schema:headline rdfs:label } ?s ?p ?l } GROUP BY ?s";
+
+  /** The table plugin, with IRIs shown as their labels and linked to their local page. */
   class LocalTable extends Yasr.plugins.table {
     getUriLinkFromBinding(binding, prefixes) {
       const html = super.getUriLinkFromBinding(binding, prefixes);
       const local = localPath(binding && binding.value);
-      if (local === null) return html;
+      const label = binding && labels.get(binding.value);
+      if (local === null && !label) return html;
       const tpl = document.createElement("template");
       tpl.innerHTML = html; // already sanitised by YASR (DOMPurify)
       const a = tpl.content.querySelector("a");
       if (!a) return html;
-      a.setAttribute("href", local);
       a.setAttribute("title", binding.value);
-      a.removeAttribute("target");
-      a.classList.add("kg-local");
-      return tpl.innerHTML;
+      if (local !== null) {
+        a.setAttribute("href", local);
+        a.removeAttribute("target");
+        a.classList.add("kg-local");
+      }
+      if (!label) return tpl.innerHTML;
+      a.textContent = label; // the label instead of <IRI>
+      a.classList.add("kg-labelled");
+      return a.outerHTML;
+    }
+
+    formatLiteral(binding) {
+      const span = document.createElement("span");
+      span.textContent = binding.value;
+      const type = binding.datatype ? binding.datatype.replace(/^.*[#/]/, "") : "";
+      if (binding["xml:lang"]) span.title = "language: " + binding["xml:lang"];
+      else if (type && type !== "string") span.title = "type: " + type;
+      return span.outerHTML;
     }
   }
+
+  /** Fetch the labels of the answer's IRIs (at most MAX_LABELLED), then draw the table again with them. */
+  async function fetchLabels(results) {
+    labels.clear();
+    const iris = new Set();
+    for (const row of results.getBindings() || []) {
+      for (const term of Object.values(row)) {
+        if (term && term.type === "uri" && !/[<>"{}|^`\\\s]/.test(term.value)) iris.add(term.value);
+        if (iris.size >= MAX_LABELLED) break;
+      }
+      if (iris.size >= MAX_LABELLED) break;
+    }
+    if (!iris.size) return;
+    try {
+      const res = await fetch(ENDPOINT, {
+        method: "POST",
+        headers: { "Content-Type": "application/sparql-query", Accept: "application/sparql-results+json" },
+        body:
+          "PREFIX skos: <" + PREFIXES.skos + ">\nPREFIX foaf: <" + PREFIXES.foaf + ">\nPREFIX schema: <" + PREFIXES.schema +
+          ">\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + LABEL_QUERY([...iris]),
+      });
+      if (!res.ok) return;
+      const body = await res.json();
+      for (const b of body.results.bindings) if (b.s && b.label) labels.set(b.s.value, b.label.value);
+    } catch (_err) {
+      return; // the IRIs stay as they are
+    }
+    if (labels.size && yasr.results === results) yasr.refresh();
+  }
+
+  /** "5 results in 15 ms" instead of YASR's "5 results in 0.014899999999965075 seconds". */
+  function responseInfo() {
+    let text = "";
+    if (this.results) {
+      const bindings = this.results.getBindings();
+      if (bindings) text = bindings.length.toLocaleString("en") + (bindings.length === 1 ? " result" : " results");
+      const ms = this.results.getResponseTime();
+      if (ms) text = (text || "Response") + " in " + humanTime(ms);
+    }
+    this.dataElement.innerText = text;
+  }
+
+  /** Milliseconds as a person reads them: "< 1 ms", "15 ms", "2.3 s". */
+  function humanTime(ms) {
+    if (ms < 1) return "< 1 ms";
+    return ms < 1000 ? Math.round(ms) + " ms" : (ms / 1000).toFixed(1) + " s";
+  }
+
   Yasr.plugins.table = LocalTable;
 
   const plain = $("kg-plain");
@@ -171,6 +245,7 @@
   const yasr = new Yasr($("kg-results"), {
     prefixes: () => Object.assign({}, PREFIXES, yasqe.getPrefixesFromQuery()),
   });
+  yasr.updateResponseInfo = responseInfo;
   window.kgUi = { yasqe, yasr };
 
   // ---- running --------------------------------------------------------------------------
@@ -217,7 +292,7 @@
     let response;
     try {
       const res = await fetch(url, { headers: { Accept: SELECT_ACCEPT } });
-      const content = await res.text();
+      const content = withoutEmptyColumns(await res.text(), q.params || []);
       response = res.ok
         ? { ok: true, status: res.status, statusText: res.statusText, headers: res.headers, type: res.type, content }
         : new Error(errorText(content) || res.status + " " + res.statusText);
@@ -225,6 +300,22 @@
       response = err instanceof Error ? err : new Error(String(err));
     }
     show(response, performance.now() - started, url);
+  }
+
+  /** A saved query's JSON answer without the columns of its parameters that no row binds (they only
+   * carry a parameter's value into the query); any other text unchanged. */
+  function withoutEmptyColumns(content, params) {
+    const names = new Set(params.map((p) => p.name));
+    try {
+      const data = JSON.parse(content);
+      const bindings = (data.results && data.results.bindings) || [];
+      const vars = data.head.vars.filter((v) => !names.has(v) || bindings.some((b) => b[v]));
+      if (vars.length === data.head.vars.length) return content;
+      data.head.vars = vars;
+      return JSON.stringify(data);
+    } catch (_err) {
+      return content;
+    }
   }
 
   /** The message of an error body: FastAPI's {"detail": …}, else the text. */
@@ -249,11 +340,12 @@
     }
     const bindings = results.getBindings();
     const bool = results.getBoolean();
-    const ms = Math.round(duration || 0) + " ms";
+    const ms = humanTime(duration || 0);
     if (bindings) setStatus(bindings.length + (bindings.length === 1 ? " row" : " rows") + " in " + ms + " from " + source);
     else if (bool !== undefined) setStatus("Answer: " + bool + " (" + ms + ")");
     else setStatus("Done in " + ms + " from " + source);
     updateDownloads(results, !!bindings);
+    if (bindings) fetchLabels(results);
   }
 
   // ---- downloads of the current result ---------------------------------------------------
