@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pyoxigraph import NamedNode
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.validate import (
@@ -95,7 +95,7 @@ def validate_batch(items: list[tuple[str, Graph]]) -> list[Violation]:
         for s, p, o in data:
             nodes.add(s)
             described.add(s)
-            if not hasattr(o, "language"):  # not a Literal
+            if not isinstance(o, Literal):
                 nodes.add(o)
                 if p in target_predicates:
                     described.add(o)
