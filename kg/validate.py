@@ -16,9 +16,10 @@ The store is never opened here: callers pass a `pyoxigraph.Store` (see kg/store.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pyshacl
 from pyoxigraph import BlankNode, NamedNode, Store
@@ -33,6 +34,7 @@ from kg.vocab import PREFIXES, RDF, SCHEMA, SH, SHAPES_IRI, XSD, ontology_files
 _DOC_GRAPH = re.compile(r"^(?P<base>.*/)graph/doc/(?P<docid>[^/]+)$")
 _XSD_STRING = str(XSD.string)
 _RDF_LANGSTRING = str(RDF.langString)
+BATCH_SIZE = 100  # document graphs per pyshacl call (see kg/validate_batch.py)
 _SEVERITY = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
 
 
@@ -125,6 +127,7 @@ class _DataGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
+@lru_cache(maxsize=65536)
 def _term(t: NamedNode | BlankNode | OxLiteral) -> Node:
     if isinstance(t, NamedNode):
         return URIRef(t.value)
@@ -157,11 +160,8 @@ def _add_reference(store: Store, data: Graph, reference: NamedNode) -> None:
 # validation
 
 
-def validate_graph(data: Graph, graph: str = "") -> list[Violation]:
-    """Validate one rdflib graph with shapes.ttl; `graph` names it in the results.
-
-    The ontology triples its nodes need are mixed into `data` (or into a copy of it).
-    """
+def run_pyshacl(data: Graph) -> Graph:
+    """pyshacl's results graph for `data` (with shapes.ttl, the ontology mixed in, advanced mode)."""
     if not isinstance(data, _DataGraph):
         copy = _DataGraph()
         for t in data:
@@ -176,8 +176,11 @@ def validate_graph(data: Graph, graph: str = "") -> list[Violation]:
         allow_warnings=True,
         inplace=True,
     )
-    documents = sorted(str(d) for d in data.subjects(RDF.type, SCHEMA.NewsArticle))
-    document = documents[0] if documents else None
+    return results
+
+
+def violations(results: Graph, graph: str = "", document: str | None = None) -> list[Violation]:
+    """The results of a pyshacl results graph as Violations, sorted."""
     owners = _property_shape_owners()
     out = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
@@ -200,8 +203,27 @@ def validate_graph(data: Graph, graph: str = "") -> list[Violation]:
                 component=component.removeprefix(str(SH)),
             )
         )
-    out.sort(key=lambda v: (v.shape, v.focus, v.path or "", v.message, v.value or ""))
+    out.sort(key=sort_key)
     return out
+
+
+def sort_key(v: Violation) -> tuple[str, str, str, str, str]:
+    return (v.shape, v.focus, v.path or "", v.message, v.value or "")
+
+
+def the_document(data: Graph) -> str | None:
+    """The schema:NewsArticle a document graph describes (the first, sorted, if several)."""
+    documents = sorted(str(d) for d in data.subjects(RDF.type, SCHEMA.NewsArticle))
+    return documents[0] if documents else None
+
+
+def validate_graph(data: Graph, graph: str = "") -> list[Violation]:
+    """Validate one rdflib graph with shapes.ttl; `graph` names it in the results.
+
+    The ontology triples its nodes need are mixed into `data` (or into a copy of it).
+    """
+    results = run_pyshacl(data)
+    return violations(results, graph, the_document(data))
 
 
 def document_graphs(store: Store, base: str | None = None) -> list[NamedNode]:
@@ -215,41 +237,95 @@ def document_graphs(store: Store, base: str | None = None) -> list[NamedNode]:
     return sorted(found, key=lambda g: g.value)
 
 
+def _select(store: Store, base: str | None, graphs: Iterable[NamedNode | str] | None) -> list[NamedNode]:
+    if graphs is None:
+        return document_graphs(store, base)
+    all_graphs = document_graphs(store, base)
+    by_id = {_DOC_GRAPH.match(g.value)["docid"]: g for g in all_graphs}
+    selected = []
+    for g in graphs:
+        name = g.value if isinstance(g, NamedNode) else str(g)
+        if name in by_id:
+            selected.append(by_id[name])
+        elif any(a.value == name for a in all_graphs):
+            selected.append(NamedNode(name))
+        else:
+            raise ValueError(f"no document graph {name!r} in the store")
+    return selected
+
+
+def document_data(store: Store, graph: NamedNode, reference: bool = True) -> Graph:
+    """The graph pyshacl sees for one document graph: its triples + the reference triples it uses."""
+    data = _graph_from_store(store, graph)
+    m = _DOC_GRAPH.match(graph.value)
+    if reference and m:
+        _add_reference(store, data, NamedNode(m["base"] + "graph/reference"))
+    return data
+
+
+def validate_graphs(
+    store: Store, graphs: list[NamedNode], *, reference: bool = True, batch_size: int = BATCH_SIZE
+) -> list[Violation]:
+    """Validate `graphs` in batches of `batch_size` (1: one pyshacl call per graph, the reference)."""
+    from kg.validate_batch import batchable, validate_batch
+
+    out: list[Violation] = []
+    for i in range(0, len(graphs), max(1, batch_size)):
+        chunk = graphs[i : i + max(1, batch_size)]
+        datas = [document_data(store, g, reference) for g in chunk]
+        if len(chunk) == 1 or not batchable():
+            for g, data in zip(chunk, datas, strict=True):
+                out.extend(validate_graph(data, g.value))
+        else:
+            out.extend(validate_batch([(g.value, data) for g, data in zip(chunk, datas, strict=True)]))
+    return out
+
+
 def validate_store(
     store: Store,
     *,
     base: str | None = None,
     graphs: Iterable[NamedNode | str] | None = None,
     reference: bool = True,
+    batch_size: int = BATCH_SIZE,
+    workers: int = 1,
+    store_path: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Validate every document graph of `store` (or only `graphs`, IRIs or docids).
 
     Each document graph is joined with the reference-graph triples about the IRIs it uses
     (`reference=False` leaves them out). `base` restricts the graphs to one IRI base; by default
     every `…/graph/doc/{docid}` graph is validated, with the reference graph under the same base.
+
+    The graphs are validated `batch_size` at a time, each batch in one pyshacl call
+    (kg/validate_batch.py: the result equals one call per graph, `batch_size=1`); with
+    `workers` > 1 and the store's `store_path`, batches run in that many processes, each opening
+    the store read-only. `progress(done, total)` is called after each batch.
     """
-    if graphs is None:
-        selected = document_graphs(store, base)
+    selected = _select(store, base, graphs)
+    report = Report(graphs=[g.value for g in selected])
+    total = len(selected)
+    step = max(1, batch_size)
+    chunks = [selected[i : i + step] for i in range(0, total, step)]
+    if progress is not None:
+        progress(0, total)
+    if workers > 1 and store_path is not None and len(chunks) > 1:
+        from kg.validate_batch import run_parallel
+
+        results = run_parallel(store_path, chunks, reference, batch_size, workers, progress, total)
     else:
-        all_graphs = document_graphs(store, base)
-        by_id = {_DOC_GRAPH.match(g.value)["docid"]: g for g in all_graphs}
-        selected = []
-        for g in graphs:
-            name = g.value if isinstance(g, NamedNode) else str(g)
-            if name in by_id:
-                selected.append(by_id[name])
-            elif any(a.value == name for a in all_graphs):
-                selected.append(NamedNode(name))
-            else:
-                raise ValueError(f"no document graph {name!r} in the store")
-    report = Report()
-    for g in selected:
-        data = _graph_from_store(store, g)
-        m = _DOC_GRAPH.match(g.value)
-        if reference and m:
-            _add_reference(store, data, NamedNode(m["base"] + "graph/reference"))
-        report.graphs.append(g.value)
-        report.violations.extend(validate_graph(data, g.value))
+        results = []
+        done = 0
+        for chunk in chunks:
+            results.append(validate_graphs(store, chunk, reference=reference, batch_size=batch_size))
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    order = {g: i for i, g in enumerate(report.graphs)}
+    for violations in results:
+        report.violations.extend(violations)
+    report.violations.sort(key=lambda v: order.get(v.graph, -1))  # stable: graph order, then as sorted
     return report
 
 

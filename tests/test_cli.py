@@ -169,7 +169,7 @@ def test_export(built, tmp_path, fmt):
 
 def test_validate_calls_the_validator(built, monkeypatch):
     fake = types.ModuleType("kg.validate")
-    fake.validate_store = lambda store: types.SimpleNamespace(conforms=False, size=len(store))
+    fake.validate_store = lambda store, **kw: types.SimpleNamespace(conforms=False, size=len(store))
     fake.format_report = lambda report: f"checked {report.size} quads"
     monkeypatch.setitem(sys.modules, "kg.validate", fake)
     monkeypatch.setattr(kg, "validate", fake, raising=False)
