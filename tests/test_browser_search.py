@@ -83,6 +83,8 @@ def test_the_editor_completes_a_name_to_its_iri(server: str, page: Any, shots: P
     page.keyboard.type("ulf_kri", delay=40)
     hint = page.locator(".CodeMirror-hints li", has_text="Ulf Kristersson").first
     expect(hint).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the last keystroke's suggestions are in: the list no longer redraws
+    expect(hint).to_be_visible()
     assert "person" in hint.inner_text()
     editor = page.locator("#kg-editor").bounding_box()
     page.screenshot(path=str(shots / "editor-completion.png"), clip={**editor, "height": 260})  # type: ignore[dict-item]
