@@ -9,7 +9,7 @@ from functools import cache
 from kg.extract.membership import Context, org_at
 from kg.extract.orgs import OrgMention, new_org
 from kg.extract.roles import Role, role_head
-from kg.extract.text import LOWER, UPPER, given_strength, name_candidates
+from kg.extract.text import LOWER, UPPER, given_strength, name_candidates, starts_sentence
 from kg.gazetteer import OrgRef, country_ref, government_ref, is_government_title, load, party_ref, word_set
 
 
@@ -193,7 +193,7 @@ _GENITIVE_WORD = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}-]+)s\s$")
 def unknown_genitive_before(ctx: Context, pos: int) -> OrgRef | None:
     """'Teknopols VD Sven-Thore Holm': a name no list knows, in the genitive before a title, mid-sentence."""
     m = _GENITIVE_WORD.search(ctx.text, max(0, pos - 40), pos)
-    if not m or re.search(r"(?:^|[.!?:–]\s*|\n\s*)$", ctx.text[max(0, m.start() - 3) : m.start()]):
+    if not m or starts_sentence(ctx.text, m.start()):
         return None
     name = m.group("n")
     if name in ctx.towns or name in ctx.foreign or name in load().countries or name in load().counties:

@@ -19,7 +19,7 @@ from kg.extract.event_places import (
 from kg.extract.event_words import Event, day_of, end_of, event_lexicon, generic_matches, lemma, start_of
 from kg.extract.scan import literal_starts, starts_within
 from kg.extract.spans import SpanSet
-from kg.extract.text import Segment
+from kg.extract.text import Segment, starts_sentence
 from kg.gazetteer import load, word_set
 
 
@@ -253,21 +253,17 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
     konstmuseum'; else the bare noun."""
     owner = _OWNER_BEFORE.search(text, max(0, m.start() - 40), m.start())
     g = owner.group("g") if owner else ""
-    initial = owner is not None and re.search(r"(?:^|[.!?:–]\s|\n\s*)$", text[: owner.start()]) is not None
+    initial = owner is not None and starts_sentence(text, owner.start())
     if owner and g.lower() not in word_set("possessive_pronouns") and not (initial and g[1:].islower()):
         return f"{owner.group('g')} {lem}"
     word = m.group("w")
-    if word[0].isupper() and word[1:].islower() and " " not in word and not _starts_sentence(text, m.start()):
+    if word[0].isupper() and word[1:].islower() and " " not in word and not starts_sentence(text, m.start()):
         return word  # "deltar i Riksidrottsmötet": a name as written, not the noun's base form
     if lem in ("besök", "studiebesök"):
-        at = _VISITED.match(text[:limit], m.end())
+        at = _VISITED.match(text, m.end(), limit)
         if at:
             return f"{lem.capitalize()} {at.group(0).strip()}"
     return lem.capitalize()
-
-
-def _starts_sentence(text: str, pos: int) -> bool:
-    return re.search(r"(?:^|[.!?:–]\s*|\n\s*#*\s*)$", text[max(0, pos - 4) : pos]) is not None
 
 
 def _may_be_main(main: list, lem: str) -> bool:

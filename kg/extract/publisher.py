@@ -25,9 +25,12 @@ def _ascii(s: str) -> str:
 
 
 @cache
-def _ascii_towns() -> list[tuple[str, str]]:
-    """(ASCII-folded town name, municipality key), in the gazetteer's order."""
-    return [(_ascii(t), k) for t, k in load().towns.items()]
+def _towns_by_ascii() -> dict[str, set[str]]:
+    """ASCII-folded town name -> the municipality keys it names (looked up, not scanned, per text)."""
+    out: dict[str, set[str]] = {}
+    for t, k in load().towns.items():
+        out.setdefault(_ascii(t), set()).add(k)
+    return out
 
 
 _HOST_VERB = re.compile(
@@ -150,7 +153,7 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     for c in contacts:
         if c.email:
             domain = c.email.split("@")[-1].split(".")[-2] if "." in c.email else ""
-            for key in {k for t, k in _ascii_towns() if t == domain}:
+            for key in _towns_by_ascii().get(domain, ()):
                 add(g.orgs[key], 2)
             for o in orgs:
                 names = [o.ref.name, *o.ref.aliases]
@@ -161,7 +164,7 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
                 ):
                     add(o.ref, 2)
     sites = {m.group("label").replace("-", "") for m in _WEBSITE.finditer(text)}
-    for key in {k for t, k in _ascii_towns() if t in sites}:
+    for key in {k for site in sites for k in _towns_by_ascii().get(site, ())}:
         add(g.orgs[key], 1.5)  # "www.katrineholm.se": the municipality's own site
     cited = {o.ref.key: o.ref for o in orgs if sites and squash(o.ref.name) in sites}
     if len(cited) == 1:  # its own web address; links to several bodies' sites say nothing

@@ -489,3 +489,11 @@ def proper_name_at(text: str, pos: int, max_words: int = 7, allow_and: bool = Fa
     if len(words) == 1 and first.isdigit():
         return None
     return (words[0][1], words[-1][2]) if words else None
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:–]\s*|\n\s*#*\s*)$")
+
+
+def starts_sentence(text: str, pos: int) -> bool:
+    """Whether `pos` opens a sentence, a line or a heading (so a capital there says nothing about a name)."""
+    return _SENTENCE_START.search(text[max(0, pos - 4) : pos]) is not None
