@@ -47,14 +47,18 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=16384)
+def fold_ascii(text: str) -> str:
+    """Lower-case ASCII: 'Västerås' -> 'vasteras' (accents dropped)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
 def slug(text: str) -> str:
     """ASCII slug of a name: 'Forum Jämställdhet' -> 'forum-jamstalldhet'.
 
     >>> slug("Länsstyrelsen i Södermanlands län")
     'lansstyrelsen-i-sodermanlands-lan'
     """
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+    return re.sub(r"[^a-z0-9]+", "-", fold_ascii(text)).strip("-") or "x"
 
 
 def genitives(name: str) -> list[str]:

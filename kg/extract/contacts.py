@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract.orgs import OrgMention
 from kg.extract.scan import starts_within
 from kg.extract.text import lines
-from kg.gazetteer import OrgRef
+from kg.gazetteer import OrgRef, fold_ascii
 
 
 class _Guarded:
@@ -61,10 +60,6 @@ class Contact:
 def normalise_email(raw: str) -> str:
     """'anna.bjorkman[at]vasteras.se' -> 'anna.bjorkman@vasteras.se'."""
     return re.sub(r"\s?\[at\]\s?|\(at\)", "@", raw, flags=re.IGNORECASE).lower().rstrip(".")
-
-
-def _ascii(s: str) -> str:
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
 
 
 _SERVES = re.compile(r"\b(hos|till|åt|för)\s+(\S+\s+)?$")
@@ -130,8 +125,8 @@ def find_contacts(
             b, e = seg.begin + m.start(), seg.begin + m.end()
             owner = None
             if kind == "email":
-                local = _ascii(m.group(0).split("@")[0].split("[")[0])
-                owner = next((n for n, p in people.items() if _ascii(p.family.split()[-1]) in local), None)
+                local = fold_ascii(m.group(0).split("@")[0].split("[")[0])
+                owner = next((n for n, p in people.items() if fold_ascii(p.family.split()[-1]) in local), None)
             if owner is None:
                 candidates = [(pb, n) for pb, n in on_line if pb < b]
                 short = len(PHONE.sub("", EMAIL.sub("", seg.text)).split()) <= 5 or re.match(

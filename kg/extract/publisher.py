@@ -5,14 +5,13 @@ government's voice."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from functools import cache
 
 from kg.extract.around_names import looks_like_person
 from kg.extract.orgs import OrgMention, new_org, squash
 from kg.extract.text import UPPER, Segment
-from kg.gazetteer import OrgRef, government_ref, load
+from kg.gazetteer import OrgRef, fold_ascii, government_ref, load
 
 
 def is_boilerplate(line: str) -> bool:
@@ -20,16 +19,12 @@ def is_boilerplate(line: str) -> bool:
     return low in load().lexicon["boilerplate_lines"] or low.startswith(("publicerad", "senast ändrad"))
 
 
-def _ascii(s: str) -> str:
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-
-
 @cache
 def _towns_by_ascii() -> dict[str, set[str]]:
     """ASCII-folded town name -> the municipality keys it names (looked up, not scanned, per text)."""
     out: dict[str, set[str]] = {}
     for t, k in load().towns.items():
-        out.setdefault(_ascii(t), set()).add(k)
+        out.setdefault(fold_ascii(t), set()).add(k)
     return out
 
 
@@ -158,9 +153,9 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
             for o in orgs:
                 names = [o.ref.name, *o.ref.aliases]
                 if (
-                    _ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain)
+                    fold_ascii(o.ref.code + " " + " ".join(o.ref.aliases)).split().count(domain)
                     or (domain == "lansstyrelsen" and o.ref.kind == "CountyAdministrativeBoard")
-                    or any(re.sub(r"[^a-z0-9]", "", _ascii(n)) == domain for n in names)
+                    or any(re.sub(r"[^a-z0-9]", "", fold_ascii(n)) == domain for n in names)
                 ):
                     add(o.ref, 2)
     sites = {m.group("label").replace("-", "") for m in _WEBSITE.finditer(text)}
