@@ -301,6 +301,12 @@ PUBLICATION = [
     ("Rubrik\nText.\nMer text.\nÄnnu mer.\nSlut.\nKontakt.\n2015-03-19", date(2015, 3, 19), "2015-03-19"),
     ("Rubrik\nDatum: 2015-03-19\nText.", date(2015, 3, 19), "Datum: 2015-03-19"),
     ("Uppdaterad 2018-11-25\nRubrik\nText.", date(2018, 11, 25), "Uppdaterad 2018-11-25"),
+    ("# Rubrik\n\n2019-03-04 10:12 Pressmeddelande\n\nText.", date(2019, 3, 4), "2019-03-04 10:12 Pressmeddelande"),
+    (
+        "# Rubrik\n\nPressmeddelanden • Maj 05, 2021 08:15 CEST\n\nText.",
+        date(2021, 5, 5),
+        "Pressmeddelanden • Maj 05, 2021 08:15 CEST",
+    ),
 ]
 
 
@@ -330,3 +336,10 @@ def test_a_stated_weekday_moves_a_year_taken_from_context() -> None:
     text = "Bygget ska vara klart hösten 2014.\nTid: Torsdag 18 oktober kl. 13.00\n"
     (d,) = [d for d in find_dates(text) if d.day == 18]
     assert d.start is not None and d.start.year == 2012
+
+
+def test_a_year_a_report_covers_is_not_when_a_date_falls() -> None:
+    """'bokslutet för 2018' beside 'den 12 mars' in a release published in March 2019: the meeting is in 2019."""
+    text = "2019-03-01 09:00 Pressmeddelande\n\nDen 12 mars fastställer styrelsen bokslutet för 2018.\n"
+    meeting = [m for m in find_dates(text) if m.text.startswith("12 mars")]
+    assert meeting and meeting[0].start == date(2019, 3, 12), meeting

@@ -358,3 +358,40 @@ def test_what_comes_ahead_is_an_event_when_it_is_no_body_or_place() -> None:
 def test_a_press_room_is_a_place() -> None:
     f = analyse(document_from_text("Presskonferens\n\nPresskonferensen hålls i regeringens pressrum den 3 maj 2024.\n"))
     assert "regeringens pressrum" in [p[0] for e in f.events for p in e.places], _show(f)
+
+
+def test_an_event_page_gives_time_and_place_on_lines_without_colons() -> None:
+    f = analyse(
+        document_from_text(
+            "# Pressträff! Ny utställning\n\nTid 3 mars 2023 10:00 – 11:00\n\nPlats Kulturhuset Väven\n\n"
+            "Museet öppnar en ny utställning.\n"
+        )
+    )
+    assert any(_check(e, "Pressträff", D(2023, 3, 3), ..., {"Kulturhuset Väven"}) for e in f.events), _show(f)
+
+
+def test_a_publication_line_is_no_event_date_and_a_place_line_ends_with_its_sentence() -> None:
+    f = analyse(
+        document_from_text(
+            "# Pressinbjudan: Gemensam pressträff om sommaren\n\nPressmeddelanden • Jun 07, 2022 13:26 CEST\n\n"
+            "Torsdag 9 juni klockan 15.00 håller landshövdingen en gemensam pressträff.\n\n"
+            "Plats: Residenset, Stortorget, Malmö. Sändningen visas på Facebook.\n"
+        )
+    )
+    assert [(e.start.date() if isinstance(e.start, T) else e.start) for e in f.events] == [D(2022, 6, 9)], _show(f)
+    assert [p[0] for p in f.events[0].places] == ["Residenset, Stortorget, Malmö"], _show(f)
+
+
+def test_time_and_place_lines_belong_to_the_event_named_above_them() -> None:
+    """'Presskonferens hålls / Tid: Kl 15.00 / Plats: …' under a sentence about a board meeting: the lines
+    describe the press conference, which takes the headline's date; "På Styrelsens dagordning" is no place."""
+    f = analyse(
+        document_from_text(
+            "# PRESSINBJUDAN Högskolan Väst tisdag 14 mars\n\nPressmeddelande • Mar 13, 2023 11:26 CET\n\n"
+            "På Högskolestyrelsens dagordning för sammanträdet den 14 mars står årsredovisningen för 2022.\n\n"
+            "Presskonferens hålls\n\nTid: Kl 15.00\nPlats: Högskolan Väst, Trollhättan.\n"
+        )
+    )
+    assert any(_check(e, "Presskonferens", D(2023, 3, 14), ..., {"Högskolan Väst"}) for e in f.events), _show(f)
+    assert not any("Högskolestyrelsens" in p[0] for e in f.events for p in e.places), _show(f)
+    assert any(_check(e, "Sammanträde", D(2023, 3, 14), ..., set()) for e in f.events), _show(f)

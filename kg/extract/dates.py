@@ -152,6 +152,10 @@ def _lex() -> _Lex:
         "year_bad_after": r"[ \t-]\d{1,3}(?![\d.:])|-tal",
         "pub_label": rf"(?P<label>{_alt(data['publication_labels'])})[\s:•·|\-–—]*",
         "pub_tail": rf"[\s,]*(?:(?:{_alt(data['timezones'])})\b)?[\s.]*",
+        "pub_label_after": (
+            r"[\s,]*(?:(?:kl\.?\s*)?[0-2]?\d[:.][0-5]\d)?[\s,]*"
+            rf"(?:(?:{_alt(data['timezones'])})\b)?[\s•·|\-–—]*(?P<label>{_alt(data['publication_labels'])})[\s.]*"
+        ),  # "2018-01-16 09:33 Pressmeddelande"
         "time_label": rf"[ \t]*(?:{_alt(data['time_labels'])})\s*:",
     }
     return _Lex(data, {k: re.compile(v, re.IGNORECASE) for k, v in src.items()})
@@ -383,6 +387,8 @@ def _publication(text: str, cands: list[_Cand]) -> tuple[datetime.date, int, int
         if first is None or first.explicit_year is None or first.end > le:
             continue
         label = rx["pub_label"].fullmatch(text, lb, first.begin)
+        if label is None and not text[lb : first.begin].strip():
+            label = rx["pub_label_after"].fullmatch(text, first.end, le)
         if label:
             prio = lex.lookup("publication_labels", label["label"])
         elif text[lb : first.begin].strip(" \t•·|-–—:") or not rx["pub_tail"].fullmatch(text, first.end, le):
@@ -494,6 +500,9 @@ def _resolve(text: str, c: _Cand, ref: datetime.date | None, ctx: int | None) ->
     return DateMention(start=start, end_date=end, **raw, **span) if start <= end else None
 
 
+_FOR_YEAR = re.compile(r"\bför\s$")  # "bokslut för 2016": the period a report covers, not when a date falls
+
+
 def find_dates(text: str, reference: datetime.date | None = None, context_year: int | None = None) -> list[DateMention]:
     """All date expressions in `text`, sorted by begin, resolved as far as the evidence allows.
 
@@ -506,7 +515,7 @@ def find_dates(text: str, reference: datetime.date | None = None, context_year: 
     pub = _text_publication(text)
     ref = reference or (pub[0] if pub else None)
     anchors = sorted(
-        [(b, y, False) for y, b, _ in _text_years(text)]
+        [(b, y, False) for y, b, _ in _text_years(text) if not (ref and _FOR_YEAR.search(text, max(0, b - 4), b))]
         + [
             (c.begin, c.explicit_year, True)
             for c in cands

@@ -50,6 +50,16 @@ _AND = re.compile(r"\s(?:och)\s")
 _TOWN_AFTER = re.compile(r"(?:,\s*[A-ZÅÄÖ][\wåäö]+\s\d+[A-Za-z]?)?,\s*(?P<t>[A-ZÅÄÖ][\wåäö-]+)")
 
 
+def _genitive_owner(name: str, owner: re.Match[str] | None) -> bool:
+    """'Högskolestyrelsens dagordning': one word in the genitive before a lower-case noun owns it (towns
+    such as Borås and Västerås end in -s and are not owners)."""
+    if owner is None or " " in name or not name.endswith("s") or name in load().towns:
+        return False
+    word = owner.group(1)
+    small = event_lexicon()["place_not_owned_words"]
+    return word[:1].islower() and len(word) > 3 and word.lower() not in small
+
+
 def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
     months = MONTHS
@@ -64,6 +74,8 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
         owner = re.match(r"\s([\w-]+)", text[m.end("p") : e])
         if name.endswith("s") and owner and lemma(owner.group(1)):
             continue  # "vid Ekofinrådets möte": whose meeting, not where
+        if _genitive_owner(name, owner):
+            continue  # "På Högskolestyrelsens dagordning": whose agenda, not where
         first = name.split()[0]
         if (
             first in months
@@ -137,41 +149,54 @@ def address_lines(text: str, events: list[Event]) -> None:
                     ev.places.append((town, m.start("town"), m.end("town")))
 
 
-_TIME_LINE = re.compile(r"(?:^|\n|\s)(?:Tid|När|Datum|Dag)\s*:\s*(?P<t>[^\n]*)")
+_TIME_LINE = re.compile(
+    r"(?:^|\n|\s)(?:Tid|När|Datum|Dag)\s*:\s*(?P<t>[^\n]*)"
+    r"|(?:^|\n)(?:Tid|Datum)[ \t]+(?=\d)(?P<t2>[^\n]*)"
+)  # "Tid: 09.00" or, on event pages, "Tid 1 februari 2024 09:00"
 
 
-_PLACE_LINE = re.compile(r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))")
+_PLACE_LINE = re.compile(
+    r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))"
+    r"|(?:^|\n)Plats[ \t]+(?P<p2>[A-ZÅÄÖ][^\n.]{0,60}?)(?=[ \t]*(?:\n|$))"
+)  # "Plats: Stadshuset" or, on event pages, "Plats Westfield Mall of Scandinavia" on a line of its own
 
 
 def time_place_block(text: str, dates: list[DateMention]):
     """'Tid: … Plats: …' or 'När: … Var: …' lines describe the main event."""
-    if ":" not in text:
-        return None  # both lines need a colon
-    tm = None
+    if ":" not in text and "\nTid " not in text and "\nPlats " not in text:
+        return None  # labelled lines need a colon, or a line of their own on event pages
+    tm, tg = None, "t"
     for found in _TIME_LINE.finditer(text) if re.search(r"Tid|När|Datum|Dag", text) else ():
-        tm = tm or found
-        if any(found.start("t") <= d.begin < found.end("t") for d in dates):
-            tm = found  # "Dag: onsdag den 9 januari" after an undated "Tid: 8.30"
+        g = "t" if found.group("t") is not None else "t2"
+        tm, tg = (tm, tg) if tm else (found, g)
+        if any(found.start(g) <= d.begin < found.end(g) for d in dates):
+            tm, tg = found, g  # "Dag: onsdag den 9 januari" after an undated "Tid: 8.30"
             break
     pm = _PLACE_LINE.search(text) if "Plats" in text or "Var" in text or "Lokal" in text else None
     if not tm and not pm:
         return None
-    date = next((d for d in dates if tm and tm.start("t") <= d.begin < tm.end("t")), None)
+    date = next((d for d in dates if tm and tm.start(tg) <= d.begin < tm.end(tg)), None)
     place = None
     if pm:
-        p = pm.group("p").strip().rstrip(".")
-        p = re.split(r"\s(?:Tid|När)\s*:", p)[0]
-        place = (p, pm.start("p"), pm.start("p") + len(p))
+        pg = "p" if pm.group("p") is not None else "p2"
+        p = pm.group(pg).strip().rstrip(".")
+        p = re.split(r"\s(?:Tid|När)\s*:|\.\s+(?=[A-ZÅÄÖ])", p)[0]  # up to the next label or sentence
+        place = (p, pm.start(pg), pm.start(pg) + len(p))
     return date, place
 
 
-def apply_block(events: list[Event], block, main) -> None:
+def apply_block(events: list[Event], block, main, title_date: DateMention | None = None) -> None:
+    """Put the block's date and place on the event it describes; a block with a time but no date
+    ("Tid: kl 15.00") takes the headline's date ("PRESSINBJUDAN … torsdag 17 februari")."""
     date, place = block
+    at = min(([date.begin] if date else []) + ([place[1]] if place else []), default=0)
     target = (
         next((e for e in events if main and e.name == main[0]), None)
         or next((e for e in events if e.main), None)
+        or next((e for e in reversed(events) if e.begin < at and e.start is None), None)
         or events[0]
-    )
+    )  # else the undated event named last above the lines ("Presskonferens hålls / Tid: … / Plats: …")
+    date = date or (title_date if title_date and title_date.start and not target.start else None)
     if date and not target.start:
         target.start, target.end_date = start_of(date), end_of(date)
     if place and not any(place[0] in p[0] or p[0] in place[0] for p in target.places):

@@ -199,7 +199,8 @@ def find_events(
             )
         )
     if block and events:
-        apply_block(events, block, main)
+        in_title = [d for d in dates if title and title.begin <= d.begin < title.end]
+        apply_block(events, block, main, in_title[0] if len(in_title) == 1 else None)
     address_lines(text, events)
     merged = _merge(events, main)
     lead = [s for s in sents if s.begin < max(lead_end, title.end if title else 0)]
