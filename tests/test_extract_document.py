@@ -99,6 +99,24 @@ PUBLISHER_CASES = [
         "Regeringen",
         id="a-minister-s-visit-is-the-government-s-release",
     ),
+    pytest.param(
+        "Nya bussar i trafik\n\nFrån måndag rullar tjugo nya elbussar i staden.\n\nMer information:\n"
+        "Karin Berg\nInformationschef\nNorrtrafik Väst\nMobil 070-511 11 55\n",
+        "Norrtrafik Väst",
+        id="the-organisation-of-the-contact-block",
+    ),
+    pytest.param(
+        "Ny förskola i Fjällbo\n\nI dag fattade kommunstyrelsen beslut om en ny förskola. Barnen i "
+        "Härjedalens kommun blir fler.\n",
+        "Härjedalens kommun",
+        id="the-municipality-whose-own-organs-act",
+    ),
+    pytest.param(
+        "Ny förskola\n\nI dag fattade kommunstyrelsen beslut om en ny förskola. Både Härjedalens kommun och "
+        "Bergs kommun har fler barn.\n",
+        None,
+        id="own-organs-with-two-municipalities-in-view-say-nothing",
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ import re
 from kg.extract.around_names import genitive_country_before, genitive_org_before, looks_like_person
 from kg.extract.contacts import EMAIL, PHONE
 from kg.extract.membership import Context, Membership, membership
+from kg.extract.orgs import OrgMention, new_org
 from kg.extract.roles import is_modifier, parse_title, role_head
 from kg.extract.text import CAP, LOWER, UPPER, NameCandidate
 from kg.gazetteer import load
@@ -15,6 +16,9 @@ from kg.gazetteer import load
 _LINE_LABEL = re.compile(
     r"^(?:press\s*kontakt(?:er)?|kontakt(?:person)?(?:er)?|press(?:jour)?|titel|befattning|roll)\b[:\s]*", re.IGNORECASE
 )
+
+
+_ORG_LINE = re.compile(rf"[{UPPER}][\w&-]*(?:\s(?:och\s|&\s)?[{UPPER}\d][\w&-]*){{0,4}}")
 
 
 _LINE_NOISE = re.compile(r"\b(?:tfn|tel|telefon|mobil|mob|e-post|epost|mail|mejl|direkt|växel)\b\.?:?", re.IGNORECASE)
@@ -57,6 +61,11 @@ def block_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]
             parsed = parse_title(first.rstrip(",.")) if first and len(first.split()) <= 6 else None
             if parsed and not title:
                 title = parsed[0]
+            elif not line_orgs and not parsed and title and not org and _ORG_LINE.fullmatch(body):
+                org = new_org(body)  # "Catarina Berg / Informationschef / Skellefteå Kraft": a body no list knows
+                if body == line:
+                    ob = pos + raw.find(line)
+                    ctx.new_orgs.append(OrgMention(ob, ob + len(line), org))
             elif not line_orgs and not parsed:
                 break
             pos = nxt_end + 1

@@ -43,6 +43,10 @@ _GOVERNMENT_VOICE = re.compile(
     r"\b(?:[A-ZÅÄÖ]?[a-zåäö]*[Mm]inister(?:n|ns)?|[Ss]tatsrådet"
     r"|[Rr]egeringen (?:har|ger|gör|beslutar|beslutade|föreslår|tillsätter|utser))\b"
 )
+_CONTACT_HEADING = re.compile(
+    r"(?im)^[ \t]*(?:för\s+(?:mer|ytterligare)\s+information|mer\s+information|ytterligare\s+information|"
+    r"presskontakt(?:er)?|kontakt(?:person(?:er)?)?|upplysningar|frågor)\b[^\n]{0,40}$"
+)
 _HOME_KINDS = ("Municipality", "Region", "CountyAdministrativeBoard")
 _MINISTER_FIRST = re.compile(r"#?\s*(?:[A-ZÅÄÖ][a-zåäö-]*minister(?:n)?|Statsrådet|Statsminister(?:n)?)\b")
 _SELF_PUBLISHING = (*_HOME_KINDS, "EducationalOrganization")
@@ -145,6 +149,11 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
             named = [o for o in on(p) if o.begin == p.begin + welcome.end()]
             if named:
                 add(named[0].ref, 4)
+    heading = max(_CONTACT_HEADING.finditer(text, len(text) // 3), key=lambda m: m.start(), default=None)
+    if heading:  # the last contact heading
+        block = [o for o in orgs if o.begin > heading.end() and not o.genitive]
+        if block:
+            add(block[0].ref, 3)  # "Mer information: / Gunnar Berg / Vd / Skellefteå Kraft"
     for c in contacts:
         if c.email:
             domain = c.email.split("@")[-1].split(".")[-2] if "." in c.email else ""
@@ -173,6 +182,8 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         add(government, 3)  # "Utrikesminister X deltar i …", "Regeringen ger …": the government's release
     if title and _MINISTER_FIRST.match(title.text):
         add(government, 4.5)  # "Civilministern besöker …": a headline led by a minister
+    if not any(o.ref.key == government.key for o in orgs):
+        _own_organs(text, orgs, towns, score, refs, add)
     mentioned = Counter(o.ref.key for o in orgs)
     times = dict(mentioned)
     for o in orgs:
@@ -196,3 +207,26 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     if _GOVERNMENT_VOICE.search(text) and not (local and not (title and _GOVERNMENT_VOICE.search(title.text))):
         return government  # nobody else shows as publisher, and a minister or the government acts: its release
     return None
+
+
+@cache
+def _organ_words() -> dict[str, re.Pattern]:
+    return {
+        kind: re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")", re.IGNORECASE)
+        for kind, words in load().lexicon["own_organ_words"].items()
+    }
+
+
+def _own_organs(text, orgs, towns, score, refs, add) -> None:
+    """'kommunstyrelsen beslutade …', 'Landshövding X bjuder in': a release speaking of a municipality's,
+    region's or county board's own organs is that body's, when one body of the kind is in evidence
+    (named, its town named, or its e-mail domain or web site scored)."""
+    g = load()
+    for kind, words in _organ_words().items():
+        if not words.search(text):
+            continue
+        evidenced = {o.ref.key: o.ref for o in orgs if o.ref.kind == kind}
+        evidenced |= {key: g.orgs[key] for _b, _e, key in towns if g.orgs[key].kind == kind}
+        evidenced |= {k: refs[k] for k in score if refs[k].kind == kind}
+        if len(evidenced) == 1:
+            add(next(iter(evidenced.values())), 3)
