@@ -469,3 +469,24 @@ def test_a_title_ends_before_a_purpose_clause() -> None:
         "chef för affärsområdet Skog",
         False,
     )
+
+
+def test_a_headline_appointment_with_a_standing_in_title() -> None:
+    text = "# Regeringen utser Eva Holm till vikarierande generaldirektör för Skolverket\n\nHon börjar i maj.\n"
+    assert ("Eva Holm", "vikarierande generaldirektör", "Skolverket") in memberships(text)
+    assert [m.acting for m in facts(text).memberships] == [True]
+
+
+def test_a_state_secretary_of_the_prime_minister_s_office() -> None:
+    text = "Nyheter\n\nRegeringen har utsett Per Ek till statssekreterare i Statsrådsberedningen.\n"
+    assert memberships(text) == {("Per Ek", "statssekreterare", "Statsrådsberedningen")}
+
+
+def test_the_headline_s_person_is_the_minister_the_text_speaks_of() -> None:
+    text = (
+        "# Norrland nästa för Eva Holm\n\nPå tisdagen träffar infrastrukturministern företag i Luleå. "
+        "Därefter reser ministern till Kiruna.\n"
+    )
+    assert memberships(text) == {("Eva Holm", "infrastrukturminister", "Regeringen")}
+    two = "# Eva Holm och Anders Lindqvist i Luleå\n\nPå tisdagen träffar ministern företag i Luleå.\n"
+    assert not any(m[1] for m in memberships(two)), memberships(two)
