@@ -490,3 +490,10 @@ def test_the_headline_s_person_is_the_minister_the_text_speaks_of() -> None:
     assert memberships(text) == {("Eva Holm", "infrastrukturminister", "Regeringen")}
     two = "# Eva Holm och Anders Lindqvist i Luleå\n\nPå tisdagen träffar ministern företag i Luleå.\n"
     assert not any(m[1] for m in memberships(two)), memberships(two)
+
+
+def test_a_place_named_after_a_person_is_no_person_and_a_press_contact_is_a_title() -> None:
+    f = facts("Nyheter\n\nTåget går till Gustav Adolfs Torg och Karl Johans Gata, säger Hans Hall.\n")
+    assert set(f.people) == {"Hans Hall"}, f.people
+    text = "Nyheter\n\nFör mer information:\nEva Lind, presskontakt Barnfonden\nMejl: eva.lind@barnfonden.se\n"
+    assert ("Eva Lind", "presskontakt", "Barnfonden") in memberships(text)

@@ -219,6 +219,7 @@ _PLACE_COMPOUND = re.compile(
     r"[a-zåäö]{3}s?(?:gatan|vägen|salen|torget|platsen|parken|skolan|huset|hallen|allén|gränd)$"
 )
 _PLACE_AFTER = re.compile(rf"\s(?:{_PLACE_NOUNS})\b")
+_PLACE_WORD = re.compile(rf"(?:{_PLACE_NOUNS})", re.IGNORECASE)
 _HYPHEN = re.compile(r"-\s?")
 _HYPHEN_SPACE = re.compile(r"-\s+")
 
@@ -291,7 +292,9 @@ def name_candidates(text: str, lo: int = 0, hi: int | None = None, glued: bool =
                 break  # "Jörgen Boman Pressinformatör Informationsenheten": the name ends at the title
             keep.append(w)
         after = text[m.end() : m.end() + 20]
-        if keep[-1].endswith("s") and _PLACE_AFTER.match(after):
+        if any(_PLACE_WORD.fullmatch(keep[i]) and keep[i - 1].endswith("s") for i in range(2, len(keep))) or (
+            keep[-1].endswith("s") and _PLACE_AFTER.match(after)
+        ):
             pos = m.end()  # "Gustav Adolfs torg", "Olof Palmes plats": a place named after a person
             continue
         if _PLACE_COMPOUND.search(keep[-1]):
