@@ -497,3 +497,32 @@ def test_a_place_named_after_a_person_is_no_person_and_a_press_contact_is_a_titl
     assert set(f.people) == {"Hans Hall"}, f.people
     text = "Nyheter\n\nFör mer information:\nEva Lind, presskontakt Barnfonden\nMejl: eva.lind@barnfonden.se\n"
     assert ("Eva Lind", "presskontakt", "Barnfonden") in memberships(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "# Ny ambassadör i Peru\n\nKarin Ek tjänstgör för närvarande vid enheten för Amerika.\n",
+            ("Karin Ek", "ambassadör", None),
+            id="post-abroad-no-organisation",
+        ),
+        pytest.param(
+            "# Ny generaldirektör för Skolverket\n\n– Jag är glad att Maria Holm tackat ja, säger "
+            "skolminister Eva Lind.\n",
+            ("Maria Holm", "generaldirektör", "Skolverket"),
+            id="the-minister-who-speaks-is-not-appointed",
+        ),
+        pytest.param(
+            "# Anna Berg ny kulturchef\n\nFrån Ystads kommun\n\nAnna Berg tillträder i maj.\n",
+            ("Anna Berg", "kulturchef", "Ystads kommun"),
+            id="named-in-the-headline-with-the-publisher",
+        ),
+    ],
+)
+def test_the_headline_s_new_post(text: str, expected: tuple) -> None:
+    assert expected in memberships(text), memberships(text)
+
+
+def test_a_new_report_is_no_post() -> None:
+    assert memberships("# Ny rapport om skolan\n\nKarin Ek har skrivit den.\n") == set()

@@ -16,7 +16,7 @@ from functools import cache
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
-from kg.extract.headline import headline_minister
+from kg.extract.headline import headline_appointment, headline_minister
 from kg.extract.membership import Membership, Person
 from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, new_org, towns_in
 from kg.extract.people import find_people
@@ -117,6 +117,7 @@ def analyse(doc: Document) -> DocFacts:
     facts.memberships = _resolve_memberships(people.memberships, line_orgs, home, contacts, speakers)
     facts.quotes = quotes
     headline_minister(facts, text, title)
+    headline_appointment(facts, text, title, orgs)
     _speakers(facts, home)
     _home_participant(facts)
     _publisher_coordinates(facts)

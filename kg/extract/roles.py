@@ -153,6 +153,9 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
     return Role(" ".join(words) + tail, acting, begin, end)
 
 
+_NEW = frozenset({"ny", "nye", "nya", "nytt"})
+
+
 def parse_title(chunk: str) -> tuple[str, bool] | None:
     """A title phrase of an apposition chunk, lower-cased: 'bitr chef' -> ('bitr chef', False)."""
     coordinated = re.match(r"((?:[\wåäö]+-,\s+)*[\wåäö]+-\s+och\s+)(?=[\wåäö]+)", chunk)  # "barn-, äldre- och …"
@@ -186,6 +189,8 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
         )
     ):
         return None
+    while first > 0 and words[0].lower() in _NEW:
+        words, first = words[1:], first - 1  # "ny kulturchef": new in the post, not part of its title
     title = " ".join(w.lower() if i <= first or w[0].isupper() is False else w for i, w in enumerate(words))
     title = re.sub(r"\bt\.?\s?f\.?(?=\s)", "t f", title)
     acting = any(w.lower() in _sets()[5] for w in words[:first]) or title.startswith("t f ")
