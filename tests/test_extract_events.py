@@ -395,3 +395,10 @@ def test_time_and_place_lines_belong_to_the_event_named_above_them() -> None:
     assert any(_check(e, "Presskonferens", D(2023, 3, 14), ..., {"Högskolan Väst"}) for e in f.events), _show(f)
     assert not any("Högskolestyrelsens" in p[0] for e in f.events for p in e.places), _show(f)
     assert any(_check(e, "Sammanträde", D(2023, 3, 14), ..., set()) for e in f.events), _show(f)
+
+
+def test_a_press_invitation_with_nothing_but_its_headline_is_an_event() -> None:
+    f = analyse(document_from_text("# Pressinbjudan: Ministern tar emot Vägutredningens förslag\n\n\n"))
+    assert [e.name for e in f.events] == ["Ministern tar emot Vägutredningens förslag"], _show(f)
+    g = analyse(document_from_text("# Ministern tar emot Vägutredningens förslag\n\n\n"))
+    assert g.events == [], _show(g)

@@ -209,7 +209,14 @@ def find_events(
         return any(s.begin <= b < s.end for b, _e in ev.spans for s in lead) and ev.head not in _minor_heads()
 
     kept = [e for e in merged if e.start or e.places or e.main or headline_or_lead(e)]
+    invitation = _PRESS_INVITATION.match(title.text) if title and not kept else None
+    if invitation:  # "Pressinbjudan: Civilministern tar emot Utjämningskommitténs förslag" and nothing more
+        b, e = title.begin + invitation.start("what"), title.begin + invitation.end("what")
+        kept = [Event(text[b:e], b, e, spans=[(b, e)], head="pressträff")]
     return kept, series_mentions, award_mentions
+
+
+_PRESS_INVITATION = re.compile(r"#*\s*Pressinbjudan\s*:\s*(?P<what>\S.*?)\s*$")
 
 
 _OWNER_BEFORE = re.compile(
