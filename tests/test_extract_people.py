@@ -526,3 +526,8 @@ def test_the_headline_s_new_post(text: str, expected: tuple) -> None:
 
 def test_a_new_report_is_no_post() -> None:
     assert memberships("# Ny rapport om skolan\n\nKarin Ek har skrivit den.\n") == set()
+
+
+def test_a_riksdag_committee_named_in_the_genitive_owns_the_post() -> None:
+    text = "Nyheter\n\n– Det är viktigt, säger Karin Holm, trafikutskottets ordförande.\n"
+    assert memberships(text) == {("Karin Holm", "ordförande", "Trafikutskottet")}

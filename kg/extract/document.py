@@ -286,6 +286,7 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
     titled = {m.person for m in raw if m.title}
     government = government_ref()
     for m in raw:
+        _genitive_owner_of_title(m, home)
         if m.org is None:
             m.org = line_orgs.get(m.person)
         if m.org is None and m.party and m.title and _head(m.title).endswith(tuple(load().lexicon["party_roles"])):
@@ -333,6 +334,26 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
     # a title without organisation is dropped when the same title is known with one
     return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
+
+
+def _genitive_owner_of_title(m: Membership, home: _Home) -> None:
+    """'Christian Carlsson, socialutskottets ordförande': a body named in the genitive before the title owns
+    the post ('ordförande', Socialutskottet)."""
+    if not m.title or " " not in m.title:
+        return
+    first, rest = m.title.split(" ", 1)
+    if not (first.endswith("s") and first[:1].islower()):
+        return
+    owner = next(
+        (
+            r
+            for b, r in home.mentions
+            if m.begin - 80 <= b < m.end + 80 and home.text[b : b + len(first)].lower() == first
+        ),
+        None,
+    )
+    if owner is not None and (m.org is None or m.org.key == owner.key):
+        m.title, m.org = rest, owner
 
 
 def _head(title: str) -> str:

@@ -108,7 +108,12 @@ def find_orgs(text: str) -> list[OrgMention]:
     for m in g.org_pattern.finditer(text):
         surface = m.group(0)
         ref = g.orgs[g.surfaces[surface.lower()]]
-        if not surface[0].isupper() and not surface.lower().startswith("länsstyrelsen") and surface not in ref.aliases:
+        if (
+            not surface[0].isupper()
+            and not surface.lower().startswith("länsstyrelsen")
+            and surface not in ref.aliases
+            and not (surface.endswith("s") and surface[:-1] in ref.aliases)  # "socialutskottets ordförande"
+        ):
             continue
         base = surface
         gen = surface.lower() not in {s.lower() for s in (ref.name, *ref.aliases)} and surface.endswith("s")
