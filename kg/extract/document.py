@@ -342,8 +342,8 @@ def _genitive_owner_of_title(m: Membership, home: _Home) -> None:
     if not m.title or " " not in m.title:
         return
     first, rest = m.title.split(" ", 1)
-    if not (first.endswith("s") and first[:1].islower()):
-        return
+    if not (first.endswith("s") and first[:1].islower()) or first.endswith(("nämndens", "styrelsens", "fullmäktiges")):
+        return  # "valnämndens ordförande" stays the title of a municipal organ's chair
     owner = next(
         (
             r
