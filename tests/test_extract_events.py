@@ -402,3 +402,10 @@ def test_a_press_invitation_with_nothing_but_its_headline_is_an_event() -> None:
     assert [e.name for e in f.events] == ["Ministern tar emot Vägutredningens förslag"], _show(f)
     g = analyse(document_from_text("# Ministern tar emot Vägutredningens förslag\n\n\n"))
     assert g.events == [], _show(g)
+
+
+def test_a_headline_trip_abroad_is_a_visit() -> None:
+    f = analyse(document_from_text("# Handelsministern besöker Portugal\n\nMinistern träffar företag.\n"))
+    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Besök i Portugal", ["Portugal"])], _show(f)
+    g = analyse(document_from_text("# Ministern reser till Bryssel\n\nHan möter kollegor.\n"))
+    assert [e.name for e in g.events] == ["Besök i Bryssel"], _show(g)

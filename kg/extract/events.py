@@ -209,6 +209,9 @@ def find_events(
         return any(s.begin <= b < s.end for b, _e in ev.spans for s in lead) and ev.head not in _minor_heads()
 
     kept = [e for e in merged if e.start or e.places or e.main or headline_or_lead(e)]
+    trip = _headline_trip(title) if title and not kept else None
+    if trip:
+        kept = [trip]
     invitation = _PRESS_INVITATION.match(title.text) if title and not kept else None
     if invitation:  # "Pressinbjudan: Civilministern tar emot Utjämningskommitténs förslag" and nothing more
         b, e = title.begin + invitation.start("what"), title.begin + invitation.end("what")
@@ -216,6 +219,20 @@ def find_events(
     return kept, series_mentions, award_mentions
 
 
+def _headline_trip(title: Segment) -> Event | None:
+    """'EU-minister X besöker Spanien', '… reser till Haag' and no event in the text: the trip itself."""
+    trip = _TRIP.search(title.text)
+    g = load()
+    if trip is None or not (
+        (where := trip.group("p")) in g.countries or where in g.towns or where in g.lexicon["foreign_places"]
+    ):
+        return None
+    b, e = title.begin + trip.start("p"), title.begin + trip.end("p")
+    begin = title.begin + trip.start()
+    return Event(f"Besök i {where}", begin, e, places=[(where, b, e)], spans=[(begin, e)], head="besök")
+
+
+_TRIP = re.compile(r"(?<![\w-])(?:besöker|reser\s+till)\s+(?P<p>[A-ZÅÄÖ][\w-]+(?:\s[A-ZÅÄÖ][\w-]+)?)\s*$")
 _PRESS_INVITATION = re.compile(r"#*\s*Pressinbjudan\s*:\s*(?P<what>\S.*?)\s*$")
 
 
