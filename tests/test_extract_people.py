@@ -531,3 +531,20 @@ def test_a_new_report_is_no_post() -> None:
 def test_a_riksdag_committee_named_in_the_genitive_owns_the_post() -> None:
     text = "Nyheter\n\n– Det är viktigt, säger Karin Holm, trafikutskottets ordförande.\n"
     assert memberships(text) == {("Karin Holm", "ordförande", "Trafikutskottet")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Nyheter\n\nUtredare är Lars Ek och Robert Holm. Arbetet börjar i maj.\n",
+            {("Lars Ek", "utredare", None), ("Robert Holm", "utredare", None)},
+        ),
+        (
+            "Nyheter\n\nTill särskild utredare utses Karin Lund som varit rektor.\n",
+            {("Karin Lund", "särskild utredare", None)},
+        ),
+    ],
+)
+def test_a_title_before_a_copula_or_an_appointing_verb(text: str, expected: set) -> None:
+    assert expected <= memberships(text), memberships(text)

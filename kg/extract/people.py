@@ -233,9 +233,20 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
         at = [o.ref for o in ctx.orgs if som.group("at") and som.start("at") <= o.begin < som.end("at")]
         for org in at or [None]:  # "Som forskare vid Utrikespolitiska institutet och Uppsala universitet har X"
             out.append(membership(c.name, parse_title(som.group("t"))[0], org, som.start("t"), c.end, False, party))
+    copula = _TITLE_IS.search(text, max(s_begin - 2, c.begin - 160, 0), c.begin) if not out else None
+    if copula and (parsed := parse_title(copula.group("t"))) and len(copula.group("t").split()) <= 4:
+        out.append(membership(c.name, parsed[0], None, copula.start("t"), c.end, parsed[1], party))
     if party and not out:
         out.append(membership(c.name, None, None, c.begin, pos, False, party))
     return out
+
+
+_LISTED_NAME = r"[A-ZÅÄÖ][\w-]+(?:\s(?:von\s|af\s|de\s)?[A-ZÅÄÖ][\w-]+){1,2}"
+_TITLE_IS = re.compile(
+    r"(?:^|[.!?:]\s+|\n\s*)(?:Till\s+)?(?P<t>[A-ZÅÄÖa-zåäö][\wåäö-]*(?:\s[\wåäö-]+){0,3}?)\s+"
+    r"(?:är|blir|blev|utses|har\s+utsetts|förordnas|tillträder)\s+"
+    rf"(?:{_LISTED_NAME}(?:,\s*|\s+och\s+))*$"
+)  # "Utredare är Lars Berg och Robert Ek", "Till särskild utredare utses Bo Jansson"
 
 
 _AFTER_NAME = re.compile(
