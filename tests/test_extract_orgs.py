@@ -72,7 +72,7 @@ CASES = [
     ),
     pytest.param(
         "Besök i Lima\n\nMinistern träffar personal på Sveriges ambassad i Lima och svenska ambassaden i Quito.\n",
-        {("Sveriges ambassad i Lima", None), ("svenska ambassaden i Quito", None), ("Regeringen", None)},
+        {("Sveriges ambassad i Lima", None), ("Sveriges ambassad i Quito", None), ("Regeringen", None)},
         id="embassies",
     ),
     pytest.param(
@@ -225,3 +225,23 @@ NEGATIVE = [
 @pytest.mark.parametrize("text", NEGATIVE)
 def test_no_orgs(text: str) -> None:
     assert orgs(text) == set()
+
+
+def test_sweden_s_missions_one_per_city() -> None:
+    from kg.extract.document import analyse
+    from kg.read import document_from_text
+
+    f = analyse(
+        document_from_text(
+            "Nyheter\n\nHon har arbetat vid ambassaden i Lima och vid Sveriges ambassad i Lima, vid ambassaderna "
+            "i Damaskus, Tel Aviv och Quito samt vid generalkonsulatet i Sankt Petersburg.\n"
+        )
+    )
+    names = {r.name for r, _spans in f.orgs.values()}
+    assert names == {
+        "Sveriges ambassad i Lima",
+        "Sveriges ambassad i Damaskus",
+        "Sveriges ambassad i Tel Aviv",
+        "Sveriges ambassad i Quito",
+        "Sveriges generalkonsulat i Sankt Petersburg",
+    }, names

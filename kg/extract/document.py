@@ -192,7 +192,7 @@ def _venue(ref: OrgRef) -> bool:
     return ref.kind == "Organisation" and _VENUE_NAME.search(ref.name) is not None
 
 
-_VENUE_NAME = re.compile(r"biblioteket|huset|museet|teatern$|^(?:[Ss]venska )?[Aa]mbassad")
+_VENUE_NAME = re.compile(r"biblioteket|huset|museet|teatern$|^(?:[Ss]venska |Sveriges )?[Aa]mbassad")
 
 
 class _Home:

@@ -75,8 +75,6 @@ def _pattern_res() -> list[re.Pattern]:
             rf"(?:(?<=på )|(?<=vid )|(?<=hos )|(?<=till )|(?<=från )|(?<=av ))"
             rf"(?!(?:{'|'.join(_NOT_KIND_NAMES)})\s){CAP}\s+[{LOWER}]*(?:{kinds})(?![\w{LOWER}])"
         ),
-        # "Sveriges ambassad i Bangkok", "ambassaden i Vientiane"
-        re.compile(rf"(?<![\w-])(?:Sveriges\s+ambassad|(?:[Ss]venska\s+)?[Aa]mbassaden)\s+i\s+{CAP}"),
     ]
 
 
@@ -103,7 +101,6 @@ def pattern_finders() -> list[Finder]:
         ("AB",),
         (" läns ",),
         tuple(k for w in lex["org_kind_words"] for k in (w, w.capitalize())),
-        ("mbassad",),
     ]
 
     def finder(rx: re.Pattern[str], hint: tuple[str, ...] | re.Pattern[str]) -> Finder:

@@ -154,6 +154,7 @@ def find_orgs(text: str) -> list[OrgMention]:
     found += _head_first_names(text)
     found += _made_up_names(text)
     found += _inquiries(text)
+    found += _missions(text)
     found += _governments(text)
     for m in _COUNCIL.finditer(text) if "kommun" in text or "stad" in text or "socialnämnd" in text else ():
         key = g.towns.get(m.group("t"))
@@ -183,6 +184,33 @@ _CLUB: re.Pattern[str] | None = None
 _UPPER_DASH = re.compile(rf"[{UPPER}]-[{LOWER}]")  # every acronym compound holds one
 _LOWER_UPPER = re.compile(rf"[{LOWER}][{UPPER}]")  # every word with a capital inside holds one
 _CLUB_HINT = re.compile(r"\s(?:[A-ZÅÄÖ][A-Za-zÅÄÖ]{0,3}[A-Z])\b")  # a short upper-case suffix after a space
+
+
+_MISSION = re.compile(
+    rf"(?<![\w-])(?:Sveriges\s+(?P<k1>ambassad|generalkonsulat)|(?:[Ss]venska\s+)?[Aa](?P<k2>mbassad)en"
+    rf"|[Gg]eneral(?P<k3>konsulat)et)\s+i\s+(?P<c>{CAP}(?:\s{CAP})?)"
+)
+_MISSIONS = re.compile(
+    rf"(?<![\w-])(?:[Aa](?P<k>mbassad)erna|[Gg]eneral(?P<k2>konsulat)en)\s+i\s+"
+    rf"(?P<list>{CAP}(?:\s{CAP})?(?:(?:,\s*|\s+och\s+){CAP}(?:\s{CAP})?)+)"
+)
+_CITY = re.compile(rf"{CAP}(?:\s{CAP})?")
+
+
+def _missions(text: str) -> list[OrgMention]:
+    """Sweden's embassies and consulates, one per city: 'ambassaden i Rom', 'Sveriges ambassad i Rom' (one
+    body), 'vid ambassaderna i Bangkok och Vientiane' (two)."""
+    if "mbassad" not in text and "konsulat" not in text:
+        return []
+    out = []
+    for m in _MISSION.finditer(text):
+        kind = "generalkonsulat" if (m.group("k1") or "").endswith("konsulat") or m.group("k3") else "ambassad"
+        out.append(OrgMention(m.start(), m.end(), new_org(f"Sveriges {kind} i {m.group('c')}")))
+    for m in _MISSIONS.finditer(text):
+        kind = "ambassad" if m.group("k") else "generalkonsulat"
+        for city in _CITY.finditer(text, m.start("list"), m.end("list")):
+            out.append(OrgMention(city.start(), city.end(), new_org(f"Sveriges {kind} i {city.group(0)}")))
+    return out
 
 
 _INQUIRY = re.compile(
