@@ -107,7 +107,7 @@ class Table:
     def to_html(self) -> str:
         name = self.df.attrs.get("query", "")
         shown = linked(self.df, self.source, self.rows)
-        body = shown.to_html(escape=False, index=False, border=0, classes="kg-table dataframe")
+        body = shown.to_html(escape=False, index=False, border=0, classes="kg-table")
         return self.count() + body.replace("<table ", f'<table data-query="{html.escape(name)}" ', 1)
 
     def _repr_html_(self) -> str:
