@@ -177,6 +177,8 @@ def best_connected(graph: Any, top: int) -> Any:
     Grown from the node with most edges by adding, each time, the neighbour of the nodes taken that
     has most edges (ties: by label); when a component is used up, from the next hub.
     """
+    import networkx as nx
+
     if graph.number_of_nodes() <= top:
         return graph
 
@@ -194,7 +196,12 @@ def best_connected(graph: Any, top: int) -> Any:
         for neighbour in graph[node]:
             if neighbour not in taken:
                 heapq.heappush(frontier, rank(neighbour))
-    return graph.subgraph(taken)
+    # a new graph in the order taken: a subgraph view would list its nodes in set order, which changes
+    # with Python's hash seed, and so would the layout
+    chosen = nx.Graph()
+    chosen.add_nodes_from((node, graph.nodes[node]) for node in taken)
+    chosen.add_edges_from((u, v, d) for u, v, d in graph.edges(taken, data=True) if v in taken)
+    return chosen
 
 
 def network_figure(graph: Any, subtitle: str = "", top: int = NODES) -> Figure:

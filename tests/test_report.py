@@ -9,6 +9,7 @@ fed more than they can show.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import struct
 import subprocess
@@ -184,6 +185,27 @@ def test_the_network_is_laid_out_without_scipy_above_500_nodes(monkeypatch: pyte
     assert drawn.number_of_nodes() == kgf.NODES
     assert nx.is_connected(drawn)  # grown from the hub, not scattered
     assert kgf.png(fig).startswith(b"\x89PNG")
+
+
+def test_the_network_drawn_does_not_depend_on_the_hash_seed() -> None:
+    """The same data gives the same picture in every process (a subgraph view lists nodes in set order)."""
+    code = (
+        "import hashlib, networkx as nx\n"
+        "from kg import figures as kgf\n"
+        "g = nx.Graph()\n"
+        "for i in range(300):\n"
+        "    g.add_node(f'p{i}', kind='person', label=f'P {i}')\n"
+        "    g.add_node(f'o{i % 40}', kind='organisation', label=f'O {i % 40}')\n"
+        "    g.add_edge(f'p{i}', f'o{i % 40}')\n"
+        "print(hashlib.sha256(kgf.png(kgf.network_figure(g))).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1 and len(digests.pop()) == 65
 
 
 def test_figures_stay_bounded_whatever_they_are_fed() -> None:
