@@ -596,6 +596,13 @@ def notebook(store_path: Path | None, classic: bool, print_command: bool) -> Non
 @click.option("--municipality", default=None, help="Only this municipality (name, e.g. Eskilstuna, or IRI).")
 @click.option("--year", type=int, default=None, help="Only this year.")
 @click.option("--event", default=None, help="Only this event (IRI, may be relative: id/event/...).")
+@click.option(
+    "--rows",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows shown per table; every whole answer goes to OUT_tables/NAME.csv beside the report.",
+)
 @click.option("--timeout", default=300, show_default=True, type=int, help="Seconds per notebook cell.")
 def report(
     out: Path,
@@ -604,9 +611,13 @@ def report(
     municipality: str | None,
     year: int | None,
     event: str | None,
+    rows: int,
     timeout: int,
 ) -> None:
     """Run the analysts' notebook and write it as a self-contained HTML report.
+
+    Every table and picture honours every filter. Tables show their first --rows rows and link to
+    the whole answer, written as CSV into the folder OUT_tables beside the report.
 
     \b
     Example:
@@ -625,10 +636,12 @@ def report(
             year=year,
             event=event,
             timeout=timeout,
+            rows=rows,
         )
     except kgnotebook.NotebookError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"wrote {result.path} ({result.tables} tables, {result.figures} figures)", err=True)
+    answers = f"; whole answers in {result.csv_folder}" if result.csv_folder else ""
+    click.echo(f"wrote {result.path} ({result.tables} tables, {result.figures} figures{answers})", err=True)
     for problem in result.problems:
         click.echo(f"warning: {problem}", err=True)
     if result.problems:

@@ -2,7 +2,9 @@
 
 Parameters are injected papermill-style: a cell tagged `injected-parameters` right after the cell
 tagged `parameters`. Outputs the notebook marks for machines (display metadata `kg-table`,
-`kg-figure`, `kg-problem`) are counted into the report's summary.
+`kg-figure`, `kg-problem`) are counted into the report's summary. The kernel talks to this process
+over Unix domain sockets in a private temporary folder, not TCP: ipykernel warns on stderr about
+unencrypted TCP, and a kernel on the same machine needs no network.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,7 @@ from kg import store as kgstore
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "queries" / "notebook.ipynb"
-PARAMETERS = ("store", "endpoint", "municipality", "year", "event")
+PARAMETERS = ("store", "endpoint", "municipality", "year", "event", "rows", "csv_folder")
 INSTALL_HINT = "pip install -e '.[notebook]' jupyterlab"
 
 
@@ -35,6 +38,7 @@ class Report:
     tables: int = 0
     figures: int = 0
     problems: list[str] = field(default_factory=list)
+    csv_folder: Path | None = None  # the whole answers of the tables, one CSV per saved query
 
 
 def jupyter_command(classic: bool = False, path: Path = NOTEBOOK) -> list[str]:
@@ -77,6 +81,17 @@ def inject(nb: Any, params: dict[str, Any]) -> Any:
     return nb
 
 
+def kernel_config(sockets: Path) -> Any:
+    """Jupyter configuration for a kernel on Unix domain sockets in the folder `sockets` (POSIX;
+    elsewhere jupyter_client's default, TCP on loopback). The path must be absolute: kernel and
+    client resolve a relative one against different working folders."""
+    from traitlets.config import Config
+
+    if os.name != "posix":
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets.resolve() / "kernel")}})
+
+
 def execute(params: dict[str, Any] | None = None, path: Path = NOTEBOOK, timeout: int = 300) -> Any:
     """Run a copy of the notebook with `params` injected in a fresh kernel; the executed notebook."""
     from nbclient import NotebookClient
@@ -86,10 +101,15 @@ def execute(params: dict[str, Any] | None = None, path: Path = NOTEBOOK, timeout
     env_backend = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = "Agg"  # headless: never an interactive backend in the kernel
     try:
-        client = NotebookClient(
-            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-        )
-        client.execute()
+        with tempfile.TemporaryDirectory(prefix="kg-kernel-") as sockets:
+            client = NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(path.parent)}},
+                config=kernel_config(Path(sockets)),
+            )
+            client.execute()
     except (CellExecutionError, CellTimeoutError) as err:
         raise NotebookError(f"the notebook failed: {err}") from err
     finally:
@@ -130,9 +150,17 @@ def make_report(
     event: str | None = None,
     timeout: int = 300,
     path: Path = NOTEBOOK,
+    rows: int | None = None,
 ) -> Report:
-    """Execute the notebook with these parameters and write it to `out` as HTML."""
+    """Execute the notebook with these parameters and write it to `out` as HTML.
+
+    Each table shows its first `rows` rows (default: the notebook's, 50); the whole answers go
+    as CSV files into the folder `OUT_tables` beside `out` (e.g. report_tables/people.csv).
+    """
+    out = Path(out)
+    csv_folder = csv_folder_for(out)
     params: dict[str, Any] = {"municipality": municipality, "year": year, "event": event}
+    params.update(rows=rows, csv_folder=str(csv_folder.resolve()))
     if endpoint:
         params["endpoint"] = endpoint
     else:
@@ -142,12 +170,25 @@ def make_report(
         if not kgstore.is_store(store_path):
             raise NotebookError(f"no store at {store_path} — run `kg build` first")
         params["store"] = str(store_path.resolve())
+    for name in _saved_query_names():  # answers of an earlier report must not pass for this one's
+        (csv_folder / f"{name}.csv").unlink(missing_ok=True)
     nb = execute(params, path=path, timeout=timeout)
-    out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(to_html(nb), encoding="utf-8")
     except OSError as err:
         raise NotebookError(f"cannot write {out}: {err}") from err
     problems = [p for group in marked(nb, "kg-problem") for p in group]
-    return Report(out, nb, len(marked(nb, "kg-table")), len(marked(nb, "kg-figure")), problems)
+    tables = len(marked(nb, "kg-table"))
+    return Report(out, nb, tables, len(marked(nb, "kg-figure")), problems, csv_folder if tables else None)
+
+
+def csv_folder_for(out: Path) -> Path:
+    """The folder beside a report that holds its tables' whole answers: report.html -> report_tables/."""
+    return out.parent / f"{out.stem}_tables"
+
+
+def _saved_query_names() -> list[str]:
+    from kg.queries import registry
+
+    return registry().names()

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from kg.spreadsheet import csv_safe as csv_safe  # saved-query CSV downloads (server/saved.py)
+
 # SELECT / ASK results; the first entry is the default.
 RESULTS: dict[str, QueryResultsFormat] = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
@@ -176,41 +178,3 @@ def with_charset(media: str) -> str:
     """Content-Type value: textual types get charset=utf-8."""
     textual = media.startswith("text/") or media.endswith(("+json", "+xml", "/json", "/xml", "n-triples", "n-quads"))
     return f"{media}; charset=utf-8" if textual and media != "application/ld+json" else media
-
-
-_FORMULA_START = tuple("=+-@\t\r")
-
-
-def csv_safe(body: bytes) -> bytes:
-    """A CSV answer whose cells cannot start a spreadsheet formula (OWASP's CSV-injection advice).
-
-    A cell starting with = + - @ tab or CR gets a leading apostrophe, inside the quotes the cell
-    already has or in new ones; numbers such as -3 are left alone. For saved-query downloads, which
-    go to spreadsheets; the SPARQL endpoint's CSV stays exactly the W3C format.
-    """
-    import csv
-    import io
-
-    text = body.decode("utf-8")
-    if not any(ch in text for ch in "=+-@\t\r"):
-        return body
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_defuse(cell) for cell in row])
-    return out.getvalue().encode("utf-8")
-
-
-def _defuse(cell: str) -> str:
-    if cell.startswith(_FORMULA_START) and not _is_number(cell):
-        return "'" + cell
-    return cell
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True

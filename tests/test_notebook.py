@@ -22,7 +22,9 @@ from chromium import CHROMIUM, launch
 from click.testing import CliRunner
 
 from kg import analysis as kga
+from kg import figures as kgf
 from kg import notebook as kgnotebook
+from kg import tables as kgt
 from kg.cli import main
 
 pytestmark = pytest.mark.slow
@@ -122,7 +124,8 @@ def filtered(seeds_store_path: Path, chosen: dict[str, str]) -> Any:
 
 
 def test_the_notebook_is_stored_clean() -> None:
-    """No outputs, no execution counts, a `parameters` cell with the five parameters, and no SPARQL."""
+    """No outputs, no execution counts, a `parameters` cell with the parameters (None but the rows per
+    table), and no SPARQL."""
     nb = kgnotebook.read()
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
@@ -130,7 +133,7 @@ def test_the_notebook_is_stored_clean() -> None:
     assert len(params) == 1
     namespace: dict[str, Any] = {}
     exec(params[0].source, namespace)
-    assert all(namespace[p] is None for p in kgnotebook.PARAMETERS)
+    assert {p: namespace[p] for p in kgnotebook.PARAMETERS if namespace[p] is not None} == {"rows": kgt.ROWS}
     text = "\n".join(c.source for c in nb.cells).upper()
     assert "SELECT" not in text and "PREFIX" not in text and "WHERE {" not in text
 
@@ -165,13 +168,13 @@ def test_every_saved_query_produced_a_table(full: kgnotebook.Report, source: kga
 
 def test_each_figure_was_produced(full: kgnotebook.Report) -> None:
     produced = figures(full.notebook)
-    assert list(produced) == list(kga.FIGURES)
-    assert full.figures == len(kga.FIGURES)
+    assert list(produced) == list(kgf.FIGURES)
+    assert full.figures == len(kgf.FIGURES)
     for name, data in produced.items():
         assert data.startswith(b"\x89PNG"), name
         assert len(data) > 10_000, name
     text = all_text(full.notebook)
-    for title, _ in kga.FIGURES.values():
+    for title, _ in kgf.FIGURES.values():
         assert title in text
 
 
@@ -196,10 +199,11 @@ def test_the_filters_held(filtered: Any, chosen: dict[str, str], source: kga.Sou
         assert row["startDate"].startswith(chosen["year"])
     everything = len(source.frame("municipality-speakers"))
     assert len(rows) < everything
-    assert set(figures(filtered)) == set(kga.FIGURES)
+    assert set(figures(filtered)) == set(kgf.FIGURES)
     text = all_text(filtered)
     assert f"municipality = {chosen['municipality']}" in text
-    assert "Not filtered by year (the query has no such parameter)" in text
+    assert "Not filtered" not in text  # every section takes every filter
+    assert f"year = {chosen['year']}: only rows from press releases published in that year." in text
 
 
 def test_report_with_a_municipality_that_does_not_exist(seeds_store_path: Path, tmp_path: Path) -> None:
@@ -239,9 +243,9 @@ def test_kg_notebook_opens_it_or_says_how_to_install_jupyter() -> None:
 def test_the_report_is_html_with_the_pictures(full: kgnotebook.Report) -> None:
     html_text = full.path.read_text(encoding="utf-8")
     assert html_text.lstrip().lower().startswith("<!doctype html")
-    assert html_text.count('src="data:image/png;base64,') == len(kga.FIGURES)
+    assert html_text.count('src="data:image/png;base64,') == len(kgf.FIGURES)
     assert html_text.count('data-query="') == full.tables
-    assert "kga.show_sections" not in html_text  # the code is left out of the report
+    assert "kgt.show_sections" not in html_text  # the code is left out of the report
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +263,7 @@ def test_the_report_renders_in_chromium(full: kgnotebook.Report, browser: Any) -
     images = page.eval_on_selector_all(
         "img[src^='data:image/png']", "els => els.map(e => [e.naturalWidth, e.naturalHeight])"
     )
-    assert len(images) == len(kga.FIGURES)
+    assert len(images) == len(kgf.FIGURES)
     assert all(w > 300 and h > 150 for w, h in images)
     assert page.locator("table[data-query]").count() == full.tables
     assert page.locator("table[data-query='people'] a[href*='/id/person/']").count() > 0
@@ -281,7 +285,7 @@ def test_an_endpoint_gives_the_same_people_table(seeds_store_path: Path, source:
         assert by_server.fillna("").equals(by_store.fillna(""))
         assert by_server.attrs["iri_columns"] == by_store.attrs["iri_columns"]
         # links go to the server's own pages, which answer
-        table = kga.Table(remote.frame("people"), remote).to_html()
+        table = kgt.Table(remote.frame("people"), remote).to_html()
         assert f'<a href="{url}id/person/' in table
         import httpx
 
@@ -292,10 +296,22 @@ def test_an_endpoint_gives_the_same_people_table(seeds_store_path: Path, source:
         # the filters resolve the same way through the server
         rows = remote.frame("municipality-speakers")
         name = rows["municipalityName"].iloc[0]
-        assert (
-            kga.resolve_filters(remote, municipality=name).values
-            == kga.resolve_filters(source, municipality=name).values
-        )
+        filters = kga.resolve_filters(remote, municipality=name)
+        assert filters.values == kga.resolve_filters(source, municipality=name).values
+        # a table links to the server's page of exactly its answer, when every filter went through a parameter
+        linked_to_server = 0
+        for s in kga.sections(remote, filters):
+            if s.df is None:
+                continue
+            target = s.full_answer_url(remote)
+            if s.df.attrs["by_document"]:
+                assert target is None, s.query.name
+                continue
+            assert target is not None and target.startswith(f"{url}queries/{s.query.name}?")
+            answer = httpx.get(target, headers={"accept": "application/sparql-results+json"}).json()
+            assert len(answer["results"]["bindings"]) == len(s.df), s.query.name
+            linked_to_server += 1
+        assert linked_to_server >= 4  # speakers, people, projects, municipality-speakers, mentions-of
 
 
 def test_municipalities_are_found_by_name_code_or_iri(source: kga.Source) -> None:
