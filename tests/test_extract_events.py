@@ -409,3 +409,27 @@ def test_a_headline_trip_abroad_is_a_visit() -> None:
     assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Besök i Portugal", ["Portugal"])], _show(f)
     g = analyse(document_from_text("# Ministern reser till Bryssel\n\nHan möter kollegor.\n"))
     assert [e.name for e in g.events] == ["Besök i Bryssel"], _show(g)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nyheter\n\nPensionsgruppen har enats om hur utdelning av överskott ska ske från den 1 januari 2027.\n",
+        "Nyheter\n\nFjärr- och distansundervisning tillåts från den 1 juli 2026.\n",
+    ],
+)
+def test_money_shared_out_and_teaching_are_no_events(text: str) -> None:
+    f = analyse(document_from_text(text))
+    assert f.events == [], _show(f)
+
+
+def test_a_term_of_office_gives_no_event_its_dates() -> None:
+    f = analyse(
+        document_from_text(
+            "Nyheter\n\nVid dagens regeringssammanträde beslutades att Eva Holm förordnas som ordförande för "
+            "perioden 1 januari 2024 – 31 december 2026.\n"
+        )
+    )
+    assert all(e.start is None for e in f.events), _show(f)
+    g = analyse(document_from_text("Nyheter\n\nUtdelning av Umeå kommuns kulturpris 2025 sker den 3 maj 2025.\n"))
+    assert [(e.start) for e in g.events] == [D(2025, 5, 3)], _show(g)

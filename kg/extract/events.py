@@ -69,6 +69,7 @@ def find_events(
     named_set = SpanSet(named_spans)
     for s in sents:
         s_dates = dates[bisect.bisect_left(date_begins, s.begin) : bisect.bisect_left(date_begins, s.end)]
+        s_dates = [d for d in s_dates if not _TERM_BEFORE.search(text, max(s.begin, d.begin - 40), d.begin)]
         if (
             (registration_at is None or starts_within(registration_at, s.begin, s.end))
             and registration.search(s.text)
@@ -83,6 +84,7 @@ def find_events(
             and lemma(m.group("w"))
             and not m.group("w").lower().startswith(_false_friends())
             and not any(part in m.group("w").lower() for part in event_lexicon()["event_false_friend_parts"])
+            and not (m.group("w").lower().startswith("utdelning") and _SHARED_OUT.match(text, m.end()))
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
@@ -304,6 +306,14 @@ def _deadline(text: str, s: Segment, s_dates: list[DateMention], registration: r
     if not s_dates:
         return True
     return any(registration.search(text, max(s.begin, d.begin - 60), d.begin) for d in s_dates)
+
+
+_TERM_BEFORE = re.compile(
+    r"(?:perioden|mandatperioden|träder\s+i\s+kraft|trädde\s+i\s+kraft|gäller\s+(?:från|fr\.\s?o\.\s?m\.))"
+    r"(?:\s+(?:från|den|och\s+med))*\s+$"
+)  # "förordnas för perioden 1 januari 2024 – 31 december 2026", "träder i kraft den 1 juli": no event's dates
+_SHARED_OUT = re.compile(r"\s+av\s+(?![A-ZÅÄÖ])(?!(?:\S+\s+){0,3}?\S*(?:pris|stipendi|utmärkelse|diplom|medalj))")
+# "utdelning av överskott", "utdelningen av stöd": money shared out, not a prize-giving
 
 
 def _false_friends() -> tuple[str, ...]:
