@@ -548,3 +548,11 @@ def test_a_riksdag_committee_named_in_the_genitive_owns_the_post() -> None:
 )
 def test_a_title_before_a_copula_or_an_appointing_verb(text: str, expected: set) -> None:
     assert expected <= memberships(text), memberships(text)
+
+
+def test_places_and_bodies_are_no_people() -> None:
+    f = facts(
+        "Nyheter\n\nHon reser till New York och Kuala Lumpur, talar på Harvard University och besöker "
+        "Volvo Cars, säger Anna Berg.\n"
+    )
+    assert set(f.people) == {"Anna Berg"}, f.people

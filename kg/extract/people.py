@@ -28,7 +28,7 @@ from kg.extract.orgs import OrgMention
 from kg.extract.roles import parse_title, role_before, role_head
 from kg.extract.spans import SpanSet, Taken
 from kg.extract.text import NameCandidate, Segment, name_candidates
-from kg.gazetteer import party_ref
+from kg.gazetteer import load, party_ref, word_set
 
 _PARTY = re.compile(r"\s?\((?P<p>[A-ZÅÄÖ][A-Za-zåäö]{0,2}|[a-zåäö]{1,2})\)")
 
@@ -96,7 +96,7 @@ def find_people(
         cands.setdefault((c.begin, c.end), c)
     taken = SpanSet(org_spans)
     cands = [_trimmed(text, c, taken) for c in cands.values()]
-    cands = [c for c in cands if c is not None and not taken.overlaps(c.begin, c.end)]
+    cands = [c for c in cands if c is not None and not taken.overlaps(c.begin, c.end) and not _place_or_body(c.name)]
     cands = _drop_nested(cands)
     strong = [(c.begin, c.end) for c in cands if c.strength == 2]
     accepted = [c for c in cands if c.strength == 2 or _is_person_position(ctx, c, strong)]
@@ -119,6 +119,17 @@ def find_people(
     memberships += organ_lists(ctx, accepted)
     memberships += block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
+
+
+def _place_or_body(name: str) -> bool:
+    """'New York', 'Kuala Lumpur', 'Harvard University', 'Volvo Cars': a place, or a body by one of its words."""
+    g = load()
+    words = name.split()
+    return (
+        name in g.lexicon["foreign_places"]
+        or name in g.countries
+        or any(w in word_set("not_in_person_names") for w in words)
+    )
 
 
 def _trimmed(text: str, c: NameCandidate, taken: SpanSet) -> NameCandidate | None:
