@@ -245,3 +245,10 @@ def test_sweden_s_missions_one_per_city() -> None:
         "Sveriges ambassad i Quito",
         "Sveriges generalkonsulat i Sankt Petersburg",
     }, names
+
+
+def test_an_acronym_and_an_abstract_noun_or_an_act_is_no_organisation() -> None:
+    from kg.extract.orgs import find_orgs
+
+    text = "Nyheter\n\nVi stärker IT-säkerhet. EU-närmandet och EU-fördraget diskuteras, säger NU-sjukvården.\n"
+    assert [text[o.begin : o.end] for o in find_orgs(text)] == ["NU-sjukvården"]
