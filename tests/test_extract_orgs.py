@@ -252,3 +252,10 @@ def test_an_acronym_and_an_abstract_noun_or_an_act_is_no_organisation() -> None:
 
     text = "Nyheter\n\nVi stärker IT-säkerhet. EU-närmandet och EU-fördraget diskuteras, säger NU-sjukvården.\n"
     assert [text[o.begin : o.end] for o in find_orgs(text)] == ["NU-sjukvården"]
+
+
+def test_a_royal_academy_with_coordinated_words() -> None:
+    from kg.extract.orgs import find_orgs
+
+    text = "Nyheter\n\nKungl. Skogs- och Lantbruksakademien delar ut priset.\n"
+    assert [o.ref.name for o in find_orgs(text)] == ["Kungl. Skogs- och Lantbruksakademien"]

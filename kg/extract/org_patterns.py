@@ -65,7 +65,9 @@ def _pattern_res() -> list[re.Pattern]:
         # "Crafoordska stiftelsen", "Sahlgrenska akademin": an adjective made of a name, then the head
         re.compile(rf"(?<![\w-])[{UPPER}][\w{LOWER}]+ska\s+(?:{heads})(?![\w{LOWER}])"),
         # "Kungl. Hovstaterna", "Kungl. Maj:ts Orden" (not "Kungl. Slottet", a building)
-        re.compile(rf"(?<![\w-])Kungl\.\s+(?!Slott)[{UPPER}][\w{LOWER}:]*(?:\s+[{UPPER}][\w{LOWER}]*)?"),
+        re.compile(
+            rf"(?<![\w-])Kungl\.\s+(?!Slott)[{UPPER}][\w{LOWER}:]*(?:-\s+och\s+[\w{LOWER}]+|\s+[{UPPER}][\w{LOWER}]*)?"
+        ),  # "Kungl. Skogs- och Lantbruksakademien"
         # "Företaget AB"
         re.compile(rf"(?<![\w-])(?:(?:{CAP}|[{UPPER}]{{2,}})\s+){{1,3}}AB(?![\w])"),
         # "Kalmar läns museum", "Kalmar läns hembygdsförbund": a county's body
