@@ -239,3 +239,12 @@ DOC_CASES = [
 def test_title_and_publication_date(text: str, title: str, published: dt.date | None) -> None:
     f = facts(text)
     assert (f.title, f.published) == (title, published)
+
+
+def test_an_occasion_named_by_its_kind_alone_is_no_topic() -> None:
+    f = facts(
+        "Regeringen inrättar ett råd för kvinnofrid\n\nBeslutet fattas vid regeringssammanträdet den 3 maj 2024.\n\n"
+        "– Rådet ska samla de bästa krafterna, säger justitieminister Eva Holm.\n"
+    )
+    assert len(f.quotes) == 1
+    assert f.topics[f.quotes[0].begin] is None, f.topics  # the headline speaks for the release instead
