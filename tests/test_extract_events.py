@@ -435,3 +435,12 @@ def test_a_term_of_office_gives_no_event_its_dates() -> None:
     assert all(e.start is None for e in f.events), _show(f)
     g = analyse(document_from_text("Nyheter\n\nUtdelning av Umeå kommuns kulturpris 2025 sker den 3 maj 2025.\n"))
     assert [(e.start) for e in g.events] == [D(2025, 5, 3)], _show(g)
+
+
+def test_a_meeting_named_by_whom_or_what_it_is_with() -> None:
+    f = analyse(document_from_text("# Ministern deltar på möte med transportministrar\n\nMötet handlar om järnväg.\n"))
+    assert "Möte med transportministrar" in [e.name for e in f.events], _show(f)
+    g = analyse(
+        document_from_text("Nyheter\n\nOrdföranden inledde mötet med att hälsa alla välkomna den 3 maj 2024 i Umeå.\n")
+    )
+    assert not any("att" in e.name for e in g.events), _show(g)

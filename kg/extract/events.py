@@ -275,6 +275,11 @@ def _visit(text: str, s: Segment, org_starts: dict[int, int]) -> Event | None:
     )
 
 
+_MEETING_WITH = re.compile(
+    r"\s+(?P<p>(?:med|om)\s+(?!att\s|sig\s)[^.,;:!?\n–()]{3,60}?)(?=\s+(?:i|på|den|där|som|och|under|inför|vid|för\s+att|har|ska|kommer)\s|[.,;:!?\n–(]|$)"
+)
+
+
 def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
     """A generic event named by what the text says of it: 'Ekofinrådets möte', 'Besök på Sven-Harrys
     konstmuseum'; else the bare noun."""
@@ -290,6 +295,10 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
         at = _VISITED.match(text, m.end(), limit)
         if at:
             return f"{lem.capitalize()} {at.group(0).strip()}"
+    if lem.endswith("möte") and word.lower() in (lem, lem + "t"):
+        about = _MEETING_WITH.match(text, m.end(), limit)
+        if about:  # "möte med transportministrar", "möte om åtgärder på den europeiska gasmarknaden"
+            return f"{lem.capitalize()} {about.group('p')}"
     return lem.capitalize()
 
 
