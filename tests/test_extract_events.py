@@ -241,7 +241,7 @@ def test_without_a_dated_file_name_the_year_stays_unknown() -> None:
         ),
         pytest.param(
             "Program\n\nHans möte med företagarna hålls den 4 maj 2024 i Umeå.\n",
-            "Möte",
+            "Möte med företagarna",
             id="a-pronoun-owns-nothing",
         ),
     ],

@@ -276,7 +276,7 @@ def _visit(text: str, s: Segment, org_starts: dict[int, int]) -> Event | None:
 
 
 _MEETING_WITH = re.compile(
-    r"\s+(?P<p>(?:med|om)\s+(?!att\s|sig\s)[^.,;:!?\n–()]{3,60}?)(?=\s+(?:i|på|den|där|som|och|under|inför|vid|för\s+att|har|ska|kommer)\s|[.,;:!?\n–(]|$)"
+    r"\s+(?P<p>(?:med|om)\s+(?!att\s|sig\s)[^.,;:!?\n–()]{3,60}?)(?=\s+(?:i|på|den|där|som|och|under|inför|vid|för\s+att|har|ska|kommer|hålls|äger|sker|blir|blev|är|var|handlar|fokuserar|startar|börjar|pågår|avslutas|inleds)\s|[.,;:!?\n–(]|$)"
 )
 
 
