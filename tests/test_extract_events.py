@@ -444,3 +444,14 @@ def test_a_meeting_named_by_whom_or_what_it_is_with() -> None:
         document_from_text("Nyheter\n\nOrdföranden inledde mötet med att hälsa alla välkomna den 3 maj 2024 i Umeå.\n")
     )
     assert not any("att" in e.name for e in g.events), _show(g)
+
+
+def test_a_press_conference_named_by_its_subject_and_a_headline_trip_gives_a_bare_visit_its_place() -> None:
+    f = analyse(document_from_text("# Pressträff om säkerhetsförvaring\n\nAnmälan till pressträff 22 januari 2026.\n"))
+    assert [e.name for e in f.events] == ["Pressträff om säkerhetsförvaring"], _show(f)
+    g = analyse(
+        document_from_text(
+            "# Näringsministern besöker Helsingfors för möte med en kollega\n\nUnder besöket diskuteras energi.\n"
+        )
+    )
+    assert ("Besök i Helsingfors", ["Helsingfors"]) in [(e.name, [p[0] for p in e.places]) for e in g.events], _show(g)

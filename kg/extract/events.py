@@ -211,8 +211,11 @@ def find_events(
         return any(s.begin <= b < s.end for b, _e in ev.spans for s in lead) and ev.head not in _minor_heads()
 
     kept = [e for e in merged if e.start or e.places or e.main or headline_or_lead(e)]
-    trip = _headline_trip(title) if title and not kept else None
-    if trip:
+    trip = _headline_trip(title) if title else None
+    bare_visits = [e for e in kept if e.name == "Besök" and not e.places]
+    if trip and bare_visits:
+        bare_visits[0].name, bare_visits[0].places = trip.name, trip.places  # "Besök" of the headline's trip
+    elif trip and not kept:
         kept = [trip]
     invitation = _PRESS_INVITATION.match(title.text) if title and not kept else None
     if invitation:  # "Pressinbjudan: Civilministern tar emot Utjämningskommitténs förslag" and nothing more
@@ -234,7 +237,10 @@ def _headline_trip(title: Segment) -> Event | None:
     return Event(f"Besök i {where}", begin, e, places=[(where, b, e)], spans=[(begin, e)], head="besök")
 
 
-_TRIP = re.compile(r"(?<![\w-])(?:besöker|reser\s+till)\s+(?P<p>[A-ZÅÄÖ][\w-]+(?:\s[A-ZÅÄÖ][\w-]+)?)\s*$")
+_TRIP = re.compile(
+    r"(?<![\w-])(?:besöker|reser\s+till)\s+(?P<p>[A-ZÅÄÖ][\w-]+(?:\s[A-ZÅÄÖ][\w-]+)?)"
+    r"(?=\s*$|\s+(?:för|och|den|på|i|–|med)\s|,)"
+)
 _PRESS_INVITATION = re.compile(r"#*\s*Pressinbjudan\s*:\s*(?P<what>\S.*?)\s*$")
 
 
@@ -275,8 +281,9 @@ def _visit(text: str, s: Segment, org_starts: dict[int, int]) -> Event | None:
     )
 
 
+_ABOUT_EVENTS = frozenset({"pressträff", "presskonferens", "pressbriefing", "seminarium", "rundabordssamtal", "samtal"})
 _MEETING_WITH = re.compile(
-    r"\s+(?P<p>(?:med|om)\s+(?!att\s|sig\s)[^.,;:!?\n–()]{3,60}?)(?=\s+(?:i|på|den|där|som|och|under|inför|vid|för\s+att|har|ska|kommer|hålls|äger|sker|blir|blev|är|var|handlar|fokuserar|startar|börjar|pågår|avslutas|inleds)\s|[.,;:!?\n–(]|$)"
+    r"\s+(?P<p>(?:med|om)\s+(?!att\s|sig\s)[^.,;:!?\n–()]{3,60}?)(?=(?<!-)\s+(?:i|på|den|där|som|och|under|inför|vid|för\s+att|har|ska|kommer|hålls|äger|sker|blir|blev|är|var|handlar|fokuserar|startar|börjar|pågår|avslutas|inleds)\s|[.,;:!?\n–(]|$)"
 )
 
 
@@ -295,7 +302,7 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
         at = _VISITED.match(text, m.end(), limit)
         if at:
             return f"{lem.capitalize()} {at.group(0).strip()}"
-    if lem.endswith("möte") and word.lower() in (lem, lem + "t"):
+    if (lem.endswith("möte") or lem in _ABOUT_EVENTS) and word.lower() in (lem, lem + "t", lem + "en", lem + "et"):
         about = _MEETING_WITH.match(text, m.end(), limit)
         if about:  # "möte med transportministrar", "möte om åtgärder på den europeiska gasmarknaden"
             return f"{lem.capitalize()} {about.group('p')}"
