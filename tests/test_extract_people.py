@@ -556,3 +556,11 @@ def test_places_and_bodies_are_no_people() -> None:
         "Volvo Cars, säger Anna Berg.\n"
     )
     assert set(f.people) == {"Anna Berg"}, f.people
+
+
+def test_a_named_person_does_not_run_into_the_next_genitive() -> None:
+    f = facts(
+        "# Försvarsminister Pål Jonson besöker Peru\n\nI Lima träffar Pål Jonson Perus försvarsminister. "
+        "Anna Maria Perssons bok säljer bra, säger Anna Maria Persson.\n"
+    )
+    assert set(f.people) == {"Pål Jonson", "Anna Maria Persson"}, f.people

@@ -152,6 +152,10 @@ def _genitives_to_names(accepted: list[NameCandidate]) -> list[NameCandidate]:
     for c in accepted:
         if c.name.endswith("s") and c.name[:-1] in names and not c.name.endswith("ss"):
             c = NameCandidate(c.begin, c.end - 1, c.name[:-1], c.given, c.family[:-1], c.strength)
+        head, _sep, last = c.name.rpartition(" ")
+        if last.endswith("s") and head.count(" ") >= 1 and head in names and last[:-1] not in head:
+            # "Pål Jonson Perus huvudstad" where "Pål Jonson" is named: the next word's genitive is no part
+            c = NameCandidate(c.begin, c.begin + len(head), head, c.given, head.split(" ", 1)[1], c.strength)
         out.append(c)
     return out
 
