@@ -564,3 +564,8 @@ def test_a_named_person_does_not_run_into_the_next_genitive() -> None:
         "Anna Maria Perssons bok säljer bra, säger Anna Maria Persson.\n"
     )
     assert set(f.people) == {"Pål Jonson", "Anna Maria Persson"}, f.people
+
+
+def test_a_party_s_spokesperson_with_an_adjective() -> None:
+    text = "Nyheter\n\n– Det är bra, säger Karin Holm, Centerpartiets miljöpolitiska talesperson.\n"
+    assert memberships(text) == {("Karin Holm", "miljöpolitiska talesperson", "Centerpartiet")}

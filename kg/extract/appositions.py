@@ -105,7 +105,7 @@ def apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, have
         if o and o.end >= b + piece.find(chunk) + len(chunk.rstrip(". ")) - 1:
             org = org or o.ref
             continue
-        if o and o.genitive and re.fullmatch(r"[\wåäö]+s\s+[a-zåäö-]+", chunk):
+        if o and o.genitive and re.fullmatch(r"[\wåäö]+s(?:\s+[a-zåäö-]+){1,4}", chunk):
             if role_head(chunk.split()[-1]):  # "Valnämndens ordförande": the organ's title
                 titles.append((chunk.lower(), False, b, b + len(piece), o.ref))
             else:
