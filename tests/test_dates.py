@@ -343,3 +343,13 @@ def test_a_year_a_report_covers_is_not_when_a_date_falls() -> None:
     text = "2019-03-01 09:00 Pressmeddelande\n\nDen 12 mars fastställer styrelsen bokslutet för 2018.\n"
     meeting = [m for m in find_dates(text) if m.text.startswith("12 mars")]
     assert meeting and meeting[0].start == date(2019, 3, 12), meeting
+
+
+def test_a_later_year_named_as_a_label_does_not_move_a_coming_date() -> None:
+    """In a release of November 2023, 'arbetsprogrammet 2024 och … mötet den 14–15 december' is December
+    2023; a date due within months of the publication keeps its year."""
+    text = "Rådet diskuterar arbetsprogrammet 2024 och förberedelserna inför mötet den 14–15 december.\n"
+    meeting = [m for m in find_dates(text, reference=date(2023, 11, 1)) if m.text.startswith("14")]
+    assert meeting and meeting[0].start == date(2023, 12, 14), meeting
+    later = [m for m in find_dates("Under 2024 hålls mötet den 3 mars.\n", reference=date(2023, 11, 1))]
+    assert later[0].start == date(2024, 3, 3), later

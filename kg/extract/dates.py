@@ -415,9 +415,11 @@ def find_publication_date(text: str) -> tuple[datetime.date, int, int] | None:
     return _text_publication(text)
 
 
-def _context_year(c: _Cand, anchors: list[tuple[int, int, bool]], sents: list[int], paras: list[int]) -> int | None:
-    """Year stated nearby: nearest in the sentence, else in the paragraph (preceding first),
-    else the last preceding mention with a year."""
+def _context_year(
+    c: _Cand, anchors: list[tuple[int, int, bool]], sents: list[int], paras: list[int]
+) -> tuple[int, bool] | None:
+    """Year stated nearby, and whether it is a date's: nearest in the sentence, else in the paragraph
+    (preceding first), else the last preceding mention with a year."""
 
     def rank(pos: int, later: bool) -> tuple[int, int]:
         if pos >= c.end:
@@ -430,12 +432,25 @@ def _context_year(c: _Cand, anchors: list[tuple[int, int, bool]], sents: list[in
         lo = breaks[k - 1] if k > 0 else 0
         hi = breaks[k] if k < len(breaks) else len(positions) and positions[-1] + 1
         i, j = bisect.bisect_left(positions, lo), bisect.bisect_left(positions, hi)
-        near = [(rank(p, later), y) for p, y, _ in anchors[i:j]]
+        near = [(rank(p, later), y, dated) for p, y, dated in anchors[i:j]]
         if near:
-            return min(near)[1]
+            _r, y, dated = min(near)
+            return y, dated
     i = bisect.bisect_left(positions, c.begin)
     before = [y for p, y, dated in anchors[:i] if dated]
-    return before[-1] if before else None
+    return (before[-1], True) if before else None
+
+
+def _upcoming_despite(c: _Cand, ref: datetime.date, year: int) -> bool:
+    """A later year named as a label nearby would put the date over ten months after the publication,
+    while the date is due within four months of it: the text speaks of the coming date."""
+    if year <= ref.year or c.month is None or c.day is None:
+        return False
+    near = _closest_year(c, ref)
+    if near is None or not _valid(year, c.month, c.day):
+        return False
+    ahead = (datetime.date(near, c.month, c.day) - ref).days
+    return -30 <= ahead <= 120 and (datetime.date(year, c.month, c.day) - ref).days > 300
 
 
 def _closest_year(c: _Cand, ref: datetime.date) -> int | None:
@@ -527,8 +542,10 @@ def find_dates(text: str, reference: datetime.date | None = None, context_year: 
     for c in cands:
         ctx = None
         if c.kind != "relative" and c.explicit_year is None:
-            ctx = _context_year(c, anchors, sents, paras)
-            ctx = context_year if ctx is None else ctx
+            found = _context_year(c, anchors, sents, paras)
+            ctx = context_year if found is None else found[0]
+            if found and not found[1] and ref and _upcoming_despite(c, ref, found[0]):
+                ctx = None  # "arbetsprogrammet 2024 och … mötet den 14–15 december" in November 2023
         mention = _resolve(text, c, ref, ctx)
         if mention is not None:
             out.append(mention)
