@@ -418,6 +418,7 @@ def test_a_headline_trip_abroad_is_a_visit() -> None:
         "Nyheter\n\nFjärr- och distansundervisning tillåts från den 1 juli 2026.\n",
         "Nyheter\n\nIllegala avfallstransporter diskuteras i Bryssel den 3 maj 2024.\n",
         "Nyheter\n\nUtvisning sker den 3 maj 2024 i Malmö.\n",
+        "Nyheter\n\nDen ska stimulera till samtal och diskussion. Broschyren finns från den 20 januari 2026.\n",
     ],
 )
 def test_money_shared_out_and_teaching_are_no_events(text: str) -> None:

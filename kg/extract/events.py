@@ -85,6 +85,7 @@ def find_events(
             and not m.group("w").lower().startswith(_false_friends())
             and not any(part in m.group("w").lower() for part in event_lexicon()["event_false_friend_parts"])
             and not (m.group("w").lower().startswith("utdelning") and _SHARED_OUT.match(text, m.end()))
+            and not (m.group("w") in _ACTIVITIES and not _DETERMINER.search(text, max(0, m.start() - 25), m.start()))
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
@@ -328,6 +329,8 @@ _TERM_BEFORE = re.compile(
     r"(?:perioden|mandatperioden|träder\s+i\s+kraft|trädde\s+i\s+kraft|gäller\s+(?:från|fr\.\s?o\.\s?m\.))"
     r"(?:\s+(?:från|den|och\s+med))*\s+$"
 )  # "förordnas för perioden 1 januari 2024 – 31 december 2026", "träder i kraft den 1 juli": no event's dates
+_ACTIVITIES = frozenset({"samtal", "diskussion", "dialog"})  # "stimulera till samtal och diskussion"
+_DETERMINER = re.compile(r"(?<![\w-])(?:ett|en|det|den)\s+(?:[\wåäö-]+\s+)?$", re.IGNORECASE)
 _SHARED_OUT = re.compile(r"\s+av\s+(?![A-ZÅÄÖ])(?!(?:\S+\s+){0,3}?\S*(?:pris|stipendi|utmärkelse|diplom|medalj))")
 # "utdelning av överskott", "utdelningen av stöd": money shared out, not a prize-giving
 
