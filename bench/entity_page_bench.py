@@ -50,7 +50,8 @@ def biggest(store_path: Path, top: int) -> list[tuple[str, int]]:
     out = []
     for cls in ("foaf:Person", "org:Organization"):
         query = BIGGEST.format(cls=cls, top=top)
-        out += [(sol["e"].value[len(base) :], int(sol["n"].value)) for sol in store.query(query, prefixes=kgstore.PREFIXES)]
+        found = store.query(query, prefixes=kgstore.PREFIXES)
+        out += [(sol["e"].value[len(base) :], int(sol["n"].value)) for sol in found]
     return out
 
 

@@ -53,8 +53,8 @@ class Ref:
 
 @dataclass(frozen=True)
 class Tie:
-    """An entity listed in a summary: the documents it shares with the summarised one (co-occurrence), or
-    for an event listed as an edition or as held at a place, its start date."""
+    """An entity listed in a summary: the documents it shares with the summarised one (co-occurrence), and
+    for an event its start date."""
 
     ref: Ref
     documents: int | None = None
@@ -98,7 +98,7 @@ class Summary:
     roles: Listing = field(default_factory=Listing)
     projects: Listing = field(default_factory=Listing)  # projects an organisation takes part in
     events: Listing = field(default_factory=Listing)
-    events_relation: str = "mentioned with"  # or "editions", "held here", "of this project"
+    events_relation: str = "mentioned with it"  # or "editions", "held here", "of this project"
     people: Listing = field(default_factory=Listing)
     organisations: Listing = field(default_factory=Listing)
 
@@ -196,7 +196,14 @@ def _roles(store: Store, name: str, iri: str, rows: int) -> Listing:
 
 def _cooccurring(store: Store, iri: str, what: str, top: int) -> Listing:
     solutions = _run(store, f"cooccurring-{what}", iri)
-    items = [Tie(_ref(store, sol["other"].value), documents=int(sol["documents"].value)) for sol in solutions[:top]]
+    items = [
+        Tie(
+            _ref(store, sol["other"].value),
+            int(sol["documents"].value),
+            _value(sol, "start") if what == "events" else None,
+        )
+        for sol in solutions[:top]
+    ]
     return Listing(items, len(solutions))
 
 

@@ -88,7 +88,7 @@ def summary_values(s: Summary, views: Views, evidence_total: int) -> dict[str, A
         "roles": _table(s.roles, link, _query_href(*more, s.iri) if more else None),
         "projects": _table(s.projects, link, None),
         "lists": [
-            _list("Events " + s.events_relation, s.events, link),
+            _list("Editions" if s.events_relation == "editions" else "Events " + s.events_relation, s.events, link),
             _list("People mentioned with it", s.people, link),
             _list("Organisations mentioned with it", s.organisations, link),
         ],

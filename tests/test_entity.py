@@ -78,11 +78,14 @@ def test_documents_and_their_dates(store: Store) -> None:
 
 
 def expected_ties(store: Store, iri: str, cls: str) -> list[tuple[str, int]]:
+    """(entity of `cls`, documents shared with `iri`): most shared first, then the latest start date, then IRI."""
     members = of_class(store, cls)
     shared: Counter[str] = Counter()
     for doc in set(subjects(store, MENTIONS, iri)):
         shared.update(o for o in set(objects(store, doc, MENTIONS.value)) if o in members and o != iri)
-    return sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    ordered = sorted(shared.items())
+    ordered.sort(key=lambda item: next(iter(objects(store, item[0], SCHEMA + "startDate")), ""), reverse=True)
+    return sorted(ordered, key=lambda item: -item[1])
 
 
 @pytest.mark.parametrize(
@@ -110,6 +113,8 @@ def test_events_mentioned_with_a_person_or_organisation(store: Store) -> None:
                 len(expected),
                 expected[: entity.TOP],
             )
+            for t in s.events.items:
+                assert t.date == next(iter(objects(store, t.ref.iri, SCHEMA + "startDate")), None)
 
 
 def role_rows(store: Store, memberships: list[str], columns: dict[str, str]) -> dict[tuple, tuple]:

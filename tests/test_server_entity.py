@@ -95,7 +95,7 @@ def test_organisations_series_and_roles_have_summaries_too(seeds: TestClient, pa
     summary = section(body, 'id="summary"')
     expected = {
         "id/org/kommun-1980": ["People and their roles", "Projects", 'href="/id/person/carin-lidman"'],
-        "id/event/forum-jamstalldhet": ["Events editions", 'href="/id/event/forum-jamstalldhet/2021"'],
+        "id/event/forum-jamstalldhet": ["Editions", 'href="/id/event/forum-jamstalldhet/2021"'],
         "def/role/kommunalrad": ["Held by", 'href="/id/person/carin-lidman"', 'href="/id/org/kommun-1980"'],
     }[path]
     for text in expected:
