@@ -4,9 +4,12 @@
 
 1. Picks the `--top` people and organisations with the most `kgo:evidence` spans in the default graph (plus
    any `--entity` path), by SPARQL on the store.
-2. Starts `kg serve` on a loopback port (tests/live_server.py) and times `GET /{path}` (HTML, 5 runs after
-   one warm-up; median and max, ms) with one keep-alive client.
-3. Opens each page in headless Chromium (tests/chromium.py) at 1300 × 900 and reports the page's height
+2. Times `kg.entity.summary` and `kg.entity.evidence` in process (median of 3), the SPARQL behind the
+   page's summary and the order of its evidence.
+3. Starts `kg serve` on a loopback port (tests/live_server.py) and times `GET /{path}` (HTML) with one
+   keep-alive client: the first request (the server keeps the summaries of the last 256 entities) and the
+   median and max of 5 more, ms.
+4. Opens each page in headless Chromium (tests/chromium.py) at 1300 × 900 and reports the page's height
    (`document.documentElement.scrollHeight`, px), the evidence snippets and property rows it shows, and
    where the summary (`#summary`) and the evidence (`section.evidence`) start, when the page has them.
 """
@@ -29,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from chromium import launch  # noqa: E402
 from live_server import live_server  # noqa: E402
 
+from kg import entity  # noqa: E402
 from kg import store as kgstore  # noqa: E402
 
 BIGGEST = """SELECT ?e (COUNT(?span) AS ?n) WHERE {{ ?e a {cls} ; kgo:evidence ?span }}
@@ -55,20 +59,35 @@ def biggest(store_path: Path, top: int) -> list[tuple[str, int]]:
     return out
 
 
+def library_times(store_path: Path, path: str, runs: int = 3) -> dict[str, float]:
+    """Milliseconds (median of `runs`) of `kg.entity.summary` and `kg.entity.evidence` in this process."""
+    store = kgstore.open_read(store_path)
+    iri = (kgstore.detect_base(store) or "https://w3id.org/sv-press-kg/") + path
+    out = {}
+    for name, run in (("summary_ms", entity.summary), ("evidence_ms", entity.evidence)):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            run(store, iri)
+            times.append((time.perf_counter() - start) * 1000)
+        out[name] = round(statistics.median(times), 1)
+    return out
+
+
 def fetch_times(url: str, path: str, runs: int = 5) -> tuple[list[float], int]:
-    """Milliseconds per GET of the HTML page (after one warm-up) and its size in bytes."""
+    """Milliseconds per GET of the HTML page, the first one (cold: nothing of the entity kept yet) and `runs`
+    more; and its size in bytes."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
     times, size = [], 0
-    for run in range(runs + 1):
+    for _ in range(runs + 1):
         start = time.perf_counter()
         conn.request("GET", "/" + path, headers={"Accept": "text/html"})
         response = conn.getresponse()
         body = response.read()
         if response.status != 200:
             raise SystemExit(f"GET /{path}: {response.status}")
-        if run:
-            times.append((time.perf_counter() - start) * 1000)
+        times.append((time.perf_counter() - start) * 1000)
         size = len(body)
     conn.close()
     return times, size
@@ -83,14 +102,17 @@ def main() -> None:
     args = parser.parse_args()
     pages = [(p, None) for p in args.entity] + biggest(args.store, args.top)
     results: list[dict[str, Any]] = []
+    library = {path: library_times(args.store, path) for path, _ in pages}
     with live_server(args.store, query_workers=1, startup=120) as url, launch() as browser:
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.set_default_timeout(120_000)
+        fetch_times(url, "ontology", runs=0)  # the server's own first-request costs, before any entity
         for path, spans in pages:
             times, size = fetch_times(url, path)
             page.goto(url + path)
-            row = {"path": path, "evidence_spans": spans, "median_ms": round(statistics.median(times), 1),
-                   "max_ms": round(max(times), 1), "html_bytes": size, **page.evaluate(MEASURE)}  # fmt: skip
+            row = {"path": path, "evidence_spans": spans, "first_ms": round(times[0], 1),
+                   "median_ms": round(statistics.median(times[1:]), 1), "max_ms": round(max(times[1:]), 1),
+                   **library.get(path, {}), "html_bytes": size, **page.evaluate(MEASURE)}  # fmt: skip
             results.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     if args.out:
