@@ -180,37 +180,53 @@ ROLE_QUERIES = {
 }
 
 
+def _ordered(rows: list[tuple], *keys: int) -> list[tuple]:
+    """`rows` by their `keys` columns, each descending (None lowest), then by the remaining columns ascending."""
+    rest = [i for i in range(len(rows[0])) if i not in keys] if rows else []
+    out = sorted(rows, key=lambda row: _key(tuple(row[i] for i in rest)))
+    for i in reversed(keys):
+        out.sort(key=lambda row, i=i: _key((row[i],)), reverse=True)  # type: ignore[misc]
+    return out
+
+
 def _roles(store: Store, name: str, iri: str, rows: int) -> Listing:
-    solutions = _run(store, name, iri)
-    items = [
-        Role(
-            int(sol["documents"].value),
-            _date(sol, "first"),
-            _date(sol, "last"),
-            **{column: _ref(store, _value(sol, column)) for column in ROLE_QUERIES[name]},
-        )
-        for sol in solutions[:rows]
+    """Most documents first, then the latest."""
+    columns = ROLE_QUERIES[name]
+    found = [
+        (int(sol["documents"].value), _date(sol, "last"), _date(sol, "first"), *(_value(sol, c) for c in columns))
+        for sol in _run(store, name, iri)
     ]
-    return Listing(items, len(solutions))
+    items = [
+        Role(n, first, last, **{c: _ref(store, value) for c, value in zip(columns, values, strict=True)})
+        for n, last, first, *values in _ordered(found, 0, 1)[:rows]
+    ]
+    return Listing(items, len(found))
 
 
 def _cooccurring(store: Store, iri: str, what: str, top: int) -> Listing:
-    solutions = _run(store, f"cooccurring-{what}", iri)
-    items = [
-        Tie(
-            _ref(store, sol["other"].value),
-            int(sol["documents"].value),
-            _value(sol, "start") if what == "events" else None,
-        )
-        for sol in solutions[:top]
-    ]
-    return Listing(items, len(solutions))
+    """Most documents in common first, then (events) the newest, then by IRI."""
+    found: dict[str, tuple[int, str | None, str]] = {}
+    for sol in _run(store, f"cooccurring-{what}", iri):
+        other, start = sol["other"].value, _value(sol, "start") if what == "events" else None
+        found[other] = max(found.get(other, (0, None, other)), (int(sol["documents"].value), start, other), key=_key)
+    items = [Tie(_ref(store, other), n, start) for n, start, other in _ordered(list(found.values()), 0, 1)[:top]]
+    return Listing(items, len(found))
 
 
 def _events_of(store: Store, iri: str, top: int) -> Listing:
-    solutions = _run(store, "events-of", iri)
-    items = [Tie(_ref(store, sol["event"].value), date=_value(sol, "start")) for sol in solutions[:top]]
-    return Listing(items, len(solutions))
+    """The newest first, then by IRI."""
+    found: dict[str, tuple[str | None, str]] = {}
+    for sol in _run(store, "events-of", iri):
+        event = sol["event"].value
+        found[event] = max(found.get(event, (None, event)), (_value(sol, "start"), event), key=_key)
+    items = [Tie(_ref(store, event), date=start) for start, event in _ordered(list(found.values()), 0)[:top]]
+    return Listing(items, len(found))
+
+
+def _key(row: tuple) -> tuple:
+    """A row as a sort key, None below every value (an event merged from two documents may have two start
+    dates: the latest is kept)."""
+    return tuple("" if value is None else value for value in row)
 
 
 def parse_span(iri: str) -> tuple[str, int, int] | None:

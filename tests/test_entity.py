@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Store
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
 from kg import entity
 
@@ -58,6 +58,11 @@ def published(store: Store, doc: str) -> str | None:
     return next(iter(objects(store, doc, SCHEMA + "datePublished")), None)
 
 
+def start(store: Store, event: str) -> str | None:
+    """An event's start date; the latest when documents gave it several."""
+    return max(objects(store, event, SCHEMA + "startDate"), default=None)
+
+
 def doc_of_span(span: str) -> str:
     return re.sub(r"/text/\d+-\d+$", "", span)
 
@@ -84,7 +89,7 @@ def expected_ties(store: Store, iri: str, cls: str) -> list[tuple[str, int]]:
     for doc in set(subjects(store, MENTIONS, iri)):
         shared.update(o for o in set(objects(store, doc, MENTIONS.value)) if o in members and o != iri)
     ordered = sorted(shared.items())
-    ordered.sort(key=lambda item: next(iter(objects(store, item[0], SCHEMA + "startDate")), ""), reverse=True)
+    ordered.sort(key=lambda item: start(store, item[0]) or "", reverse=True)
     return sorted(ordered, key=lambda item: -item[1])
 
 
@@ -114,7 +119,7 @@ def test_events_mentioned_with_a_person_or_organisation(store: Store) -> None:
                 expected[: entity.TOP],
             )
             for t in s.events.items:
-                assert t.date == next(iter(objects(store, t.ref.iri, SCHEMA + "startDate")), None)
+                assert t.date == start(store, t.ref.iri)
 
 
 def role_rows(store: Store, memberships: list[str], columns: dict[str, str]) -> dict[tuple, tuple]:
@@ -180,6 +185,7 @@ def test_editions_of_a_series_and_events_at_a_place(store: Store) -> None:
             expected &= of_class(store, SCHEMA + "Event")
             assert s.events.total == len(expected)
             assert {t.ref.iri for t in s.events.items} <= expected
+            assert all(t.date == start(store, t.ref.iri) for t in s.events.items)
             dates = [t.date or "" for t in s.events.items]
             assert dates == sorted(dates, reverse=True)
             listed += len(s.events.items)
@@ -223,3 +229,21 @@ def test_every_membership_is_labelled_with_its_title_and_organisation(store: Sto
         assert label.value == ", ".join(parts), (m, label, parts)
         checked += 1
     assert checked > 10
+
+
+def test_an_event_with_two_start_dates_is_listed_once_with_the_later() -> None:
+    """Two documents gave one event two dates; the merged default graph holds both."""
+    store = Store()
+    base = "https://w3id.org/sv-press-kg/"
+    person, event = NamedNode(base + "id/person/p"), NamedNode(base + "id/event/e/2023")
+    date = "http://www.w3.org/2001/XMLSchema#date"
+    triples = [(person, RDF_TYPE, NamedNode(FOAF + "Person")), (event, RDF_TYPE, NamedNode(SCHEMA + "Event"))]
+    for n, day in ((1, "2023-05-02"), (2, "2023-05-09")):
+        doc = NamedNode(f"{base}res/doc/d{n}")
+        triples += [(doc, MENTIONS, person), (doc, MENTIONS, event)]
+        triples.append((event, NamedNode(SCHEMA + "startDate"), Literal(day, datatype=NamedNode(date))))
+    store.extend([Quad(s, p, o, DefaultGraph()) for s, p, o in triples])
+    events = entity.summary(store, person.value).events
+    assert events.total == 1 and [(t.ref.iri, t.documents, t.date) for t in events.items] == [
+        (event.value, 2, "2023-05-09")
+    ]
