@@ -2,10 +2,11 @@
 events, and the people and organisations it is mentioned with; and its evidence, newest document first.
 
 Every figure is a SPARQL query over the default graph (`kg/data/entity/*.rq`, the entity bound as
-`?entity`); only labels of the few entities shown are looked up by pattern. What a summary holds depends
-on the entity's kind (person, organisation, event, series, project, place, role); other nodes
-(memberships, quotes, documents) have none. The server shows it at the top of every entity page
-(`server/entity.py`).
+`?entity`); the entity's kind and the labels of the few entities shown are looked up by pattern, and the
+rows are ordered here (ORDER BY with IRI tie-breaks made the biggest lists three times slower). What a
+summary holds depends on the entity's kind (person, organisation, event, series, project, place, role);
+other nodes (memberships, quotes, documents) have none. The server shows it at the top of every entity
+page (`server/entity.py`).
 """
 
 from __future__ import annotations
@@ -36,11 +37,18 @@ KINDS = {
     ORG + "Role": "role",
 }
 LABELS = [NamedNode(SKOS + "prefLabel"), NamedNode(FOAF + "name"), NamedNode(SCHEMA + "name")]
-START_DATE = NamedNode(SCHEMA + "startDate")
 DATE_PUBLISHED = NamedNode(SCHEMA + "datePublished")
 SPAN = re.compile(r"^(?P<doc>.*res/doc/(?P<docid>[^/]+))/text/(?P<b>\d+)-(?P<e>\d+)$")
 TOP = 10  # people, organisations and events listed
 ROWS = 20  # rows of the roles table
+# the roles queries (kg/data/entity/) and the columns each returns besides the counts and dates
+ROLE_QUERIES = {
+    "roles-of-person": ("role", "organisation"),
+    "roles-at-organisation": ("person", "role"),
+    "role-holders": ("person", "organisation"),
+    "participants": ("organisation", "role"),
+    "projects-of": ("project", "role"),
+}
 
 
 @dataclass(frozen=True)
@@ -170,16 +178,6 @@ def summary(store: Store, iri: str, top: int = TOP, rows: int = ROWS) -> Summary
     return out
 
 
-# the roles queries and the columns each returns besides the counts and dates
-ROLE_QUERIES = {
-    "roles-of-person": ("role", "organisation"),
-    "roles-at-organisation": ("person", "role"),
-    "role-holders": ("person", "organisation"),
-    "participants": ("organisation", "role"),
-    "projects-of": ("project", "role"),
-}
-
-
 def _ordered(rows: list[tuple], *keys: int) -> list[tuple]:
     """`rows` by their `keys` columns, each descending (None lowest), then by the remaining columns ascending."""
     rest = [i for i in range(len(rows[0])) if i not in keys] if rows else []
@@ -208,6 +206,7 @@ def _cooccurring(store: Store, iri: str, what: str, top: int) -> Listing:
     found: dict[str, tuple[int, str | None, str]] = {}
     for sol in _run(store, f"cooccurring-{what}", iri):
         other, start = sol["other"].value, _value(sol, "start") if what == "events" else None
+        # an event merged from two documents may have two start dates: one row each, the later one is kept
         found[other] = max(found.get(other, (0, None, other)), (int(sol["documents"].value), start, other), key=_key)
     items = [Tie(_ref(store, other), n, start) for n, start, other in _ordered(list(found.values()), 0, 1)[:top]]
     return Listing(items, len(found))
@@ -224,8 +223,7 @@ def _events_of(store: Store, iri: str, top: int) -> Listing:
 
 
 def _key(row: tuple) -> tuple:
-    """A row as a sort key, None below every value (an event merged from two documents may have two start
-    dates: the latest is kept)."""
+    """A row as a sort key: None below every value."""
     return tuple("" if value is None else value for value in row)
 
 

@@ -125,7 +125,8 @@ class Views:
         return self.linker.short_label((own or types)[0]) if (own or types) else ""
 
     def resource(self, desc: Description) -> dict[str, Any]:
-        """Title, types, properties with sources, evidence snippets and incoming links of one page."""
+        """Title, types, properties with sources (the evidence as its count: server/entity.py shows it) and
+        incoming links of one page."""
         link = self.linker
         labels = {k: v.value for k, v in desc.labels.items()}
         iri = desc.iri
