@@ -1,11 +1,12 @@
 """Entity pages at scale: server time, HTML size and rendered height of the biggest entity pages.
 
     python bench/entity_page_bench.py --store STORE [--top 3] [--entity id/person/ebba-busch ...] [--out FILE.json]
+        [--library-only]
 
 1. Picks the `--top` people and organisations with the most `kgo:evidence` spans in the default graph (plus
    any `--entity` path), by SPARQL on the store.
 2. Times `kg.entity.summary` and `kg.entity.evidence` in process (median of 3), the SPARQL behind the
-   page's summary and the order of its evidence.
+   page's summary and the order of its evidence, and each query of kg/data/entity/ that has rows for it.
 3. Starts `kg serve` on a loopback port (tests/live_server.py) and times `GET /{path}` (HTML) with one
    keep-alive client: the first request (the server keeps the summaries of the last 256 entities) and the
    median and max of 5 more, ms.
@@ -22,6 +23,7 @@ import json
 import statistics
 import sys
 import time
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,18 +61,28 @@ def biggest(store_path: Path, top: int) -> list[tuple[str, int]]:
     return out
 
 
-def library_times(store_path: Path, path: str, runs: int = 3) -> dict[str, float]:
-    """Milliseconds (median of `runs`) of `kg.entity.summary` and `kg.entity.evidence` in this process."""
+def median_ms(run: Any, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def library_times(store_path: Path, path: str) -> dict[str, Any]:
+    """Milliseconds (median of 3) of `kg.entity.summary` and `kg.entity.evidence` in this process, and of each
+    query of kg/data/entity/ that returns rows for the entity."""
     store = kgstore.open_read(store_path)
     iri = (kgstore.detect_base(store) or "https://w3id.org/sv-press-kg/") + path
-    out = {}
-    for name, run in (("summary_ms", entity.summary), ("evidence_ms", entity.evidence)):
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            run(store, iri)
-            times.append((time.perf_counter() - start) * 1000)
-        out[name] = round(statistics.median(times), 1)
+    out: dict[str, Any] = {
+        "summary_ms": median_ms(lambda: entity.summary(store, iri)),
+        "evidence_ms": median_ms(lambda: entity.evidence(store, iri)),
+        "queries_ms": {},
+    }
+    for rq in sorted((files("kg") / "data" / "entity").iterdir(), key=lambda f: f.name):
+        if rq.name.endswith(".rq") and entity._run(store, rq.name[:-3], iri):
+            out["queries_ms"][rq.name[:-3]] = median_ms(lambda rq=rq: entity._run(store, rq.name[:-3], iri))
     return out
 
 
@@ -99,10 +111,18 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=3, help="people and organisations with the most evidence")
     parser.add_argument("--entity", action="append", default=[], help="a path such as id/person/ebba-busch")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--library-only", action="store_true", help="only the in-process timings (step 2)")
     args = parser.parse_args()
     pages = [(p, None) for p in args.entity] + biggest(args.store, args.top)
     results: list[dict[str, Any]] = []
     library = {path: library_times(args.store, path) for path, _ in pages}
+    if args.library_only:
+        for path, spans in pages:
+            results.append({"path": path, "evidence_spans": spans, **library[path]})
+            print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+        if args.out:
+            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return
     with live_server(args.store, query_workers=1, startup=120) as url, launch() as browser:
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.set_default_timeout(120_000)
