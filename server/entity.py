@@ -79,8 +79,9 @@ def summary_values(s: Summary, views: Views, evidence_total: int) -> dict[str, A
     if s.kind in QUOTES:
         counts.append({"n": s.quotes, "what": "quote" if s.quotes == 1 else "quotes", "dates": "",
                        "href": _query_href("quotes", QUOTES[s.kind], s.iri) if s.quotes else None})  # fmt: skip
-    counts.append({"n": evidence_total, "what": "evidence span" if evidence_total == 1 else "evidence spans",
-                   "href": "#evidence" if evidence_total else None, "dates": ""})  # fmt: skip
+    if evidence_total:  # roles have none
+        counts.append({"n": evidence_total, "what": "evidence span" if evidence_total == 1 else "evidence spans",
+                       "href": "#evidence", "dates": ""})  # fmt: skip
     more = ALL_ROLES.get(s.kind)
     return {
         "kind": s.kind,

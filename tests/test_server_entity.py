@@ -100,6 +100,7 @@ def test_organisations_series_and_roles_have_summaries_too(seeds: TestClient, pa
     }[path]
     for text in expected:
         assert text in summary, text
+    assert ("evidence span" in summary) == (path != "def/role/kommunalrad")  # roles have no evidence
 
 
 def test_nodes_without_a_summary_still_show_their_evidence(seeds: TestClient, seeds_store_path: Path) -> None:
