@@ -11,6 +11,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg import vocab
 from kg.extract.document import DocFacts, analyse
 from kg.extract.events import Event, lemma
+from kg.extract.membership import Membership
 from kg.extract.projects import Project
 from kg.gazetteer import OrgRef, load
 from kg.link import Linker
@@ -227,8 +228,16 @@ def _memberships(w: _Writer, persons, orgs) -> dict[str, NamedNode]:
                 w.add(party, SKOS.notation, _s(m.party.code))
         if m.acting:
             w.add(node, KGO.acting, Literal("true", datatype=XSD.boolean))
+        w.add(node, SKOS.prefLabel, _sv(membership_label(m, w.facts.orgs)))
         w.evidence(node, *((m.begin, m.end) if m.end > m.begin else persons_span(w, m.person)))
     return first
+
+
+def membership_label(m: Membership, orgs: dict[str, tuple[OrgRef, list]]) -> str:
+    """What a membership is, to read: its title as written ("t f landshövding" when acting) and the
+    organisation's name as its node in the same document has it: "energi- och näringsminister, Regeringen"."""
+    org = orgs[m.org.key][0].name if m.org and m.org.key in orgs else ""
+    return ", ".join(part for part in (m.title or "", org) if part)
 
 
 def persons_span(w: _Writer, name: str) -> tuple[int, int]:

@@ -7,13 +7,13 @@ list is bounded: multi-valued properties and incoming links are paged (`limit` p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Store, Triple, Variable
 
+from kg.entity import parse_span
 from kg.store import PREFIXES
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -25,6 +25,7 @@ EVIDENCE = NamedNode(KGO + "evidence")
 MENTIONS = NamedNode(SCHEMA + "mentions")
 IS_STRING = NamedNode(NIF + "isString")
 ANCHOR_OF = NamedNode(NIF + "anchorOf")
+PUBLISHED = NamedNode(SCHEMA + "datePublished")
 LABELS = [
     NamedNode(SKOS + "prefLabel"),
     NamedNode(PREFIXES["foaf"] + "name"),
@@ -35,7 +36,6 @@ LABELS = [
 ]
 # Nodes without a name get a readable title from one of these (HTML only, never in RDF).
 TITLES = [NamedNode(SCHEMA + "text"), NamedNode(PREFIXES["cv"] + "email"), NamedNode(PREFIXES["cv"] + "telephone")]
-SPAN = re.compile(r"^(?P<doc>.*res/doc/(?P<docid>[^/]+))/text/(?P<b>\d+)-(?P<e>\d+)$")
 MAX_SOURCES = 6  # named graphs listed per fact
 
 # Substituted variables must be projected, hence the constant ?s/?o and ?meta in GROUP BY.
@@ -170,6 +170,12 @@ class Reader:
             return quad.object.value
         return None
 
+    def published(self, doc: str) -> str | None:
+        """The publication date of document `doc` (IRI of res/doc/{id}), as written."""
+        for quad in self.store.quads_for_pattern(NamedNode(doc), PUBLISHED, None, DefaultGraph()):
+            return quad.object.value
+        return None
+
     def doc_evidence(self, docid: str) -> list[tuple[NamedNode, int, int]]:
         """(entity, begin, end) for every evidence span in one document's graph."""
         graph = NamedNode(f"{self.base}graph/doc/{docid}")
@@ -183,9 +189,3 @@ class Reader:
     def mentions(self, doc: NamedNode, cap: int = 2000) -> list[NamedNode]:
         quads = self.store.quads_for_pattern(doc, MENTIONS, None, DefaultGraph())
         return [q.object for q in islice(quads, cap) if isinstance(q.object, NamedNode)]
-
-
-def parse_span(iri: str) -> tuple[str, int, int] | None:
-    """(document IRI, begin, end) of a span IRI res/doc/{id}/text/{b}-{e}, else None."""
-    m = SPAN.match(iri)
-    return (m["doc"], int(m["b"]), int(m["e"])) if m else None

@@ -2,7 +2,9 @@
 
 GET /id/…, /res/…, /def/…, /graph/… map the request path onto the base IRI and answer 200 with
 HTML or RDF (Turtle, JSON-LD, N-Triples, RDF/XML) at the same URL, chosen by Accept or `?format=`.
-Multi-valued properties and incoming links are paged (`?page=`, `?limit=`).
+Multi-valued properties and incoming links are paged (`?page=`, `?limit=`). An HTML page leads with the
+entity's summary and shows its evidence in pages of its own (`?evidence_offset=`, `?evidence_limit=`;
+server/entity.py).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import NamedNode, Triple, serialize
 
-from server import dumps
+from server import dumps, entity
 from server.conneg import GRAPHS, HTML, NotAcceptable, negotiate, pick, with_charset
 from server.describe import Reader
+from server.entity import EVIDENCE_LIMIT, MAX_EVIDENCE_LIMIT
 from server.html import render
 from server.views import ALL_PREFIXES, Linker, Views, load_ontology
 
@@ -38,7 +41,9 @@ def routes(ctx: Any) -> APIRouter:
     ontology = load_ontology()
     ontology_triples = [q.triple for q in ontology]
 
-    def resource(request: Request, path: str, page: int, limit: int | None) -> Response:
+    def resource(
+        request: Request, path: str, page: int, limit: int | None, evidence: tuple[int, int] = (0, EVIDENCE_LIMIT)
+    ) -> Response:
         try:
             media = pick(request.headers.get("accept"), request.query_params.get("format"), OFFERS, kind=1)
         except NotAcceptable as err:
@@ -66,9 +71,12 @@ def routes(ctx: Any) -> APIRouter:
                 title = meta["headline"]["text"] if meta["headline"] else values["title"]
                 return render("document.html", headers=headers, r=values, nav=nav, alternates=formats, doc=meta,
                               body=views.document(iri, parts[2]), title=title)  # fmt: skip
+            summary, spans = entity.facts(ctx, iri.value)
             return render(
-                "resource.html", headers=headers, r=values, nav=nav, alternates=formats, title=values["title"]
-            )
+                "resource.html", headers=headers, r=values, nav=nav, alternates=formats, title=values["title"],
+                summary=entity.summary_values(summary, views, len(spans)) if summary else None,
+                evidence=entity.evidence_values(views, spans, local, *evidence),
+            )  # fmt: skip
         triples = desc.triples()
         if desc.has_next:
             triples.append(Triple(NamedNode(str(request.url)), HYDRA_NEXT, NamedNode(_absolute(request, nav["next"]))))
@@ -82,9 +90,13 @@ def routes(ctx: Any) -> APIRouter:
             page: int = Query(1, ge=1, le=1_000_000, description="Page of multi-valued properties and incoming links"),
             limit: int | None = Query(None, ge=1, le=MAX_LIMIT, description="Values and incoming links per page"),
             format: str | None = Query(None, description="ttl, jsonld, nt, rdfxml or html (overrides Accept)"),
+            evidence_offset: int = Query(0, ge=0, le=10_000_000, description="HTML: first evidence snippet shown"),
+            evidence_limit: int = Query(
+                EVIDENCE_LIMIT, ge=1, le=MAX_EVIDENCE_LIMIT, description="HTML: evidence snippets per page"
+            ),
         ) -> Response:
             """A resource minted under the base IRI, as HTML or RDF."""
-            return resource(request, f"{prefix}/{rest}", page, limit)
+            return resource(request, f"{prefix}/{rest}", page, limit, (evidence_offset, evidence_limit))
 
         return minted
 

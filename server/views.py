@@ -26,7 +26,6 @@ ALL_PREFIXES = {
 }
 RDFS_LABEL = NamedNode(ALL_PREFIXES["rdfs"] + "label")
 LONG_LITERAL = 400  # characters; longer literals are folded in a <details>
-MAX_SNIPPETS = 20  # evidence snippets shown on one resource page
 # Which entity links a highlighted piece of text when spans have the same length.
 RANK = {"Person": 0, "Organization": 1, "Event": 1, "Place": 1, "Project": 1, "EventSeries": 1, "Quotation": 3}
 
@@ -126,7 +125,8 @@ class Views:
         return self.linker.short_label((own or types)[0]) if (own or types) else ""
 
     def resource(self, desc: Description) -> dict[str, Any]:
-        """Title, types, properties with sources, evidence snippets and incoming links of one page."""
+        """Title, types, properties with sources (the evidence as its count: server/entity.py shows it) and
+        incoming links of one page."""
         link = self.linker
         labels = {k: v.value for k, v in desc.labels.items()}
         iri = desc.iri
@@ -140,6 +140,8 @@ class Views:
                 first_span.setdefault(span[0], f"#s-{span[1]}-{span[2]}")
         properties = []
         for p, values in desc.out.items():
+            if p == EVIDENCE.value:  # shown as snippets, paged on their own (server/entity.py)
+                continue
             rows = []
             for v in values:
                 row = link.value(v, labels)
@@ -153,7 +155,8 @@ class Views:
             "title": self.reader.title(iri) or link.curie(iri.value),
             "types": [link.value(NamedNode(t)) | {"text": link.term_label(t)} for t in self.reader.types(iri)],
             "properties": properties,
-            "evidence": self.evidence([s for s in evidence_spans if s]),
+            "evidence_total": desc.out_counts.get(EVIDENCE.value, 0),
+            "evidence_predicate": link.value(EVIDENCE),
             "self_span": self.evidence([s for s in [parse_span(iri.value)] if s]),
             "incoming": [{"subject": link.value(s, labels), "predicate": link.value(p)} for s, p in desc.incoming],
             "in_counts": [(link.value(NamedNode(p)), n) for p, n in sorted(desc.in_counts.items())],
@@ -172,10 +175,11 @@ class Views:
         return {"text": self.linker.curie(graph), "href": self.linker.href(graph), "doc": False}
 
     def evidence(self, spans: list[tuple[str, int, int]]) -> list[dict[str, Any]]:
-        """Snippets of the document text around each span (at most MAX_SNIPPETS), span highlighted."""
+        """Snippets of the document text around each span, span highlighted, under the document's headline
+        and date."""
         texts: dict[str, str | None] = {}
         out = []
-        for doc, b, e in spans[:MAX_SNIPPETS]:
+        for doc, b, e in spans:
             if doc not in texts:
                 texts[doc] = self.reader.text(doc)
             text = texts[doc]
@@ -186,7 +190,8 @@ class Views:
             pieces, before, after = snippet(text, span)
             headline = self.reader.label(NamedNode(doc)) or docid
             out.append({"doc": {"text": headline, "href": f"/res/doc/{docid}"}, "segments": pieces,
-                        "before": before, "after": after, "begin": b, "end": e})  # fmt: skip
+                        "date": self.reader.published(doc), "before": before, "after": after, "begin": b,
+                        "end": e})  # fmt: skip
         return out
 
     def document(self, doc: NamedNode, docid: str) -> dict[str, Any]:

@@ -134,6 +134,7 @@ TRIG = f"""BASE <{BASE}>
       org:organization <id/org/kommun-0484> ;
       org:role <def/role/kommunstyrelsens-ordforande> ;
       kgo:onBehalfOf <id/org/parti-s> ;
+      skos:prefLabel "kommunstyrelsens ordförande, Eskilstuna kommun"@sv ;
       kgo:evidence <{S["attrib"]}> .
 
   <id/quote/q1> a schema:Quotation ;
@@ -333,6 +334,16 @@ BROKEN = [
     (
         "membership-neither-role-nor-organisation",
         f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> org:role ?r ; org:organization ?o }} }}",
+        "MembershipShape",
+    ),
+    (
+        "membership-no-label",
+        f"DELETE WHERE {{ GRAPH <{G}> {{ <id/membership/m1> skos:prefLabel ?l }} }}",
+        "MembershipShape",
+    ),
+    (
+        "membership-two-labels",
+        f'INSERT DATA {{ GRAPH <{G}> {{ <id/membership/m1> skos:prefLabel "ordförande"@sv }} }}',
         "MembershipShape",
     ),
     (

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg import entity
 from kg import store as kgstore
 from kg.build import build
 from kg.cli import main
@@ -16,6 +17,7 @@ from kg.update import stored_checksums, update
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"
 PROBE = ROOT / "tests" / "data" / "probe" / "docs"
+BASE = "https://w3id.org/sv-press-kg/"
 
 
 def contents(path: Path) -> list[str]:
@@ -51,6 +53,15 @@ def test_update_after_change_addition_and_removal_equals_a_rebuild(corpus: Path,
     build([corpus], fresh, workers=1)
     assert contents(store) == contents(fresh)
     assert any("Karin Testsson" in line for line in contents(store))
+    # the new membership is labelled, and the person's summary reads its role and organisation from the update
+    labels = [line for line in contents(store) if "/id/membership/" in line and "#prefLabel>" in line]
+    assert any('"kommunstyrelsens ordförande, Umeå kommun"@sv' in line for line in labels)
+    (role,) = entity.summary(kgstore.open_read(store), BASE + "id/person/karin-testsson").roles.items
+    assert (role.role.label, role.organisation.label, role.documents) == (
+        "kommunstyrelsens ordförande",
+        "Umeå kommun",
+        1,
+    )
 
 
 def test_an_update_with_nothing_changed_changes_nothing(corpus: Path, tmp_path: Path) -> None:
