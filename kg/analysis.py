@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # A query declaring none of them is filtered on its rows' documents (DOCUMENT_FILTERS).
 FILTER_PARAMS: dict[str, tuple[str, ...]] = {
     "municipality": ("municipality", "organisation", "entity"),
-    "event": ("event", "entity"),
+    "event": ("event", "about", "entity"),
     "year": ("year",),
 }
 
