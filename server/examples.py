@@ -64,9 +64,11 @@ def _iri_example(ctx: Any, p: Param) -> str | None:
 
 
 def first_document(ctx: Any) -> str | None:
-    """The document with the shortest IRI (a stable pick), or None."""
-    found = list(ctx.store.query(FIRST_DOCUMENT))
-    return found[0]["d"].value if found else None
+    """The document with the shortest IRI (a stable pick), or None; memoised per version (0.4 s at 8,489)."""
+    if "first document" not in ctx.memo:
+        found = list(ctx.store.query(FIRST_DOCUMENT))
+        ctx.memo["first document"] = found[0]["d"].value if found else None
+    return ctx.memo["first document"]
 
 
 def openapi(schema: dict[str, Any], ctx: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from kg import dumps
 from kg.jsonld import prefixes
 from server.context import Context
 from server.describe_service import DEFAULT_GRAPH_NOTE, RDF_TYPE, VOCABULARIES, graph_response, root_url
-from server.examples import FIRST_DOCUMENT
+from server.examples import first_document
 from server.views import link_for
 
 NS = prefixes()
@@ -61,7 +61,8 @@ def examples(ctx: Context) -> list[str]:
         for kind in EXAMPLE_KINDS:
             hits = ctx.search_index().search("", types=[kind], limit=1)
             found += [h.iri for h in hits]
-        found += [s["d"].value for s in ctx.store.query(FIRST_DOCUMENT)]
+        document = first_document(ctx)
+        found += [document] if document else []
         ctx.memo["void examples"] = found
     return found  # type: ignore[return-value]
 
