@@ -56,8 +56,9 @@ def _ontology() -> tuple[dict[str, str], Store]:
     return prefixes, store
 
 
+@cache
 def prefixes() -> dict[str, str]:
-    """Prefix -> namespace: the ontology's declarations, then the server's vocabularies."""
+    """Prefix -> namespace: the ontology's declarations, then the server's vocabularies (do not change it)."""
     declared, _ = _ontology()
     out = {**declared, **{p: ns for p, ns in SERVICE_PREFIXES.items() if p not in declared}}
     return {p: ns for p, ns in sorted(out.items()) if ns.endswith(GEN_DELIMS)}
@@ -70,6 +71,7 @@ def _curie(iri: str, namespaces: dict[str, str]) -> str:
     return iri
 
 
+@cache
 def kgo_terms() -> dict[str, str | dict[str, str]]:
     """A term for every kgo: class and property of the ontology, with the coercion its kind implies."""
     _, store = _ontology()
@@ -94,7 +96,7 @@ def kgo_terms() -> dict[str, str | dict[str, str]]:
 
 @cache
 def context() -> dict[str, Any]:
-    """The context document: {"@context": {prefix: namespace, ..., term: definition, ...}}."""
+    """The context document: {"@context": {prefix: namespace, ..., term: definition, ...}} (do not change it)."""
     definitions: dict[str, Any] = dict(prefixes())
     for name, definition in kgo_terms().items():
         if name in definitions:
@@ -161,9 +163,14 @@ def _expand(curie: str) -> str:
     return prefixes().get(prefix, prefix + ":") + rest
 
 
+@cache
+def _compactor() -> _Compactor:
+    return _Compactor()
+
+
 def compact_document(triples: Iterable[Triple], context_url: str) -> dict[str, Any]:
     """The compact JSON-LD object of `triples`: {"@context": context_url, "@graph": [node, ...]}."""
-    c = _Compactor()
+    c = _compactor()
     nodes: dict[str, dict[str, Any]] = {}
     seen: set[Triple] = set()
     for t in triples:
