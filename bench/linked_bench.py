@@ -1,12 +1,15 @@
 """Linked-data figures of a built store: the dumps and VoID statistics a build writes, and, against a running
 `kg serve`, dump downloads, JSON-LD round trips and the VoID description.
 
-    python bench/linked_bench.py --store STORE [--url http://127.0.0.1:8000] [--out FILE.json]
+    python bench/linked_bench.py --store STORE [--rounds 2] [--check] [--url http://127.0.0.1:8000] [--out FILE.json]
 
 1. Writes the dumps again from the store into a temporary folder (`kg.dumps.write`, as `kg build` does):
-   seconds each (wall) and the CPU seconds of both, with the machine's load average; their sizes.
+   seconds (wall) and CPU seconds, with the machine's load average; their sizes. With `--rounds N`, N times
+   alternately at once (as the build does) and one file after the other.
 2. Computes the VoID statistics again (`kg.void.compute`, as `kg build` does) and times it.
-3. With `--url`: downloads /dumps/kg.ttl.gz and /dumps/kg.nq.gz (time to the first byte and in all, bytes,
+3. With `--check`: reads the store's own dump files back and counts their quads and triples against the
+   store's (all quads; the default graph's triples).
+4. With `--url`: downloads /dumps/kg.ttl.gz and /dumps/kg.nq.gz (time to the first byte and in all, bytes,
    Content-Type, Content-Encoding); dereferences the VoID's example resources, /graph/reference and
    /graph/meta as JSON-LD with rdflib (which fetches /context.jsonld itself) and with pyld, and compares
    both with the N-Triples of the same URL (the paging triple, whose subject is the URL asked, left out);
@@ -30,24 +33,43 @@ from kg import store as kgstore
 HYDRA_NEXT = "http://www.w3.org/ns/hydra/core#next"
 
 
-def write_dumps(store_path: Path) -> dict[str, Any]:
+def write_dumps(store_path: Path, rounds: int) -> dict[str, Any]:
     store = kgstore.open_read(store_path)
-    with tempfile.TemporaryDirectory(prefix="linked-bench-") as folder:
-        load = os.getloadavg()
-        wall, cpu = time.perf_counter(), time.process_time()
-        seconds = dumps.write(store, folder)
-        out = {
-            "seconds": seconds,
-            "wall": round(time.perf_counter() - wall, 1),
-            "cpu": round(time.process_time() - cpu, 1),
-            "load_before": [round(x, 1) for x in load],
-            "bytes": {d.name: dumps.path(folder, d).stat().st_size for d in dumps.DUMPS.values()},
-        }
+    out: dict[str, Any] = {"runs": []}
+    for _ in range(rounds):
+        for mode in ("at once", "one after the other"):
+            with tempfile.TemporaryDirectory(prefix="linked-bench-") as folder:
+                load = os.getloadavg()[0]
+                wall, cpu = time.perf_counter(), time.process_time()
+                if mode == "at once":
+                    dumps.write(store, folder)
+                else:
+                    dumps.folder(folder).mkdir()
+                    for dump in dumps.DUMPS.values():
+                        dumps._write_one(store, dumps.folder(folder), dump)
+                out["runs"].append({"mode": mode, "wall": round(time.perf_counter() - wall, 1),
+                                    "cpu": round(time.process_time() - cpu, 1), "load": round(load, 1)})  # fmt: skip
+                out["bytes"] = {d.name: dumps.path(folder, d).stat().st_size for d in dumps.DUMPS.values()}
     started = time.perf_counter()
     stats = void.compute(store)
     out["void_seconds"] = round(time.perf_counter() - started, 2)
     out["triples"] = stats["triples"]
     return out
+
+
+def check(store_path: Path) -> dict[str, int]:
+    """Quads in the store's kg.nq.gz and in the store; triples in its kg.ttl.gz and in the default graph."""
+    import gzip
+
+    from pyoxigraph import DefaultGraph, RdfFormat, parse
+
+    store = kgstore.open_read(store_path)
+    with gzip.open(dumps.path(store_path, dumps.DUMPS["kg.nq.gz"])) as f:
+        nq = sum(1 for _ in parse(f, format=RdfFormat.N_QUADS))
+    with gzip.open(dumps.path(store_path, dumps.DUMPS["kg.ttl.gz"])) as f:
+        ttl = sum(1 for _ in parse(f, format=RdfFormat.TURTLE))
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, DefaultGraph()))
+    return {"nq_quads": nq, "store_quads": len(store), "ttl_triples": ttl, "default_triples": default}
 
 
 def fetch(url: str, accept: str = "*/*") -> tuple[bytes, dict[str, str], float, float]:
@@ -121,10 +143,14 @@ def served(url: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=1, help="times to write the dumps each way")
+    parser.add_argument("--check", action="store_true", help="count the store's dump files against the store")
     parser.add_argument("--url", help="a running kg serve of the same store")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    result: dict[str, Any] = {"store": str(args.store), "build": write_dumps(args.store)}
+    result: dict[str, Any] = {"store": str(args.store), "build": write_dumps(args.store, args.rounds)}
+    if args.check:
+        result["check"] = check(args.store)
     if args.url:
         result["served"] = served(args.url.rstrip("/"))
     text = json.dumps(result, indent=1, ensure_ascii=False)
