@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from pyoxigraph import RdfFormat, serialize
 
-from kg import manifest, overview, views
+from kg import dumps, manifest, overview, views
 from kg import store as kgstore
 from kg.load import (
     DocRecord,
@@ -188,11 +188,13 @@ def build(
     progress: Progress | None = None,
     workers: int | None = None,
     make_views: bool = True,
+    make_dumps: bool = True,
 ) -> BuildSummary:
     """Read every .txt under `dirs`, extract, and replace the store at `store_path` atomically.
 
     With `make_views`, the whole-corpus result of every parameter-free saved query is materialised
     (kg/views.py): instant whole-corpus answers, at the cost of running each query once here.
+    With `make_dumps`, the gzip dumps the server offers are written into the store folder (kg/dumps.py).
 
     Unreadable files and documents on which the extractor fails are skipped and reported by name
     with the reason; with `strict` the first such file raises BuildError instead. The store is
@@ -245,12 +247,14 @@ def build(
         clock.lap("merge labels")
         writer.optimize()
         clock.lap("compact")
-        clock.record(kgstore.write_sidecars(store, writer.building_path))  # the search index and the overview
+        clock.record(kgstore.write_sidecars(store, writer.building_path))  # search index, overview, VoID
         if make_views:
             store.flush()
             parallel = workers if len(seen) >= 1000 else 1  # starting processes costs more on small stores
             views.materialise(store, writer.building_path, registry(), workers=parallel)
             clock.lap("materialise views")
+        if make_dumps:
+            clock.record(dumps.write(store, writer.building_path))
     summary = summarize(store_path, len(seen), skipped)
     clock.lap("count")
     summary.timings = clock.laps

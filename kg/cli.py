@@ -79,6 +79,13 @@ def main() -> None:
     is_flag=True,
     help="With --update: recompute the materialised views (slow on large stores) instead of dropping them.",
 )
+@click.option(
+    "--dumps/--no-dumps",
+    "make_dumps",
+    default=True,
+    show_default=True,
+    help="Write the gzip dumps the server offers (STORE/dumps/); with --update, rewrite them after a change.",
+)
 def build(
     dirs: tuple[Path, ...],
     store_path: Path | None,
@@ -90,6 +97,7 @@ def build(
     update: bool,
     make_views: bool,
     refresh_views: bool,
+    make_dumps: bool,
 ) -> None:
     """Build a fresh store from every .txt file under DIRS (replaces the store only on success).
 
@@ -108,6 +116,7 @@ def build(
     if refresh_views and not update:
         raise click.UsageError("--refresh-views only applies with --update (a full build always makes the views)")
     extra: dict[str, bool] = {"refresh_views": refresh_views} if update else {"make_views": make_views}
+    extra["make_dumps"] = make_dumps
     run_build = update_build if update else full_build
 
     bar: Any = None

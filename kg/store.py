@@ -55,8 +55,9 @@ PREFIXES = {
 _CHUNK = 200_000  # quads buffered before one bulk_extend call
 
 # Files a build writes beside the RocksDB files, inside the store folder (so they are swapped in with it):
-# the label search index (kg/search.py) and the home page's overview (kg/overview.py).
-SIDECARS = {"search": "search-index.tsv", "overview": "overview.json"}
+# the label search index (kg/search.py), the home page's overview (kg/overview.py) and the VoID statistics
+# (kg/void.py). The dumps (kg/dumps.py) are there too, in their own folder.
+SIDECARS = {"search": "search-index.tsv", "overview": "overview.json", "void": "void.json"}
 
 
 class StoreError(Exception):
@@ -74,7 +75,7 @@ def is_store(path: Path) -> bool:
 
 
 def sidecar(store_path: Path | str, name: str) -> Path:
-    """The path of one of the store's sidecar files (`SIDECARS`: "search", "overview")."""
+    """The path of one of the store's sidecar files (`SIDECARS`: "search", "overview", "void")."""
     return Path(store_path) / SIDECARS[name]
 
 
@@ -95,10 +96,10 @@ def drop_sidecars(store_path: Path | str) -> None:
 
 def write_sidecars(store: Store, store_path: Path | str) -> dict[str, float]:
     """Write every sidecar file of the store at `store_path` from `store`; seconds each took."""
-    from kg import overview, search
+    from kg import overview, search, void
 
     seconds = {}
-    for name, write in (("search index", search.write), ("overview", overview.write)):
+    for name, write in (("search index", search.write), ("overview", overview.write), ("void", void.write)):
         started = time.perf_counter()
         write(store, store_path)
         seconds[name] = round(time.perf_counter() - started, 2)

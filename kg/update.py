@@ -8,8 +8,9 @@ make it.
 
 An update can be killed at any point and converges when run again: before it changes anything it
 writes a journal (`STORE/update-journal.json`: the documents it will redo and every subject of
-their old graphs) and drops the saved-query views and the sidecar files (search index, overview),
-which no longer match; the sidecars are written again from the settled store. A later update finds the
+their old graphs) and drops the saved-query views, the sidecar files (search index, overview, VoID
+statistics) and the dumps, which no longer match; sidecars and dumps are written again from the
+settled store. A later update finds the
 journal, redoes those documents whatever their checksums say, and recomputes the default graph and
 labels of every journalled subject; the journal is removed only once the store is flushed.
 """
@@ -25,8 +26,8 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
+from kg import dumps, views
 from kg import store as kgstore
-from kg import views
 from kg.build import BuildError, BuildSummary, Progress, _inputs, default_workers, extract_all
 from kg.load import KGO, LABELS, doc_graph, doc_meta_quads, meta_graph, relabel, run_iri, run_meta_quads
 from kg.queries import registry
@@ -129,11 +130,13 @@ def update(
     progress: Progress | None = None,
     workers: int | None = None,
     refresh_views: bool = False,
+    make_dumps: bool = True,
 ) -> BuildSummary:
     """Update the store at `store_path` in place to match `dirs`; returns a BuildSummary.
 
     The materialised views are dropped when anything changed (queries then run live), or
-    recomputed with `refresh_views`.
+    recomputed with `refresh_views`. The dumps are dropped when anything changed and written again
+    from the settled store (with `make_dumps`; also when they are missing).
     """
     store_path = Path(store_path) if store_path is not None else kgstore.default_store_path()
     reader = kgstore.open_read(store_path)
@@ -151,6 +154,8 @@ def update(
             views.materialise(store, store_path, registry(), workers=workers or default_workers())
         if not kgstore.has_sidecars(store_path):  # dropped when anything changed, or an older store
             kgstore.write_sidecars(store, store_path)
+        if make_dumps and not dumps.present(store_path):
+            dumps.write(store, store_path)
     finally:
         store = None  # release the store's lock even when an error keeps this frame alive
         gc.collect()
@@ -207,6 +212,7 @@ def _update(
         journal.write(pending.redo | set(gone) | {doc_id_for(p) for p in todo}, touched)
         views.drop(store_path)  # stale from now on; recomputing them costs far more than an update
         kgstore.drop_sidecars(store_path)  # rewritten once the store is settled (below, in `update`)
+        dumps.drop(store_path)
     for doc_id in gone:
         _drop_graph(store, doc_graph(base, doc_id), touched)
         _drop_meta(store, base, doc_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -105,7 +106,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui.routes(ctx))
     app.mount("/static", StaticFiles(packages=[("server", "static")]), name="static")
     _api_docs(app)
+    _openapi_from_store(app, ctx)
     return app
+
+
+def _openapi_from_store(app: FastAPI, ctx: Context) -> None:
+    """/openapi.json with parameter examples taken from the store served (server/examples.py), made again
+    for each new build."""
+    from server.examples import openapi
+
+    made = app.openapi
+    state = {"version": None}
+
+    def schema() -> dict[str, Any]:
+        if state["version"] != ctx.version or app.openapi_schema is None:
+            app.openapi_schema = None
+            app.openapi_schema = openapi(made(), ctx)
+            state["version"] = ctx.version
+        return app.openapi_schema
+
+    app.openapi = schema  # type: ignore[method-assign]
 
 
 def _api_docs(app: FastAPI) -> None:

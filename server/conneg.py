@@ -1,13 +1,15 @@
 """Content negotiation: one place that maps Accept headers and `format` values to media types.
 
-Every route that can answer in more than one format asks `pick()` and sends `Vary: Accept`.
+Every route that can answer in more than one format asks `pick()` and sends `Vary: Accept`;
+every RDF answer is written by `graph_body()` (JSON-LD compacted with the published context).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pyoxigraph import QueryResultsFormat, RdfFormat
+from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, serialize
 
 from kg.spreadsheet import csv_safe as csv_safe  # saved-query CSV downloads (server/saved.py)
 
@@ -59,6 +61,8 @@ FORMAT_NAMES = {
     "html": ("text/html", "text/html"),
 }
 HTML = "text/html"
+JSON_LD = "application/ld+json"
+CONTEXT_PATH = "/context.jsonld"  # the JSON-LD context every JSON-LD answer refers to (kg/jsonld.py)
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,21 @@ def pick_or_none(accept: str | None, fmt: str | None, offers: list[str], kind: i
         return pick(accept, fmt, offers, kind)
     except NotAcceptable:
         return None
+
+
+def context_url(root: str) -> str:
+    """The URL of the published JSON-LD context on the server at `root` (its URL without a trailing /)."""
+    return root.rstrip("/") + CONTEXT_PATH
+
+
+def graph_body(triples: Iterable[Triple], media: str, context: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """`triples` in the RDF media type `media`: JSON-LD compact with the context at URL `context`, the
+    other formats with `prefixes` where they have them (Turtle, TriG, RDF/XML)."""
+    if media == JSON_LD:
+        from kg.jsonld import compact
+
+        return compact(triples, context)
+    return serialize(triples, format=GRAPHS[media], prefixes=prefixes) or b""
 
 
 def with_charset(media: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pyoxigraph import Store
 
-from kg import overview, search, views
+from kg import dumps, overview, search, views, void
 from kg import store as kgstore
 from kg.queries import Registry, registry
 from kg.search import Index
@@ -100,14 +100,19 @@ class Context:
     async def run_update(self, sparql: str, base_iri: str | None = None) -> Outcome:
         """Apply an authenticated SPARQL Update in a writable worker, then re-open the store (its saved-query
         views no longer match it: they are dropped, and saved queries run live until the next build; the
-        search index and the overview are written again)."""
+        search index, the overview, the VoID statistics and the dumps, if the store had them, are written
+        again before the update is answered)."""
         async with self._lock():
+            path = self.settings.store_path
+            had_dumps = dumps.present(path)
             outcome = await asyncio.to_thread(self._update_in_worker, sparql, base_iri)
             if outcome.status < 400:
-                path = self.settings.store_path
                 views.drop(path)
+                dumps.drop(path)
                 # rewritten before the memo is cleared, so no search can read the old index meanwhile
                 await asyncio.to_thread(lambda: kgstore.write_sidecars(kgstore.open_read(path), path))
+                if had_dumps:
+                    await asyncio.to_thread(lambda: dumps.write(kgstore.open_read(path), path))
                 self.reopen()
                 await self.pool.restart()
             return outcome
@@ -155,6 +160,13 @@ class Context:
         data = self.memo.get("overview")
         if data is None:
             data = self.memo["overview"] = overview.load(self.settings.store_path, self.store)
+        return data  # type: ignore[return-value]
+
+    def void_stats(self) -> dict[str, Any]:
+        """Sizes of the default graph, its classes, properties and named graphs, and build times (the build's file)."""
+        data = self.memo.get("void")
+        if data is None:
+            data = self.memo["void"] = void.load(self.settings.store_path, self.store)
         return data  # type: ignore[return-value]
 
     def local_path(self, iri: str) -> str | None:

@@ -1,4 +1,5 @@
-"""The SPARQL service description (GET /sparql without a query) and the VoID description."""
+"""The SPARQL service description (GET /sparql without a query), and the RDF-or-HTML answer it shares
+with the VoID description (server/void.py)."""
 
 from __future__ import annotations
 
@@ -45,26 +46,14 @@ VOCABULARIES = [
 ]
 
 
-def _root(request: Request) -> str:
+def root_url(request: Request) -> str:
+    """This server's URL as the client reached it, without a trailing slash."""
     return str(request.base_url).rstrip("/")
 
 
-def counts(ctx: Context) -> dict[str, object]:
-    """Triples in the default graph, document graphs and instances per class (once per store version)."""
-    key = "counts"
-    if key not in ctx.memo:
-        store = ctx.store
-        default = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value)
-        classes = [
-            (sol["c"].value, int(sol["n"].value))
-            for sol in store.query("SELECT ?c (COUNT(?s) AS ?n) { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)")
-        ]
-        docs = sum(1 for g in store.named_graphs() if "/graph/doc/" in getattr(g, "value", ""))
-        ctx.memo[key] = {"triples": default, "classes": classes, "documents": docs}
-    return ctx.memo[key]  # type: ignore[return-value]
-
-
-def _graph_response(triples: list[Triple], request: Request, ctx: Context, html: str, **values: object) -> Response:
+def graph_response(triples: list[Triple], request: Request, ctx: Context, html: str, **values: object) -> Response:
+    """`triples` as RDF by Accept or `format` (JSON-LD compact with the published context), or the page `html`
+    for browsers (with the Turtle in `turtle`)."""
     offers = [conneg.HTML, *conneg.GRAPHS]
     try:
         media = conneg.pick(request.headers.get("accept"), request.query_params.get("format"), offers, kind=1)
@@ -76,23 +65,22 @@ def _graph_response(triples: list[Triple], request: Request, ctx: Context, html:
     if media == conneg.HTML:
         turtle = serialize(triples, format=conneg.GRAPHS["text/turtle"], prefixes=_prefixes()).decode()
         return render(html, headers={"Vary": "Accept"}, turtle=turtle, **values)
-    rdf_format = conneg.GRAPHS[media]
-    extra = {"prefixes": _prefixes()} if media in ("text/turtle", "application/trig") else {}
-    body = serialize(triples, format=rdf_format, **extra) or b""
+    body = conneg.graph_body(triples, media, conneg.context_url(root_url(request)), _prefixes())
     return Response(body, media_type=conneg.with_charset(media), headers={"Vary": "Accept"})
 
 
 def _prefixes() -> dict[str, str]:
-    return {**PREFIXES, "sd": SD, "void": VOID, "formats": FORMATS}
+    return {**PREFIXES, "sd": SD, "void": VOID, "formats": FORMATS, "dcat": "http://www.w3.org/ns/dcat#"}
 
 
 def service_description(ctx: Context, request: Request) -> Response:
     """The sd:Service for this endpoint: languages, formats, limits, the default graph's meaning."""
-    root = _root(request)
+    root = root_url(request)
     service = NamedNode(f"{root}/sparql")
     dataset = NamedNode(f"{root}/.well-known/void")
     default_graph = BlankNode()
-    info = counts(ctx)
+    stats = ctx.void_stats()
+    info = {"triples": stats["triples"], "documents": stats["graphs"]["documents"]}
     s = ctx.settings
     t = [
         Triple(service, RDF_TYPE, NamedNode(SD + "Service")),
@@ -124,34 +112,4 @@ def service_description(ctx: Context, request: Request) -> Response:
     if s.update_token:
         t.append(Triple(service, NamedNode(SD + "supportedLanguage"), NamedNode(SD + "SPARQL11Update")))
     t += [Triple(service, NamedNode(SD + "resultFormat"), NamedNode(FORMATS + f)) for f in RESULT_FORMATS]
-    return _graph_response(t, request, ctx, "service.html", title="SPARQL endpoint", root=root, info=info, settings=s)
-
-
-def void(ctx: Context, request: Request) -> Response:
-    """A void:Dataset: size, class partitions, endpoint, dump, URI space and vocabularies."""
-    root = _root(request)
-    ds = NamedNode(f"{root}/.well-known/void")
-    info = counts(ctx)
-    t = [
-        Triple(ds, RDF_TYPE, NamedNode(VOID + "Dataset")),
-        Triple(
-            ds,
-            NamedNode(DCT + "title"),
-            Literal("Swedish public-sector press releases: knowledge graph", language="en"),
-        ),
-        Triple(ds, NamedNode(DCT + "description"), Literal(DEFAULT_GRAPH_NOTE.format(base=ctx.base), language="en")),
-        Triple(ds, NamedNode(VOID + "sparqlEndpoint"), NamedNode(f"{root}/sparql")),
-        Triple(ds, NamedNode(VOID + "dataDump"), NamedNode(f"{root}/dumps/kg.nq.gz")),
-        Triple(ds, NamedNode(VOID + "uriSpace"), Literal(ctx.base)),
-        Triple(ds, NamedNode(VOID + "triples"), Literal(str(info["triples"]), datatype=XSD_INT)),
-        Triple(ds, NamedNode(VOID + "documents"), Literal(str(info["documents"]), datatype=XSD_INT)),
-    ]
-    t += [Triple(ds, NamedNode(VOID + "vocabulary"), NamedNode(v)) for v in [*VOCABULARIES, ctx.base + "ontology#"]]
-    for index, (cls, n) in enumerate(info["classes"]):  # type: ignore[arg-type]
-        part = NamedNode(f"{root}/.well-known/void#class-{index}")
-        t += [
-            Triple(ds, NamedNode(VOID + "classPartition"), part),
-            Triple(part, NamedNode(VOID + "class"), NamedNode(cls)),
-            Triple(part, NamedNode(VOID + "entities"), Literal(str(n), datatype=XSD_INT)),
-        ]
-    return _graph_response(t, request, ctx, "void.html", title="Dataset description (VoID)", root=root, info=info)
+    return graph_response(t, request, ctx, "service.html", title="SPARQL endpoint", root=root, info=info, settings=s)

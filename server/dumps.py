@@ -1,84 +1,44 @@
-"""Downloadable dumps of the whole dataset, generated lazily from the store and cached per build.
+"""GET /dumps (the listing) and the dump files the build wrote into the store folder (kg/dumps.py).
 
-A dump is written on its first request into `{store parent}/.{store name}-dumps/` as
-`{version}{suffix}` (a temporary file renamed into place), and files of older builds are removed.
+`/dumps/kg.nq.gz`, `/dumps/kg.ttl.gz` are the gzip files as they are: `Content-Type: application/gzip`
+and no `Content-Encoding` (the file is the resource; clients save it byte for byte). `/dumps/kg.nq` and
+`/dumps/kg.ttl` are the same content as RDF: `Content-Type: application/n-quads` / `text/turtle`, sent
+with `Content-Encoding: gzip` straight from the file to clients that accept gzip, else decompressed as
+it is sent. Nothing is generated on a request: a store without dumps (built with --no-dumps or by an
+older version) answers 404 saying how to write them.
 """
 
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
-import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
-from pyoxigraph import DefaultGraph, RdfFormat
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import StreamingResponse
 
-from kg.store import PREFIXES
-from server.conneg import HTML, parse_accept
+from kg import dumps
+from server.conneg import HTML, parse_accept, with_charset
 from server.html import render
 
-
-@dataclass(frozen=True)
-class Dump:
-    name: str
-    suffix: str  # cache file name after the version tag
-    format: RdfFormat
-    media_type: str  # of the uncompressed content
-    description: str
-    default_only: bool = False
+RENAMED = {"kg-default.ttl.gz": "kg.ttl.gz"}  # names earlier versions served
+MISSING = "this store has no dumps (built with --no-dumps or by an older version): `kg build DIR --update` writes them"
+CHUNK = 1 << 20
 
 
-DUMPS = {
-    d.name: d
-    for d in [
-        Dump("kg.nq.gz", ".nq.gz", RdfFormat.N_QUADS, "application/n-quads",
-             "Every graph: the merged default graph, one graph per document, reference and provenance."),
-        Dump("kg-default.ttl.gz", "-default.ttl.gz", RdfFormat.TURTLE, "text/turtle",
-             "The merged default graph only, as Turtle.", default_only=True),
-    ]
-}  # fmt: skip
-_LOCK = threading.Lock()
-
-
-def cache_dir(store_path: Path) -> Path:
-    """The folder beside the store where dumps are cached."""
-    store_path = Path(store_path)
-    return store_path.parent / f".{store_path.name}-dumps"
-
-
-def dump_path(ctx: Any, dump: Dump) -> Path:
-    return cache_dir(ctx.settings.store_path) / f"{ctx.version}{dump.suffix}"
-
-
-def ensure(ctx: Any, dump: Dump) -> Path:
-    """The cached dump file for the current build, written first if missing."""
-    target = dump_path(ctx, dump)
-    if target.is_file():
-        return target
-    with _LOCK:
-        if target.is_file():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=dump.suffix, dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as gz:
-                kwargs: dict[str, Any] = {"format": dump.format}
-                if dump.default_only:
-                    kwargs.update(from_graph=DefaultGraph(), prefixes=PREFIXES)
-                ctx.store.dump(gz, **kwargs)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        for old in target.parent.glob(f"*{dump.suffix}"):
-            if old != target and not old.name.startswith((ctx.version, ".tmp-")):
-                old.unlink(missing_ok=True)
-    return target
+def listing(ctx: Any, root: str = "") -> list[dict[str, Any]]:
+    """Each dump: name, URLs, media type, what it holds, and its size (None when the store has none)."""
+    out = []
+    for d in dumps.DUMPS.values():
+        path = dumps.path(ctx.settings.store_path, d)
+        out.append({
+            "name": d.name, "url": f"{root}/dumps/{d.name}", "mediaType": d.media_type, "encoding": "gzip",
+            "plainUrl": f"{root}/dumps/{d.plain_name}", "description": d.description,
+            "bytes": path.stat().st_size if path.is_file() else None,
+        })  # fmt: skip
+    return out
 
 
 def _wants_json(request: Request, fmt: str | None) -> bool:
@@ -93,43 +53,67 @@ def _wants_json(request: Request, fmt: str | None) -> bool:
     return best == "application/json"
 
 
+def _accepts_gzip(request: Request) -> bool:
+    for part in request.headers.get("accept-encoding", "").split(","):
+        coding, *params = [p.strip() for p in part.split(";")]
+        if coding.lower() in ("gzip", "x-gzip", "*"):
+            q = next((p.split("=", 1)[1] for p in params if p.replace(" ", "").startswith("q=")), "1")
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def _decompressed(path: Path) -> Iterator[bytes]:
+    with gzip.open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            yield chunk
+
+
 def routes(ctx: Any) -> APIRouter:
     """GET /dumps (HTML or JSON listing) and GET /dumps/{name}."""
     router = APIRouter(tags=["dumps"])
 
-    def listing() -> list[dict[str, Any]]:
-        out = []
-        for d in DUMPS.values():
-            path = dump_path(ctx, d)
-            out.append({
-                "name": d.name, "url": f"/dumps/{d.name}", "mediaType": d.media_type, "encoding": "gzip",
-                "description": d.description, "bytes": path.stat().st_size if path.is_file() else None,
-            })  # fmt: skip
-        return out
-
     @router.get("/dumps")
     def dumps_page(request: Request, format: str | None = Query(None, description="html or json")) -> Response:
-        """The downloadable dumps of this build, with their sizes once generated."""
+        """The downloadable dumps of this build, with their sizes."""
         headers = {"Vary": "Accept"}
         if _wants_json(request, format):
-            return JSONResponse({"version": ctx.version, "dumps": listing()}, headers=headers)
-        return render("dumps.html", headers=headers, title="Dumps", dumps=listing(), version=ctx.version)
+            return JSONResponse({"version": ctx.version, "dumps": listing(ctx)}, headers=headers)
+        return render("dumps.html", headers=headers, title="Dumps", dumps=listing(ctx), version=ctx.version)
+
+    by_plain_name = {d.plain_name: d for d in dumps.DUMPS.values()}
 
     @router.api_route("/dumps/{name}", methods=["HEAD"], include_in_schema=False)
     @router.api_route("/dumps/{name}", methods=["GET"])
     def download(request: Request, name: str) -> Response:
-        """One dump, gzip-compressed, as an attachment (generated on first request)."""
-        dump = DUMPS.get(name)
+        """One dump: `kg.nq.gz`/`kg.ttl.gz` as gzip files, `kg.nq`/`kg.ttl` as RDF (gzip-encoded if accepted)."""
+        if name in RENAMED:
+            return RedirectResponse(f"/dumps/{RENAMED[name]}", status_code=301)
+        dump, plain = dumps.DUMPS.get(name), False
+        if dump is None and name in by_plain_name:
+            dump, plain = by_plain_name[name], True
         if dump is None:
-            return PlainTextResponse(f"no dump {name!r}; available: {', '.join(DUMPS)}", status_code=404)
-        etag = f'"{ctx.version}{dump.suffix}"'
+            names = [*dumps.DUMPS, *by_plain_name]
+            return PlainTextResponse(f"no dump {name!r}; available: {', '.join(names)}", status_code=404)
+        path = dumps.path(ctx.settings.store_path, dump)
+        if not path.is_file():
+            return PlainTextResponse(MISSING, status_code=404)
+        encoded = plain and _accepts_gzip(request)
+        etag = f'"{ctx.version}-{name}{"-gzip" if encoded else ""}"'
         headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
+        if plain:
+            headers["Vary"] = "Accept-Encoding"
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)
-        try:
-            path = ensure(ctx, dump)
-        except OSError as err:
-            return PlainTextResponse(f"cannot write the dump: {err}", status_code=503)
-        return FileResponse(path, media_type="application/gzip", filename=dump.name, headers=headers)
+        if not plain:
+            return FileResponse(path, media_type="application/gzip", filename=dump.name, headers=headers)
+        media = with_charset(dump.media_type)
+        if request.method == "HEAD" and not encoded:
+            return Response(media_type=media, headers=headers)
+        if encoded:
+            return FileResponse(path, media_type=media, headers={**headers, "Content-Encoding": "gzip"})
+        return StreamingResponse(_decompressed(path), media_type=media, headers=headers)
 
     return router

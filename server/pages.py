@@ -1,22 +1,39 @@
-"""Linked-data pages: every IRI minted under the base dereferences here, plus /ontology and /dumps.
+"""Linked-data pages: every IRI minted under the base dereferences here, plus /ontology, /dumps and
+the JSON-LD context.
 
 GET /id/…, /res/…, /def/…, /graph/… map the request path onto the base IRI and answer 200 with
 HTML or RDF (Turtle, JSON-LD, N-Triples, RDF/XML) at the same URL, chosen by Accept or `?format=`.
 Multi-valued properties and incoming links are paged (`?page=`, `?limit=`). An HTML page leads with the
 entity's summary and shows its evidence in pages of its own (`?evidence_offset=`, `?evidence_limit=`;
-server/entity.py).
+server/entity.py). An IRI that names a graph (`graph/reference`, `graph/meta`, `graph/doc/{id}`) answers
+in RDF with the graph's triples, paged past `row_cap` triples; its HTML page shows what the dataset says
+about it. JSON-LD is compact and refers to /context.jsonld (kg/jsonld.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from itertools import islice
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
-from pyoxigraph import NamedNode, Triple, serialize
+from pyoxigraph import NamedNode, Triple
 
+from kg import jsonld
 from server import dumps, entity
-from server.conneg import GRAPHS, HTML, NotAcceptable, negotiate, pick, with_charset
+from server.conneg import (
+    CONTEXT_PATH,
+    HTML,
+    JSON_LD,
+    NotAcceptable,
+    context_url,
+    graph_body,
+    negotiate,
+    pick,
+    with_charset,
+)
 from server.describe import Reader
 from server.entity import EVIDENCE_LIMIT, MAX_EVIDENCE_LIMIT
 from server.html import render
@@ -55,15 +72,19 @@ def routes(ctx: Any) -> APIRouter:
             iri = None
         if iri is None or not reader.exists(iri):
             return not_found(request, f"No resource <{ctx.base}{path}> in this dataset.")
+        local = "/" + path
+        named_graph = ctx.store.contains_named_graph(iri)
+        if named_graph and media != HTML:
+            return graph_contents(request, iri, local, page, limit, media)
         size = limit or getattr(ctx.settings, "page_size", PAGE_SIZE)
         desc = reader.describe(iri, page, size)
-        local = "/" + path
         nav = _nav(local, page, desc.has_next, limit)
         headers = {"Vary": "Accept", "Link": _link_header(local, page, limit, nav)}
         if media == HTML:
             linker = Linker(ctx.base, ontology)
             views = Views(reader, linker)
             values = views.resource(desc)
+            values["graph_size"] = graph_size(iri) if named_graph else None
             formats = [(name, _url(local, page, limit, name), media) for name, media in ALTERNATES]
             parts = path.split("/")
             if len(parts) == 3 and parts[:2] == ["res", "doc"]:
@@ -80,8 +101,29 @@ def routes(ctx: Any) -> APIRouter:
         triples = desc.triples()
         if desc.has_next:
             triples.append(Triple(NamedNode(str(request.url)), HYDRA_NEXT, NamedNode(_absolute(request, nav["next"]))))
-        body = serialize(triples, format=GRAPHS[media], prefixes=ALL_PREFIXES)
-        return Response(body, media_type=with_charset(media), headers=headers)
+        return rdf_response(request, triples, media, headers)
+
+    def graph_contents(
+        request: Request, graph: NamedNode, local: str, page: int, limit: int | None, media: str
+    ) -> Response:
+        """One page of the triples of a named graph (the whole graph up to `row_cap` triples)."""
+        size = limit or ctx.settings.row_cap
+        quads = ctx.store.quads_for_pattern(None, None, None, graph)
+        triples = [q.triple for q in islice(quads, (page - 1) * size, page * size + 1)]
+        has_next = len(triples) > size
+        del triples[size:]
+        nav = _nav(local, page, has_next, limit)
+        headers = {"Vary": "Accept", "Link": _link_header(local, page, limit, nav)}
+        if has_next:
+            triples.append(Triple(NamedNode(str(request.url)), HYDRA_NEXT, NamedNode(_absolute(request, nav["next"]))))
+        return rdf_response(request, triples, media, headers)
+
+    def graph_size(graph: NamedNode) -> int:
+        """Triples in a named graph, counted once per build."""
+        sizes: dict[str, int] = ctx.memo.setdefault("graph sizes", {})
+        if graph.value not in sizes:
+            sizes[graph.value] = sum(1 for _ in ctx.store.quads_for_pattern(None, None, None, graph))
+        return sizes[graph.value]
 
     def minted_route(prefix: str):  # type: ignore[no-untyped-def]
         def minted(
@@ -119,11 +161,28 @@ def routes(ctx: Any) -> APIRouter:
             formats = [(name, f"/ontology?format={name}", media) for name, media in ALTERNATES]
             return render("ontology.html", headers=headers, title="Ontology", terms=_ontology_terms(ontology, linker),
                           alternates=formats)  # fmt: skip
-        body = serialize(ontology_triples, format=GRAPHS[media], prefixes=ALL_PREFIXES)
-        return Response(body, media_type=with_charset(media), headers=headers)
+        return rdf_response(request, ontology_triples, media, headers)
+
+    context_body = json.dumps(jsonld.context(), ensure_ascii=False, indent=1).encode("utf-8")
+    context_etag = '"' + hashlib.sha256(context_body).hexdigest()[:16] + '"'
+
+    @router.api_route(CONTEXT_PATH, methods=["HEAD"], include_in_schema=False)
+    @router.api_route(CONTEXT_PATH, methods=["GET"])
+    def context_document(request: Request) -> Response:
+        """The JSON-LD context of every JSON-LD answer: the ontology's prefixes and a term per kgo: term."""
+        headers = {"ETag": context_etag, "Cache-Control": "public, max-age=86400"}
+        if context_etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers=headers)
+        return Response(context_body, media_type=JSON_LD, headers=headers)
 
     router.include_router(dumps.routes(ctx))
     return router
+
+
+def rdf_response(request: Request, triples: list[Triple], media: str, headers: dict[str, str]) -> Response:
+    """Triples in an RDF media type (JSON-LD compact with this server's context)."""
+    body = graph_body(triples, media, context_url(str(request.base_url)), ALL_PREFIXES)
+    return Response(body, media_type=with_charset(media), headers=headers)
 
 
 def not_found(request: Request, message: str) -> Response:

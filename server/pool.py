@@ -58,6 +58,7 @@ class Job:
     update: bool = False
     base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's URL)
     guard: bool = False  # text from a client: refuse SERVICE/LOAD/foreign FROM with a clear 400 first
+    context_url: str = ""  # the JSON-LD context a JSON-LD graph result refers to (conneg.context_url)
 
 
 @dataclass
@@ -102,7 +103,6 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
         QueryBoolean,
         QuerySolutions,
         Variable,
-        serialize,
     )
 
     from kg.store import PREFIXES
@@ -150,9 +150,7 @@ def execute(store: Any, job: Job, row_cap: int) -> Outcome:
         triples = list(islice(result, row_cap + 1))
         if len(triples) > row_cap:
             return _too_many(len(triples), row_cap, more=True)
-        rdf_format = conneg.GRAPHS[job.graph_media]
-        extra = {"prefixes": PREFIXES} if rdf_format.name in ("Turtle", "TriG") else {}
-        body = serialize(triples, format=rdf_format, **extra) or b""
+        body = conneg.graph_body(triples, job.graph_media, job.context_url, PREFIXES)
         return Outcome(200, job.graph_media, body, len(triples), kind="graph")
     except SyntaxError as err:
         return Outcome(400, message=explain(job.sparql, err))

@@ -18,6 +18,7 @@ from pyoxigraph import NamedNode
 from server import conneg, describe_service
 from server.context import Context
 from server.pool import Job, Outcome, QueryFailed
+from server.void import void as void_description
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -144,7 +145,13 @@ def routes(ctx: Context) -> APIRouter:
         "(CONSTRUCT/DESCRIBE) by Accept or ?format=. Without a query: the service description."
     )
     parameters = [
-        {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "SPARQL query"},
+        {
+            "name": "query",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "SPARQL query",
+            "example": "SELECT ?class (COUNT(*) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 9",
+        },
         {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
         {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
         {
@@ -182,7 +189,7 @@ def routes(ctx: Context) -> APIRouter:
             )
 
     async def void(request: Request) -> Response:
-        return describe_service.void(ctx, request)
+        return void_description(ctx, request)
 
     router.add_api_route("/.well-known/void", void, methods=["GET"], summary="VoID description of the dataset")
     router.add_api_route("/void", void, methods=["GET"], include_in_schema=False)
@@ -228,7 +235,14 @@ async def _query(ctx: Context, request: Request, text: str, params: list[tuple[s
     default, named = _graphs(ctx, params)
     base_iri = str(request.url).split("?", 1)[0]
     job = Job(
-        text, results_media, graph_media, default_graph=default, named_graphs=named, base_iri=base_iri, guard=True
+        text,
+        results_media,
+        graph_media,
+        default_graph=default,
+        named_graphs=named,
+        base_iri=base_iri,
+        guard=True,
+        context_url=conneg.context_url(str(request.base_url)),
     )
     return _respond(await ctx.pool.run(job, timeout=_timeout(params)))
 
