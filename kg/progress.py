@@ -105,7 +105,7 @@ class Progress:
         try:
             self.stream.write(text)
             self.stream.flush()
-        except (OSError, ValueError):  # a closed or broken stream must not stop the work
+        except (OSError, ValueError, AttributeError):  # a closed, broken or missing stream must not stop the work
             pass
 
     def _begin(self, step: Phase) -> None:
