@@ -7,7 +7,7 @@
 2. the store: its size on disk, `kg stats`, documents of which nothing but the publisher was extracted;
 3. every saved query that needs no parameter, as `kg query` answers it (from its materialised view,
    median of 5) and evaluated live by Oxigraph (once), with its rows;
-4. `kg validate --store STORE`, as a child process: wall time and its verdict;
+4. `kg validate --store STORE`, as a child process: wall and CPU time (with its workers') and its verdict;
 
 then replaces the text between FIGURES_BEGIN and FIGURES_END in `--doc` (default docs/regeringen.md)
 with a section made of those figures; the rest of the file is left as it is. No machine path is
@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -128,12 +129,19 @@ def queries(store_path: Path) -> list[dict]:
     return out
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def validate(store: Path) -> dict:
-    started = time.perf_counter()
+    """`kg validate`: wall and CPU seconds (with its workers'), the load when it started, its verdict."""
+    load = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([KG, "validate", "--store", str(store), "--silent"], capture_output=True, text=True)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
     verdict = done.stdout.splitlines()[0] if done.stdout else done.stderr.strip()
-    return {"wall_s": wall, "exit": done.returncode, "verdict": verdict}
+    return {"wall_s": wall, "cpu_s": cpu, "load": load, "exit": done.returncode, "verdict": verdict}
 
 
 def measure_all(corpus: Path, store: Path, workers: int | None = None) -> dict:
@@ -195,7 +203,8 @@ def section(record: dict, corpus: str) -> str:
     v = record["validate"]
     lines += [
         "",
-        f"**Validation** (`kg validate --store STORE`, {os.cpu_count()} workers): {_seconds(v['wall_s'])}, "
+        f"**Validation** (`kg validate --store STORE`, {os.cpu_count()} workers): {_seconds(v['wall_s'])} "
+        f"({_seconds(v['cpu_s'])} of CPU with its workers; load average {v['load']:.1f} when it started), "
         f'exit status {v["exit"]}: "{v["verdict"]}"',
     ]
     return "\n".join(lines)

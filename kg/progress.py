@@ -114,7 +114,7 @@ class Progress:
         if self.tty:
             self._draw(step)
         elif step.total is not None:
-            self._write(f"{step.name}: {step.total} {step.unit}".rstrip() + "\n")
+            self._write(f"{step.name}: {self._counted(step.total, step.unit)}\n")
         else:
             self._write(f"{step.name}: started\n")
 
@@ -132,6 +132,14 @@ class Progress:
                 step._logged, step._said = step.done, now
                 self._write(f"{step.name}: {step.done}/{step.total} {step.unit} ({step.seconds:.0f} s)\n")
 
+    def _counted(self, n: int, unit: str) -> str:
+        """'1 document', '2 documents', '1 query'."""
+        if n == 1 and unit.endswith("ies"):
+            unit = unit[:-3] + "y"
+        elif n == 1 and unit.endswith("s"):
+            unit = unit[:-1]
+        return f"{n} {unit}".rstrip()
+
     def _end(self, step: Phase, ended: bool) -> None:
         if self.silent:
             return
@@ -140,7 +148,7 @@ class Progress:
                 with self._lock:
                     self._write("\n")
             return
-        counted = f"{step.done} {step.unit}".rstrip() if step.total is not None and step.unit else ""
+        counted = self._counted(step.done, step.unit) if step.total is not None and step.unit else ""
         what = ", ".join(x for x in (counted, step.note) if x)
         said = f"done in {step.seconds:.1f} s" + (f" ({what})" if what else "")
         if self.tty:

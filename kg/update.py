@@ -197,8 +197,9 @@ def _update(
     progress: Progress,
     workers: int | None,
 ) -> tuple[int, list[tuple[Path, str]], int, int]:
-    with progress.phase("read"):
+    with progress.phase("read") as step:
         paths, base = _inputs(dirs, base)
+        step.note = f"{len(paths)} files"
     started = datetime.now(timezone.utc)
     run = run_iri(base, started)
     stored = stored_checksums(store, base)
