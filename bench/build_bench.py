@@ -44,6 +44,7 @@ def measure(args: list[str], interval: float = 0.1) -> dict[str, object]:
         "peak_mb": peak // 2**20,
         "rss_mb_every_10s": [mb for t, mb in samples if int(t * 10) % 100 == 0],
         "timings": timings.strip(),
+        "skipped": sum(1 for line in output.splitlines() if line.startswith("skipped ")),
         "output_tail": output.strip().splitlines()[-3:],
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +25,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from kg import dumps, manifest, overview, views
 from kg import store as kgstore
+from kg.interrupt import ignore_in_worker, workers_ignore_interrupt
 from kg.load import (
     DocRecord,
     LoadError,
@@ -35,16 +37,19 @@ from kg.load import (
     run_meta_quads,
     subjects_to_relabel,
 )
+from kg.progress import Phase, Progress
 from kg.queries import registry
 from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamp, iter_paths, read_document
 
 DEFAULT_BASE = "https://w3id.org/sv-press-kg/"
 
-Progress = Callable[[int, int, Path], None]
-
 
 class BuildError(Exception):
     """A build that could not produce a store; the previous store is left as it was."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) stopped a build or an update; its text says what became of the store."""
 
 
 @dataclass
@@ -162,6 +167,7 @@ def spool_all(paths: Sequence[Path], base: str, workers: int, folder: Path) -> I
 def _warm_up() -> None:
     from kg.gazetteer import load
 
+    ignore_in_worker()
     load()
 
 
@@ -176,7 +182,9 @@ def _mapped(job: Callable[[Any], Extracted], jobs: list[Any], workers: int) -> I
         yield from map(job, jobs)
         return
     ctx = mp.get_context("fork")  # before the store is opened; forkserver would re-run an unguarded main script
-    with ctx.Pool(min(workers, len(jobs)), initializer=_warm_up) as pool:
+    with workers_ignore_interrupt():  # Ctrl-C reaches this process only, which stops the pool
+        pool = ctx.Pool(min(workers, len(jobs)), initializer=_warm_up)
+    with pool:  # leaving it (also by an exception or by closing this generator) terminates the workers
         yield from pool.imap(job, jobs, chunksize=8)
 
 
@@ -199,27 +207,60 @@ def build(
     Unreadable files and documents on which the extractor fails are skipped and reported by name
     with the reason; with `strict` the first such file raises BuildError instead. The store is
     replaced only when the build completes; otherwise the previous one stays intact.
-    Raises BuildError when nothing could be built.
+    `progress` reports each phase (read, extract, load, merge labels, compact, search index,
+    overview, void, views, dumps, count); its seconds per phase become the summary's `timings`.
+    Raises BuildError when nothing could be built, and Interrupted (a KeyboardInterrupt saying
+    what became of the store) on Ctrl-C.
     """
-    paths, base = _inputs(dirs, base)
+    progress = progress or Progress.quiet()
     store_path = Path(store_path) if store_path is not None else kgstore.default_store_path()
+    writers: list[kgstore.AtomicStore] = []
+    try:
+        return _build(dirs, store_path, base, strict, progress, workers, make_views, make_dumps, writers)
+    except KeyboardInterrupt as err:
+        if isinstance(err, Interrupted):
+            raise
+        if writers and writers[0].replaced:
+            raise Interrupted(f"interrupted after the new store was put in place at {store_path}") from None
+        if kgstore.is_store(store_path):
+            raise Interrupted(f"interrupted; the store at {store_path} is unchanged") from None
+        raise Interrupted(f"interrupted; no store was written at {store_path}") from None
+
+
+def _build(
+    dirs: Sequence[Path | str],
+    store_path: Path,
+    base: str | None,
+    strict: bool,
+    progress: Progress,
+    workers: int | None,
+    make_views: bool,
+    make_dumps: bool,
+    writers: list[kgstore.AtomicStore],
+) -> BuildSummary:
+    with progress.phase("read") as step:
+        paths, base = _inputs(dirs, base)
+        skipped: list[tuple[Path, str]] = []
+        todo = _unique_ids(paths, skipped, strict)  # before extraction: a duplicate's quads must not be spooled
+        step.note = f"{len(paths)} files"
     emit = _emit()
-    skipped: list[tuple[Path, str]] = []
     seen: dict[str, Path] = {}
     started = datetime.now(timezone.utc)
     run = run_iri(base, started)
-    clock = _Clock()
-    with (
-        kgstore.AtomicStore(store_path) as writer,
-        kgstore.work_folder(store_path, ".kg-spool-") as spool,
-    ):
+    writer = kgstore.AtomicStore(store_path)
+    writers.append(writer)  # the caller asks it whether the store was replaced when interrupted
+    with writer, kgstore.work_folder(store_path, ".kg-spool-") as spool:
         workers = workers or default_workers()
         checksums = ChecksumCache()
-        todo = _unique_ids(paths, skipped, strict)  # before extraction: a duplicate's quads must not be spooled
         loader = _Loader(writer, overlap=workers > 1)
         try:
-            with (Path(spool) / "meta.nq").open("wb") as meta:  # the documents' meta records
-                for i, item in enumerate(spool_all(todo, base, workers, Path(spool)), 1):
+            with (
+                progress.phase("extract", total=len(paths), unit="documents") as step,
+                (Path(spool) / "meta.nq").open("wb") as meta,  # the documents' meta records
+                closing(spool_all(todo, base, workers, Path(spool))) as items,  # closed: the workers stop
+            ):
+                step.update(len(paths) - len(todo))
+                for item in items:
                     if item.closed is not None:
                         loader.load(*item.closed)
                     if item.error is not None or item.record is None:
@@ -230,34 +271,32 @@ def build(
                         seen[item.record.doc_id] = item.path
                         checksums.put(item.path, item.stamp, item.record.sha256)
                         meta.write(serialize(doc_meta_quads(item.record, base, run), format=RdfFormat.N_QUADS) or b"")
-                    if progress is not None:
-                        progress(i + len(paths) - len(todo), len(paths), item.path)
-            if not seen:
-                raise BuildError(f"no document could be built ({len(skipped)} skipped); previous store kept")
-            clock.lap("extract")
+                    step.advance()
+                if not seen:
+                    raise BuildError(f"no document could be built ({len(skipped)} skipped); previous store kept")
             checksums.save(writer.building_path)
-            loader.finish(Path(spool))
+            with progress.phase("load", total=loader.files(Path(spool)), unit="files") as step:
+                loader.finish(Path(spool), step)
+                writer.add_nquads(*reference_data(emit, base))
+                writer.add(run_meta_quads(base, started, datetime.now(timezone.utc)))
+                store = writer.store  # written
         finally:
             loader.close()
-        writer.add_nquads(*reference_data(emit, base))
-        writer.add(run_meta_quads(base, started, datetime.now(timezone.utc)))
-        store = writer.store
-        clock.lap("load")
-        relabel(store, subjects_to_relabel(store))
-        clock.lap("merge labels")
-        writer.optimize()
-        clock.lap("compact")
-        clock.record(kgstore.write_sidecars(store, writer.building_path))  # search index, overview, VoID
+        with progress.phase("merge labels"):
+            relabel(store, subjects_to_relabel(store))
+        with progress.phase("compact"):
+            writer.optimize()
+        kgstore.write_sidecars(store, writer.building_path, progress)  # search index, overview, VoID
         if make_views:
             store.flush()
             parallel = workers if len(seen) >= 1000 else 1  # starting processes costs more on small stores
-            views.materialise(store, writer.building_path, registry(), workers=parallel)
-            clock.lap("materialise views")
+            views.materialise(store, writer.building_path, registry(), workers=parallel, progress=progress)
         if make_dumps:
-            clock.record(dumps.write(store, writer.building_path))
-    summary = summarize(store_path, len(seen), skipped)
-    clock.lap("count")
-    summary.timings = clock.laps
+            with progress.phase("dumps"):
+                dumps.write(store, writer.building_path)
+    with progress.phase("count"):
+        summary = summarize(store_path, len(seen), skipped)
+    summary.timings = dict(progress.seconds)
     return summary
 
 
@@ -296,39 +335,35 @@ class _Loader:
         nquads.unlink()  # loaded: a 100,000-document build would otherwise keep gigabytes of spool
         ntriples.unlink()
 
-    def finish(self, folder: Path) -> None:
-        """Wait for the background loads (raising their errors), then load every file not yet loaded."""
+    def _rest(self, folder: Path) -> list[Path]:
+        return sorted(p for p in folder.glob("*.n[qt]") if str(p) not in self.loaded)
+
+    def files(self, folder: Path) -> int:
+        """Spool files (N-Quads and N-Triples) in all: loaded in the background so far, and still to load."""
+        return 2 * len(self.pending) + len(self._rest(folder))
+
+    def finish(self, folder: Path, step: Phase | None = None) -> None:
+        """Wait for the background loads (raising their errors), then load every file not yet loaded;
+        `step` counts the files loaded."""
         try:
             for future in self.pending:
                 future.result()
+                if step is not None:
+                    step.advance(2)
         finally:
             self.close()
-        rest = sorted(str(p) for p in folder.glob("*.n[qt]") if str(p) not in self.loaded)
-        nquads, ntriples = [Path(p) for p in rest if p.endswith(".nq")], [Path(p) for p in rest if p.endswith(".nt")]
-        self.writer.load_files(nquads, ntriples)
+        for path in self._rest(folder):
+            if path.suffix == ".nq":
+                self.writer.load_files([path], [])
+            else:
+                self.writer.load_files([], [path])
+            if step is not None:
+                step.advance()
 
     def close(self) -> None:
         """Stop: drop queued loads and wait for the running one (before the store may be removed)."""
         if self.thread is not None:
             self.thread.shutdown(wait=True, cancel_futures=True)
-
-
-class _Clock:
-    """Seconds spent per phase, in order."""
-
-    def __init__(self) -> None:
-        self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.laps[name] = round(now - self._last, 2)
-        self._last = now
-
-    def record(self, laps: dict[str, float]) -> None:
-        """Phases timed elsewhere, which end now."""
-        self.laps.update(laps)
-        self._last = time.perf_counter()
 
 
 def reference_data(emit, base: str) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]

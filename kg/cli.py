@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -52,7 +51,7 @@ def main() -> None:
 @store_option
 @click.option("--base", default=None, help="Base IRI of the data (default: $KG_BASE or https://w3id.org/sv-press-kg/).")
 @click.option("--strict", is_flag=True, help="Fail (keeping the previous store) on any unusable file.")
-@click.option("--silent", is_flag=True, help="No progress bar.")
+@click.option("--silent", is_flag=True, help="No progress and no timings.")
 @click.option(
     "--validate",
     "validate",
@@ -109,8 +108,9 @@ def build(
         kg build seeds --store data/kg.oxigraph
         kg build seeds --update
     """
-    from kg.build import BuildError
+    from kg.build import BuildError, Interrupted
     from kg.build import build as full_build
+    from kg.progress import Progress
     from kg.update import update as update_build
 
     if refresh_views and not update:
@@ -118,27 +118,15 @@ def build(
     extra: dict[str, bool] = {"refresh_views": refresh_views} if update else {"make_views": make_views}
     extra["make_dumps"] = make_dumps
     run_build = update_build if update else full_build
-
-    bar: Any = None
-
-    def progress(done: int, total: int, path: Path) -> None:
-        nonlocal bar
-        if silent:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
-
+    progress = Progress(silent=silent)
     try:
         summary = run_build(
             list(dirs), store_path, base=base, strict=strict, progress=progress, workers=workers, **extra
         )
     except (BuildError, kgstore.StoreError) as err:
         raise click.ClickException(str(err)) from err
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+    except KeyboardInterrupt as err:  # Ctrl-C: one line saying what became of the store, exit 130
+        _interrupted(str(err) if isinstance(err, Interrupted) else "interrupted")
     for path, reason in summary.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
     if update:
@@ -157,9 +145,15 @@ def build(
     if validate == "yes" or (validate == "auto" and not update and summary.documents <= 2000):
         from kg.validate import format_report, validate_store
 
-        report = validate_store(
-            kgstore.open_read(summary.store), workers=workers or os.cpu_count() or 1, store_path=summary.store
-        )
+        try:
+            report = validate_store(
+                kgstore.open_read(summary.store),
+                workers=workers or os.cpu_count() or 1,
+                store_path=summary.store,
+                progress=progress,
+            )
+        except KeyboardInterrupt:
+            _interrupted(f"interrupted; the new store at {summary.store} is in place but was not validated")
         if not report.conforms:
             click.echo(format_report(report), err=True)
             if strict:
@@ -169,6 +163,14 @@ def build(
         click.echo(f"validated: {summary.documents} document graphs conform to ontology/shapes.ttl", err=True)
     elif validate == "auto" and not update:
         click.echo(f"not validated ({summary.documents} documents): run `kg validate` to check", err=True)
+
+
+def _interrupted(message: str) -> NoReturn:
+    """End a command stopped by Ctrl-C: `message` on stderr, exit status 130 (as a shell reports SIGINT)."""
+    from kg.interrupt import EXIT_CODE
+
+    click.echo(message, err=True)
+    sys.exit(EXIT_CODE)
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -336,7 +338,7 @@ def search_command(
 def validate(store_path: Path | None, workers: int | None, silent: bool) -> None:
     """Check the store against the SHACL shapes and print the report.
 
-    Progress goes to stderr: a bar on a terminal, a line per 10 % ("validated 2000/8489 graphs")
+    Progress goes to stderr: a bar on a terminal, a line per 10 % ("validate: 2000/8489 graphs (9 s)")
     otherwise.
 
     \b
@@ -344,41 +346,19 @@ def validate(store_path: Path | None, workers: int | None, silent: bool) -> None
         kg validate
     """
     from kg import validate as kgvalidate
+    from kg.progress import Progress
 
     store = _open(store_path)
     path = store_path or kgstore.default_store_path()
-    report = kgvalidate.validate_store(
-        store,
-        workers=workers or os.cpu_count() or 1,
-        store_path=path,
-        progress=None if silent else _validate_progress(),
-    )
+    try:
+        report = kgvalidate.validate_store(
+            store, workers=workers or os.cpu_count() or 1, store_path=path, progress=Progress(silent=silent)
+        )
+    except KeyboardInterrupt:
+        _interrupted("interrupted; the store was not changed (validation only reads it)")
     click.echo(kgvalidate.format_report(report))
     if not getattr(report, "conforms", True):
         sys.exit(1)
-
-
-def _validate_progress() -> Any:
-    """A progress(done, total) callback: a bar on a terminal, plain lines every 10 % in logs."""
-    state: dict[str, Any] = {"bar": None, "shown": 0, "start": time.monotonic()}
-
-    def progress(done: int, total: int) -> None:
-        if sys.stderr.isatty():
-            if state["bar"] is None:
-                state["bar"] = click.progressbar(length=total, label="validating", file=sys.stderr)
-                state["bar"].__enter__()
-            state["bar"].update(done - state["shown"])
-            state["shown"] = done
-            if done >= total:
-                state["bar"].__exit__(None, None, None)
-            return
-        if done == 0 and total:
-            click.echo(f"validating {total} graphs", err=True)
-        elif done >= total or done - state["shown"] >= max(1, total // 10):
-            state["shown"] = done
-            click.echo(f"validated {done}/{total} graphs ({time.monotonic() - state['start']:.0f} s)", err=True)
-
-    return progress
 
 
 @main.command()

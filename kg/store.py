@@ -30,6 +30,9 @@ from pyoxigraph import (
     Variable,
 )
 
+from kg.interrupt import deferred
+from kg.progress import Progress
+
 DEFAULT_STORE = Path("data") / "kg.oxigraph"
 
 EXPORT_FORMATS: dict[str, RdfFormat] = {
@@ -94,16 +97,14 @@ def drop_sidecars(store_path: Path | str) -> None:
         sidecar(store_path, name).unlink(missing_ok=True)
 
 
-def write_sidecars(store: Store, store_path: Path | str) -> dict[str, float]:
-    """Write every sidecar file of the store at `store_path` from `store`; seconds each took."""
+def write_sidecars(store: Store, store_path: Path | str, progress: Progress | None = None) -> None:
+    """Write every sidecar file of the store at `store_path` from `store`, each a phase of `progress`."""
     from kg import overview, search, void
 
-    seconds = {}
+    progress = progress or Progress.quiet()
     for name, write in (("search index", search.write), ("overview", overview.write), ("void", void.write)):
-        started = time.perf_counter()
-        write(store, store_path)
-        seconds[name] = round(time.perf_counter() - started, 2)
-    return seconds
+        with progress.phase(name):
+            write(store, store_path)
 
 
 def has_sidecars(store_path: Path | str) -> bool:
@@ -160,6 +161,7 @@ class AtomicStore:
         self._store: Store | None = None
         self._optimized = False
         self._tmp: Path | None = None
+        self.replaced = False  # True once the new store is in place
 
     def __enter__(self) -> AtomicStore:
         _check_replaceable(self.path)
@@ -230,26 +232,34 @@ class AtomicStore:
             self._data, self._default_data, self._data_size = [], [], 0
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        assert self._tmp is not None
+        failed = exc_type is not None
         try:
-            if exc_type is None:
+            if not failed:
                 self._flush()
                 assert self._store is not None
                 self._store.flush()
                 if not self._optimized:
                     self._store.optimize()  # compact the bulk-loaded files: queries get ~4x faster
+        except BaseException:  # also Ctrl-C while finishing: the half-built store goes
+            failed = True
+            raise
         finally:
             self._store = None
             self._buffer, self._data, self._default_data = [], [], []
             gc.collect()
-        assert self._tmp is not None
-        if exc_type is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            os.close(self._owner)
+            if failed:
+                shutil.rmtree(self._tmp, ignore_errors=True)
+                os.close(self._owner)
+        if failed:
             return
         try:
-            _swap_into_place(self._tmp, self.path)
+            with deferred():  # a Ctrl-C now waits until the store is swapped whole
+                _swap_into_place(self._tmp, self.path)
+                self.replaced = True
         except BaseException:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            if not self.replaced:
+                shutil.rmtree(self._tmp, ignore_errors=True)
             raise
         finally:
             os.close(self._owner)

@@ -21,6 +21,7 @@ import gc
 import json
 import os
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,8 +29,9 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from kg import dumps, views
 from kg import store as kgstore
-from kg.build import BuildError, BuildSummary, Progress, _inputs, default_workers, extract_all
+from kg.build import BuildError, BuildSummary, Interrupted, _inputs, default_workers, extract_all
 from kg.load import KGO, LABELS, doc_graph, doc_meta_quads, meta_graph, relabel, run_iri, run_meta_quads
+from kg.progress import Progress
 from kg.queries import registry
 from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamp, read_document
 
@@ -136,9 +138,36 @@ def update(
 
     The materialised views are dropped when anything changed (queries then run live), or
     recomputed with `refresh_views`. The dumps are dropped when anything changed and written again
-    from the settled store (with `make_dumps`; also when they are missing).
+    from the settled store (with `make_dumps`; also when they are missing). `progress` reports each phase
+    (read, extract, merge labels, views, search index, overview, dumps). On Ctrl-C raises Interrupted,
+    saying whether the store was changed (running the update again completes it).
     """
+    progress = progress or Progress.quiet()
     store_path = Path(store_path) if store_path is not None else kgstore.default_store_path()
+    journal = Journal(store_path)
+    had_sidecars = kgstore.has_sidecars(store_path)
+    try:
+        return _update_store(dirs, store_path, base, strict, progress, workers, refresh_views, make_dumps)
+    except KeyboardInterrupt as err:
+        if isinstance(err, Interrupted):
+            raise
+        if journal.path.exists() or (had_sidecars and not kgstore.has_sidecars(store_path)):
+            raise Interrupted(
+                f"interrupted; the store at {store_path} is partly updated: run the same update again to complete it"
+            ) from None
+        raise Interrupted(f"interrupted; the store at {store_path} is unchanged") from None
+
+
+def _update_store(
+    dirs: Sequence[Path | str],
+    store_path: Path,
+    base: str | None,
+    strict: bool,
+    progress: Progress,
+    workers: int | None,
+    refresh_views: bool,
+    make_dumps: bool,
+) -> BuildSummary:
     reader = kgstore.open_read(store_path)
     built_with = kgstore.detect_base(reader)
     del reader
@@ -151,16 +180,19 @@ def update(
         documents, skipped, changed, removed = _update(store, store_path, dirs, built_with, strict, progress, workers)
         if (changed or removed) and refresh_views:
             store.flush()
-            views.materialise(store, store_path, registry(), workers=workers or default_workers())
+            views.materialise(store, store_path, registry(), workers=workers or default_workers(), progress=progress)
         if not kgstore.has_sidecars(store_path):  # dropped when anything changed, or an older store
-            kgstore.write_sidecars(store, store_path)
+            kgstore.write_sidecars(store, store_path, progress)
         if make_dumps and not dumps.present(store_path):
-            dumps.write(store, store_path)
+            with progress.phase("dumps"):
+                dumps.write(store, store_path)
     finally:
         store = None  # release the store's lock even when an error keeps this frame alive
         gc.collect()
     # no entity counts: counting the whole store would cost more than a small update
-    return BuildSummary(documents, skipped, store=store_path, changed=changed, removed=removed, counted=False)
+    summary = BuildSummary(documents, skipped, store=store_path, changed=changed, removed=removed, counted=False)
+    summary.timings = dict(progress.seconds)
+    return summary
 
 
 def _update(
@@ -169,10 +201,12 @@ def _update(
     dirs: Sequence[Path | str],
     base: str,
     strict: bool,
-    progress: Progress | None,
+    progress: Progress,
     workers: int | None,
 ) -> tuple[int, list[tuple[Path, str]], int, int]:
-    paths, base = _inputs(dirs, base)
+    with progress.phase("read") as step:
+        paths, base = _inputs(dirs, base)
+        step.note = f"{len(paths)} files"
     started = datetime.now(timezone.utc)
     run = run_iri(base, started)
     stored = stored_checksums(store, base)
@@ -181,25 +215,27 @@ def _update(
     skipped: list[tuple[Path, str]] = []
     on_disk: dict[str, Path] = {}
     todo: list[Path] = []
-    for path in paths:
-        doc_id = doc_id_for(path)
-        if doc_id in on_disk:
-            skipped.append((path, f"duplicate document id {doc_id!r} (also {on_disk[doc_id]})"))
-            continue
-        on_disk[doc_id] = path
-        stamp = file_stamp(path)
-        sha = cache.get(path, stamp)
-        if sha is None:
-            try:
-                sha = read_document(path).sha256
-            except ReadError as err:
-                if strict:
-                    raise BuildError(f"{path}: {err.reason} (strict update: nothing changed)") from err
-                skipped.append((path, err.reason))
+    with progress.phase("compare", total=len(paths), unit="files") as step:
+        for path in paths:
+            step.advance()
+            doc_id = doc_id_for(path)
+            if doc_id in on_disk:
+                skipped.append((path, f"duplicate document id {doc_id!r} (also {on_disk[doc_id]})"))
                 continue
-        fresh.put(path, stamp, sha)
-        if stored.get(doc_id) != sha:
-            todo.append(path)
+            on_disk[doc_id] = path
+            stamp = file_stamp(path)
+            sha = cache.get(path, stamp)
+            if sha is None:
+                try:
+                    sha = read_document(path).sha256
+                except ReadError as err:
+                    if strict:
+                        raise BuildError(f"{path}: {err.reason} (strict update: nothing changed)") from err
+                    skipped.append((path, err.reason))
+                    continue
+            fresh.put(path, stamp, sha)
+            if stored.get(doc_id) != sha:
+                todo.append(path)
     journal = Journal(store_path)
     pending = journal.load()
     todo_ids = {doc_id_for(p) for p in todo}
@@ -218,30 +254,34 @@ def _update(
         _drop_meta(store, base, doc_id)
     default = DefaultGraph()
     changed, extracted = 0, set()
-    for i, item in enumerate(extract_all(todo, base, workers or default_workers()), 1):
-        if item.error is not None or item.record is None:
-            if strict:
-                raise BuildError(f"{item.path}: {item.error} (strict update: earlier documents already updated)")
-            skipped.append((item.path, item.error or "unreadable"))
-        else:
-            graph = doc_graph(base, item.record.doc_id)
-            _drop_graph(store, graph, touched)
-            store.load(item.nquads, format=RdfFormat.N_QUADS)
-            for q in store.quads_for_pattern(None, None, None, graph):
-                if q.predicate in LABELS:
-                    touched.add(q.subject)
-                else:
-                    store.add(Quad(q.subject, q.predicate, q.object, default))
-            _drop_meta(store, base, item.record.doc_id)
-            store.extend(doc_meta_quads(item.record, base, run))
-            extracted.add(item.record.doc_id)
-            changed += 1
-        if progress is not None:
-            progress(i, len(todo), item.path)
+    with (
+        progress.phase("extract", total=len(todo), unit="documents") as step,
+        closing(extract_all(todo, base, workers or default_workers())) as items,  # closed: the workers stop
+    ):
+        for item in items:
+            if item.error is not None or item.record is None:
+                if strict:
+                    raise BuildError(f"{item.path}: {item.error} (strict update: earlier documents already updated)")
+                skipped.append((item.path, item.error or "unreadable"))
+            else:
+                graph = doc_graph(base, item.record.doc_id)
+                _drop_graph(store, graph, touched)
+                store.load(item.nquads, format=RdfFormat.N_QUADS)
+                for q in store.quads_for_pattern(None, None, None, graph):
+                    if q.predicate in LABELS:
+                        touched.add(q.subject)
+                    else:
+                        store.add(Quad(q.subject, q.predicate, q.object, default))
+                _drop_meta(store, base, item.record.doc_id)
+                store.extend(doc_meta_quads(item.record, base, run))
+                extracted.add(item.record.doc_id)
+                changed += 1
+            step.advance()
     if todo or gone or pending.redo:
-        _settle_default(store, touched)
-        relabel(store, touched)
-        store.extend(run_meta_quads(base, started, datetime.now(timezone.utc)))
+        with progress.phase("merge labels"):
+            _settle_default(store, touched)
+            relabel(store, touched)
+            store.extend(run_meta_quads(base, started, datetime.now(timezone.utc)))
     store.flush()
     journal.remove()
     fresh.save(store_path)

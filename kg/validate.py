@@ -6,6 +6,9 @@ it comes from), joined with the reference-graph description of the resources it 
 ontology (`kg.ttl` + the vendored `imports.ttl`) is given to pyshacl as `ont_graph`, so that
 `sh:class org:Organization` accepts a `kgo:Municipality`. The ontology files are read from the
 package copies in `kg/data/ontology/` (tests/test_vocab.py keeps them equal to `ontology/`).
+Graphs go to pyshacl 100 at a time (kg/validate_batch.py), and those that kg/validate_direct.py
+finds clean of span and organisation-class problems without the shapes for those: the report is
+pyshacl's either way, found about three times faster.
 
     report = validate_store(store)
     print(format_report(report))
@@ -16,7 +19,7 @@ The store is never opened here: callers pass a `pyoxigraph.Store` (see kg/store.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,12 +32,14 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from kg.progress import Progress
 from kg.vocab import PREFIXES, RDF, SCHEMA, SH, SHAPES_IRI, XSD, ontology_files
 
 _DOC_GRAPH = re.compile(r"^(?P<base>.*/)graph/doc/(?P<docid>[^/]+)$")
 _XSD_STRING = str(XSD.string)
 _RDF_LANGSTRING = str(RDF.langString)
 BATCH_SIZE = 100  # document graphs per pyshacl call (see kg/validate_batch.py)
+Triple = tuple[Node, Node, Node]
 _SEVERITY = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
 
 
@@ -141,35 +146,43 @@ def _term(t: NamedNode | BlankNode | OxLiteral) -> Node:
     return Literal(t.value, datatype=URIRef(dt))
 
 
-def _graph_from_store(store: Store, graph: NamedNode) -> Graph:
+def document_triples(store: Store, graph: NamedNode, reference: bool = True) -> list[Triple]:
+    """The triples pyshacl sees for one document graph, each once: the graph's own and, unless
+    `reference` is False, the reference-graph triples about every IRI it uses (one hop)."""
+    triples = dict.fromkeys(
+        (_term(q.subject), _term(q.predicate), _term(q.object))
+        for q in store.quads_for_pattern(None, None, None, graph)
+    )
+    m = _DOC_GRAPH.match(graph.value)
+    if reference and m:
+        reference_graph = NamedNode(m["base"] + "graph/reference")
+        iris = {n for s, _, o in triples for n in (s, o) if isinstance(n, URIRef)}
+        for iri in sorted(iris):
+            for q in store.quads_for_pattern(NamedNode(str(iri)), None, None, reference_graph):
+                triples[(_term(q.subject), _term(q.predicate), _term(q.object))] = None
+    return list(triples)
+
+
+def data_graph(triples: Iterable[Triple]) -> Graph:
+    """An rdflib graph of `triples` for pyshacl (one that parses each SPARQL text once)."""
     g = _DataGraph()
-    for q in store.quads_for_pattern(None, None, None, graph):
-        g.add((_term(q.subject), _term(q.predicate), _term(q.object)))
+    for t in triples:
+        g.add(t)
     return g
-
-
-def _add_reference(store: Store, data: Graph, reference: NamedNode) -> None:
-    """Add the reference-graph triples about every IRI the document graph uses (one hop)."""
-    iris = {n for n in data.all_nodes() if isinstance(n, URIRef)}
-    for iri in iris:
-        for q in store.quads_for_pattern(NamedNode(str(iri)), None, None, reference):
-            data.add((_term(q.subject), _term(q.predicate), _term(q.object)))
 
 
 # ---------------------------------------------------------------------------------------------
 # validation
 
 
-def run_pyshacl(data: Graph) -> Graph:
-    """pyshacl's results graph for `data` (with shapes.ttl, the ontology mixed in, advanced mode)."""
+def run_pyshacl(data: Graph, shapes: Graph | None = None) -> Graph:
+    """pyshacl's results graph for `data` (with `shapes`, default shapes.ttl; the ontology mixed in;
+    advanced mode)."""
     if not isinstance(data, _DataGraph):
-        copy = _DataGraph()
-        for t in data:
-            copy.add(t)
-        data = copy
+        data = data_graph(data)
     _conforms, results, _text = pyshacl.validate(
         data,
-        shacl_graph=shapes_graph(),
+        shacl_graph=shapes if shapes is not None else shapes_graph(),
         ont_graph=ontology_graph(),
         inference="none",
         advanced=True,
@@ -217,12 +230,12 @@ def the_document(data: Graph) -> str | None:
     return documents[0] if documents else None
 
 
-def validate_graph(data: Graph, graph: str = "") -> list[Violation]:
-    """Validate one rdflib graph with shapes.ttl; `graph` names it in the results.
+def validate_graph(data: Graph, graph: str = "", shapes: Graph | None = None) -> list[Violation]:
+    """Validate one rdflib graph with `shapes` (default shapes.ttl); `graph` names it in the results.
 
     The ontology triples its nodes need are mixed into `data` (or into a copy of it).
     """
-    results = run_pyshacl(data)
+    results = run_pyshacl(data, shapes)
     return violations(results, graph, the_document(data))
 
 
@@ -256,29 +269,53 @@ def _select(store: Store, base: str | None, graphs: Iterable[NamedNode | str] | 
 
 def document_data(store: Store, graph: NamedNode, reference: bool = True) -> Graph:
     """The graph pyshacl sees for one document graph: its triples + the reference triples it uses."""
-    data = _graph_from_store(store, graph)
-    m = _DOC_GRAPH.match(graph.value)
-    if reference and m:
-        _add_reference(store, data, NamedNode(m["base"] + "graph/reference"))
-    return data
+    return data_graph(document_triples(store, graph, reference))
 
 
 def validate_graphs(
-    store: Store, graphs: list[NamedNode], *, reference: bool = True, batch_size: int = BATCH_SIZE
+    store: Store,
+    graphs: list[NamedNode],
+    *,
+    reference: bool = True,
+    batch_size: int = BATCH_SIZE,
+    direct: bool = True,
 ) -> list[Violation]:
-    """Validate `graphs` in batches of `batch_size` (1: one pyshacl call per graph, the reference)."""
+    """Validate `graphs` in batches of `batch_size` (1: one pyshacl call per graph).
+
+    With `direct`, the documents that kg/validate_direct.py finds clean of span and organisation-class
+    problems are validated without those shapes (the results are the same, found faster);
+    `direct=False, batch_size=1` is pyshacl with every shape on every graph, the reference.
+    """
+    out: list[Violation] = []
+    step = max(1, batch_size)
+    for i in range(0, len(graphs), step):
+        items = [(g.value, document_triples(store, g, reference)) for g in graphs[i : i + step]]
+        out.extend(validate_items(items, batch=batch_size > 1, direct=direct))
+    return out
+
+
+def validate_items(
+    items: list[tuple[str, list[Triple]]], *, batch: bool = True, direct: bool = True
+) -> list[Violation]:
+    """Validate (graph IRI, triples) pairs: with `batch`, one pyshacl call for the clean documents
+    (`direct`) and one for the others; results in the items' order."""
+    from kg import validate_direct
     from kg.validate_batch import batchable, validate_batch
 
-    out: list[Violation] = []
-    for i in range(0, len(graphs), max(1, batch_size)):
-        chunk = graphs[i : i + max(1, batch_size)]
-        datas = [document_data(store, g, reference) for g in chunk]
-        if len(chunk) == 1 or not batchable():
-            for g, data in zip(chunk, datas, strict=True):
-                out.extend(validate_graph(data, g.value))
+    clean = [direct and validate_direct.clean(triples) for _, triples in items]
+    found: dict[str, list[Violation]] = {}
+    for reduced in (True, False):
+        group = [item for item, ok in zip(items, clean, strict=True) if ok == reduced]
+        if not group:
+            continue
+        shapes = validate_direct.reduced_shapes() if reduced else shapes_graph()
+        if len(group) == 1 or not batch or not batchable():
+            results = [v for graph, triples in group for v in validate_graph(data_graph(triples), graph, shapes)]
         else:
-            out.extend(validate_batch([(g.value, data) for g, data in zip(chunk, datas, strict=True)]))
-    return out
+            results = validate_batch(group, shapes)
+        for v in results:
+            found.setdefault(v.graph, []).append(v)
+    return [v for graph, _ in items for v in found.get(graph, [])]
 
 
 def validate_store(
@@ -290,7 +327,8 @@ def validate_store(
     batch_size: int = BATCH_SIZE,
     workers: int = 1,
     store_path: str | Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    direct: bool = True,
 ) -> Report:
     """Validate every document graph of `store` (or only `graphs`, IRIs or docids).
 
@@ -301,27 +339,26 @@ def validate_store(
     The graphs are validated `batch_size` at a time, each batch in one pyshacl call
     (kg/validate_batch.py: the result equals one call per graph, `batch_size=1`); with
     `workers` > 1 and the store's `store_path`, batches run in that many processes, each opening
-    the store read-only. `progress(done, total)` is called after each batch.
+    the store read-only. With `direct` (kg/validate_direct.py) the span and organisation-class
+    shapes are left out for documents that a direct check finds clean of them; `direct=False`
+    gives every shape to pyshacl. `progress` gets a phase "validate" counting the graphs.
     """
     selected = _select(store, base, graphs)
     report = Report(graphs=[g.value for g in selected])
     total = len(selected)
     step = max(1, batch_size)
     chunks = [selected[i : i + step] for i in range(0, total, step)]
-    if progress is not None:
-        progress(0, total)
-    if workers > 1 and store_path is not None and len(chunks) > 1:
-        from kg.validate_batch import run_parallel
+    progress = progress or Progress.quiet()
+    with progress.phase("validate", total=total, unit="graphs") as counter:
+        if workers > 1 and store_path is not None and len(chunks) > 1:
+            from kg.validate_batch import run_parallel
 
-        results = run_parallel(store_path, chunks, reference, batch_size, workers, progress, total)
-    else:
-        results = []
-        done = 0
-        for chunk in chunks:
-            results.append(validate_graphs(store, chunk, reference=reference, batch_size=batch_size))
-            done += len(chunk)
-            if progress is not None:
-                progress(done, total)
+            results = run_parallel(store_path, chunks, reference, batch_size, workers, counter, direct)
+        else:
+            results = []
+            for chunk in chunks:
+                results.append(validate_graphs(store, chunk, reference=reference, batch_size=batch_size, direct=direct))
+                counter.advance(len(chunk))
     order = {g: i for i, g in enumerate(report.graphs)}
     for violations in results:
         report.violations.extend(violations)

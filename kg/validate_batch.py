@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +36,8 @@ from pyoxigraph import NamedNode
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.interrupt import ignore_in_worker, workers_ignore_interrupt
+from kg.progress import Phase
 from kg.validate import (
     SH,
     Violation,
@@ -44,9 +46,9 @@ from kg.validate import (
     run_pyshacl,
     shapes_graph,
     sort_key,
-    the_document,
     violations,
 )
+from kg.vocab import RDF, SCHEMA
 
 _RENAMED = re.compile(r"urn:kgv:\d+:|kgv\d+_")
 
@@ -84,8 +86,18 @@ def _original(text: str) -> str:
     return _RENAMED.sub("", text)
 
 
-def validate_batch(items: list[tuple[str, Graph]]) -> list[Violation]:
-    """Validate (graph IRI, data graph) pairs in one pyshacl call; results as if one call each."""
+def _document_of(triples: Iterable[tuple[Node, Node, Node]]) -> str | None:
+    """The schema:NewsArticle a document graph describes (the first, sorted, if several): as `the_document`."""
+    documents = sorted(str(s) for s, p, o in triples if p == RDF.type and o == SCHEMA.NewsArticle)
+    return documents[0] if documents else None
+
+
+def validate_batch(
+    items: Sequence[tuple[str, Iterable[tuple[Node, Node, Node]]]], shapes: Graph | None = None
+) -> list[Violation]:
+    """Validate (graph IRI, data graph or its triples) pairs in one pyshacl call with `shapes` (default
+    shapes.ttl); results as if one call each."""
+    items = [(graph, list(data)) for graph, data in items]
     vocabulary = _vocabulary()
     target_predicates = _target_object_predicates()
     seen_in: dict[Node, list[int]] = {}
@@ -113,8 +125,8 @@ def validate_batch(items: list[tuple[str, Graph]]) -> list[Violation]:
                     _rename(o, i) if o in shared else o,
                 )
             )
-    documents = [the_document(data) for _, data in items]
-    results = run_pyshacl(joined)
+    documents = [_document_of(data) for _, data in items]
+    results = run_pyshacl(joined, shapes)
 
     per_graph: dict[int, list[Violation]] = {}
     renamed_index = re.compile(r"^(?:urn:kgv:|kgv)(\d+)[:_]")
@@ -145,14 +157,16 @@ def validate_batch(items: list[tuple[str, Graph]]) -> list[Violation]:
 _WORKER_STORE = None
 
 
-def _worker_batch(store_path: str, graphs: list[str], reference: bool, batch_size: int) -> list[Violation]:
+def _worker_batch(job: tuple[int, str, list[str], bool, int, bool]) -> tuple[int, list[Violation]]:
     global _WORKER_STORE
     from kg import store as kgstore
     from kg.validate import validate_graphs
 
+    k, store_path, graphs, reference, batch_size, direct = job
     if _WORKER_STORE is None:
         _WORKER_STORE = kgstore.open_read(store_path)
-    return validate_graphs(_WORKER_STORE, [NamedNode(g) for g in graphs], reference=reference, batch_size=batch_size)
+    graph_nodes = [NamedNode(g) for g in graphs]
+    return k, validate_graphs(_WORKER_STORE, graph_nodes, reference=reference, batch_size=batch_size, direct=direct)
 
 
 def run_parallel(
@@ -161,25 +175,23 @@ def run_parallel(
     reference: bool,
     batch_size: int,
     workers: int,
-    progress: Callable[[int, int], None] | None,
-    total: int,
+    step: Phase,
+    direct: bool = True,
 ) -> list[list[Violation]]:
-    """Validate the chunks in `workers` processes, each opening the store read-only; in order."""
+    """Validate the chunks in `workers` processes, each opening the store read-only; in order.
+    `step` counts the graphs done. Ctrl-C reaches only this process, which ends the workers."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")
     results: list[list[Violation]] = [[] for _ in chunks]
-    done = 0
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
-        futures = {
-            pool.submit(_worker_batch, os.fspath(store_path), [g.value for g in chunk], reference, batch_size): k
-            for k, chunk in enumerate(chunks)
-        }
-        for future in as_completed(futures):
-            k = futures[future]
-            results[k] = future.result()
-            done += len(chunks[k])
-            if progress is not None:
-                progress(done, total)
+    jobs = [
+        (k, os.fspath(store_path), [g.value for g in chunk], reference, batch_size, direct)
+        for k, chunk in enumerate(chunks)
+    ]
+    with workers_ignore_interrupt():
+        pool = context.Pool(min(workers, len(chunks)), initializer=ignore_in_worker)
+    with pool:  # leaving it, also by Ctrl-C, terminates the workers
+        for k, found in pool.imap_unordered(_worker_batch, jobs):
+            results[k] = found
+            step.advance(len(chunks[k]))
     return results

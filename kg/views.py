@@ -26,6 +26,8 @@ from typing import Any, TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, parse_query_results
 
+from kg.interrupt import ignore_in_worker, workers_ignore_interrupt
+from kg.progress import Progress
 from kg.queries import Param, Registry, SavedQuery
 
 FOLDER = "views"
@@ -50,23 +52,36 @@ def materialise(
     registry: Registry,
     names: Iterable[str] | None = None,
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Run every parameter-free saved query (or those in `names`) and store its rows; rows per view.
 
     With `workers` > 1 the queries run in that many processes, each opening the store at
-    `store_path` read-only (the caller must have flushed its writes).
+    `store_path` read-only (the caller must have flushed its writes). `progress` gets a phase
+    "views" counting the queries.
     """
     folder = Path(store_path) / FOLDER
     folder.mkdir(exist_ok=True)
     wanted = [q for q in registry.list() if viewable(q) and (names is None or q.name in set(names))]
-    if workers <= 1 or len(wanted) < 2:
-        source = store if isinstance(store, Store) else Store.read_only(str(store))
-        return {q.name: write_view(store_path, q, _answer(q, source)) for q in wanted}
-    wanted.sort(key=lambda q: -_COST.get(q.name, 0))  # longest first, so the last one does not run alone
-    ctx = mp.get_context("spawn")  # never fork a process that holds an open store
-    with ctx.Pool(min(workers, len(wanted))) as pool:
-        done = pool.map(_materialise_one, [(str(store_path), q) for q in wanted], chunksize=1)
-    return dict(done)
+    progress = progress or Progress.quiet()
+    with progress.phase("views", total=len(wanted), unit="queries") as step:
+        if workers <= 1 or len(wanted) < 2:
+            source = store if isinstance(store, Store) else Store.read_only(str(store))
+            done = {}
+            for q in wanted:
+                done[q.name] = write_view(store_path, q, _answer(q, source))
+                step.advance()
+            return done
+        wanted.sort(key=lambda q: -_COST.get(q.name, 0))  # longest first, so the last one does not run alone
+        ctx = mp.get_context("spawn")  # never fork a process that holds an open store
+        with workers_ignore_interrupt():  # Ctrl-C reaches this process only; leaving the pool ends the workers
+            pool = ctx.Pool(min(workers, len(wanted)), initializer=ignore_in_worker)
+        with pool:
+            rows = {}
+            for name, count in pool.imap_unordered(_materialise_one, [(str(store_path), q) for q in wanted]):
+                rows[name] = count
+                step.advance()
+        return {q.name: rows[q.name] for q in wanted}
 
 
 _COST = {"municipality-speakers": 5, "quotes": 4, "people": 3, "speakers": 3, "contacts": 2}  # relative, measured

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from kg import store as kgstore
 from kg.build import BuildError, build
+from kg.progress import Progress
 
 
 def dump_sorted(path: Path) -> list[str]:
@@ -25,12 +27,17 @@ def without_run(lines: list[str]) -> list[str]:
 
 
 def test_build_fixture(fake_emit, docs_dir, tmp_path):
-    calls = []
-    summary = build([docs_dir], tmp_path / "kg", progress=lambda i, n, p: calls.append((i, n, p.name)))
+    log = io.StringIO()
+    summary = build([docs_dir], tmp_path / "kg", progress=Progress(log, tty=False))
     assert summary.documents == 2 and summary.skipped == []
     assert (summary.people, summary.organisations, summary.events, summary.quotes) == (4, 3, 2, 3)
     assert summary.triples > 100
-    assert [c[:2] for c in calls] == [(1, 2), (2, 2)]
+    extract = [line for line in log.getvalue().splitlines() if line.startswith("extract: ")]
+    assert extract[0] == "extract: 2 documents"
+    assert extract[-1].startswith("extract: done in ") and extract[-1].endswith(" s (2 documents)")
+    assert list(summary.timings) == [
+        *("read", "extract", "load", "merge labels", "compact", "search index", "overview", "views", "count")
+    ]
 
 
 BAD_FILES = {

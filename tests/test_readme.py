@@ -48,3 +48,18 @@ def test_the_first_screen_has_the_two_commands() -> None:
     blocks = re.findall(r"```sh\n(.+?)\n```", first, re.S)
     assert any("pip install" in b and "kg serve" in b for b in blocks)
     assert any("pip install" in b and "pytest" in b for b in blocks)
+
+
+def test_the_gazetteers_it_names_ship_in_the_package() -> None:
+    """The data files the Extraction section names are package data, and each file kg/gazetteer.py reads is named
+    there; the gazetteers are not read from ../shared/data."""
+    from importlib import resources
+
+    text = section("Extraction")
+    named = set(re.findall(r"`(?:kg/data/)?([\w]+\.(?:csv|json))`", text))
+    data = resources.files("kg") / "data"
+    assert named and all((data / name).is_file() for name in named), named
+    code = (Path(__file__).parent.parent / "kg" / "gazetteer.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'_(?:rows|data)\("([\w.]+)"\)', code))
+    assert read and read <= named, read - named
+    assert "shared/data" not in text
