@@ -21,7 +21,10 @@ from kg.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]
 KG = str(Path(sys.executable).parent / "kg")
-PHASES = ["read", "extract", "load", "merge labels", "compact", "search index", "overview", "views", "count"]
+PHASES = [
+    *("read", "extract", "load", "merge labels", "compact", "search index", "overview", "void", "views", "dumps"),
+    "count",
+]
 
 
 @pytest.fixture(scope="module")
