@@ -268,6 +268,12 @@ def party_ref(letter: str) -> OrgRef | None:
     return load().orgs.get(f"parti-{slug(name)}") if name else None
 
 
+def is_place(name: str) -> bool:
+    """A town, a country or a foreign place the lexicon knows ('Umeå', 'Polen', 'Haag')."""
+    g = load()
+    return name in g.towns or name in g.countries or name in word_set("foreign_places")
+
+
 def government_ref() -> OrgRef:
     """The Swedish government (Regeringen)."""
     return load().orgs[slug("Regeringen")]

@@ -468,35 +468,11 @@ def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> No
         topic = topic or main
         if (
             isinstance(topic, Event)
-            and topic.name.lower() in _BARE_OCCASIONS
+            and topic.name.lower() in word_set("bare_occasions")
             and not any(q.begin <= b < q.end for b, _e in topic.spans)
         ):
             topic = None  # "Besök", "Möte": the release's own headline says more
         facts.topics[q.begin] = topic
-
-
-_BARE_OCCASIONS = frozenset(
-    {
-        "besök",
-        "möte",
-        "forum",
-        "samtal",
-        "träff",
-        "middag",
-        "lunch",
-        "visning",
-        "pressträff",
-        "presskonferens",
-        "pressbriefing",
-        "regeringssammanträde",
-        "sammanträde",
-        "verksamhetsbesök",
-        "studiebesök",
-        "rundabordssamtal",
-        "panelsamtal",
-        "fototillfälle",
-    }
-)  # an occasion named by its kind alone: what the quote is about is the release's headline
 
 
 def _is_generic_name(name: str) -> bool:

@@ -7,7 +7,7 @@ import re
 from kg.extract.event_words import event_lexicon, lemma
 from kg.extract.scan import StemScan
 from kg.extract.text import CAP, LOWER, UPPER, proper_name_at
-from kg.gazetteer import load
+from kg.gazetteer import is_place, load
 
 _NAMED_RES: list[re.Pattern] | None = None
 
@@ -107,9 +107,7 @@ def _named_after_noun(text: str) -> list[tuple[int, int, str, str]]:
                 continue
             b, e = span
             town = _TOWN_TAIL.search(text[b:e])
-            if town and (
-                town.group(1) in g.towns or town.group(1) in g.countries or town.group(1) in g.lexicon["foreign_places"]
-            ):  # "konferensen Jämställd vård i Karlstad", "mässan MSPO i Polen": the place
+            if town and is_place(town.group(1)):  # "konferensen Jämställd vård i Karlstad", "mässan MSPO i Polen"
                 e -= len(town.group(0))
             name = text[b:e]
             if (

@@ -20,7 +20,7 @@ from kg.extract.event_words import Event, day_of, end_of, event_lexicon, generic
 from kg.extract.scan import literal_starts, starts_within
 from kg.extract.spans import SpanSet
 from kg.extract.text import Segment, starts_sentence
-from kg.gazetteer import load, word_set
+from kg.gazetteer import is_place, load, word_set
 
 
 def _span_ok(pos: int, spans: list[tuple[int, int]] | SpanSet) -> bool:
@@ -85,7 +85,10 @@ def find_events(
             and not m.group("w").lower().startswith(_false_friends())
             and not any(part in m.group("w").lower() for part in event_lexicon()["event_false_friend_parts"])
             and not (m.group("w").lower().startswith("utdelning") and _SHARED_OUT.match(text, m.end()))
-            and not (m.group("w") in _ACTIVITIES and not _DETERMINER.search(text, max(0, m.start() - 25), m.start()))
+            and not (
+                m.group("w") in word_set("activity_nouns")
+                and not _DETERMINER.search(text, max(0, m.start() - 25), m.start())
+            )
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
@@ -228,10 +231,7 @@ def find_events(
 def _headline_trip(title: Segment) -> Event | None:
     """'EU-minister X besöker Spanien', '… reser till Haag' and no event in the text: the trip itself."""
     trip = _TRIP.search(title.text)
-    g = load()
-    if trip is None or not (
-        (where := trip.group("p")) in g.countries or where in g.towns or where in g.lexicon["foreign_places"]
-    ):
+    if trip is None or not is_place(where := trip.group("p")):
         return None
     b, e = title.begin + trip.start("p"), title.begin + trip.end("p")
     begin = title.begin + trip.start()
@@ -282,7 +282,6 @@ def _visit(text: str, s: Segment, org_starts: dict[int, int]) -> Event | None:
     )
 
 
-_ABOUT_EVENTS = frozenset({"pressträff", "presskonferens", "pressbriefing", "seminarium", "rundabordssamtal", "samtal"})
 _MEETING_WITH = re.compile(
     r"\s+(?P<p>(?:med|om)\s+(?!att\s|sig\s)[^.,;:!?\n–()]{3,60}?)(?=(?<!-)\s+(?:i|på|den|där|som|och|under|inför|vid|för\s+att|har|ska|kommer|hålls|äger|sker|blir|blev|är|var|handlar|fokuserar|startar|börjar|pågår|avslutas|inleds)\s|[.,;:!?\n–(]|$)"
 )
@@ -303,7 +302,12 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
         at = _VISITED.match(text, m.end(), limit)
         if at:
             return f"{lem.capitalize()} {at.group(0).strip()}"
-    if (lem.endswith("möte") or lem in _ABOUT_EVENTS) and word.lower() in (lem, lem + "t", lem + "en", lem + "et"):
+    if (lem.endswith("möte") or lem in word_set("events_named_by_subject")) and word.lower() in (
+        lem,
+        lem + "t",
+        lem + "en",
+        lem + "et",
+    ):
         about = _MEETING_WITH.match(text, m.end(), limit)
         if about:  # "möte med transportministrar", "möte om åtgärder på den europeiska gasmarknaden"
             return f"{lem.capitalize()} {about.group('p')}"
@@ -329,7 +333,6 @@ _TERM_BEFORE = re.compile(
     r"(?:perioden|mandatperioden|träder\s+i\s+kraft|trädde\s+i\s+kraft|gäller\s+(?:från|fr\.\s?o\.\s?m\.))"
     r"(?:\s+(?:från|den|och\s+med))*\s+$"
 )  # "förordnas för perioden 1 januari 2024 – 31 december 2026", "träder i kraft den 1 juli": no event's dates
-_ACTIVITIES = frozenset({"samtal", "diskussion", "dialog"})  # "stimulera till samtal och diskussion"
 _DETERMINER = re.compile(r"(?<![\w-])(?:ett|en|det|den)\s+(?:[\wåäö-]+\s+)?$", re.IGNORECASE)
 _SHARED_OUT = re.compile(r"\s+av\s+(?![A-ZÅÄÖ])(?!(?:\S+\s+){0,3}?\S*(?:pris|stipendi|utmärkelse|diplom|medalj))")
 # "utdelning av överskott", "utdelningen av stöd": money shared out, not a prize-giving

@@ -1,4 +1,5 @@
-"""A person the headline names without a title, whom the text then calls by a title alone."""
+"""What a headline says of people: the one it names untitled, whom the text then calls by a minister's
+title alone, and the new post it announces ("# Ny ambassadör i Irak")."""
 
 from __future__ import annotations
 

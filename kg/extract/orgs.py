@@ -178,7 +178,6 @@ _CONNECTED = re.compile(
 )  # two words only, nothing capitalised around: a longer run is a title or a project, not this
 _CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w{LOWER}]*,?[ ]$")
 _ACRONYM_COMPOUND = re.compile(rf"(?<![\w-])[{UPPER}]{{2,5}}-[{LOWER}]{{3,}}(?:en|et|na|erna|arna)(?![\w-])")
-_ABSTRACT = ("het", "heten", "andet", "endet", "ingen", "ningen")
 _CAMEL = re.compile(rf"(?<![\w-])[{UPPER}][{LOWER}]{{2,}}[{UPPER}][\w{LOWER}]{{1,}}(?![\w-])")
 _STATENS = re.compile(rf"(?<![\w-])Statens\s+(?:[{LOWER}]+(?:a|e|t)\s+)?[{LOWER}]{{4,}}(?![\w-])")
 _CLUB: re.Pattern[str] | None = None
@@ -276,7 +275,7 @@ def _made_up_names(text: str) -> list[OrgMention]:
     heads = tuple(lex["org_heads_suffix"])
     for m in _ACRONYM_COMPOUND.finditer(text) if _UPPER_DASH.search(text) else ():
         word = m.group(0).lower()
-        if word.endswith(_ABSTRACT) and not word.endswith(heads):
+        if word.endswith(tuple(lex["abstract_noun_endings"])) and not word.endswith(heads):
             continue  # "IT-säkerhet", "EU-närmandet", "EU-resehandlingen": a thing or an act, not a body
         if not word.endswith(stop):
             out.append(OrgMention(m.start(), m.end(), new_org(m.group(0))))
