@@ -117,6 +117,19 @@ PUBLISHER_CASES = [
         None,
         id="own-organs-with-two-municipalities-in-view-say-nothing",
     ),
+    pytest.param(
+        "Besök i Luleå\n\nTullverket fick i går besök av infrastrukturminister Per Ek. Tullverket visade "
+        "sina nya hundar, och Tullverket berättade om arbetet i hamnen.\n\n– Vi är stolta, säger "
+        "enhetschef Lisa Brant.\n",
+        "Tullverket",
+        id="the-body-the-text-is-about-under-a-headline-that-is-not-the-government-s",
+    ),
+    pytest.param(
+        "Infrastrukturministern i Luleå\n\nI går kom ministern till hamnen. Tullverket visade "
+        "sina nya hundar, och Tullverket berättade om arbetet.\n",
+        "Regeringen",
+        id="a-minister-s-headline-keeps-the-government-s-voice",
+    ),
 ]
 
 

@@ -259,3 +259,30 @@ def test_a_royal_academy_with_coordinated_words() -> None:
 
     text = "Nyheter\n\nKungl. Skogs- och Lantbruksakademien delar ut priset.\n"
     assert [o.ref.name for o in find_orgs(text)] == ["Kungl. Skogs- och Lantbruksakademien"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Det meddelar Sveriges Bussbolag i dag.", [("Sveriges Bussbolag", False)], id="sveriges-name"),
+        pytest.param(
+            "Hon talade för Sveriges Taxiförbund och Svenskt Trä.",
+            [("Sveriges Taxiförbund", False), ("Svenskt Trä", False)],
+            id="two-national-names-not-joined",
+        ),
+        pytest.param("Svenska Vattenpriset delas ut. Sveriges Natomedlemskap firas.", [], id="an-award-a-state"),
+        pytest.param("Sveriges Göteborg och Sveriges Anna Berg.", [], id="a-town-or-a-person-after-sveriges"),
+        pytest.param(
+            "Christer Berg, vice VD Sveriges Skogsägare\nMarkus Fur, förhandlingschef Akademikerförbundet SSR",
+            [("Sveriges Skogsägare", False), ("Akademikerförbundet SSR", False)],
+            id="a-name-ends-with-its-line",
+        ),
+        pytest.param("Hon fortsätter som tränare för IFK Sundsvall.", [("IFK Sundsvall", False)], id="club"),
+        pytest.param("Hon blir ordförande för ABF Umeås styrelse.", [("ABF Umeå", True)], id="district-genitive"),
+        pytest.param("Under SM Falun tävlar de.", [], id="a-championship-is-no-body"),
+    ],
+)
+def test_bodies_by_make_up(text: str, expected: list[tuple[str, bool]]) -> None:
+    from kg.extract.orgs import find_orgs
+
+    assert [(o.ref.name, o.genitive) for o in find_orgs(text)] == expected

@@ -345,6 +345,12 @@ ROLE_CASES = [
         {("Dmytro Kuleba", "utrikesminister", "Ukraina"), ("Alexander Stubb", "president", "Finland")},
         id="a-nationality-before-the-title-is-the-state",
     ),
+    pytest.param(
+        "Final i dag\n\nFörarna i finalen är:\n• Peter Kjellgren, Cobra Buss, Boxholm\n"
+        "• Sebastian Hirvi, Molins Resor, Norrköping\n",
+        {("Peter Kjellgren", None, "Cobra Buss"), ("Sebastian Hirvi", None, "Molins Resor")},
+        id="a-list-line-name-employer-town",
+    ),
 ]
 
 

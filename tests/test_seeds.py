@@ -101,7 +101,7 @@ def test_seeds_store_validates(seeds_store):
                 "batch3": 0.79,
                 "batch4": 0.81,
                 "batch5": 0.86,
-                "batch6": 0.78,
+                "batch6": 0.77,
                 "batch7": 0.81,
                 "batch8": 0.80,
                 "batch9": 0.79,
@@ -113,6 +113,8 @@ def test_seeds_store_validates(seeds_store):
                 "batch15": 0.82,
                 "batch16": 0.70,
                 "batch17": 0.67,
+                "batch18": 0.70,
+                "batch19": 0.73,
             }.items()
         ],
     ],

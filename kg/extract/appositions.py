@@ -28,6 +28,15 @@ def _ends_clause(text: str, pos: int) -> bool:
     return re.match(r"\s*(?:[.;\n]|$|,\s*(?:tfn|tel|telefon|mobil|e-post|\d|\+))", text[pos : pos + 12]) is not None
 
 
+_TOWN_TAIL = re.compile(rf",\s*(?P<t>[{UPPER}][\w{LOWER}-]+)")
+
+
+def _town_ends(ctx: Context, pos: int) -> bool:
+    """'Edim Hrustic, Transdev, Norrköping': a town and the clause's end after the chunk."""
+    m = _TOWN_TAIL.match(ctx.text, pos)
+    return m is not None and bool(ctx.towns.get(m.group("t"))) and _ends_clause(ctx.text, m.end())
+
+
 _CHUNK_SPLIT = re.compile(
     r"(?<!-),\s*|(?<!-)\s+och\s+(?=(?:[\w-]+\s){0,3}?[\w-]*(?:ordförande|chef|ansvarig|direktör|strateg))"
 )
@@ -206,7 +215,10 @@ def apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, have
         if (
             org is None
             and _UNKNOWN_BODY.fullmatch(chunk)
-            and _ends_clause(text, b + piece.find(chunk) + len(chunk))
+            and (
+                _ends_clause(text, b + piece.find(chunk) + len(chunk))
+                or _town_ends(ctx, b + piece.find(chunk) + len(chunk))
+            )
             and not (looks_like_person(chunk) or chunk in load().countries or role_head(chunk.split()[0]))
             and not any(ctx.towns.get(part) for part in chunk.split(" och "))  # "Gävle och Borlänge"
             and not re.search(r"(?:veckan|dagen|dagarna|mässan|festivalen)$", chunk)  # an event

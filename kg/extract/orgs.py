@@ -299,6 +299,64 @@ def _made_up_names(text: str) -> list[OrgMention]:
             if name.split()[0] in _NOT_ORG_START:
                 continue
             out.append(OrgMention(m.start(), m.end(), new_org(name)))
+    return out + _national_names(text) + _acronym_towns(text)
+
+
+_ACRONYM_TOWN = re.compile(rf"(?<![\w-])(?P<a>[{UPPER}]{{2,5}}) (?P<t>[{UPPER}][\w{LOWER}]+)(?![\w-])(?! [{UPPER}])")
+
+
+def _acronym_towns(text: str) -> list[OrgMention]:
+    """'IFK Göteborg', 'ABF Stockholms styrelse': an acronym and the town it is of (a club, a district)."""
+    g = load()
+    stop = set(g.lexicon["acronym_town_stop"])
+    out = []
+    for m in _ACRONYM_TOWN.finditer(text):
+        town = m.group("t")
+        if m.group("a") in stop or town not in g.towns:
+            continue
+        base = (
+            town[:-1] if town.endswith("s") and town[:-1] in g.towns and g.towns[town[:-1]] == g.towns[town] else town
+        )
+        name = f"{m.group('a')} {base}"
+        out.append(OrgMention(m.start(), m.start() + len(name) + (base != town), new_org(name), base != town))
+    return out
+
+
+_NATIONAL_NAME: re.Pattern[str] | None = None
+
+
+def _national_names(text: str) -> list[OrgMention]:
+    """'Sveriges Byggindustrier', 'Sveriges Bussföretag', 'Svenskt Vatten': 'Sveriges' or 'Svenska' and a
+    capitalised name (not a place or a person) is a national body; a final genitive s is dropped where the
+    text also writes the name without it."""
+    global _NATIONAL_NAME
+    g = load()
+    if _NATIONAL_NAME is None:
+        starts = "|".join(map(re.escape, g.lexicon["national_name_starts"]))
+        word = rf"[{UPPER}][\w{LOWER}]+(?:-[\w{LOWER}]+)?"
+        _NATIONAL_NAME = re.compile(
+            rf"(?<![\w-])(?:{starts}) {word}(?: (?:och )?(?!(?:{starts}) ){word}){{0,2}}(?![\w-])"
+        )
+    out = []
+    not_bodies = tuple(g.lexicon["award_words"] + g.lexicon["national_name_not_endings"])
+    for m in _NATIONAL_NAME.finditer(text):
+        name = m.group(0)
+        words = name.split()
+        if words[1] in g.towns or words[1] in g.countries or words[1] in g.lexicon["foreign_places"]:
+            continue
+        if _person_like(" ".join(words[1:])):
+            continue
+        if words[-1].lower().endswith(not_bodies):
+            continue  # "Svenska Jämställdhetspriset", "Sveriges Natomedlemskap": an award, a state of affairs
+        inner = next((i for i, w in enumerate(words[1:-1], 1) if w.endswith("s") and w != "och"), None)
+        if inner is not None:  # "Sveriges Kommuner och Landstings Ansvarsprojekt": the body is the genitive
+            name = " ".join(words[: inner + 1])
+            out.append(OrgMention(m.start(), m.start() + len(name), new_org(name[:-1]), True))
+            continue
+        genitive = name.endswith("s") and name[:-1] in text.replace(name, "")
+        if genitive:
+            name = name[:-1]
+        out.append(OrgMention(m.start(), m.start() + len(name) + genitive, new_org(name), genitive))
     return out
 
 

@@ -73,9 +73,10 @@ def _is_person_position(ctx: Context, c: NameCandidate, strong_spans: list[tuple
         return True  # "Nyamko Sabuni, nyamko.sabuni@…": the address confirms an unknown first name
     # in a comma list with names that are certainly people
     i = bisect.bisect_left(strong_spans, (c.begin - 400, 0))
+    body_after_name = c.strength == 0 and _BODY_AFTER_NAME.match(text, c.end) is not None
     return any(
         abs(b - c.end) <= 3
-        or abs(c.begin - e) <= 3
+        or (abs(c.begin - e) <= 3 and not (body_after_name and text[e : c.begin].strip() == ","))
         or (0 < b - c.end <= 40 and _LISTED_WITH_ORG.fullmatch(text, c.end, b))
         or (0 < c.begin - e <= 40 and _LISTED_WITH_ORG.fullmatch(text, e, c.begin))
         for b, e in strong_spans[i : i + 200]
@@ -83,6 +84,9 @@ def _is_person_position(ctx: Context, c: NameCandidate, strong_spans: list[tuple
 
 
 _LISTED_WITH_ORG = re.compile(r",\s*(?:[A-ZÅÄÖ][\w-]*\s?){1,3},\s*")
+# "• Peter Kjellberg, Connect Bus, Boxholm": an unknown capitalised pair after a name, then a place or
+# the line's end, is the person's employer, not a second person
+_BODY_AFTER_NAME = re.compile(r"(?:,\s*[A-ZÅÄÖ][\w-]+)?[ \t]*(?:\n|$)")
 
 
 def find_people(

@@ -203,10 +203,31 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         and not (title and _GOVERNMENT_VOICE.search(title.text))
     ):
         return refs[best[0]]  # a municipality, region, county board or university clearly ahead, named twice
+    subject = _subject_org(orgs, times, title)
+    if subject is not None:
+        return subject
     local = best is not None and best[1] >= 1 and refs[best[0]].kind in _HOME_KINDS
     if _GOVERNMENT_VOICE.search(text) and not (local and not (title and _GOVERNMENT_VOICE.search(title.text))):
         return government  # nobody else shows as publisher, and a minister or the government acts: its release
     return None
+
+
+def _subject_org(orgs: list[OrgMention], times: dict[str, int], title: Segment | None) -> OrgRef | None:
+    """The organisation the whole text is about, when nothing else shows the publisher: named at least
+    three times and at least twice as often as any other body (the government included), under a
+    headline that is not the government's ('Ministerbesök i Malmö' in a text naming Kustbevakningen
+    eight times is Kustbevakningen's)."""
+    if title and (_GOVERNMENT_VOICE.search(title.text) or _MINISTER_FIRST.match(title.text)):
+        return None
+    refs = {o.ref.key: o.ref for o in orgs if not o.ref.only_as and o.ref.kind not in ("PoliticalParty",)}
+    ranked = sorted(((n, k) for k, n in times.items() if k in refs), reverse=True)
+    if not ranked or ranked[0][0] < 3:
+        return None
+    n, key = ranked[0]
+    others = [m for m, k in ranked[1:]] + [0]
+    if key == government_ref().key or refs[key].kind == "OrganizationalUnit" or n < 2 * max(others):
+        return None
+    return refs[key]
 
 
 @cache
