@@ -166,6 +166,38 @@ HOME_CASES = [
 ]
 
 
+HOME_CASES += [
+    pytest.param(
+        "Ny tränare\n\nKlubbdirektör Max Martinsson meddelar att IFK Sundsvall byter tränare. IFK Sundsvall "
+        "har haft en tung höst.\n",
+        {("Max Martinsson", "klubbdirektör", "IFK Sundsvall")},
+        id="no-publisher-the-body-the-text-names-most",
+    ),
+    pytest.param(
+        "Nytt avtal\n\nFackförbundet ST och Arbetsgivarverket har förhandlat.\n\n– Det är bra, säger Britta "
+        "Lejonsson, förbundsordförande.\n",
+        {("Britta Lejonsson", "förbundsordförande", "Fackförbundet ST")},
+        id="a-title-compounded-with-forbund-is-the-forbund-s",
+    ),
+    pytest.param(
+        "SM i Norrköping\n\nSvenska Simförbundet och Norrköpings kommun bjuder in. Förbundskapten Tomas "
+        "Janzon är på plats.\n",
+        {("Tomas Janzon", "förbundskapten", "Svenska Simförbundet")},
+        id="forbundskapten",
+    ),
+]
+
+
+def test_a_dominant_body_is_named_more_often_than_any_other() -> None:
+    from kg.extract.document import _dominant
+    from kg.extract.orgs import find_orgs
+
+    assert _dominant(find_orgs("Tullverket och Kustbevakningen möttes.")) is None
+    assert _dominant(find_orgs("Tullverket och Kustbevakningen möttes. Tullverket bjöd.")).name == "Tullverket"
+    assert _dominant(find_orgs("Tullverket bjöd in.")).name == "Tullverket"
+    assert _dominant(find_orgs("Regeringen och Moderaterna bjöd in.")) is None
+
+
 @pytest.mark.parametrize(("text", "expected"), HOME_CASES)
 def test_home_organisation(text: str, expected: set) -> None:
     assert {(m.person, m.title, m.org.name if m.org else None) for m in facts(text).memberships} == expected

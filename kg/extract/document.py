@@ -214,6 +214,7 @@ class _Home:
         self.bare_board = board
         if board:
             self.mentions += [(b, board) for b, _e in bare_boards]
+        self.staff_of = publisher or _dominant(orgs)
 
     def institution_before(self, title: str, pos: int) -> OrgRef | None:
         """'Presidentparet besöker Göteborgs universitet. De tas emot av universitetsrektor X': the nearest
@@ -239,6 +240,11 @@ class _Home:
         """The organisation an organ genitive in a title refers to ('förbundets ordförande' -> the förbund
         named in the text, the publisher first)."""
         first = title.split()[0]
+        compound = next((st for st in load().lexicon["organ_compound_stems"] if first.startswith(st + "s")), None)
+        if compound and len(first) > len(compound) + 4:  # "förbundsordförande", "förbundskapten": the förbund's
+            refs = [self.publisher] if self.publisher else []
+            refs += [r for _b, r in self.mentions]
+            return next((r for r in refs if compound in r.name.lower()), None)
         if not (is_organ_genitive(first) and first.endswith("s")) or first.startswith(("kommun", "region", "läns")):
             return None
         stem = first[:-1]  # "förbundet"
@@ -256,7 +262,7 @@ class _Home:
                 return None
         kind = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}.get(scope)
         if kind is None:
-            return self.publisher
+            return self.staff_of
         s = sentence_at(self.sents, pos)
         if s:
             near = [r for b, r in self.mentions if s.begin <= b < s.end and r.kind == kind]
@@ -277,6 +283,27 @@ class _Home:
                 code = counties.pop()
                 return load().orgs.get(f"lansstyrelsen-{code}" if kind != "Region" else f"region-{code}")
         return None
+
+
+def _dominant(orgs: list[OrgMention]) -> OrgRef | None:
+    """With no publisher in view, the body whose staff the text's untitled-organisation people are: the
+    only organisation named (the government, parties, units and states aside), or the one named most,
+    at least twice and more often than any other."""
+    government = government_ref().key
+    counts: Counter[str] = Counter()
+    refs: dict[str, OrgRef] = {}
+    for o in orgs:
+        r = o.ref
+        if r.key == government or r.key.startswith("land-") or r.only_as:
+            continue
+        if r.kind in ("PoliticalParty", "OrganizationalUnit") or _venue(r):
+            continue
+        counts[r.key] += 1
+        refs[r.key] = r
+    ranked = counts.most_common(2)
+    if len(ranked) == 1 or (ranked and ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]):
+        return refs[ranked[0][0]]
+    return None
 
 
 def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts, speakers=()) -> list[Membership]:
@@ -330,8 +357,8 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
         if not any(k[0] == person and k[2] for k in out):
             out[(person, None, org.key)] = Membership(person, None, org, 0, 0)
     for c in contacts:
-        if c.person not in {k[0] for k in out} and home.publisher and c.person in contact_people:
-            out[(c.person, None, home.publisher.key)] = Membership(c.person, None, home.publisher, c.begin, c.end)
+        if c.person not in {k[0] for k in out} and home.staff_of and c.person in contact_people:
+            out[(c.person, None, home.staff_of.key)] = Membership(c.person, None, home.staff_of, c.begin, c.end)
     # a title without organisation is dropped when the same title is known with one
     return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
 
@@ -429,7 +456,7 @@ def _speakers(facts: DocFacts, home: _Home) -> None:
             continue
         mine = [m for m in facts.memberships if m.person == q.speaker and m.org]
         national = any(m.person == q.speaker and m.role_scope == "national" for m in facts.memberships)
-        org = mine[0].org if mine else (None if national else home.publisher)  # a riksdag member speaks for no agency
+        org = mine[0].org if mine else (None if national else home.staff_of)  # a riksdag member speaks for no agency
         if org is None:  # "vår kommun", "vår region": the speaker's own municipality or region
             for pattern, scope in ((r"\bvår (kommun|stad)\b", "municipal"), (r"\bvår region\b", "regional")):
                 if re.search(pattern, q.text, re.IGNORECASE):

@@ -325,6 +325,11 @@ def _acronym_towns(text: str) -> list[OrgMention]:
 _NATIONAL_NAME: re.Pattern[str] | None = None
 
 
+def _place_word(word: str) -> bool:
+    g = load()
+    return word in g.towns or word in g.countries or word in g.counties or word in g.lexicon["foreign_places"]
+
+
 def _national_names(text: str) -> list[OrgMention]:
     """'Sveriges Byggindustrier', 'Sveriges Bussföretag', 'Svenskt Vatten': 'Sveriges' or 'Svenska' and a
     capitalised name (not a place or a person) is a national body; a final genitive s is dropped where the
@@ -342,12 +347,16 @@ def _national_names(text: str) -> list[OrgMention]:
     for m in _NATIONAL_NAME.finditer(text):
         name = m.group(0)
         words = name.split()
-        if words[1] in g.towns or words[1] in g.countries or words[1] in g.lexicon["foreign_places"]:
+        if _place_word(words[1]):
             continue
         if _person_like(" ".join(words[1:])):
             continue
         if words[-1].lower().endswith(not_bodies):
             continue  # "Svenska Jämställdhetspriset", "Sveriges Natomedlemskap": an award, a state of affairs
+        joined = next((i for i, w in enumerate(words[2:], 2) if words[i - 1] == "och" and _place_word(w)), None)
+        if joined is not None:  # "Svenska Simförbundet och Norrköpings kommun": two bodies
+            words = words[: joined - 1]
+            name = " ".join(words)
         inner = next((i for i, w in enumerate(words[1:-1], 1) if w.endswith("s") and w != "och"), None)
         if inner is not None:  # "Sveriges Kommuner och Landstings Ansvarsprojekt": the body is the genitive
             name = " ".join(words[: inner + 1])
