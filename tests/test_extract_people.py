@@ -82,7 +82,7 @@ ROLE_CASES = [
     pytest.param(
         "Valet\n\nMedverkande:\nAnna Berg, Valnämndens ordförande\nKontakt:\nKarin Ekman\nTitel: arkivarie\n"
         "Telefon: 011-15 11 74\n",
-        {("Anna Berg", "valnämndens ordförande", "Valnämnden"), ("Karin Ekman", "arkivarie", None)},
+        {("Anna Berg", "valnämndens ordförande", "Valnämnden"), ("Karin Ekman", "arkivarie", "Valnämnden")},
         id="organ-genitive-capitalised-and-title-label",
     ),
     pytest.param(

@@ -290,14 +290,15 @@ def _dominant(orgs: list[OrgMention]) -> OrgRef | None:
     only organisation named (the government, parties, units and states aside), or the one named most,
     at least twice and more often than any other."""
     government = government_ref().key
+    given = load().given_names
     counts: Counter[str] = Counter()
     refs: dict[str, OrgRef] = {}
     for o in orgs:
         r = o.ref
         if r.key == government or r.key.startswith("land-") or r.only_as:
             continue
-        if r.kind in ("PoliticalParty", "OrganizationalUnit") or _venue(r):
-            continue
+        if r.kind in ("PoliticalParty", "OrganizationalUnit") or _venue(r) or r.name.capitalize() in given:
+            continue  # ("MaiLis": a given name the make-up rules took for a body)
         counts[r.key] += 1
         refs[r.key] = r
     ranked = counts.most_common(2)
