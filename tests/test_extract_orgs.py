@@ -280,6 +280,22 @@ def test_a_royal_academy_with_coordinated_words() -> None:
         pytest.param("Hon fortsätter som tränare för IFK Sundsvall.", [("IFK Sundsvall", False)], id="club"),
         pytest.param("Hon blir ordförande för ABF Umeås styrelse.", [("ABF Umeå", True)], id="district-genitive"),
         pytest.param("Under SM Falun tävlar de.", [], id="a-championship-is-no-body"),
+        pytest.param(
+            "Sveriges Kemister och SKR möts. Svenskt Trä och Erik Östman talar.",
+            [("Sveriges Kemister", False), ("Sveriges Kommuner och Regioner", False), ("Svenskt Trä", False)],
+            id="och-joins-no-two-bodies",
+        ),
+        pytest.param(
+            "Sveriges USA-ambassadör Urban Ahlin och Sveriges Natoanslutning. Sveriges BNP ökar. Sveriges "
+            "Förbundskapten talar.",
+            [],
+            id="a-title-a-state-of-affairs-a-figure",
+        ),
+        pytest.param(
+            "Sveriges Kemisters ordförande och Sveriges NATO-delegation.",
+            [("Sveriges Kemister", True), ("Sveriges NATO-delegation", False)],
+            id="genitive-before-a-noun-and-a-delegation",
+        ),
     ],
 )
 def test_bodies_by_make_up(text: str, expected: list[tuple[str, bool]]) -> None:

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from kg.extract.org_patterns import Finder, pattern_finders
 from kg.extract.roles import role_head
 from kg.extract.spans import Taken
-from kg.extract.text import CAP, LOWER, UPPER, proper_name_at
+from kg.extract.text import CAP, LOWER, UPPER, given_strength, proper_name_at
 from kg.gazetteer import OrgRef, load, slug, word_set
 
 
@@ -331,38 +331,45 @@ def _place_word(word: str) -> bool:
 
 
 def _national_names(text: str) -> list[OrgMention]:
-    """'Sveriges Byggindustrier', 'Sveriges Bussföretag', 'Svenskt Vatten': 'Sveriges' or 'Svenska' and a
-    capitalised name (not a place or a person) is a national body; a final genitive s is dropped where the
-    text also writes the name without it."""
+    """'Sveriges Byggindustrier', 'Sveriges Bussföretag', 'Svenskt Vatten': 'Sveriges' or 'Svenska' and one or
+    two capitalised words (not a place, a person, a title or a state of affairs) is a national body; a
+    final genitive s is dropped before a lower-case word or where the text also writes the name without it."""
     global _NATIONAL_NAME
     g = load()
     if _NATIONAL_NAME is None:
         starts = "|".join(map(re.escape, g.lexicon["national_name_starts"]))
         word = rf"[{UPPER}][\w{LOWER}]+(?:-[\w{LOWER}]+)?"
-        _NATIONAL_NAME = re.compile(
-            rf"(?<![\w-])(?:{starts}) {word}(?: (?:och )?(?!(?:{starts}) ){word}){{0,2}}(?![\w-])"
-        )
+        _NATIONAL_NAME = re.compile(rf"(?<![\w-])(?:{starts}) {word}(?: (?!(?:{starts}) ){word})?(?![\w-])")
     out = []
     not_bodies = tuple(g.lexicon["award_words"] + g.lexicon["national_name_not_endings"])
+    heads = (*g.lexicon["org_heads_suffix"], "representation", "representationen", "delegation", "delegationen")
     for m in _NATIONAL_NAME.finditer(text):
         name = m.group(0)
         words = name.split()
-        if _place_word(words[1]):
-            continue
-        if _person_like(" ".join(words[1:])):
-            continue
-        if words[-1].lower().endswith(not_bodies):
-            continue  # "Svenska Jämställdhetspriset", "Sveriges Natomedlemskap": an award, a state of affairs
-        joined = next((i for i, w in enumerate(words[2:], 2) if words[i - 1] == "och" and _place_word(w)), None)
-        if joined is not None:  # "Svenska Simförbundet och Norrköpings kommun": two bodies
-            words = words[: joined - 1]
-            name = " ".join(words)
-        inner = next((i for i, w in enumerate(words[1:-1], 1) if w.endswith("s") and w != "och"), None)
-        if inner is not None:  # "Sveriges Kommuner och Landstings Ansvarsprojekt": the body is the genitive
-            name = " ".join(words[: inner + 1])
+        if len(words) == 3 and given_strength(words[2]) == 2:
+            words, name = words[:2], " ".join(words[:2])  # "Sveriges Natoambassadör Anna Berg"
+        elif re.match(rf" [{UPPER}]", text[m.end() : m.end() + 2]):
+            continue  # "Sveriges Computer Security Incident …": a longer name whose end is not in view
+        if len(words) == 3 and words[1].endswith("s") and not words[1].endswith("ss"):
+            name = " ".join(words[:2])  # "Svenska Förläggarföreningens Hederspris": the body is the genitive
             out.append(OrgMention(m.start(), m.start() + len(name), new_org(name[:-1]), True))
             continue
-        genitive = name.endswith("s") and name[:-1] in text.replace(name, "")
+        last = words[-1].lower()
+        lowercase_next = re.match(rf" [{LOWER}]", text[m.start() + len(name) : m.start() + len(name) + 2])
+        genitive = (
+            name.endswith("s")
+            and not name.endswith("ss")
+            and (lowercase_next is not None or name[:-1] in text.replace(name, ""))
+        )
+        if genitive:
+            last = last[:-1]
+        if _place_word(words[1]) or _person_like(" ".join(words[1:])):
+            continue
+        acronym = re.match(rf"[{UPPER}]{{2,}}", words[1])
+        if acronym and not last.endswith(heads):
+            continue  # "Sveriges EU-åtaganden", "Sveriges BNP", "Sveriges FN-ambassadör" (not "EU-representation")
+        if last.endswith(not_bodies) or (len(words) == 2 and role_head(last) == last and not last.endswith("are")):
+            continue  # "Svenska Jämställdhetspriset", "Sveriges Natoanslutning", "Sveriges Förbundskapten"
         if genitive:
             name = name[:-1]
         out.append(OrgMention(m.start(), m.start() + len(name) + genitive, new_org(name), genitive))
