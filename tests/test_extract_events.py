@@ -244,6 +244,21 @@ def test_without_a_dated_file_name_the_year_stays_unknown() -> None:
             "Möte med företagarna",
             id="a-pronoun-owns-nothing",
         ),
+        pytest.param(
+            "Byggstart\n\nDet första spadtaget tas den 19 maj 2022 klockan 14 vid Förskolan Myra.\n",
+            "Första spadtaget",
+            id="the-first-of-its-kind-as-written",
+        ),
+        pytest.param(
+            "Kongress\n\nTCO-kongressen samlas i Stockholm den 12 juni 2024.\n",
+            "TCO-kongress",
+            id="an-acronym-s-congress-an-event-not-a-body",
+        ),
+        pytest.param(
+            "Final\n\nDen 3 maj 2024 avgörs finalen i Truckförar-SM i Jönköping.\n",
+            "Truckförar-SM",
+            id="a-championship-with-a-word-before-its-acronym",
+        ),
     ],
 )
 def test_generic_event_named_by_owner_or_visited_place(text: str, name: str) -> None:

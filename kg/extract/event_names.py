@@ -27,9 +27,9 @@ def _named_res() -> list[re.Pattern]:
             re.compile(
                 rf"(?<![\w-])(?:Internationella|Nationella|Europeiska|Nordiska|Globala)\s[{LOWER}]+(?:dagen|veckan|konferensen)(?![\w{LOWER}])"
             ),
-            # "SM i simning och vattenpolo", "U23-EM", "VM i Chengdu": championships by their acronym
+            # "SM i simning och vattenpolo", "U23-EM", "Bussförar-SM", "VM i Chengdu": championships by their acronym
             re.compile(
-                r"(?<![\w-])(?:[A-Z]\d{2}-)?(?:SM|VM|EM|NM|JSM|JVM|JEM)(?:-veckan)?"
+                r"(?<![\w-])(?:[A-Z]\d{2}-|[A-ZÅÄÖ][a-zåäö]{3,}-)?(?:SM|VM|EM|NM|JSM|JVM|JEM)(?:-veckan)?"
                 r"(?:\s+i\s+[a-zåäö]{4,}(?:\s+och\s+[a-zåäö]{4,})?)?(?![\w-])"
             ),
             # "Fokus jämställdhet, en nationell fördjupningskonferens"

@@ -311,6 +311,12 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
         about = _MEETING_WITH.match(text, m.end(), limit)
         if about:  # "möte med transportministrar", "möte om åtgärder på den europeiska gasmarknaden"
             return f"{lem.capitalize()} {about.group('p')}"
+    first = re.search(r"(?<![\w-])(första|sista|årets)\s+$", text[max(0, m.start() - 12) : m.start()], re.IGNORECASE)
+    if first and word.lower() != lem:  # "det första spadtaget": the occasion as the text writes it
+        return f"{first.group(1).capitalize()} {word.lower()}"
+    acronym = re.match(r"([A-ZÅÄÖ]{2,})-", word)
+    if acronym and "-" in lem:  # "LO-kongressen": the acronym kept as written
+        return f"{acronym.group(1)}-{lem.split('-', 1)[1]}"
     return lem.capitalize()
 
 
