@@ -111,8 +111,8 @@ def test_seeds_store_validates(seeds_store):
                 "batch13": 0.75,
                 "batch14": 0.84,
                 "batch15": 0.82,
-                "batch16": 0.70,
-                "batch17": 0.67,
+                "batch16": 0.75,
+                "batch17": 0.74,
                 "batch18": 0.70,
                 "batch19": 0.73,
             }.items()
