@@ -168,7 +168,7 @@ HOME_CASES = [
 
 HOME_CASES += [
     pytest.param(
-        "Ny tränare\n\nKlubbdirektör Max Martinsson meddelar att IFK Sundsvall byter tränare. IFK Sundsvall "
+        "Förändringar\n\nKlubbdirektör Max Martinsson meddelar att IFK Sundsvall byter tränare. IFK Sundsvall "
         "har haft en tung höst.\n",
         {("Max Martinsson", "klubbdirektör", "IFK Sundsvall")},
         id="no-publisher-the-body-the-text-names-most",

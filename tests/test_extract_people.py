@@ -351,6 +351,21 @@ ROLE_CASES = [
         {("Peter Kjellgren", None, "Cobra Buss"), ("Sebastian Hirvi", None, "Molins Resor")},
         id="a-list-line-name-employer-town",
     ),
+    pytest.param(
+        "Hedersdoktorer\n\nÖversättaren Anders Bodmark och arkeologen Robin Olsén promoveras i dag. Priset var "
+        "skapat av keramikern Bente Brosholm.\n",
+        {
+            ("Anders Bodmark", "översättare", None),
+            ("Robin Olsén", "arkeolog", None),
+            ("Bente Brosholm", "keramiker", None),
+        },
+        id="an-occupation-standing-alone-is-a-title",
+    ),
+    pytest.param(
+        "Ny utredning\n\nArbetet leds av försvarsberedningens ordförande Jörgen Bergström (M).\n",
+        {("Jörgen Bergström", "ordförande", "Försvarsberedningen")},
+        id="a-committee-named-in-lower-case-genitive",
+    ),
 ]
 
 

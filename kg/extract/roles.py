@@ -24,6 +24,12 @@ def _sets() -> tuple[frozenset, tuple, frozenset, frozenset, frozenset, frozense
     )
 
 
+@lru_cache(maxsize=1)
+def _standalone_suffixes() -> frozenset[str]:
+    lex = load().lexicon
+    return frozenset(lex["role_suffixes"]) - frozenset(lex["role_suffixes_not_alone"])
+
+
 @lru_cache(maxsize=65536)
 def role_head(word: str) -> str | None:
     """The indefinite role title if `word` is one ('Kulturchefen' -> 'kulturchef').
@@ -51,6 +57,8 @@ def _is_role(w: str) -> bool:
     words, suffixes, exceptions, *_ = _sets()
     if w in words:
         return True
+    if w in _standalone_suffixes():
+        return True  # "översättaren Anders Bodegård", "arkeolog", "tränare": a suffix that is a title on its own
     if w in exceptions or not w.endswith(suffixes):  # (endswith with the tuple: a cheap first test)
         return False
     return any(w.endswith(s) and len(w) > len(s) + 2 for s in suffixes)
