@@ -281,6 +281,11 @@ def test_a_royal_academy_with_coordinated_words() -> None:
         pytest.param("Hon blir ordförande för ABF Umeås styrelse.", [("ABF Umeå", True)], id="district-genitive"),
         pytest.param("Under SM Falun tävlar de.", [], id="a-championship-is-no-body"),
         pytest.param(
+            "Hjärt- och Lungförbundet har kongress.",
+            [("Hjärt- och Lungförbundet", False)],
+            id="coordinated-words-the-second-capitalised",
+        ),
+        pytest.param(
             "Sveriges Kemister och SKR möts. Svenskt Trä och Erik Östman talar.",
             [("Sveriges Kemister", False), ("Sveriges Kommuner och Regioner", False), ("Svenskt Trä", False)],
             id="och-joins-no-two-bodies",

@@ -60,8 +60,8 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(
             rf"(?<![\w-])(?:{CAP}-)?{CAP}s\s+(?:[{UPPER}]?[{LOWER}]*)(?:{kinds})(?:en|an|n|t)?s?(?![\w{LOWER}])"
         ),
-        # "Musik- och kulturskolan"
-        re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
+        # "Musik- och kulturskolan", "Astma- och Allergiförbundet"
+        re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{UPPER}{LOWER}][{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
         # "Crafoordska stiftelsen", "Sahlgrenska akademin": an adjective made of a name, then the head
         re.compile(rf"(?<![\w-])[{UPPER}][\w{LOWER}]+ska\s+(?:{heads})(?![\w{LOWER}])"),
         # "Kungl. Hovstaterna", "Kungl. Maj:ts Orden" (not "Kungl. Slottet", a building)
