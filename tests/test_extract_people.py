@@ -366,6 +366,16 @@ ROLE_CASES = [
         {("Jörgen Bergström", "ordförande", "Försvarsberedningen")},
         id="a-committee-named-in-lower-case-genitive",
     ),
+    pytest.param(
+        "Möte\n\nDär deltar EU-minister Jessica Rosenkvists statssekreterare Christian Dahlberg.\n",
+        {("Jessica Rosenkvist", "eu-minister", "Regeringen"), ("Christian Dahlberg", "statssekreterare", "Regeringen")},
+        id="a-person-s-genitive-before-a-title-and-its-holder",
+    ),
+    pytest.param(
+        "Kris\n\n– Nu måste ledningen svara, avslutar Charlie Weimers förbundsordförande för KDU.\n",
+        {("Charlie Weimers", "förbundsordförande", "KDU")},
+        id="a-name-ending-in-s-before-its-own-title",
+    ),
 ]
 
 

@@ -198,6 +198,9 @@ def unknown_genitive_before(ctx: Context, pos: int) -> OrgRef | None:
     name = m.group("n")
     if name in ctx.towns or name in ctx.foreign or name in load().countries or name in load().counties:
         return None
+    before = re.search(r"([A-ZÅÄÖ][\w-]+) $", ctx.text[max(0, m.start() - 30) : m.start()])
+    if before and given_strength(before.group(1)) > 0:
+        return None  # "Jessica Rosencrantzs statssekreterare": a person's genitive, not a body's
     if given_strength(name) > 0 or role_head(name) or name.lower() in word_set("possessive_pronouns"):
         return None
     ref = new_org(name)

@@ -104,7 +104,7 @@ def find_people(
     cands = _drop_nested(cands)
     strong = [(c.begin, c.end) for c in cands if c.strength == 2]
     accepted = [c for c in cands if c.strength == 2 or _is_person_position(ctx, c, strong)]
-    accepted = _genitives_to_names(accepted)
+    accepted = _genitives_to_names(accepted, text)
     people: dict[str, Person] = {}
     occurrences = []
     memberships: list[Membership] = []
@@ -149,12 +149,13 @@ def _trimmed(text: str, c: NameCandidate, taken: SpanSet) -> NameCandidate | Non
     return c
 
 
-def _genitives_to_names(accepted: list[NameCandidate]) -> list[NameCandidate]:
-    """'Hanna Hansdotters design' where 'Hanna Hansdotter' is named too: the genitive is the same person."""
+def _genitives_to_names(accepted: list[NameCandidate], text: str) -> list[NameCandidate]:
+    """'Hanna Hansdotters design' where 'Hanna Hansdotter' is named too, or 'Jessica Rosencrantzs statssekreterare':
+    the genitive is the person."""
     names = {c.name for c in accepted}
     out = []
     for c in accepted:
-        if c.name.endswith("s") and c.name[:-1] in names and not c.name.endswith("ss"):
+        if c.name.endswith("s") and not c.name.endswith("ss") and (c.name[:-1] in names or _before_a_title(c, text)):
             c = NameCandidate(c.begin, c.end - 1, c.name[:-1], c.given, c.family[:-1], c.strength)
         head, _sep, last = c.name.rpartition(" ")
         if last.endswith("s") and head.count(" ") >= 1 and head in names and last[:-1] not in head:
@@ -162,6 +163,16 @@ def _genitives_to_names(accepted: list[NameCandidate]) -> list[NameCandidate]:
             c = NameCandidate(c.begin, c.begin + len(head), head, c.given, head.split(" ", 1)[1], c.strength)
         out.append(c)
     return out
+
+
+_NEXT_WORD = re.compile(r" ([a-zåäö-]+) [A-ZÅÄÖ]")
+
+
+def _before_a_title(c: NameCandidate, text: str) -> bool:
+    """A well-known given name whose family name ends in s before a title and its holder's name: 'X Ys
+    statssekreterare Z' (not 'Charlie Weimers förbundsordförande för KDU')."""
+    nxt = _NEXT_WORD.match(text, c.end)
+    return c.strength == 2 and nxt is not None and role_head(nxt.group(1)) is not None
 
 
 def _drop_nested(cands: list[NameCandidate]) -> list[NameCandidate]:
