@@ -2,13 +2,15 @@
 
     python bench/dask_bench.py ../shared/corpus/regeringen --sample 1000 --workers 1 2 --rounds 2
     python bench/dask_bench.py ../shared/corpus/regeringen --workers 1 2
+    python bench/dask_bench.py - --table --out bench/results/dask-bench.jsonl   # reprint as a table
 
 For each round and each worker count it runs, one after the other, `kg build --workers N` with the local
 processes, with `--executor dask` (a LocalCluster of N workers started by the build, its start counted),
 and, with `--external`, with `--executor dask --scheduler` against a cluster started beforehand by
 `dask scheduler` and `dask worker --nworkers N --nthreads 1` (its start not counted). Builds skip
 validation, views and dumps, which do not depend on the executor. Documents per second are taken over
-the extract phase (extraction with the overlapped bulk load) and over the whole build. Every Dask store
+the extract phase and over extract + load (local with 1 worker loads after extraction, every other
+build while extracting), and over the whole build; the start of a LocalCluster alone is timed too. Every Dask store
 is compared with the local store of the same round and worker count by `canonical_nquads`. One JSON line
 per build goes to `--out`, with the load average before it.
 """
@@ -105,6 +107,18 @@ def external_cluster(workers: int) -> Iterator[str]:
         log.close()
 
 
+def cluster_start(workers: int) -> dict[str, object]:
+    """Seconds until a LocalCluster of `workers` processes, as a build starts it, has run its first task."""
+    from kg.dask_executor import DaskExecutor
+
+    load = load_average()
+    started = time.perf_counter()
+    with DaskExecutor(workers=workers)._client() as client:
+        client.submit(sum, [1, 2]).result()
+        ready = time.perf_counter() - started
+    return {"executor": "dask", "workers": workers, "cluster_start_s": round(ready, 2), "load_before": load}
+
+
 def run_build(corpus: Path, store: Path, workers: int, executor: str, scheduler: str | None) -> dict[str, object]:
     """One `kg build`; wall seconds, the seconds of its extract phase and its documents."""
     args = [str(BIN / "kg"), "build", str(corpus), "--store", str(store), "--workers", str(workers)]
@@ -132,15 +146,45 @@ def run_build(corpus: Path, store: Path, workers: int, executor: str, scheduler:
     }
 
 
+def table(path: Path) -> str:
+    """The builds of a results file as a Markdown table (documents per second over extract + load)."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    out = [
+        "| round | workers | executor | documents | extract s | load after s | docs/s extract+load | wall s "
+        "| docs/s wall | same store | load average before |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for row in rows:
+        if "documents" not in row:
+            out.append(
+                f"| {row.get('round', '')} | {row['workers']} | LocalCluster start | | | | | {row['cluster_start_s']} "
+                f"| | | {row['load_before']} |"
+            )
+            continue
+        load_after = float(re.search(r"load ([\d.]+) s", row["timings"]).group(1))  # type: ignore[union-attr]
+        rate = row["documents"] / (row["extract_s"] + load_after)
+        same = {True: "yes", False: "**no**", None: "(reference)"}[row.get("identical_to_local")]
+        out.append(
+            f"| {row['round']} | {row['workers']} | {row['executor']} | {row['documents']:,} | {row['extract_s']} "
+            f"| {load_after} | {rate:.0f} | {row['wall_s']} | {row['docs_per_s_wall']:.0f} | {same} "
+            f"| {row['load_before']} |"
+        )
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", type=Path)
+    parser.add_argument("corpus", type=Path, help="a folder of releases (- with --table)")
     parser.add_argument("--sample", type=int, default=0, help="build every 8th release, the first N (0: all)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--external", action="store_true", help="also against a cluster started beforehand")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "dask-bench.jsonl")
+    parser.add_argument("--table", action="store_true", help="print the results in --out as a table; no builds")
     args = parser.parse_args()
+    if args.table:
+        print(table(args.out))
+        return
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     corpus = args.corpus
@@ -152,6 +196,9 @@ def main() -> None:
     with args.out.open("a") as out:
         for round_ in range(1, args.rounds + 1):
             for workers in args.workers:
+                row = cluster_start(workers)
+                print(json.dumps(row), flush=True)
+                out.write(json.dumps(row) + "\n")
                 stores = {}
                 for executor in executors:
                     store = results / f"dask-bench-{executor}-{workers}.oxigraph"

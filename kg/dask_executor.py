@@ -16,6 +16,7 @@ and closed after it (one machine; mostly for tests and comparison). See docs/sca
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import logging
@@ -43,8 +44,9 @@ def available() -> bool:
     return importlib.util.find_spec("distributed") is not None
 
 
+@functools.cache
 def kg_fingerprint() -> str:
-    """A checksum of the `kg` package's code and data (extraction depends on nothing else)."""
+    """A checksum of the `kg` package's code and data (extraction depends on nothing else), once a process."""
     root = Path(kg.__file__).parent
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
@@ -65,9 +67,17 @@ def dask_setup(worker: Any) -> None:
 BatchResult = tuple[list[tuple[DocRecord | None, str | None]], bytes, bytes]
 
 
-def extract_batch(docs: list[Document], base: str) -> BatchResult:
+class OtherCode(RuntimeError):
+    """A worker whose `kg` differs from the build's (it would extract differently)."""
+
+
+def extract_batch(docs: list[Document], base: str, fingerprint: str) -> BatchResult:
     """On a worker: extract `docs`; per document its record and error (None when extracted), then the
-    N-Quads of every extracted document and their triples as N-Triples (for the default graph)."""
+    N-Quads of every extracted document and their triples as N-Triples (for the default graph).
+    Raises OtherCode when this worker's `kg` is not the build's (`fingerprint`), also on a worker that
+    joined the cluster after the build checked the others."""
+    if kg_fingerprint() != fingerprint:
+        raise OtherCode("this worker runs other code or data of kg than the build; install the same version")
     outcomes: list[tuple[DocRecord | None, str | None]] = []
     parts: list[bytes] = []
     for doc in docs:
@@ -200,6 +210,7 @@ class DaskExecutor:
         from distributed import wait
 
         todo = iter(paths)
+        fingerprint = kg_fingerprint()
         pending: dict[Any, list[tuple[Path, tuple[int, ...] | None]]] = {}
         try:
             while True:
@@ -208,7 +219,7 @@ class DaskExecutor:
                     docs, sent, failed = self._read(todo)
                     yield from failed
                     if docs:
-                        pending[client.submit(extract_batch, docs, base, pure=False)] = sent
+                        pending[client.submit(extract_batch, docs, base, fingerprint, pure=False)] = sent
                     if len(sent) + len(failed) < self.batch:
                         break  # paths exhausted
                 if not pending:

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REGERINGEN, REGERINGEN_STRIDE, SEEDS
+from conftest import BASE, REGERINGEN, REGERINGEN_STRIDE, SEEDS
 
 from kg import store as kgstore
 from kg.build import BuildError, build
 from kg.cli import main
-from kg.dask_executor import DaskExecutor
+from kg.dask_executor import DaskExecutor, OtherCode, extract_batch, kg_fingerprint
+from kg.read import read_document
 
 pytest.importorskip("distributed")
 
@@ -77,6 +78,17 @@ def test_the_build_record_is_all_that_is_left_out(tmp_path: Path) -> None:
     seed.write_text(seed.read_text(encoding="utf-8") + "\nTillägg.\n", encoding="utf-8")
     build([docs], second, workers=1, make_views=False, make_dumps=False)
     assert canonical_nquads(second) != lines
+
+
+def test_a_worker_with_other_code_refuses_the_batch() -> None:
+    """Every task carries the build's checksum of the kg package; a worker whose kg differs (one that joined
+    after the build checked the others) fails the task instead of extracting differently."""
+    (doc,) = [read_document(p) for p in sorted(SEEDS.glob("*.txt"))[:1]]
+    outcomes, nquads, ntriples = extract_batch([doc], BASE, kg_fingerprint())
+    assert outcomes[0][1] is None and outcomes[0][0].doc_id == doc.doc_id and nquads.count(b"\n") > 100
+    assert ntriples.count(b"\n") == nquads.count(b"\n") and b"/graph/doc/" not in ntriples
+    with pytest.raises(OtherCode, match="other code or data of kg"):
+        extract_batch([doc], BASE, "0" * 64)
 
 
 def _closed_port() -> int:
