@@ -110,7 +110,8 @@ def extract_file(path: Path, base: str) -> Extracted:
     except ReadError as err:
         return Extracted(path, error=err.reason)
     item = extract_document(doc, base)
-    item.stamp = stamp
+    if item.error is None:
+        item.stamp = stamp
     return item
 
 
