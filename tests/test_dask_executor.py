@@ -80,6 +80,34 @@ def test_the_build_record_is_all_that_is_left_out(tmp_path: Path) -> None:
     assert canonical_nquads(second) != lines
 
 
+def test_a_cluster_started_by_dask_scheduler_and_dask_worker(tmp_path: Path) -> None:
+    """`--scheduler ADDRESS` with a cluster started by the commands of docs/scaling.md (one worker process)."""
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    dask = str(Path(sys.executable).parent / "dask")
+    port = address.rsplit(":", 1)[1]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"], **quiet)
+    worker = subprocess.Popen(
+        [dask, "worker", address, *("--nworkers", "1", "--nthreads", "1"), "--no-dashboard"], **quiet
+    )
+    try:
+        local, remote = tmp_path / "local.oxigraph", tmp_path / "remote.oxigraph"
+        build([SEEDS], local, workers=1, make_views=False, make_dumps=False)
+        options = ["--validate", "no", "--no-views", "--no-dumps", "--silent"]
+        done = subprocess.run(
+            [KG, "build", str(SEEDS), "--store", str(remote), "--executor", "dask", "--scheduler", address, *options],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, done.stderr
+        assert canonical_nquads(remote) == canonical_nquads(local)
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def test_a_worker_with_other_code_refuses_the_batch() -> None:
     """Every task carries the build's checksum of the kg package; a worker whose kg differs (one that joined
     after the build checked the others) fails the task instead of extracting differently."""
