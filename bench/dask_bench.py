@@ -10,9 +10,10 @@ and, with `--external`, with `--executor dask --scheduler` against a cluster sta
 `dask scheduler` and `dask worker --nworkers N --nthreads 1` (its start not counted). Builds skip
 validation, views and dumps, which do not depend on the executor. Documents per second are taken over
 the extract phase and over extract + load (local with 1 worker loads after extraction, every other
-build while extracting), and over the whole build; the start of a LocalCluster alone is timed too. Every Dask store
-is compared with the local store of the same round and worker count by `canonical_nquads`. One JSON line
-per build goes to `--out`, with the load average before it.
+build while extracting), and over the whole build; the start of a LocalCluster alone is timed too.
+CPU seconds are those of the build's process tree (a LocalCluster's workers included, an external
+cluster's not). Every Dask store is compared with the local store of the same round and worker count
+by `canonical_nquads`. One JSON line per build goes to `--out`, with the load average before it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -126,9 +128,12 @@ def run_build(corpus: Path, store: Path, workers: int, executor: str, scheduler:
     if scheduler:
         args += ["--scheduler", scheduler]
     load = load_average()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build and the processes it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
     extract = float(re.search(r"extract ([\d.]+) s", done.stderr).group(1))  # type: ignore[union-attr]
@@ -141,6 +146,7 @@ def run_build(corpus: Path, store: Path, workers: int, executor: str, scheduler:
         "extract_s": extract,
         "docs_per_s_extract": round(documents / extract, 1),
         "docs_per_s_wall": round(documents / wall, 1),
+        "cpu_s": round(cpu, 1),  # of the command's process tree; not of an external cluster's workers
         "load_before": load,
         "timings": next(line for line in done.stderr.splitlines() if line.startswith("timings:")),
     }
@@ -151,14 +157,14 @@ def table(path: Path) -> str:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     out = [
         "| round | workers | executor | documents | extract s | load after s | docs/s extract+load | wall s "
-        "| docs/s wall | same store | load average before |",
-        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| docs/s wall | CPU s | same store | load average before |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for row in rows:
         if "documents" not in row:
             out.append(
                 f"| {row.get('round', '')} | {row['workers']} | LocalCluster start | | | | | {row['cluster_start_s']} "
-                f"| | | {row['load_before']} |"
+                f"| | | | {row['load_before']} |"
             )
             continue
         load_after = float(re.search(r"load ([\d.]+) s", row["timings"]).group(1))  # type: ignore[union-attr]
@@ -166,7 +172,8 @@ def table(path: Path) -> str:
         same = {True: "yes", False: "**no**", None: "(reference)"}[row.get("identical_to_local")]
         out.append(
             f"| {row['round']} | {row['workers']} | {row['executor']} | {row['documents']:,} | {row['extract_s']} "
-            f"| {load_after} | {rate:.0f} | {row['wall_s']} | {row['docs_per_s_wall']:.0f} | {same} "
+            f"| {load_after} | {rate:.0f} | {row['wall_s']} | {row['docs_per_s_wall']:.0f} | {row.get('cpu_s', '')} "
+            f"| {same} "
             f"| {row['load_before']} |"
         )
     return "\n".join(out)
