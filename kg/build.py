@@ -19,7 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from pyoxigraph import RdfFormat, serialize
 
@@ -39,7 +39,7 @@ from kg.load import (
 )
 from kg.progress import Phase, Progress
 from kg.queries import registry
-from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamp, iter_paths, read_document
+from kg.read import ChecksumCache, Document, ReadError, doc_id_for, file_stamp, iter_paths, read_document
 
 DEFAULT_BASE = "https://w3id.org/sv-press-kg/"
 
@@ -109,7 +109,16 @@ def extract_file(path: Path, base: str) -> Extracted:
         doc = read_document(path)
     except ReadError as err:
         return Extracted(path, error=err.reason)
-    record = DocRecord(doc.doc_id, path.name, doc.sha256)
+    item = extract_document(doc, base)
+    if item.error is None:
+        item.stamp = stamp
+    return item
+
+
+def extract_document(doc: Document, base: str) -> Extracted:
+    """Extract one document already read (here, in a worker process or on a Dask worker) into N-Quads;
+    an extractor failure is returned, not raised."""
+    record = DocRecord(doc.doc_id, doc.path.name, doc.sha256)
     try:
         quads = list(_emit().document_quads(doc, base))
         graph = doc_graph(base, doc.doc_id)
@@ -118,8 +127,13 @@ def extract_file(path: Path, base: str) -> Extracted:
                 raise LoadError(f"extractor emitted a quad in {quad.graph_name}, not in {graph}: {quad}")
         nquads = serialize(quads, format=RdfFormat.N_QUADS) or b""
     except Exception as err:  # one bad document must not end the build
-        return Extracted(path, record, error=f"extractor failed: {type(err).__name__}: {err}")
-    return Extracted(path, record, nquads, stamp=stamp)
+        return Extracted(doc.path, record, error=f"extractor failed: {type(err).__name__}: {err}")
+    return Extracted(doc.path, record, nquads)
+
+
+def default_graph_ntriples(nquads: bytes) -> bytes:
+    """The triples of N-Quads (one named graph term per line, as pyoxigraph writes them) as N-Triples."""
+    return _GRAPH_TERM.sub(b" .\n", nquads)
 
 
 def _extract_job(job: tuple[str, str]) -> Extracted:
@@ -145,7 +159,7 @@ def _spool_job(job: tuple[str, str, str]) -> Extracted:
             _SPOOLS[pid] = (open(f"{stem}.nq", "ab"), open(f"{stem}.nt", "ab"))  # noqa: SIM115
         nq, nt = _SPOOLS[pid]
         nq.write(item.nquads)
-        nt.write(_GRAPH_TERM.sub(b" .\n", item.nquads))
+        nt.write(default_graph_ntriples(item.nquads))
         nq.flush()
         nt.flush()
         item.nquads = b""
@@ -162,6 +176,34 @@ def spool_all(paths: Sequence[Path], base: str, workers: int, folder: Path) -> I
         if handles is not None:
             for handle in handles:
                 handle.close()
+
+
+class Executor(Protocol):
+    """Where extraction runs. `spool` yields one `Extracted` per path, in any order, without its quads:
+    those go to spool segments in `folder` (N-Quads, and N-Triples for the default graph), and an item
+    whose `closed` is set names a finished pair that the bulk loader may take while extraction goes on;
+    pairs still in `folder` when `spool` ends are loaded after it. Closing the generator stops the work."""
+
+    @property
+    def overlap(self) -> bool:
+        """Whether finished segments are loaded while extraction goes on (extraction runs elsewhere)."""
+        ...
+
+    def spool(self, paths: Sequence[Path], base: str, folder: Path) -> Iterator[Extracted]: ...
+
+
+@dataclass
+class LocalProcesses:
+    """The default executor: `workers` processes of this machine, each appending to its own segments."""
+
+    workers: int
+
+    @property
+    def overlap(self) -> bool:
+        return self.workers > 1  # one worker: the build stays one process and loads after extraction
+
+    def spool(self, paths: Sequence[Path], base: str, folder: Path) -> Iterator[Extracted]:
+        return spool_all(paths, base, self.workers, folder)
 
 
 def _warm_up() -> None:
@@ -197,8 +239,12 @@ def build(
     workers: int | None = None,
     make_views: bool = True,
     make_dumps: bool = True,
+    executor: Executor | None = None,
 ) -> BuildSummary:
     """Read every .txt under `dirs`, extract, and replace the store at `store_path` atomically.
+
+    Extraction runs in `executor`: by default `workers` processes of this machine (`LocalProcesses`);
+    `kg.dask_executor.DaskExecutor` runs it on a Dask cluster. Either way one bulk loader here writes the store.
 
     With `make_views`, the whole-corpus result of every parameter-free saved query is materialised
     (kg/views.py): instant whole-corpus answers, at the cost of running each query once here.
@@ -216,7 +262,7 @@ def build(
     store_path = Path(store_path) if store_path is not None else kgstore.default_store_path()
     writers: list[kgstore.AtomicStore] = []
     try:
-        return _build(dirs, store_path, base, strict, progress, workers, make_views, make_dumps, writers)
+        return _build(dirs, store_path, base, strict, progress, workers, make_views, make_dumps, writers, executor)
     except KeyboardInterrupt as err:
         if isinstance(err, Interrupted):
             raise
@@ -237,6 +283,7 @@ def _build(
     make_views: bool,
     make_dumps: bool,
     writers: list[kgstore.AtomicStore],
+    executor: Executor | None = None,
 ) -> BuildSummary:
     with progress.phase("read") as step:
         paths, base = _inputs(dirs, base)
@@ -251,13 +298,14 @@ def _build(
     writers.append(writer)  # the caller asks it whether the store was replaced when interrupted
     with writer, kgstore.work_folder(store_path, ".kg-spool-") as spool:
         workers = workers or default_workers()
+        executor = executor or LocalProcesses(workers)
         checksums = ChecksumCache()
-        loader = _Loader(writer, overlap=workers > 1)
+        loader = _Loader(writer, overlap=executor.overlap)
         try:
             with (
                 progress.phase("extract", total=len(paths), unit="documents") as step,
                 (Path(spool) / "meta.nq").open("wb") as meta,  # the documents' meta records
-                closing(spool_all(todo, base, workers, Path(spool))) as items,  # closed: the workers stop
+                closing(executor.spool(todo, base, Path(spool))) as items,  # closed: the workers stop
             ):
                 step.update(len(paths) - len(todo))
                 for item in items:
@@ -377,7 +425,7 @@ def reference_data(emit, base: str) -> tuple[bytes, bytes]:  # type: ignore[no-u
     if outside:
         raise BuildError(f"reference quad outside {graph}: {outside[0]}")
     nquads = serialize(quads, format=RdfFormat.N_QUADS) or b""
-    return nquads, _GRAPH_TERM.sub(b" .\n", nquads)
+    return nquads, default_graph_ntriples(nquads)
 
 
 def _inputs(dirs: Sequence[Path | str], base: str | None) -> tuple[list[Path], str]:

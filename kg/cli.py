@@ -62,6 +62,19 @@ def main() -> None:
 )
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Extraction processes (default: cores).")
 @click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: processes of this machine, or a Dask cluster (docs/scaling.md).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --executor dask: the scheduler (tcp://host:8786); without it a local cluster of --workers processes.",
+)
+@click.option(
     "--update",
     is_flag=True,
     help="Change the existing store in place: re-extract new and changed documents, drop vanished ones.",
@@ -97,6 +110,8 @@ def build(
     make_views: bool,
     refresh_views: bool,
     make_dumps: bool,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Build a fresh store from every .txt file under DIRS (replaces the store only on success).
 
@@ -115,11 +130,19 @@ def build(
 
     if refresh_views and not update:
         raise click.UsageError("--refresh-views only applies with --update (a full build always makes the views)")
-    extra: dict[str, bool] = {"refresh_views": refresh_views} if update else {"make_views": make_views}
+    if scheduler is not None and executor != "dask":
+        raise click.UsageError("--scheduler only applies with --executor dask")
+    if executor == "dask" and update:
+        raise click.UsageError("--executor dask applies to full builds; --update extracts on this machine")
+    extra: dict[str, Any] = {"refresh_views": refresh_views} if update else {"make_views": make_views}
     extra["make_dumps"] = make_dumps
     run_build = update_build if update else full_build
     progress = Progress(silent=silent)
     try:
+        if executor == "dask":
+            from kg.dask_executor import DaskExecutor
+
+            extra["executor"] = DaskExecutor(scheduler, workers)
         summary = run_build(
             list(dirs), store_path, base=base, strict=strict, progress=progress, workers=workers, **extra
         )
