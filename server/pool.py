@@ -136,6 +136,15 @@ class Worker:
 
     def _close_socket(self) -> None:
         transport = self.reader.transport if self.reader is not None else None
+        sock = transport.get_extra_info("socket") if transport is not None else self.sock
+        with suppress(OSError, AttributeError):  # the worker sees the end now, not when the loop closes the socket
+            fd = sock.fileno()  # (uvloop's transport socket has no shutdown(): one on the same descriptor)
+            if fd >= 0:
+                same = socket.socket(fileno=fd)
+                try:
+                    same.shutdown(socket.SHUT_RDWR)
+                finally:
+                    same.detach()
         if transport is not None:
             try:
                 transport.close()

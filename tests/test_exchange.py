@@ -258,3 +258,23 @@ def test_the_query_answers_in_every_results_format_by_accept(client: TestClient)
             response = client.get("/sparql", params={"query": store_query}, headers={"accept": accept})
             assert response.status_code == 200 and response.content.startswith(start), (accept, response.content)
             assert response.headers["content-type"].startswith(accept)
+
+
+def test_replacing_and_closing_workers_does_not_stall_the_event_loop(seeds_store_path: Path) -> None:
+    """A worker is told to stop by the end of its socket, at once (not when the loop gets round to closing
+    the socket): restarting or closing a pool of 2 takes well under the 2 s a worker gets to exit."""
+
+    async def scenario() -> tuple[float, float]:
+        pool = QueryPool(seeds_store_path, size=2, timeout=10)
+        await pool.start()
+        await pool.run(Job("ASK {}", JSON))
+        started = time.monotonic()
+        await pool.restart()
+        restarted = time.monotonic() - started
+        assert (await pool.run(Job("ASK {}", JSON))).status == 200  # a worker of the new generation
+        started = time.monotonic()
+        pool.close()
+        return restarted, time.monotonic() - started
+
+    restarted, closed = _run(scenario())
+    assert restarted < 1.5 and closed < 1.5, (restarted, closed)
