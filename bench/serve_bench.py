@@ -1,6 +1,7 @@
 """HTTP benchmark: `oxigraph serve-read-only` vs `kg serve` on the same store, same queries.
 
     python bench/serve_bench.py --store bench/results/store-10k --runs 3 --duration 5
+    python bench/serve_bench.py --store /tmp/reg --cases toll --conns 1,8 --baseline ../main   # issue 14
 
 Starts both servers on loopback (or uses running ones with --no-start), picks parameter values from
 the store (the most quoted municipality, the most mentioned person, ...), measures each query in
@@ -9,6 +10,11 @@ the same number of rows, then loads each server with wrk (one thread, keep-alive
 `-c 16`, warm-up first) in interleaved order and prints a Markdown table of medians over the runs.
 Saved queries go to kg as GET /queries/{name}?param=value and to oxigraph as their SPARQL text with
 the parameter values inlined; raw SPARQL goes to kg GET /sparql?query=… and oxigraph GET /query?query=….
+
+`--baseline DIR` also starts `kg serve` from another checkout (its code, this venv) as a third server
+in the same interleaved run ("kg-base"), so a change is compared with the code before it under the
+same load. Every cell also records the CPU time the server's process tree used per request (the
+server and its query workers), which a loaded machine disturbs much less than requests per second.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store  # noqa: E402
+from serve_table import table  # noqa: E402 - bench/serve_table.py, beside this script
 
 from kg.queries import registry, to_term  # noqa: E402
 from kg.store import PREFIXES  # noqa: E402
@@ -147,6 +154,41 @@ def make_cases(store: Store, base: str) -> list[Case]:
     return cases
 
 
+def make_toll_cases(store: Store, base: str) -> list[Case]:
+    """The issue-14 set: `ASK {}`, a GROUP BY over memberships (~2 ms), persons ORDER BY name LIMIT 50,
+    quotes of a person by a name filter, and two saved queries with a parameter (answered from views)."""
+    speaker = pick(
+        store,
+        "SELECT ?p WHERE { ?q schema:spokenByCharacter ?p } GROUP BY ?p ORDER BY DESC(COUNT(?q)) LIMIT 1",
+    )
+    name = pick(store, f"SELECT ?n WHERE {{ <{speaker}> foaf:name ?n }} LIMIT 1")
+    employer = pick(
+        store,
+        "SELECT ?o WHERE { ?m a org:Membership ; org:organization ?o } GROUP BY ?o ORDER BY DESC(COUNT(?m)) LIMIT 1",
+    )
+    reg = registry()
+    cases = []
+    for saved, params in (("quotes", {"person": speaker}), ("people", {"organisation": employer})):
+        q = reg.get(saved)
+        types = {p.name: p for p in q.params}
+        terms = {k: to_term(types[k], v, base) for k, v in params.items()}
+        label = saved + "?" + ",".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in params.items())
+        text = "\n".join(line for line in q.sparql.splitlines() if not line.startswith("#"))
+        cases.append(Case(label, saved, params, inline(text, terms)))
+    literal = json.dumps(name, ensure_ascii=False)
+    raw = {
+        "raw: ASK {}": "ASK {}",
+        "raw: GROUP BY over memberships": PRE
+        + "SELECT ?org (COUNT(?m) AS ?n) WHERE { ?m org:organization ?org } GROUP BY ?org ORDER BY DESC(?n) LIMIT 20",
+        "raw: persons ORDER BY name LIMIT 50": PRE
+        + "SELECT ?p ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?name LIMIT 50",
+        "raw: quotes of a person by name filter": PRE
+        + "SELECT ?q ?text WHERE { ?q a schema:Quotation ; schema:spokenByCharacter ?p ; schema:text ?text . "
+        + f"?p foaf:name ?n FILTER(CONTAINS(?n, {literal})) }}",
+    }
+    return [*(Case(label, None, {}, sparql) for label, sparql in raw.items()), *cases]
+
+
 def in_process(store: Store, cases: list[Case], base: str, budget: float, max_runs: int) -> dict[str, dict]:
     """Median ms per case: query + full SPARQL-JSON serialisation; saved queries both ways."""
     out = {}
@@ -251,23 +293,26 @@ def versions() -> dict[str, str]:
     return v
 
 
-def start_servers(store: Path, ox_port: int, kg_port: int, kg_workers: int | None) -> list[subprocess.Popen]:
+def start_servers(
+    store: Path, ox_port: int, kg_port: int, kg_workers: int | None, baseline: Path | None = None, base_port: int = 0
+) -> list[tuple[str, subprocess.Popen]]:
+    """oxigraph, kg and, with `baseline`, kg from that checkout; each in its own session, logs in bench/results."""
     bindir = ROOT / ".venv" / "bin"
     logs = ROOT / "bench" / "results"
     logs.mkdir(parents=True, exist_ok=True)
-    ox = subprocess.Popen(
-        [str(bindir / "oxigraph"), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{ox_port}"],
-        stdout=(logs / "oxigraph.log").open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    cmd = [str(bindir / "kg"), "serve", "--store", str(store), "--port", str(kg_port)]
-    if kg_workers:
-        cmd += ["--query-workers", str(kg_workers)]
-    kg = subprocess.Popen(
-        cmd, stdout=(logs / "kg-serve.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True
-    )
-    return [ox, kg]
+
+    def start(name: str, cmd: list[str], cwd: Path = ROOT) -> tuple[str, subprocess.Popen]:
+        log = (logs / f"{name}.log").open("w")
+        return name, subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    ox = [str(bindir / "oxigraph"), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{ox_port}"]
+    servers = [start("oxigraph", ox)]
+    workers = ["--query-workers", str(kg_workers)] if kg_workers else []
+    kg = [str(bindir / "python"), "-c", "from kg.cli import main; main()", "serve", "--store", str(store)]
+    servers.append(start("kg", [*kg, "--port", str(kg_port), *workers]))
+    if baseline is not None:  # its own packages first: `-c` and `-m server.worker` put the cwd on sys.path
+        servers.append(start("kg-base", [*kg, "--port", str(base_port), *workers], cwd=baseline))
+    return servers
 
 
 def cpu_s(pids: list[int]) -> float:
@@ -320,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kg-port", type=int, default=8765)
     ap.add_argument("--kg-workers", type=int, default=None)
     ap.add_argument("--no-start", action="store_true", help="use servers already running on the ports")
+    ap.add_argument("--baseline", type=Path, help="also serve with the kg code of this checkout (kg-base)")
+    ap.add_argument("--base-port", type=int, default=8766)
+    ap.add_argument("--cases", choices=["issue6", "toll"], default="issue6", help="toll: the issue-14 set")
     ap.add_argument("--only", default="", help="comma-separated substrings of case names")
     ap.add_argument("--budget", type=float, default=3.0, help="seconds per in-process measurement")
     ap.add_argument("--in-process-only", action="store_true")
@@ -333,14 +381,14 @@ def main(argv: list[str] | None = None) -> int:
 
     store = Store.read_only(str(a.store))
     base = "https://w3id.org/sv-press-kg/"
-    cases = make_cases(store, base)
+    cases = make_toll_cases(store, base) if a.cases == "toll" else make_cases(store, base)
     if a.only:
         cases = [c for c in cases if any(s in c.name for s in a.only.split(","))]
     report: dict = {
         "versions": versions(),
         "store": str(a.store),
         "cases": {},
-        "args": vars(a) | {"store": str(a.store), "out": str(a.out)},
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(a).items()},
     }
     print("versions:", json.dumps(report["versions"]))
     print("in-process latency (pyoxigraph, median):")
@@ -350,70 +398,70 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report["in_process"], indent=1))
         return 0
 
-    procs: list[subprocess.Popen] = []
-    ox = f"http://127.0.0.1:{a.ox_port}"
-    kg = f"http://127.0.0.1:{a.kg_port}"
+    kg_paths = {"oxigraph": Case.ox_path, "kg": Case.kg_path, "kg-base": Case.kg_path}
+    urls = {"oxigraph": f"http://127.0.0.1:{a.ox_port}", "kg": f"http://127.0.0.1:{a.kg_port}"}
+    if a.baseline:
+        urls["kg-base"] = f"http://127.0.0.1:{a.base_port}"
+        report["versions"]["baseline"] = (
+            f"{a.baseline} at "
+            + subprocess.run(
+                ["git", "-C", str(a.baseline), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+            ).stdout.strip()
+        )
+    report["versions"]["kg commit"] = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    procs: dict[str, subprocess.Popen] = {}
+    report["load"] = [load_average()]
     try:
         if not a.no_start:
-            procs = start_servers(a.store, a.ox_port, a.kg_port, a.kg_workers)
+            procs = dict(start_servers(a.store, a.ox_port, a.kg_port, a.kg_workers, a.baseline, a.base_port))
         ask = urllib.parse.quote("ASK {}")
         report["first_response_s"] = {
-            "oxigraph": wait_up(f"{ox}/query?query={ask}"),
-            "kg": wait_up(f"{kg}/sparql?query={ask}"),
+            name: wait_up(url + ("/query" if name == "oxigraph" else "/sparql") + f"?query={ask}")
+            for name, url in urls.items()
         }
-        # correctness: same rows from both servers; ETag of the kg saved queries
+        # correctness: same rows from every server; ETag of the kg saved queries
         for c in cases:
-            t0 = time.perf_counter()
-            s1, b1, _ = fetch(ox + c.ox_path(), timeout=120)
-            t1 = time.perf_counter()
-            s2, b2, h2 = fetch(kg + c.kg_path(), timeout=120)
-            t2 = time.perf_counter()
-            s3, _, _ = fetch(kg + c.kg_path(), timeout=120)
-            t3 = time.perf_counter()
-            r1 = _rows(b1) if s1 == 200 else f"HTTP {s1}"
-            r2 = _rows(b2) if s2 == 200 else f"HTTP {s2}: {b2[:300]!r}"
-            etag = h2.get("ETag") or h2.get("etag")
-            report["cases"][c.name] = {
-                "rows_oxigraph": r1,
-                "rows_kg": r2,
-                "etag": etag,
-                "single_ms": {
-                    "oxigraph": (t1 - t0) * 1000,
-                    "kg_first": (t2 - t1) * 1000,
-                    "kg_second": (t3 - t2) * 1000,
-                },
-                "kg_second_status": s3,
-                "cells": {},
-            }
-            print(
-                f"  check {c.name}: oxigraph {r1} rows {(t1 - t0) * 1000:.1f} ms; kg {r2} rows "
-                f"{(t2 - t1) * 1000:.1f} ms, again {s3} {(t3 - t2) * 1000:.1f} ms{'; ETag' if etag else ''}",
-                flush=True,
-            )
+            rec: dict = {"cells": {}, "single_ms": {}, "rows": {}}
+            for name, url in urls.items():
+                t0 = time.perf_counter()
+                status, body, headers = fetch(url + kg_paths[name](c), timeout=120)
+                rec["single_ms"][name] = (time.perf_counter() - t0) * 1000
+                rec["rows"][name] = _rows(body) if status == 200 else f"HTTP {status}: {body[:300]!r}"
+                if name == "kg":
+                    rec["etag"] = headers.get("ETag") or headers.get("etag")
+            report["cases"][c.name] = rec
+            print(f"  check {c.name}: rows {rec['rows']}, ms {rec['single_ms']}", flush=True)
         conns = [int(x) for x in a.conns.split(",")]
         for run in range(a.runs):
+            report["load"].append(load_average())
             for c in (c for c in cases if c.load):
-                targets = [("oxigraph", ox + c.ox_path(), {}), ("kg", kg + c.kg_path(), {})]
-                etag = report["cases"][c.name]["etag"]
+                targets = [(name, url + kg_paths[name](c), {}) for name, url in urls.items()]
+                etag = report["cases"][c.name].get("etag")
                 if c.saved and etag:
-                    targets.append(("kg+If-None-Match", kg + c.kg_path(), {"If-None-Match": etag}))
+                    targets.append(("kg+If-None-Match", urls["kg"] + c.kg_path(), {"If-None-Match": etag}))
                 for n in conns:
                     for server, url, extra in targets:
                         headers = {"Accept": JSON, **extra}
                         if a.warmup:
                             wrk(url, n, a.warmup, headers)
+                        tree = [procs[server.split("+")[0]].pid] if procs else []
+                        before = cpu_s(tree)
                         r = wrk(url, n, a.duration, headers)
-                        r["settle_s"] = settle([p.pid for p in procs]) if procs else 0.0
+                        r["settle_s"] = settle(list(p.pid for p in procs.values())) if procs else 0.0
+                        r["cpu_us"] = (cpu_s(tree) - before) / max(1, r["requests"]) * 1e6 if tree else float("nan")
                         report["cases"][c.name]["cells"].setdefault(f"{server}|c{n}", []).append(r)
                         print(
                             f"run {run + 1} {c.name:<48} {server:<17} c{n:<3} {r['rps']:>9.1f} req/s "
-                            f"p50 {r['p50']:.2f} p99 {r['p99']:.2f} ms non2xx {r['non2xx']} {r['socket_errors']} "
-                            f"settle {r['settle_s']:.0f} s",
+                            f"p50 {r['p50']:.2f} p99 {r['p99']:.2f} ms cpu {r['cpu_us']:.0f} us/req "
+                            f"non2xx {r['non2xx']} {r['socket_errors']} settle {r['settle_s']:.0f} s",
                             flush=True,
                         )
-        report["rss_mb"] = {name: rss_mb(p.pid) for name, p in zip(("oxigraph", "kg"), procs, strict=False)}
+        report["load"].append(load_average())
+        report["rss_mb"] = {name: rss_mb(p.pid) for name, p in procs.items()}
     finally:
-        for p in procs:
+        for p in procs.values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGTERM)
     a.out.parent.mkdir(parents=True, exist_ok=True)
@@ -422,36 +470,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _med(cells: list[dict], key: str) -> float:
-    return statistics.median(c[key] for c in cells)
-
-
-def table(report: dict) -> str:
-    """Markdown table of medians and kg/oxigraph ratios."""
-    lines = [
-        "| query | in-process ms | c | oxigraph req/s | p50 / p99 ms | kg req/s | p50 / p99 ms | kg/ox req/s "
-        "| kg 304 req/s | p50 / p99 ms |",
-        "| --- | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | --- |",
-    ]
-    for name, rec in report["cases"].items():
-        ip = report["in_process"][name]
-        ms = ip.get("inlined", ip.get("raw"))["ms"]
-        conns = sorted({int(k.split("|c")[1]) for k in rec["cells"]})
-        for n in conns:
-            ox, kg, et = (rec["cells"].get(f"{s}|c{n}") for s in ("oxigraph", "kg", "kg+If-None-Match"))
-            if not ox or not kg:
-                continue
-            cols = [name, f"{ms:.2f}", str(n)]
-            for cells in (ox, kg):
-                cols += [f"{_med(cells, 'rps'):,.1f}", f"{_med(cells, 'p50'):.2f} / {_med(cells, 'p99'):.2f}"]
-            ox_rps = _med(ox, "rps")
-            cols.insert(7, f"{_med(kg, 'rps') / ox_rps:.2f}" if ox_rps else "∞ (oxigraph: 0 completed)")
-            if et:
-                cols += [f"{_med(et, 'rps'):,.1f}", f"{_med(et, 'p50'):.2f} / {_med(et, 'p99'):.2f}"]
-            else:
-                cols += ["", ""]
-            lines.append("| " + " | ".join(cols) + " |")
-    return "\n".join(lines)
+def load_average() -> list[float]:
+    """The machine's load average (1, 5, 15 minutes) now."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 if __name__ == "__main__":

@@ -538,6 +538,7 @@ def serve(
         loop="auto",
         http=protocol_for(limits),
         log_level="warning",
+        access_log=False,  # one call per request saved; errors are still logged
         limit_concurrency=max_connections,
         backlog=2048,
     )

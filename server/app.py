@@ -7,14 +7,13 @@ pages (linked-data pages, document pages, dumps), search (find entities by name)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import kg
@@ -47,15 +46,58 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for key, value in SECURITY_HEADERS.items():
-                    if key not in headers:
-                        headers[key] = value
-                if headers.get("content-type", "").startswith("text/html") and "content-security-policy" not in headers:
-                    headers["Content-Security-Policy"] = HTML_CSP
+                message["headers"] = with_security_headers(message.get("headers") or [])
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+_SECURITY_RAW = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
+_CSP_RAW = (b"content-security-policy", HTML_CSP.encode("latin-1"))
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """`headers` (raw ASGI pairs) with the security headers it lacks: nosniff and the referrer policy on
+    every answer, the Content-Security-Policy on HTML."""
+    out = list(headers)
+    names = {k.lower() for k, _ in out}
+    out += [pair for pair in _SECURITY_RAW if pair[0] not in names]
+    if b"content-security-policy" not in names:
+        media = next((v for k, v in out if k.lower() == b"content-type"), b"")
+        if media.startswith(b"text/html"):
+            out.append(_CSP_RAW)
+    return out
+
+
+CORS = {
+    "allow_origins": ["*"],
+    "allow_methods": ["GET", "HEAD", "POST", "OPTIONS"],
+    "allow_headers": ["Accept", "Content-Type"],
+    "expose_headers": ["ETag", "Link", "Content-Disposition"],
+}
+
+
+class _App(FastAPI):
+    """FastAPI behind three layers of our own: the security headers (and the look for a new build), CORS,
+    and the raw route to /sparql (`server.sparql.SparqlRoute`). /sparql gets every header the other routes
+    get, without the framework's per-request work (telemetry checks, middleware, routing); the framework's
+    own errors get the headers too."""
+
+    ctx: Context
+    _front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await super().__call__(scope, receive, send)
+            return
+        front = self._front
+        if front is None:
+            from server.sparql import SparqlRoute
+
+            routed = SparqlRoute(super().__call__, self.ctx)
+            front = self._front = SecurityHeaders(CORSMiddleware(routed, **CORS), ctx=self.ctx)
+        scope["app"] = self
+        await front(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -74,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             reading.cancel()
             ctx.pool.close()
 
-    app = FastAPI(
+    app = _App(
         lifespan=lifespan,
         docs_url=None,  # served below from local files: the CSP allows no CDN and no inline script
         redoc_url=None,
@@ -87,15 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     )
     app.state.ctx = ctx
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type"],
-        expose_headers=["ETag", "Link", "Content-Disposition"],
-    )
-
-    app.add_middleware(SecurityHeaders, ctx=ctx)
+    app.ctx = ctx
 
     from server import pages, saved, search, sparql, ui
 

@@ -18,6 +18,7 @@ from kg import store as kgstore
 from kg.queries import Registry, registry
 from kg.search import Index
 from kg.store import detect_base
+from server.exchange import WorkerGone
 from server.pool import Job, Outcome, QueryFailed, QueryPool, Worker, store_identity
 
 
@@ -139,11 +140,11 @@ class Context:
         worker = Worker(str(self.settings.store_path), self.settings.row_cap, writable=True)
         try:
             worker.wait_ready()
-            worker.conn.send(Job(sparql, update=True, base_iri=base_iri, guard=True))
-            if worker.conn.poll(self.settings.timeout):
-                return worker.conn.recv()
-            raise QueryFailed(503, f"update stopped after {self.settings.timeout:g} s (the time limit)")
-        except (EOFError, OSError) as err:
+            return worker.ask(Job(sparql, update=True, base_iri=base_iri, guard=True), self.settings.timeout)
+        except TimeoutError:
+            worker.kill("timeout")
+            raise QueryFailed(503, f"update stopped after {self.settings.timeout:g} s (the time limit)") from None
+        except (WorkerGone, OSError) as err:
             raise QueryFailed(500, f"the update worker failed: {err}") from err
         finally:
             worker.close()

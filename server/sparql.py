@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from pyoxigraph import NamedNode
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import conneg, describe_service
 from server.context import Context
@@ -26,6 +27,7 @@ UPDATE = "application/sparql-update"
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 FORMAT_PARAMS = ("format", "output", "results")
+PATHS = ("/sparql", "/sparql/")
 MIN_TIMEOUT = 0.1
 
 
@@ -63,7 +65,11 @@ def _one(pairs: list[tuple[str, str]], name: str) -> str | None:
 
 async def _operation(request: Request) -> tuple[str, str, list[tuple[str, str]]]:
     """('query'|'update'|'', text, all parameters) from a GET or POST request."""
-    params = list(parse_qsl(request.url.query, keep_blank_values=True))
+    try:
+        query_string = request.scope["query_string"].decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the query string is not valid UTF-8") from None
+    params = parse_qsl(query_string, keep_blank_values=True)
     if request.method in ("GET", "HEAD"):
         if any(k == "update" for k, _ in params):
             raise ProtocolError(405, "SPARQL Update must be sent with POST", {"Allow": "GET, POST"})
@@ -121,21 +127,60 @@ def _respond(outcome: Outcome, headers: dict[str, str] | None = None) -> Respons
     )
 
 
+async def answer(ctx: Context, request: Request) -> Response:
+    """The answer to a SPARQL protocol request at /sparql: a query's result, an update's, the service
+    description, or an error naming what was wrong."""
+    try:
+        op, text, params = await _operation(request)
+        if op == "":
+            return describe_service.service_description(ctx, request)
+        if op == "update":
+            return await _update(ctx, request, text, params)
+        return await _query(ctx, request, text, params)
+    except ProtocolError as err:
+        return error(err.status, err.message, err.headers)
+    except QueryFailed as err:
+        return error(err.status, err.message)
+
+
+class SparqlRoute:
+    """The cheapest route to /sparql: a raw ASGI app in front of the framework's routing.
+
+    Mounted inside the security-header and CORS middleware (`server/app.py`), so its answers carry the
+    same headers as every other route; GET and POST to /sparql are answered here without the router,
+    the exception middleware and FastAPI's request handling; everything else goes on to `app`. The
+    route the framework has for /sparql stays: it documents the endpoint in /openapi.json.
+    """
+
+    def __init__(self, app: ASGIApp, ctx: Context) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in PATHS and scope["method"] in ("GET", "POST"):
+            started = False
+
+            async def sending(message: Message) -> None:
+                nonlocal started
+                started = True
+                await send(message)
+
+            try:
+                response = await answer(self.ctx, Request(scope, receive))
+                await response(scope, receive, sending)
+            except Exception:
+                if not started:  # as the framework's ServerErrorMiddleware: a plain 500, then the error is logged
+                    await PlainTextResponse("Internal Server Error", status_code=500)(scope, receive, send)
+                raise
+            return
+        await self.app(scope, receive, send)
+
+
 def routes(ctx: Context) -> APIRouter:
     router = APIRouter(tags=["SPARQL"])
 
     async def endpoint(request: Request) -> Response:
-        try:
-            op, text, params = await _operation(request)
-            if op == "":
-                return describe_service.service_description(ctx, request)
-            if op == "update":
-                return await _update(ctx, request, text, params)
-            return await _query(ctx, request, text, params)
-        except ProtocolError as err:
-            return error(err.status, err.message, err.headers)
-        except QueryFailed as err:
-            return error(err.status, err.message)
+        return await answer(ctx, request)
 
     summary = "SPARQL 1.1 query endpoint"
     description = (
@@ -175,7 +220,7 @@ def routes(ctx: Context) -> APIRouter:
             }
         }
     }
-    for path in ("/sparql", "/sparql/"):
+    for path in PATHS:
         for method in ("GET", "POST"):
             router.add_api_route(
                 path,
@@ -194,6 +239,42 @@ def routes(ctx: Context) -> APIRouter:
     router.add_api_route("/.well-known/void", void, methods=["GET"], summary="VoID description of the dataset")
     router.add_api_route("/void", void, methods=["GET"], include_in_schema=False)
     return router
+
+
+_CHOSEN: dict[tuple[str | None, tuple[str, ...]], tuple[str | None, str | None]] = {}
+_ENDPOINTS: dict[tuple, tuple[str, str]] = {}
+MEMO_SIZE = 256  # Accept values and host names remembered (they come from clients: bounded) ...
+MEMO_CHARS = 512  # ... and only short ones
+
+
+def _media_types(accept: str | None, names: list[str]) -> tuple[str | None, str | None]:
+    """The media types for a SELECT/ASK result and for a graph result (None: not servable), remembered
+    for the Accept values and format names clients keep sending."""
+    key = (accept, tuple(names))
+    chosen = _CHOSEN.get(key)
+    if chosen is None:
+        chosen = (_choose(accept, names, list(conneg.RESULTS), 0), _choose(accept, names, list(conneg.GRAPHS), 1))
+        if len(accept or "") + sum(map(len, names)) <= MEMO_CHARS:
+            if len(_CHOSEN) >= MEMO_SIZE:
+                _CHOSEN.clear()
+            _CHOSEN[key] = chosen
+    return chosen
+
+
+def _endpoint_urls(request: Request) -> tuple[str, str]:
+    """The endpoint's URL (the base IRI of queries) and its JSON-LD context's URL, as the request names
+    the server (scheme, Host, root path), remembered per name."""
+    scope = request.scope
+    host = next((v for k, v in scope["headers"] if k == b"host"), None)
+    key = (scope.get("scheme"), host, tuple(scope.get("server") or ()), scope.get("root_path", ""), scope["path"])
+    urls = _ENDPOINTS.get(key)
+    if urls is None:
+        urls = (str(request.url).split("?", 1)[0], conneg.context_url(str(request.base_url)))
+        if len(host or b"") + len(key[3]) <= MEMO_CHARS:
+            if len(_ENDPOINTS) >= MEMO_SIZE:
+                _ENDPOINTS.clear()
+            _ENDPOINTS[key] = urls
+    return urls
 
 
 def _choose(accept: str | None, names: list[str], offers: list[str], kind: int) -> str | None:
@@ -226,14 +307,13 @@ async def _query(ctx: Context, request: Request, text: str, params: list[tuple[s
         raise ProtocolError(400, "the query is empty")
     names = [v for k, v in params if k in FORMAT_PARAMS and v]
     accept = request.headers.get("accept")
-    results_media = _choose(accept, names, list(conneg.RESULTS), 0)
-    graph_media = _choose(accept, names, list(conneg.GRAPHS), 1)
+    results_media, graph_media = _media_types(accept, names)
     if results_media is None and graph_media is None:
         offers = ", ".join([*conneg.RESULTS, *conneg.GRAPHS])
         asked = " / ".join(dict.fromkeys(names)) or accept
         raise ProtocolError(406, f"cannot serve {conneg.shown(asked)}; available: {offers}")
     default, named = _graphs(ctx, params)
-    base_iri = str(request.url).split("?", 1)[0]
+    base_iri, context = _endpoint_urls(request)
     job = Job(
         text,
         results_media,
@@ -242,7 +322,7 @@ async def _query(ctx: Context, request: Request, text: str, params: list[tuple[s
         named_graphs=named,
         base_iri=base_iri,
         guard=True,
-        context_url=conneg.context_url(str(request.base_url)),
+        context_url=context,
     )
     return _respond(await ctx.pool.run(job, timeout=_timeout(params)))
 

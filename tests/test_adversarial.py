@@ -197,9 +197,7 @@ def test_the_sandbox_alone_stops_egress(seeds_store_path: Path, listener: Listen
             f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?x ?y ?z }} }}",
             f"SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{listener.port}/x> {{ ?x ?y ?z }} }}",
         ):
-            worker.conn.send(Job(query, "application/sparql-results+json", guard=False))
-            assert worker.conn.poll(10)
-            outcome = worker.conn.recv()
+            outcome = worker.ask(Job(query, "application/sparql-results+json", guard=False), 10)
             assert b"LEAK" not in outcome.body
             assert outcome.status in (200, 400)
     finally:
@@ -212,11 +210,10 @@ def test_a_refused_socket_in_the_worker_is_a_clear_400(seeds_store_path: Path, l
     worker = Worker(str(seeds_store_path), 1000)
     try:
         worker.wait_ready()
-        worker.conn.send(
-            Job(f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?x ?y ?z }} }}", "text/csv", guard=False)
+        outcome = worker.ask(
+            Job(f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?x ?y ?z }} }}", "text/csv", guard=False),
+            10,
         )
-        assert worker.conn.poll(10)
-        outcome = worker.conn.recv()
         assert outcome.status == 400 and "SERVICE is not allowed" in outcome.message
     finally:
         worker.close()
