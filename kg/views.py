@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -26,11 +27,14 @@ from typing import Any, TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, parse_query_results
 
+from kg import mentions, sortkey
 from kg.interrupt import ignore_in_worker, workers_ignore_interrupt
 from kg.progress import Progress
 from kg.queries import Param, Registry, SavedQuery
 
 FOLDER = "views"
+UPDATING = "UPDATING"  # in the views folder while an update changes the store: no view is used
+DOCUMENT = "document"  # the result column naming the document a row comes from
 Rows = tuple[list[str], Iterator[dict[str, dict[str, str]]]]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATED = {XSD + t for t in ("date", "dateTime", "dateTimeStamp", "gYear", "gYearMonth")}
@@ -63,28 +67,45 @@ def materialise(
     folder = Path(store_path) / FOLDER
     folder.mkdir(exist_ok=True)
     wanted = [q for q in registry.list() if viewable(q) and (names is None or q.name in set(names))]
+    index = _mentions_query(registry) if names is None or mentions.NAME in set(names) else None
     progress = progress or Progress.quiet()
-    with progress.phase("views", total=len(wanted), unit="queries") as step:
+    with progress.phase("views", total=len(wanted) + (index is not None), unit="queries") as step:
         if workers <= 1 or len(wanted) < 2:
             source = store if isinstance(store, Store) else Store.read_only(str(store))
             done = {}
             for q in wanted:
                 done[q.name] = write_view(store_path, q, _answer(q, source))
                 step.advance()
+            if index is not None:
+                done[index.name] = _index_mentions(source, store_path, index)
+                step.advance()
             return done
-        wanted.sort(key=lambda q: -_COST.get(q.name, 0))  # longest first, so the last one does not run alone
+        jobs = [(str(store_path), q) for q in wanted] + ([(str(store_path), index)] if index is not None else [])
+        jobs.sort(key=lambda job: -_COST.get(job[1].name, 0))  # longest first, so the last one does not run alone
         ctx = mp.get_context("spawn")  # never fork a process that holds an open store
         with workers_ignore_interrupt():  # Ctrl-C reaches this process only; leaving the pool ends the workers
-            pool = ctx.Pool(min(workers, len(wanted)), initializer=ignore_in_worker)
+            pool = ctx.Pool(min(workers, len(jobs)), initializer=ignore_in_worker)
         with pool:
             rows = {}
-            for name, count in pool.imap_unordered(_materialise_one, [(str(store_path), q) for q in wanted]):
+            for name, count in pool.imap_unordered(_materialise_one, jobs):
                 rows[name] = count
                 step.advance()
-        return {q.name: rows[q.name] for q in wanted}
+        return {job[1].name: rows[job[1].name] for job in jobs}
 
 
-_COST = {"municipality-speakers": 5, "quotes": 4, "people": 3, "speakers": 3, "contacts": 2}  # relative, measured
+def _mentions_query(registry: Registry) -> SavedQuery | None:
+    return next((q for q in registry.list() if q.name == mentions.NAME), None)
+
+
+def _index_mentions(store: Store, store_path: Path | str, query: SavedQuery) -> int:
+    from kg.store import detect_base
+
+    base = detect_base(store)
+    return mentions.build(store, store_path, base, query) if base else 0
+
+
+# relative, measured
+_COST = {"municipality-speakers": 5, "mentions-of": 4, "quotes": 4, "people": 3, "speakers": 3, "contacts": 2}
 _OPEN: dict[str, Store] = {}
 
 
@@ -92,6 +113,8 @@ def _materialise_one(job: tuple[str, SavedQuery]) -> tuple[str, int]:
     path, query = job
     if path not in _OPEN:
         _OPEN[path] = Store.read_only(path)
+    if not viewable(query):
+        return query.name, _index_mentions(_OPEN[path], path, query)
     return query.name, write_view(Path(path), query, _answer(query, _OPEN[path]))
 
 
@@ -128,30 +151,128 @@ def _database(store_path: Path | str, query: SavedQuery) -> Path:
     return Path(store_path) / FOLDER / f"{re.sub(r'[^A-Za-z0-9_-]', '_', query.name)}.sqlite"
 
 
+def _keyed(query: SavedQuery, head: list[str]) -> list[Param]:
+    return [p for p in query.params if p.filters in head]
+
+
 def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO) -> int:
+    """Rows in answer order, each with its ORDER BY key (kg/sortkey.py), its document and one key per
+    parameter. The view is `incremental` (an update may replace one document's rows) when every row
+    has a ?document and the keys sort the rows as the query did; otherwise its keys are all empty,
+    the answer order is kept by `row`, and an update recomputes it whole."""
     head, bindings = answer
     out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[')
+    order = _order(query, head)
+    state = {"incremental": order is not None and DOCUMENT in head, "last": b""}
 
     def rows() -> Iterator[tuple]:
         for i, b in enumerate(bindings):
             text = _dumps(b)
             out.write("," + text if i else text)
-            yield (i, text, *(_row_key(p, b.get(p.filters)) for p in keyed))
+            key = sortkey.row_key(b, order) if order is not None else b""
+            if key < state["last"] or DOCUMENT not in b:
+                state["incremental"] = False
+            state["last"] = key
+            doc = b.get(DOCUMENT, {}).get("value")
+            yield (key, i, doc, text, *(_row_key(p, b.get(p.filters)) for p in keyed))
 
-    keyed = [p for p in query.params if p.filters in head]
-    columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
+    keyed = _keyed(query, head)
     db.execute("BEGIN")
-    db.execute("CREATE TABLE manifest (name TEXT, sha256 TEXT, rows INTEGER, head TEXT)")
-    db.execute(f"CREATE TABLE rows (row INTEGER PRIMARY KEY, binding TEXT NOT NULL{columns})")
-    marks = ", ".join("?" * (2 + len(keyed)))
+    _create(db, keyed)
+    marks = ", ".join("?" * (4 + len(keyed)))
     db.executemany(f"INSERT INTO rows VALUES ({marks})", rows())
     out.write("]}}")
-    for p in keyed:
-        db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, row)')
+    if not state["incremental"]:
+        db.execute("UPDATE rows SET sortkey = x''")
+    _index(db, keyed)
     count = db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
-    db.execute("INSERT INTO manifest VALUES (?, ?, ?, ?)", (query.name, _sha(query), count, json.dumps(head)))
+    db.execute(
+        "INSERT INTO manifest VALUES (?, ?, ?, ?, ?)",
+        (query.name, _sha(query), count, json.dumps(head), int(state["incremental"])),
+    )
     db.execute("COMMIT")
     return count
+
+
+def _order(query: SavedQuery, head: list[str]) -> list[str] | None:
+    """The ORDER BY variables up to the first one the answer does not show (speakers orders by
+    ?document, then by ?first, which it does not show: rows of one document keep the order the
+    query gave them, and a document's rows are always replaced together)."""
+    order = sortkey.order_variables(query.sparql)
+    if order is None:
+        return None
+    shown = order[: next((i for i, v in enumerate(order) if v not in head), len(order))]
+    return shown if len(shown) == len(order) or DOCUMENT in shown else None
+
+
+def _create(db: sqlite3.Connection, keyed: list[Param]) -> None:
+    columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
+    db.execute("CREATE TABLE manifest (name TEXT, sha256 TEXT, rows INTEGER, head TEXT, incremental INTEGER)")
+    db.execute(
+        "CREATE TABLE rows (sortkey BLOB NOT NULL, row INTEGER NOT NULL, doc TEXT, binding TEXT NOT NULL"
+        f"{columns}, PRIMARY KEY (sortkey, row)) WITHOUT ROWID"
+    )
+
+
+def _index(db: sqlite3.Connection, keyed: list[Param]) -> None:
+    db.execute("CREATE INDEX rows_by_doc ON rows (doc)")
+    for p in keyed:
+        db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, sortkey, row)')
+
+
+def replace_documents(store_path: Path | str, query: SavedQuery, documents: Iterable[str], answer: Rows) -> int | None:
+    """Replace the view's rows of `documents` (IRIs) with `answer`, the query's rows of those documents
+    alone, each put where the query's ORDER BY puts it; rewrite the whole-answer file. Returns the
+    view's rows, or None when the view is missing, stale or not incremental (the caller remakes it)."""
+    path = _database(store_path, query)
+    if not path.is_file():
+        return None
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        entry = db.execute("SELECT sha256, rows, head, incremental FROM manifest").fetchone()
+        head, bindings = answer
+        if entry is None or entry[0] != _sha(query) or not entry[3] or json.loads(entry[2]) != head:
+            return None
+        order = _order(query, head) or []
+        keyed = _keyed(query, head)
+        db.execute("BEGIN")
+        removed = 0
+        docs = sorted(set(documents))
+        for i in range(0, len(docs), 500):
+            chunk = docs[i : i + 500]
+            removed += db.execute(f"DELETE FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk).rowcount
+        start = (db.execute("SELECT MAX(row) FROM rows").fetchone()[0] or 0) + 1
+        new = [_stored(b, order, start + i, keyed) for i, b in enumerate(bindings)]
+        db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * (4 + len(keyed)))})", new)
+        count = entry[1] - removed + len(new)
+        db.execute("UPDATE manifest SET rows = ?", (count,))
+        db.execute("COMMIT")
+        _rewrite_whole(db, path.with_suffix(".json"), head)
+        return count
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+def _stored(binding: dict, order: list[str], row: int, keyed: list[Param]) -> tuple:
+    """One row as the table holds it."""
+    keys = [_row_key(p, binding.get(p.filters)) for p in keyed]
+    return (sortkey.row_key(binding, order), row, binding[DOCUMENT]["value"], _dumps(binding), *keys)
+
+
+def _rewrite_whole(db: sqlite3.Connection, target: Path, head: list[str]) -> None:
+    partial = target.with_suffix(".json.partial")
+    with partial.open("w", encoding="utf-8") as out:
+        out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[')
+        first = True
+        for (text,) in db.execute("SELECT binding FROM rows ORDER BY sortkey, row"):
+            out.write(text if first else "," + text)
+            first = False
+        out.write("]}}")
+    partial.replace(target)
+    for stale in (target.with_suffix(".csv"), target.with_suffix(".tsv")):  # conversions of the old answer
+        stale.unlink(missing_ok=True)
 
 
 def _dumps(value: object) -> str:
@@ -221,7 +342,7 @@ def view_file(store_path: Path | str, query: SavedQuery, max_rows: int | None = 
 def _open(store_path: Path | str, query: SavedQuery) -> tuple[sqlite3.Connection, int, list[str]] | None:
     """The view's database, read-only, with its row count and variables; None when missing or stale."""
     path = _database(store_path, query)
-    if not viewable(query) or not path.is_file():
+    if not viewable(query) or not path.is_file() or (path.parent / UPDATING).exists():
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -251,6 +372,11 @@ def view_json(
     not in the result. Raises TooManyRows when the answer (not a page) has more than `max_rows` rows.
     """
     terms = dict(terms or {})
+    if query.name == mentions.NAME and set(terms) == {"entity"}:  # index-backed (kg/mentions.py)
+        try:
+            return mentions.answer(store_path, query, terms["entity"].value, max_rows, page)
+        except mentions.TooManyRows as err:
+            raise TooManyRows(err.rows) from None
     if not terms and page is None:
         whole = view_file(store_path, query, max_rows)
         try:
@@ -271,7 +397,7 @@ def view_json(
             where.append(f"{_col(p)} = ?")
             args.append(_param_key(p, term))
         condition = " AND ".join(where) or "1"
-        sql = f"SELECT binding FROM rows WHERE {condition} ORDER BY row"
+        sql = f"SELECT binding FROM rows WHERE {condition} ORDER BY sortkey, row"
         if page is not None:
             sql += f" LIMIT {int(page[1])} OFFSET {int(page[0])}"
         elif max_rows is not None:
@@ -324,6 +450,30 @@ def view_results(
 
 def drop(store_path: Path | str) -> None:
     """Forget every view (after the store changed in place)."""
-    for pattern in ("*.sqlite", "*.json", "*.csv", "*.tsv", "*.partial"):
+    for pattern in ("*.sqlite", "*.json", "*.csv", "*.tsv", "*.partial", UPDATING):
         for path in (Path(store_path) / FOLDER).glob(pattern):
             path.unlink()
+
+
+def suspend(store_path: Path | str) -> bool:
+    """Stop serving the views while the store changes under them (`resume` ends it); False when
+    there are none."""
+    folder = Path(store_path) / FOLDER
+    if not folder.is_dir() or not any(folder.glob("*.sqlite")):
+        return False
+    marker = folder / UPDATING
+    marker.touch()
+    fd = os.open(marker, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return True
+
+
+def suspended(store_path: Path | str) -> bool:
+    return (Path(store_path) / FOLDER / UPDATING).exists()
+
+
+def resume(store_path: Path | str) -> None:
+    (Path(store_path) / FOLDER / UPDATING).unlink(missing_ok=True)
