@@ -156,10 +156,10 @@ def _keyed(query: SavedQuery, head: list[str]) -> list[Param]:
 
 
 def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO) -> int:
-    """Rows in answer order, each with its ORDER BY key (kg/sortkey.py), its document and one key per
-    parameter. The view is `incremental` (an update may replace one document's rows) when every row
-    has a ?document and the keys sort the rows as the query did; otherwise its keys are all empty,
-    the answer order is kept by `row`, and an update recomputes it whole."""
+    """Rows in answer order (`pos`, spaced GAP apart), each with its ORDER BY key (kg/sortkey.py), its
+    document and one key per parameter. The view is `incremental` (an update may replace one
+    document's rows) when every row has a ?document and the keys sort the rows as the query did;
+    otherwise its keys are all empty and an update recomputes it whole."""
     head, bindings = answer
     out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[')
     order = _order(query, head)
@@ -174,7 +174,7 @@ def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO)
                 state["incremental"] = False
             state["last"] = key
             doc = b.get(DOCUMENT, {}).get("value")
-            yield (key, i, doc, text, *(_row_key(p, b.get(p.filters)) for p in keyed))
+            yield (i * GAP, key, doc, text, *(_row_key(p, b.get(p.filters)) for p in keyed))
 
     keyed = _keyed(query, head)
     db.execute("BEGIN")
@@ -184,7 +184,7 @@ def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO)
     out.write("]}}")
     if not state["incremental"]:
         db.execute("UPDATE rows SET sortkey = x''")
-    _index(db, keyed)
+    _index(db, keyed, bool(state["incremental"]))
     count = db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
     db.execute(
         "INSERT INTO manifest VALUES (?, ?, ?, ?, ?)",
@@ -192,6 +192,9 @@ def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO)
     )
     db.execute("COMMIT")
     return count
+
+
+GAP = 1 << 20  # between the positions of consecutive rows at build time: room for rows an update adds
 
 
 def _order(query: SavedQuery, head: list[str]) -> list[str] | None:
@@ -209,15 +212,17 @@ def _create(db: sqlite3.Connection, keyed: list[Param]) -> None:
     columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
     db.execute("CREATE TABLE manifest (name TEXT, sha256 TEXT, rows INTEGER, head TEXT, incremental INTEGER)")
     db.execute(
-        "CREATE TABLE rows (sortkey BLOB NOT NULL, row INTEGER NOT NULL, doc TEXT, binding TEXT NOT NULL"
-        f"{columns}, PRIMARY KEY (sortkey, row)) WITHOUT ROWID"
+        f"CREATE TABLE rows (pos INTEGER NOT NULL, sortkey BLOB NOT NULL, doc TEXT, binding TEXT NOT NULL{columns})"
     )
 
 
-def _index(db: sqlite3.Connection, keyed: list[Param]) -> None:
-    db.execute("CREATE INDEX rows_by_doc ON rows (doc)")
+def _index(db: sqlite3.Connection, keyed: list[Param], incremental: bool) -> None:
+    db.execute("CREATE INDEX rows_by_pos ON rows (pos)")
+    if incremental:
+        db.execute("CREATE INDEX rows_by_key ON rows (sortkey, pos)")
+        db.execute("CREATE INDEX rows_by_doc ON rows (doc)")
     for p in keyed:
-        db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, sortkey, row)')
+        db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, pos)')
 
 
 def replace_documents(store_path: Path | str, query: SavedQuery, documents: Iterable[str], answer: Rows) -> int | None:
@@ -241,9 +246,9 @@ def replace_documents(store_path: Path | str, query: SavedQuery, documents: Iter
         for i in range(0, len(docs), 500):
             chunk = docs[i : i + 500]
             removed += db.execute(f"DELETE FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk).rowcount
-        start = (db.execute("SELECT MAX(row) FROM rows").fetchone()[0] or 0) + 1
-        new = [_stored(b, order, start + i, keyed) for i, b in enumerate(bindings)]
-        db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * (4 + len(keyed)))})", new)
+        new = sorted((_stored(b, order, keyed) for b in bindings), key=lambda row: row[0])  # stable: ties keep order
+        marks = ", ".join("?" * (4 + len(keyed)))
+        db.executemany(f"INSERT INTO rows VALUES ({marks})", _placed(db, new))
         count = entry[1] - removed + len(new)
         db.execute("UPDATE manifest SET rows = ?", (count,))
         db.execute("COMMIT")
@@ -255,10 +260,37 @@ def replace_documents(store_path: Path | str, query: SavedQuery, documents: Iter
         db.close()
 
 
-def _stored(binding: dict, order: list[str], row: int, keyed: list[Param]) -> tuple:
-    """One row as the table holds it."""
+def _stored(binding: dict, order: list[str], keyed: list[Param]) -> tuple:
+    """One row as the table holds it, without its position."""
     keys = [_row_key(p, binding.get(p.filters)) for p in keyed]
-    return (sortkey.row_key(binding, order), row, binding[DOCUMENT]["value"], _dumps(binding), *keys)
+    return (sortkey.row_key(binding, order), binding[DOCUMENT]["value"], _dumps(binding), *keys)
+
+
+def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
+    """`new` rows (sorted by key) with positions between the stored rows the keys put them between
+    (after stored rows with an equal key), spread evenly; positions are renumbered when a gap is full."""
+    for _ in range(2):
+        gaps: dict[tuple[int | None, int | None], list[tuple]] = {}
+        for row in new:
+            below = db.execute(
+                "SELECT pos FROM rows WHERE sortkey <= ? ORDER BY sortkey DESC, pos DESC LIMIT 1", (row[0],)
+            ).fetchone()
+            above = db.execute(
+                "SELECT pos FROM rows WHERE sortkey > ? ORDER BY sortkey, pos LIMIT 1", (row[0],)
+            ).fetchone()
+            gaps.setdefault((below and below[0], above and above[0]), []).append(row)
+        placed = []
+        for (lo, hi), rows in gaps.items():
+            lo = lo if lo is not None else (hi if hi is not None else 0) - GAP * (len(rows) + 1)
+            hi = hi if hi is not None else lo + GAP * (len(rows) + 1)
+            if hi - lo <= len(rows):
+                break
+            placed += [(lo + (hi - lo) * (j + 1) // (len(rows) + 1), *row) for j, row in enumerate(rows)]
+        else:
+            return placed
+        ids = [r[0] for r in db.execute("SELECT rowid FROM rows ORDER BY pos")]
+        db.executemany("UPDATE rows SET pos = ? WHERE rowid = ?", [(i * GAP, rowid) for i, rowid in enumerate(ids)])
+    raise sqlite3.OperationalError("no room for the new rows")
 
 
 def _rewrite_whole(db: sqlite3.Connection, target: Path, head: list[str]) -> None:
@@ -266,7 +298,7 @@ def _rewrite_whole(db: sqlite3.Connection, target: Path, head: list[str]) -> Non
     with partial.open("w", encoding="utf-8") as out:
         out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[')
         first = True
-        for (text,) in db.execute("SELECT binding FROM rows ORDER BY sortkey, row"):
+        for (text,) in db.execute("SELECT binding FROM rows ORDER BY pos"):
             out.write(text if first else "," + text)
             first = False
         out.write("]}}")
@@ -397,7 +429,7 @@ def view_json(
             where.append(f"{_col(p)} = ?")
             args.append(_param_key(p, term))
         condition = " AND ".join(where) or "1"
-        sql = f"SELECT binding FROM rows WHERE {condition} ORDER BY sortkey, row"
+        sql = f"SELECT binding FROM rows WHERE {condition} ORDER BY pos"
         if page is not None:
             sql += f" LIMIT {int(page[1])} OFFSET {int(page[0])}"
         elif max_rows is not None:
