@@ -167,7 +167,6 @@ def replace_documents(
         return
     prefix = f"{base}res/doc/"
     ids = sorted({d[len(prefix) :] for d in documents if d.startswith(prefix)})
-    graphs = {g.value for g in store.named_graphs() if isinstance(g, NamedNode)} if ids else set()
     try:
         db.execute("BEGIN")
         for i in range(0, len(ids), 500):
@@ -175,7 +174,7 @@ def replace_documents(
             marks = ",".join("?" * len(chunk))
             db.execute(f"DELETE FROM spans WHERE doc IN ({marks})", chunk)
             db.execute(f"DELETE FROM documents WHERE doc IN ({marks})", chunk)
-        _insert(db, store, base, [d for d in ids if f"{base}graph/doc/{d}" in graphs])
+        _insert(db, store, base, [d for d in ids if store.contains_named_graph(NamedNode(f"{base}graph/doc/{d}"))])
         db.execute("COMMIT")
     finally:
         db.close()

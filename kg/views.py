@@ -174,7 +174,7 @@ def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO)
                 state["incremental"] = False
             state["last"] = key
             doc = b.get(DOCUMENT, {}).get("value")
-            yield (i * GAP, key, doc, text, *(_row_key(p, b.get(p.filters)) for p in keyed))
+            yield (i * GAP, key, doc, text.encode(), *(_row_key(p, b.get(p.filters)) for p in keyed))
 
     keyed = _keyed(query, head)
     db.execute("BEGIN")
@@ -212,7 +212,7 @@ def _create(db: sqlite3.Connection, keyed: list[Param]) -> None:
     columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
     db.execute("CREATE TABLE manifest (name TEXT, sha256 TEXT, rows INTEGER, head TEXT, incremental INTEGER)")
     db.execute(
-        f"CREATE TABLE rows (pos INTEGER NOT NULL, sortkey BLOB NOT NULL, doc TEXT, binding TEXT NOT NULL{columns})"
+        f"CREATE TABLE rows (pos INTEGER NOT NULL, sortkey BLOB NOT NULL, doc TEXT, binding BLOB NOT NULL{columns})"
     )
 
 
@@ -263,7 +263,7 @@ def replace_documents(store_path: Path | str, query: SavedQuery, documents: Iter
 def _stored(binding: dict, order: list[str], keyed: list[Param]) -> tuple:
     """One row as the table holds it, without its position."""
     keys = [_row_key(p, binding.get(p.filters)) for p in keyed]
-    return (sortkey.row_key(binding, order), binding[DOCUMENT]["value"], _dumps(binding), *keys)
+    return (sortkey.row_key(binding, order), binding[DOCUMENT]["value"], _dumps(binding).encode(), *keys)
 
 
 def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
@@ -295,13 +295,11 @@ def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
 
 def _rewrite_whole(db: sqlite3.Connection, target: Path, head: list[str]) -> None:
     partial = target.with_suffix(".json.partial")
-    with partial.open("w", encoding="utf-8") as out:
-        out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[')
-        first = True
-        for (text,) in db.execute("SELECT binding FROM rows ORDER BY pos"):
-            out.write(text if first else "," + text)
-            first = False
-        out.write("]}}")
+    texts = [text for (text,) in db.execute("SELECT binding FROM rows ORDER BY pos")]  # UTF-8 JSON bytes
+    with partial.open("wb") as out:
+        out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":['.encode())
+        out.write(b",".join(texts))
+        out.write(b"]}}")
     partial.replace(target)
     for stale in (target.with_suffix(".csv"), target.with_suffix(".tsv")):  # conversions of the old answer
         stale.unlink(missing_ok=True)
@@ -449,8 +447,9 @@ def view_json(
         if name in head and params[name].filters != name
     )
     if extra:
-        found = [f"{b[:-1]},{extra}}}" if b != "{}" else f"{{{extra}}}" for b in found]
-    return f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[{",".join(found)}]}}}}'.encode()
+        more = extra.encode()
+        found = [b[:-1] + b"," + more + b"}" if b != b"{}" else b"{" + more + b"}" for b in found]
+    return f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":['.encode() + b",".join(found) + b"]}}"
 
 
 class TooManyRows(Exception):
