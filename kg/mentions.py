@@ -6,11 +6,11 @@ read from one document's own graph: `?document schema:mentions ?entity` and the 
 spans in that document are stated only by that document (spans are minted per document). So the
 index is built document by document, and an update replaces the rows of the documents it redid.
 
-`views/mentions-of.sqlite` holds one row per (entity, document, span) — a document that mentions
-an entity without a span of it gets one row without one (begin -1: unbound sorts first, as in the
-query's ORDER BY ?document ?begin) — keyed by entity, then document and offset, so an answer or a
-page of it is one range scan. Each row keeps its terms as SPARQL JSON text, assembled into the
-answer without parsing. It is tied to the query text by checksum, like the views.
+`views/mentions-of.sqlite` holds the query's rows, one per (entity, document, span) — a document
+that mentions an entity without a span of it gets one row without one (begin -1: unbound sorts
+first, as in the query's ORDER BY ?document ?begin) — keyed by entity, then document and offset, so
+an answer or a page of it is one range scan whose rows (SPARQL JSON, UTF-8) are joined as they are.
+It is tied to the query text by checksum, like the views.
 """
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ def _int(value: int) -> str:
     return '{"type":"literal","datatype":"' + XSD_INTEGER + '","value":"' + str(value) + '"}'
 
 
-def document_rows(store: Store, base: str, doc_id: str) -> tuple[str, list[tuple[str, int, int, str]]]:
-    """What one document contributes: its headline terms (JSON fragments joined by \\x1f) and a row
-    (entity IRI, begin, sequence, tail) per mention and span; tail holds anchor, begin, end, span."""
+def document_rows(store: Store, base: str, doc_id: str) -> list[tuple[str, int, int, bytes]]:
+    """The rows one document contributes: (entity IRI, begin (-1 without a span), sequence, the
+    row's SPARQL JSON as UTF-8) per mention, evidence span and headline, as the query gives them."""
     doc = NamedNode(f"{base}res/doc/{doc_id}")
     graph = NamedNode(f"{base}graph/doc/{doc_id}")
     text_of: dict = {}
@@ -80,14 +80,15 @@ def document_rows(store: Store, base: str, doc_id: str) -> tuple[str, list[tuple
         if p == SCHEMA + "mentions" and q.subject == doc:
             mentioned.append(q.object)
         elif p == SCHEMA + "headline" and q.subject == doc:
-            headlines.append(_term(q.object))
+            headlines.append(',"headline":' + _term(q.object))
         elif p == KGO + "evidence":
             evidence.setdefault(q.subject, []).append(q.object)
         elif p == NIF + "sourceUrl":
             text_of.setdefault(q.subject, []).append(q.object)
         elif p in (NIF + "referenceContext", NIF + "anchorOf", NIF + "beginIndex", NIF + "endIndex"):
             attrs.setdefault(q.subject, {}).setdefault(p, []).append(q.object)
-    rows: list[tuple[str, int, int, str]] = []
+    head = '{"document":' + _iri(doc.value)
+    rows: list[tuple[str, int, int, bytes]] = []
     for entity in dict.fromkeys(mentioned):  # one row set per distinct mention
         spans = []
         for span in evidence.get(entity, []):
@@ -97,14 +98,17 @@ def document_rows(store: Store, base: str, doc_id: str) -> tuple[str, list[tuple
             for anchor in a.get(NIF + "anchorOf", []):
                 for b in a.get(NIF + "beginIndex", []):
                     for e in a.get(NIF + "endIndex", []):
-                        begin = int(b.value)
-                        tail = f'"anchor":{_term(anchor)},"begin":{_term(b)},"end":{_term(e)},"span":{_iri(span.value)}'
-                        spans.append((begin, tail))
-        if not spans:
-            spans = [(-1, "")]
-        for i, (begin, tail) in enumerate(sorted(spans)):
-            rows.append((entity.value, begin, i, tail))
-    return "\x1f".join(headlines), rows
+                        tail = (
+                            f',"anchor":{_term(anchor)},"begin":{_term(b)},"end":{_term(e)},"span":{_iri(span.value)}'
+                        )
+                        spans.append((int(b.value), tail))
+        end = ',"entity":' + _iri(entity.value) + "}"
+        n = 0
+        for begin, tail in sorted(spans) or [(-1, "")]:
+            for headline in headlines or [""]:
+                rows.append((entity.value, begin, n, (head + headline + tail + end).encode()))
+                n += 1
+    return rows
 
 
 def _doc_ids(store: Store, base: str) -> Iterator[str]:
@@ -126,9 +130,8 @@ def build(store: Store, store_path: Path | str, base: str, query: SavedQuery) ->
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         db.execute("CREATE TABLE manifest (sha256 TEXT, base TEXT)")
-        db.execute("CREATE TABLE documents (doc TEXT PRIMARY KEY, headline TEXT) WITHOUT ROWID")
         db.execute(
-            "CREATE TABLE spans (entity TEXT, doc TEXT, begin INTEGER, n INTEGER, tail TEXT,"
+            "CREATE TABLE spans (entity TEXT, doc TEXT, begin INTEGER, n INTEGER, row BLOB,"
             " PRIMARY KEY (entity, doc, begin, n)) WITHOUT ROWID"
         )
         rows = _insert(db, store, base, _doc_ids(store, base))
@@ -144,9 +147,8 @@ def build(store: Store, store_path: Path | str, base: str, query: SavedQuery) ->
 def _insert(db: sqlite3.Connection, store: Store, base: str, doc_ids: Iterable[str]) -> int:
     count = 0
     for doc_id in doc_ids:
-        headline, rows = document_rows(store, base, doc_id)
-        db.execute("INSERT INTO documents VALUES (?, ?)", (doc_id, headline))
-        db.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?)", [(e, doc_id, b, n, t) for e, b, n, t in rows])
+        rows = document_rows(store, base, doc_id)
+        db.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?)", [(e, doc_id, b, n, r) for e, b, n, r in rows])
         count += len(rows)
     return count
 
@@ -173,7 +175,6 @@ def replace_documents(
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             db.execute(f"DELETE FROM spans WHERE doc IN ({marks})", chunk)
-            db.execute(f"DELETE FROM documents WHERE doc IN ({marks})", chunk)
         _insert(db, store, base, [d for d in ids if store.contains_named_graph(NamedNode(f"{base}graph/doc/{d}"))])
         db.execute("COMMIT")
     finally:
@@ -213,16 +214,12 @@ def answer(
     if db is None:
         return None
     try:
-        base = db.execute("SELECT base FROM manifest").fetchone()[0]
-        sql = (
-            "SELECT s.doc, d.headline, s.tail FROM spans s JOIN documents d ON d.doc = s.doc"
-            " WHERE s.entity = ? ORDER BY s.entity, s.doc, s.begin, s.n"
-        )
+        sql = "SELECT row FROM spans WHERE entity = ? ORDER BY entity, doc, begin, n"
         if page is not None:
             sql += f" LIMIT {int(page[1])} OFFSET {int(page[0])}"
         elif max_rows is not None:
             sql += f" LIMIT {int(max_rows) + 1}"
-        found = db.execute(sql, (entity,)).fetchall()
+        found = [row for (row,) in db.execute(sql, (entity,))]
         if page is None and max_rows is not None and len(found) > max_rows:
             count = db.execute("SELECT COUNT(*) FROM spans WHERE entity = ?", (entity,)).fetchone()[0]
             raise TooManyRows(count)
@@ -230,15 +227,4 @@ def answer(
         return None
     finally:
         db.close()
-    end = ',"entity":' + _iri(entity) + "}"
-    prefix = '{"document":{"type":"uri","value":' + _dumps(base + "res/doc/")[:-1]
-    parts = []
-    escaped: dict[str, str] = {}
-    for doc, headline, tail in found:
-        if doc not in escaped:
-            escaped[doc] = prefix + _dumps(doc)[1:-1] + '"}'
-        head = escaped[doc]
-        for h in headline.split("\x1f") if headline else [""]:
-            row = head + (',"headline":' + h if h else "")
-            parts.append(row + ("," + tail if tail else "") + end)
-    return ('{"head":{"vars":' + _dumps(VARS) + '},"results":{"bindings":[' + ",".join(parts) + "]}}").encode()
+    return b'{"head":{"vars":' + _dumps(VARS).encode() + b'},"results":{"bindings":[' + b",".join(found) + b"]}}"
