@@ -174,7 +174,7 @@ def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO)
                 state["incremental"] = False
             state["last"] = key
             doc = b.get(DOCUMENT, {}).get("value")
-            yield (i * GAP, key, doc, text.encode(), *(_row_key(p, b.get(p.filters)) for p in keyed))
+            yield (i * GAP, key, doc, text[:-1].encode(), *(_row_key(p, b.get(p.filters)) for p in keyed))
 
     keyed = _keyed(query, head)
     db.execute("BEGIN")
@@ -263,7 +263,7 @@ def replace_documents(store_path: Path | str, query: SavedQuery, documents: Iter
 def _stored(binding: dict, order: list[str], keyed: list[Param]) -> tuple:
     """One row as the table holds it, without its position."""
     keys = [_row_key(p, binding.get(p.filters)) for p in keyed]
-    return (sortkey.row_key(binding, order), binding[DOCUMENT]["value"], _dumps(binding).encode(), *keys)
+    return (sortkey.row_key(binding, order), binding[DOCUMENT]["value"], _dumps(binding)[:-1].encode(), *keys)
 
 
 def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
@@ -295,10 +295,10 @@ def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
 
 def _rewrite_whole(db: sqlite3.Connection, target: Path, head: list[str]) -> None:
     partial = target.with_suffix(".json.partial")
-    texts = [text for (text,) in db.execute("SELECT binding FROM rows ORDER BY pos")]  # UTF-8 JSON bytes
+    texts = [text for (text,) in db.execute("SELECT binding FROM rows ORDER BY pos")]
     with partial.open("wb") as out:
         out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":['.encode())
-        out.write(b",".join(texts))
+        out.write(_joined(texts))
         out.write(b"]}}")
     partial.replace(target)
     for stale in (target.with_suffix(".csv"), target.with_suffix(".tsv")):  # conversions of the old answer
@@ -446,10 +446,20 @@ def view_json(
         for name, term in terms.items()
         if name in head and params[name].filters != name
     )
-    if extra:
-        more = extra.encode()
-        found = [b[:-1] + b"," + more + b"}" if b != b"{}" else b"{" + more + b"}" for b in found]
-    return f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":['.encode() + b",".join(found) + b"]}}"
+    return f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":['.encode() + _joined(found, extra) + b"]}}"
+
+
+def _joined(rows: list[bytes], extra: str = "") -> bytes:
+    """Stored rows (each row's SPARQL JSON as UTF-8 without its closing brace) as a JSON list's
+    items, with `extra` members (`"name":{term}`) added to every row."""
+    if not rows:
+        return b""
+    if not extra:
+        return b"},".join(rows) + b"}"
+    more = ("," + extra).encode()
+    if b"{" in rows:  # a row without a binding takes no leading comma
+        return b",".join(r + more[1:] + b"}" if r == b"{" else r + more + b"}" for r in rows)
+    return (more + b"},").join(rows) + more + b"}"
 
 
 class TooManyRows(Exception):
