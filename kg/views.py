@@ -3,8 +3,13 @@
 A whole-corpus saved query (all speakers, ordered) takes seconds to evaluate live on a large store,
 most of it in ORDER BY and in joins that the optional-parameter filters cannot narrow; its answer
 only changes when the store does. So a build runs each saved query that needs no parameter once and
-stores its rows, in result order, in `views/NAME.sqlite` inside the store folder: a table
-holding each row's SPARQL JSON binding plus one indexed key column per declared parameter.
+stores its rows in `views/NAME.sqlite` inside the store folder: a table holding each row's SPARQL
+JSON binding (UTF-8, without its closing brace, so rows join into an answer as they are), its
+position in the answer, its ORDER BY key (kg/sortkey.py), its document, and one indexed key column
+per declared parameter; the whole answer is also kept as `NAME.json`, sent as a file.
+`kg build --update` replaces the rows of the documents it touched and puts the new ones where the
+ORDER BY key says (kg/view_update.py). `mentions-of`, which needs its entity, is answered from an
+index of its own (kg/mentions.py), made and kept with the views.
 
 A request with parameters is then an index lookup: a parameter selects the rows whose result column
 (`column:` in the .rq header, default the parameter's name) holds the same term, or, with
