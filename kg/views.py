@@ -245,13 +245,20 @@ def replace_documents(store_path: Path | str, query: SavedQuery, documents: Iter
             return None
         order = _order(query, head) or []
         keyed = _keyed(query, head)
+        new = sorted((_stored(b, order, keyed) for b in bindings), key=lambda row: row[0])  # stable: ties keep order
+        docs = sorted(set(documents))
+        chunks = [docs[i : i + 500] for i in range(0, len(docs), 500)]
+        held = sorted(
+            row
+            for chunk in chunks
+            for row in db.execute(f"SELECT pos, binding FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk)
+        )
+        if [b for _, b in held] == [row[2] for row in new]:  # these documents' rows did not change
+            return entry[1]
         db.execute("BEGIN")
         removed = 0
-        docs = sorted(set(documents))
-        for i in range(0, len(docs), 500):
-            chunk = docs[i : i + 500]
+        for chunk in chunks:
             removed += db.execute(f"DELETE FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk).rowcount
-        new = sorted((_stored(b, order, keyed) for b in bindings), key=lambda row: row[0])  # stable: ties keep order
         marks = ", ".join("?" * (4 + len(keyed)))
         db.executemany(f"INSERT INTO rows VALUES ({marks})", _placed(db, new))
         count = entry[1] - removed + len(new)
