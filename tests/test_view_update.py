@@ -212,3 +212,16 @@ def test_order_variables_are_read_from_the_query_text() -> None:
     )
     big = {"type": "literal", "value": "10", "datatype": XSD + "integer"}
     assert sortkey.term_key({"type": "literal", "value": "9", "datatype": XSD + "integer"}) < sortkey.term_key(big)
+
+
+def test_mentions_of_pages_and_row_cap_come_from_the_index(seeds_store_path: Path) -> None:
+    """A page of mentions-of is that slice of the whole answer; above the row cap it says how many rows."""
+    mentions = registry().get("mentions-of")
+    entity = {"entity": NamedNode(BASE + "id/org/kommun-0180")}
+    whole = _rows(views.view_json(seeds_store_path, mentions, entity))
+    assert len(whole) > 3
+    assert _rows(views.view_json(seeds_store_path, mentions, entity, page=(1, 2))) == whole[1:3]
+    with pytest.raises(views.TooManyRows) as err:
+        views.view_json(seeds_store_path, mentions, entity, max_rows=2)
+    assert err.value.rows == len(whole)
+    assert _rows(views.view_json(seeds_store_path, mentions, entity, max_rows=len(whole))) == whole
