@@ -211,7 +211,8 @@ def _update_store(
         if views.suspended(store_path):  # the views were in use when the store changed
             store.flush()
             if refresh_views or recovered:  # an interrupted update left no record of what it changed
-                views.materialise(store, store_path, registry(), workers=1, progress=progress)
+                parallel = workers or default_workers()
+                views.materialise(store, store_path, registry(), workers=parallel, progress=progress)
             else:
                 view_update.maintain(store, store_path, built_with, registry(), changes, progress)
             views.resume(store_path)
