@@ -110,7 +110,7 @@ def _index_mentions(store: Store, store_path: Path | str, query: SavedQuery) -> 
 
 
 # relative, measured
-_COST = {"municipality-speakers": 5, "mentions-of": 4, "quotes": 4, "people": 3, "speakers": 3, "contacts": 2}
+_COST = {"mentions-of": 6, "municipality-speakers": 5, "quotes": 4, "people": 3, "speakers": 3, "contacts": 2}
 _OPEN: dict[str, Store] = {}
 
 
