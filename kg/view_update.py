@@ -15,7 +15,7 @@ An update therefore recomputes the rows of
   predicates (evidence and schema:mentions links are followed only inside d's own graph).
 
 It evaluates each saved query on an in-memory store holding just those neighbourhoods, keeps the
-rows of those documents and splices them into the views in ORDER BY order (`views.replace_documents`).
+rows of those documents and splices them into the views in ORDER BY order (`replace_rows`).
 The neighbourhood holds every triple such a row can read (every view's pattern reaches its
 entities from its document in at most three steps, checked by `tests/test_view_update.py`, which
 compares updated views with a fresh build's), so the rows equal those of the whole store.
@@ -23,17 +23,19 @@ compares updated views with a fresh build's), so the rows equal those of the who
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Store, Triple
 
-from kg import mentions, views
+from kg import mentions, sortkey, views
 from kg import store as kgstore
 from kg.progress import Progress
-from kg.queries import Registry, SavedQuery
+from kg.queries import Param, Registry, SavedQuery
 
 DEPTH = 3  # steps from a document's own nodes to the farthest entity a view reads (event → place → town)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -162,6 +164,100 @@ def _read(store: Store, node: NamedNode | BlankNode, wanted: set[NamedNode]) -> 
     return out
 
 
+def replace_rows(store_path: Path | str, query: SavedQuery, documents: Iterable[str], answer: views.Rows) -> int | None:
+    """Replace the view's rows of `documents` (IRIs) with `answer`, the query's rows of those documents
+    alone, each put where the query's ORDER BY puts it; rewrite the whole-answer file. Returns the
+    view's rows, or None when the view is missing, stale or not incremental (the caller remakes it)."""
+    path = views._database(store_path, query)
+    if not path.is_file():
+        return None
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        entry = db.execute("SELECT sha256, rows, head, incremental FROM manifest").fetchone()
+        head, bindings = answer
+        if entry is None or entry[0] != views._sha(query) or not entry[3] or json.loads(entry[2]) != head:
+            return None
+        order = views._order(query, head) or []
+        keyed = views._keyed(query, head)
+        new = sorted((_stored(b, order, keyed) for b in bindings), key=lambda row: row[0])  # stable: ties keep order
+        docs = sorted(set(documents))
+        chunks = [docs[i : i + 500] for i in range(0, len(docs), 500)]
+        held = sorted(
+            row
+            for chunk in chunks
+            for row in db.execute(f"SELECT pos, binding FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk)
+        )
+        if [b for _, b in held] == [row[2] for row in new]:  # these documents' rows did not change
+            return entry[1]
+        db.execute("BEGIN")
+        removed = 0
+        for chunk in chunks:
+            removed += db.execute(f"DELETE FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk).rowcount
+        marks = ", ".join("?" * (4 + len(keyed)))
+        db.executemany(f"INSERT INTO rows VALUES ({marks})", _placed(db, new))
+        count = entry[1] - removed + len(new)
+        db.execute("UPDATE manifest SET rows = ?", (count,))
+        db.execute("COMMIT")
+        _rewrite_whole(db, path.with_suffix(".json"), head)
+        return count
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+def _stored(binding: dict, order: list[str], keyed: list[Param]) -> tuple:
+    """One row as the table holds it, without its position."""
+    keys = [views._row_key(p, binding.get(p.filters)) for p in keyed]
+    return (
+        sortkey.row_key(binding, order),
+        binding[views.DOCUMENT]["value"],
+        views._dumps(binding)[:-1].encode(),
+        *keys,
+    )
+
+
+def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
+    """`new` rows (sorted by key) with positions between the stored rows the keys put them between
+    (after stored rows with an equal key), spread evenly; positions are renumbered when a gap is full."""
+    for _ in range(2):
+        gaps: dict[tuple[int | None, int | None], list[tuple]] = {}
+        for row in new:
+            below = db.execute(
+                "SELECT pos FROM rows WHERE sortkey <= ? ORDER BY sortkey DESC, pos DESC LIMIT 1", (row[0],)
+            ).fetchone()
+            above = db.execute(
+                "SELECT pos FROM rows WHERE sortkey > ? ORDER BY sortkey, pos LIMIT 1", (row[0],)
+            ).fetchone()
+            gaps.setdefault((below and below[0], above and above[0]), []).append(row)
+        placed = []
+        for (lo, hi), rows in gaps.items():
+            lo = lo if lo is not None else (hi if hi is not None else 0) - views.GAP * (len(rows) + 1)
+            hi = hi if hi is not None else lo + views.GAP * (len(rows) + 1)
+            if hi - lo <= len(rows):
+                break
+            placed += [(lo + (hi - lo) * (j + 1) // (len(rows) + 1), *row) for j, row in enumerate(rows)]
+        else:
+            return placed
+        ids = [r[0] for r in db.execute("SELECT rowid FROM rows ORDER BY pos")]
+        db.executemany(
+            "UPDATE rows SET pos = ? WHERE rowid = ?", [(i * views.GAP, rowid) for i, rowid in enumerate(ids)]
+        )
+    raise sqlite3.OperationalError("no room for the new rows")
+
+
+def _rewrite_whole(db: sqlite3.Connection, target: Path, head: list[str]) -> None:
+    partial = target.with_suffix(".json.partial")
+    texts = [text for (text,) in db.execute("SELECT binding FROM rows ORDER BY pos")]
+    with partial.open("wb") as out:
+        out.write(f'{{"head":{{"vars":{views._dumps(head)}}},"results":{{"bindings":['.encode())
+        out.write(views._joined(texts))
+        out.write(b"]}}")
+    partial.replace(target)
+    for stale in (target.with_suffix(".csv"), target.with_suffix(".tsv")):  # conversions of the old answer
+        stale.unlink(missing_ok=True)
+
+
 def maintain(
     store: Store,
     store_path: Path,
@@ -187,7 +283,7 @@ def maintain(
             for q in wanted:
                 head, rows = views._answer(q, scratch)
                 mine = (b for b in rows if b.get(views.DOCUMENT, {}).get("value") in docs)
-                count = views.replace_documents(store_path, q, docs, (head, mine))
+                count = replace_rows(store_path, q, docs, (head, mine))
                 if count is None:
                     remake.append(q.name)
                 else:
