@@ -294,7 +294,7 @@ def work_folders(store_path: Path | str) -> list[Path]:
     path = Path(store_path)
     if not path.parent.is_dir():
         return []
-    patterns = (f".{path.name}.building-*", f".{path.name}.old-*", ".kg-spool-*")
+    patterns = (f".{path.name}.building-*", f".{path.name}.old-*", ".kg-spool-*", ".kg-views-*")
     return [p for pattern in patterns for p in path.parent.glob(pattern) if p.is_dir()]
 
 

@@ -8,11 +8,13 @@ make it.
 
 An update can be killed at any point and converges when run again: before it changes anything it
 writes a journal (`STORE/update-journal.json`: the documents it will redo and every subject of
-their old graphs) and drops the saved-query views, the sidecar files (search index, overview, VoID
-statistics) and the dumps, which no longer match; sidecars and dumps are written again from the
-settled store. A later update finds the
-journal, redoes those documents whatever their checksums say, and recomputes the default graph and
-labels of every journalled subject; the journal is removed only once the store is flushed.
+their old graphs), suspends the saved-query views (`views/UPDATING`: saved queries run live meanwhile)
+and drops the sidecar files (search index, overview, VoID statistics) and the dumps, which no longer
+match. Once the store is settled the views take the changed documents' rows (kg/view_update.py) and
+are served again; sidecars and dumps are written again. A later update finds the journal, redoes
+those documents whatever their checksums say, recomputes the default graph and labels of every
+journalled subject and, having no record of what the killed run changed, remakes the views whole;
+the journal is removed only once the store is flushed.
 """
 
 from __future__ import annotations
@@ -25,15 +27,16 @@ from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple
 
-from kg import dumps, views
+from kg import dumps, view_update, views
 from kg import store as kgstore
 from kg.build import BuildError, BuildSummary, Interrupted, _inputs, default_workers, extract_all
 from kg.load import KGO, LABELS, doc_graph, doc_meta_quads, meta_graph, relabel, run_iri, run_meta_quads
 from kg.progress import Progress
 from kg.queries import registry
 from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamp, read_document
+from kg.view_update import Changes
 
 
 def stored_checksums(store: Store, base: str) -> dict[str, str]:
@@ -47,8 +50,8 @@ def stored_checksums(store: Store, base: str) -> dict[str, str]:
     return out
 
 
-def _drop_graph(store: Store, graph: NamedNode, touched: set) -> None:
-    """Remove a document graph and the default-graph triples no other graph holds."""
+def _drop_graph(store: Store, graph: NamedNode, touched: set, changes: Changes | None = None) -> None:
+    """Remove a document graph and the default-graph triples no other graph holds (noted in `changes`)."""
     default = DefaultGraph()
     quads = list(store.quads_for_pattern(None, None, None, graph))
     store.remove_graph(graph)
@@ -62,9 +65,11 @@ def _drop_graph(store: Store, graph: NamedNode, touched: set) -> None:
         )
         if not still:
             store.remove(Quad(q.subject, q.predicate, q.object, default))
+            if changes is not None:
+                changes.remove(q.triple)
 
 
-def _settle_default(store: Store, subjects: set) -> None:
+def _settle_default(store: Store, subjects: set, changes: Changes) -> None:
     """Make the default graph hold, for `subjects`, exactly the triples some document graph holds
     (labels aside: `relabel` merges those). Repairs what an interrupted update left half done."""
     default = DefaultGraph()
@@ -72,10 +77,32 @@ def _settle_default(store: Store, subjects: set) -> None:
         named = {
             q.triple for q in store.quads_for_pattern(s, None, None, None) if not isinstance(q.graph_name, DefaultGraph)
         }
+        held = set()
         for q in list(store.quads_for_pattern(s, None, None, default)):
+            held.add(q.triple)
             if q.predicate not in LABELS and q.triple not in named:
                 store.remove(q)
-        store.extend(Quad(t.subject, t.predicate, t.object, default) for t in named if t.predicate not in LABELS)
+                changes.remove(q.triple)
+        missing = [t for t in named if t.predicate not in LABELS and t not in held]
+        store.extend(Quad(t.subject, t.predicate, t.object, default) for t in missing)
+        for t in missing:
+            changes.add(t)
+
+
+def _labels(store: Store, subjects: set) -> set[Triple]:
+    default = DefaultGraph()
+    return {q.triple for s in subjects for p in LABELS for q in store.quads_for_pattern(s, p, None, default)}
+
+
+def _relabel(store: Store, subjects: set, changes: Changes) -> None:
+    """`relabel`, noting the merged labels it changed."""
+    before = _labels(store, subjects)
+    relabel(store, subjects)
+    after = _labels(store, subjects)
+    for t in before - after:
+        changes.remove(t)
+    for t in after - before:
+        changes.add(t)
 
 
 class _Pending:
@@ -136,11 +163,12 @@ def update(
 ) -> BuildSummary:
     """Update the store at `store_path` in place to match `dirs`; returns a BuildSummary.
 
-    The materialised views are dropped when anything changed (queries then run live), or
-    recomputed with `refresh_views`. The dumps are dropped when anything changed and written again
-    from the settled store (with `make_dumps`; also when they are missing). `progress` reports each phase
-    (read, extract, merge labels, views, search index, overview, dumps). On Ctrl-C raises Interrupted,
-    saying whether the store was changed (running the update again completes it).
+    The materialised views and the mentions index follow the change: the rows of the documents it
+    touched are recomputed (kg/view_update.py), or every view with `refresh_views`. The dumps are
+    dropped when anything changed and written again from the settled store (with `make_dumps`; also
+    when they are missing). `progress` reports each phase (read, extract, merge labels, views, search
+    index, overview, dumps). On Ctrl-C raises Interrupted, saying whether the store was changed
+    (running the update again completes it).
     """
     progress = progress or Progress.quiet()
     store_path = Path(store_path) if store_path is not None else kgstore.default_store_path()
@@ -177,8 +205,18 @@ def _update_store(
         raise BuildError(f"the store was built with base {built_with}, not {base}; rebuild it to change the base")
     store = kgstore.open_write(store_path)
     try:
-        documents, skipped, changed, removed = _update(store, store_path, dirs, built_with, strict, progress, workers)
-        if (changed or removed) and refresh_views:
+        documents, skipped, changed, removed, changes, recovered = _update(
+            store, store_path, dirs, built_with, strict, progress, workers
+        )
+        if views.suspended(store_path):  # the views were in use when the store changed
+            store.flush()
+            if refresh_views or recovered:  # an interrupted update left no record of what it changed
+                parallel = workers or default_workers()
+                views.materialise(store, store_path, registry(), workers=parallel, progress=progress)
+            else:
+                view_update.maintain(store, store_path, built_with, registry(), changes, progress)
+            views.resume(store_path)
+        elif (changed or removed) and refresh_views:
             store.flush()
             views.materialise(store, store_path, registry(), workers=workers or default_workers(), progress=progress)
         if not kgstore.has_sidecars(store_path):  # dropped when anything changed, or an older store
@@ -203,7 +241,9 @@ def _update(
     strict: bool,
     progress: Progress,
     workers: int | None,
-) -> tuple[int, list[tuple[Path, str]], int, int]:
+) -> tuple[int, list[tuple[Path, str]], int, int, Changes, bool]:
+    """Returns documents, skipped files, changed and removed counts, the default-graph changes, and
+    whether an interrupted earlier update was completed."""
     with progress.phase("read") as step:
         paths, base = _inputs(dirs, base)
         step.note = f"{len(paths)} files"
@@ -242,15 +282,17 @@ def _update(
     todo += [on_disk[d] for d in sorted(pending.redo) if d in on_disk and d not in todo_ids]  # an interrupted run
     gone = sorted((set(stored) | (pending.redo - set(on_disk))) - set(on_disk))
     touched: set = set(pending.subjects)
+    recovered = bool(pending.redo or pending.subjects)
+    changes = Changes(documents={f"{base}res/doc/{d}" for d in [*gone, *(doc_id_for(p) for p in todo)]})
     if todo or gone or pending.redo:
         for doc_id in [*gone, *(doc_id_for(p) for p in todo)]:
             touched |= {q.subject for q in store.quads_for_pattern(None, None, None, doc_graph(base, doc_id))}
         journal.write(pending.redo | set(gone) | {doc_id_for(p) for p in todo}, touched)
-        views.drop(store_path)  # stale from now on; recomputing them costs far more than an update
+        views.suspend(store_path)  # not served until they follow the store (in `update`)
         kgstore.drop_sidecars(store_path)  # rewritten once the store is settled (below, in `update`)
         dumps.drop(store_path)
     for doc_id in gone:
-        _drop_graph(store, doc_graph(base, doc_id), touched)
+        _drop_graph(store, doc_graph(base, doc_id), touched, changes)
         _drop_meta(store, base, doc_id)
     default = DefaultGraph()
     changed, extracted = 0, set()
@@ -265,13 +307,16 @@ def _update(
                 skipped.append((item.path, item.error or "unreadable"))
             else:
                 graph = doc_graph(base, item.record.doc_id)
-                _drop_graph(store, graph, touched)
+                _drop_graph(store, graph, touched, changes)
                 store.load(item.nquads, format=RdfFormat.N_QUADS)
                 for q in store.quads_for_pattern(None, None, None, graph):
                     if q.predicate in LABELS:
                         touched.add(q.subject)
-                    else:
-                        store.add(Quad(q.subject, q.predicate, q.object, default))
+                        continue
+                    merged = Quad(q.subject, q.predicate, q.object, default)
+                    if merged not in store:
+                        store.add(merged)
+                        changes.add(q.triple)
                 _drop_meta(store, base, item.record.doc_id)
                 store.extend(doc_meta_quads(item.record, base, run))
                 extracted.add(item.record.doc_id)
@@ -279,11 +324,11 @@ def _update(
             step.advance()
     if todo or gone or pending.redo:
         with progress.phase("merge labels"):
-            _settle_default(store, touched)
-            relabel(store, touched)
+            _settle_default(store, touched, changes)
+            _relabel(store, touched, changes)
             store.extend(run_meta_quads(base, started, datetime.now(timezone.utc)))
     store.flush()
     journal.remove()
     fresh.save(store_path)
     documents = len((set(stored) - set(gone)) | extracted)
-    return documents, skipped, changed, len(gone)
+    return documents, skipped, changed, len(gone), changes, recovered

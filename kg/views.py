@@ -3,8 +3,13 @@
 A whole-corpus saved query (all speakers, ordered) takes seconds to evaluate live on a large store,
 most of it in ORDER BY and in joins that the optional-parameter filters cannot narrow; its answer
 only changes when the store does. So a build runs each saved query that needs no parameter once and
-stores its rows, in result order, in `views/NAME.sqlite` inside the store folder: a table
-holding each row's SPARQL JSON binding plus one indexed key column per declared parameter.
+stores its rows in `views/NAME.sqlite` inside the store folder: a table holding each row's SPARQL
+JSON binding (UTF-8, without its closing brace, so rows join into an answer as they are), its
+position in the answer, its ORDER BY key (kg/sortkey.py), its document, and one indexed key column
+per declared parameter; the whole answer is also kept as `NAME.json`, sent as a file.
+`kg build --update` replaces the rows of the documents it touched and puts the new ones where the
+ORDER BY key says (kg/view_update.py). `mentions-of`, which needs its entity, is answered from an
+index of its own (kg/mentions.py), made and kept with the views.
 
 A request with parameters is then an index lookup: a parameter selects the rows whose result column
 (`column:` in the .rq header, default the parameter's name) holds the same term, or, with
@@ -18,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -26,11 +32,14 @@ from typing import Any, TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, parse_query_results
 
+from kg import mentions, sortkey
 from kg.interrupt import ignore_in_worker, workers_ignore_interrupt
 from kg.progress import Progress
 from kg.queries import Param, Registry, SavedQuery
 
 FOLDER = "views"
+UPDATING = "UPDATING"  # in the views folder while an update changes the store: no view is used
+DOCUMENT = "document"  # the result column naming the document a row comes from
 Rows = tuple[list[str], Iterator[dict[str, dict[str, str]]]]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATED = {XSD + t for t in ("date", "dateTime", "dateTimeStamp", "gYear", "gYearMonth")}
@@ -63,28 +72,45 @@ def materialise(
     folder = Path(store_path) / FOLDER
     folder.mkdir(exist_ok=True)
     wanted = [q for q in registry.list() if viewable(q) and (names is None or q.name in set(names))]
+    index = _mentions_query(registry) if names is None or mentions.NAME in set(names) else None
     progress = progress or Progress.quiet()
-    with progress.phase("views", total=len(wanted), unit="queries") as step:
+    with progress.phase("views", total=len(wanted) + (index is not None), unit="queries") as step:
         if workers <= 1 or len(wanted) < 2:
             source = store if isinstance(store, Store) else Store.read_only(str(store))
             done = {}
             for q in wanted:
                 done[q.name] = write_view(store_path, q, _answer(q, source))
                 step.advance()
+            if index is not None:
+                done[index.name] = _index_mentions(source, store_path, index)
+                step.advance()
             return done
-        wanted.sort(key=lambda q: -_COST.get(q.name, 0))  # longest first, so the last one does not run alone
+        jobs = [(str(store_path), q) for q in wanted] + ([(str(store_path), index)] if index is not None else [])
+        jobs.sort(key=lambda job: -_COST.get(job[1].name, 0))  # longest first, so the last one does not run alone
         ctx = mp.get_context("spawn")  # never fork a process that holds an open store
         with workers_ignore_interrupt():  # Ctrl-C reaches this process only; leaving the pool ends the workers
-            pool = ctx.Pool(min(workers, len(wanted)), initializer=ignore_in_worker)
+            pool = ctx.Pool(min(workers, len(jobs)), initializer=ignore_in_worker)
         with pool:
             rows = {}
-            for name, count in pool.imap_unordered(_materialise_one, [(str(store_path), q) for q in wanted]):
+            for name, count in pool.imap_unordered(_materialise_one, jobs):
                 rows[name] = count
                 step.advance()
-        return {q.name: rows[q.name] for q in wanted}
+        return {job[1].name: rows[job[1].name] for job in jobs}
 
 
-_COST = {"municipality-speakers": 5, "quotes": 4, "people": 3, "speakers": 3, "contacts": 2}  # relative, measured
+def _mentions_query(registry: Registry) -> SavedQuery | None:
+    return next((q for q in registry.list() if q.name == mentions.NAME), None)
+
+
+def _index_mentions(store: Store, store_path: Path | str, query: SavedQuery) -> int:
+    from kg.store import detect_base
+
+    base = detect_base(store)
+    return mentions.build(store, store_path, base, query) if base else 0
+
+
+# relative, measured
+_COST = {"mentions-of": 6, "municipality-speakers": 5, "quotes": 4, "people": 3, "speakers": 3, "contacts": 2}
 _OPEN: dict[str, Store] = {}
 
 
@@ -92,6 +118,8 @@ def _materialise_one(job: tuple[str, SavedQuery]) -> tuple[str, int]:
     path, query = job
     if path not in _OPEN:
         _OPEN[path] = Store.read_only(path)
+    if not viewable(query):
+        return query.name, _index_mentions(_OPEN[path], path, query)
     return query.name, write_view(Path(path), query, _answer(query, _OPEN[path]))
 
 
@@ -128,30 +156,78 @@ def _database(store_path: Path | str, query: SavedQuery) -> Path:
     return Path(store_path) / FOLDER / f"{re.sub(r'[^A-Za-z0-9_-]', '_', query.name)}.sqlite"
 
 
+def _keyed(query: SavedQuery, head: list[str]) -> list[Param]:
+    return [p for p in query.params if p.filters in head]
+
+
 def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO) -> int:
+    """Rows in answer order (`pos`, spaced GAP apart), each with its ORDER BY key (kg/sortkey.py), its
+    document and one key per parameter. The view is `incremental` (an update may replace one
+    document's rows) when every row has a ?document and the keys sort the rows as the query did;
+    otherwise its keys are all empty and an update recomputes it whole."""
     head, bindings = answer
     out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[')
+    order = _order(query, head)
+    state = {"incremental": order is not None and DOCUMENT in head, "last": b""}
 
     def rows() -> Iterator[tuple]:
         for i, b in enumerate(bindings):
             text = _dumps(b)
             out.write("," + text if i else text)
-            yield (i, text, *(_row_key(p, b.get(p.filters)) for p in keyed))
+            key = sortkey.row_key(b, order) if order is not None else b""
+            if key < state["last"] or DOCUMENT not in b:
+                state["incremental"] = False
+            state["last"] = key
+            doc = b.get(DOCUMENT, {}).get("value")
+            yield (i * GAP, key, doc, text[:-1].encode(), *(_row_key(p, b.get(p.filters)) for p in keyed))
 
-    keyed = [p for p in query.params if p.filters in head]
-    columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
+    keyed = _keyed(query, head)
     db.execute("BEGIN")
-    db.execute("CREATE TABLE manifest (name TEXT, sha256 TEXT, rows INTEGER, head TEXT)")
-    db.execute(f"CREATE TABLE rows (row INTEGER PRIMARY KEY, binding TEXT NOT NULL{columns})")
-    marks = ", ".join("?" * (2 + len(keyed)))
+    _create(db, keyed)
+    marks = ", ".join("?" * (4 + len(keyed)))
     db.executemany(f"INSERT INTO rows VALUES ({marks})", rows())
     out.write("]}}")
-    for p in keyed:
-        db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, row)')
+    if not state["incremental"]:
+        db.execute("UPDATE rows SET sortkey = x''")
+    _index(db, keyed, bool(state["incremental"]))
     count = db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
-    db.execute("INSERT INTO manifest VALUES (?, ?, ?, ?)", (query.name, _sha(query), count, json.dumps(head)))
+    db.execute(
+        "INSERT INTO manifest VALUES (?, ?, ?, ?, ?)",
+        (query.name, _sha(query), count, json.dumps(head), int(state["incremental"])),
+    )
     db.execute("COMMIT")
     return count
+
+
+GAP = 1 << 20  # between the positions of consecutive rows at build time: room for rows an update adds
+
+
+def _order(query: SavedQuery, head: list[str]) -> list[str] | None:
+    """The ORDER BY variables up to the first one the answer does not show (speakers orders by
+    ?document, then by ?first, which it does not show: rows of one document keep the order the
+    query gave them, and a document's rows are always replaced together)."""
+    order = sortkey.order_variables(query.sparql)
+    if order is None:
+        return None
+    shown = order[: next((i for i, v in enumerate(order) if v not in head), len(order))]
+    return shown if len(shown) == len(order) or DOCUMENT in shown else None
+
+
+def _create(db: sqlite3.Connection, keyed: list[Param]) -> None:
+    columns = "".join(f", {_col(p)} {'INTEGER' if p.match == 'year' else 'TEXT'}" for p in keyed)
+    db.execute("CREATE TABLE manifest (name TEXT, sha256 TEXT, rows INTEGER, head TEXT, incremental INTEGER)")
+    db.execute(
+        f"CREATE TABLE rows (pos INTEGER NOT NULL, sortkey BLOB NOT NULL, doc TEXT, binding BLOB NOT NULL{columns})"
+    )
+
+
+def _index(db: sqlite3.Connection, keyed: list[Param], incremental: bool) -> None:
+    db.execute("CREATE INDEX rows_by_pos ON rows (pos)")
+    if incremental:
+        db.execute("CREATE INDEX rows_by_key ON rows (sortkey, pos)")
+        db.execute("CREATE INDEX rows_by_doc ON rows (doc)")
+    for p in keyed:
+        db.execute(f'CREATE INDEX "by_{p.name}" ON rows ({_col(p)}, pos)')
 
 
 def _dumps(value: object) -> str:
@@ -221,7 +297,7 @@ def view_file(store_path: Path | str, query: SavedQuery, max_rows: int | None = 
 def _open(store_path: Path | str, query: SavedQuery) -> tuple[sqlite3.Connection, int, list[str]] | None:
     """The view's database, read-only, with its row count and variables; None when missing or stale."""
     path = _database(store_path, query)
-    if not viewable(query) or not path.is_file():
+    if not viewable(query) or not path.is_file() or (path.parent / UPDATING).exists():
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -251,6 +327,11 @@ def view_json(
     not in the result. Raises TooManyRows when the answer (not a page) has more than `max_rows` rows.
     """
     terms = dict(terms or {})
+    if query.name == mentions.NAME and set(terms) == {"entity"}:  # index-backed (kg/mentions.py)
+        try:
+            return mentions.answer(store_path, query, terms["entity"].value, max_rows, page)
+        except mentions.TooManyRows as err:
+            raise TooManyRows(err.rows) from None
     if not terms and page is None:
         whole = view_file(store_path, query, max_rows)
         try:
@@ -271,7 +352,7 @@ def view_json(
             where.append(f"{_col(p)} = ?")
             args.append(_param_key(p, term))
         condition = " AND ".join(where) or "1"
-        sql = f"SELECT binding FROM rows WHERE {condition} ORDER BY row"
+        sql = f"SELECT binding FROM rows WHERE {condition} ORDER BY pos"
         if page is not None:
             sql += f" LIMIT {int(page[1])} OFFSET {int(page[0])}"
         elif max_rows is not None:
@@ -290,9 +371,20 @@ def view_json(
         for name, term in terms.items()
         if name in head and params[name].filters != name
     )
-    if extra:
-        found = [f"{b[:-1]},{extra}}}" if b != "{}" else f"{{{extra}}}" for b in found]
-    return f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":[{",".join(found)}]}}}}'.encode()
+    return f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":['.encode() + _joined(found, extra) + b"]}}"
+
+
+def _joined(rows: list[bytes], extra: str = "") -> bytes:
+    """Stored rows (each row's SPARQL JSON as UTF-8 without its closing brace) as a JSON list's
+    items, with `extra` members (`"name":{term}`) added to every row."""
+    if not rows:
+        return b""
+    if not extra:
+        return b"},".join(rows) + b"}"
+    more = ("," + extra).encode()
+    if b"{" in rows:  # a row without a binding takes no leading comma
+        return b",".join(r + more[1:] + b"}" if r == b"{" else r + more + b"}" for r in rows)
+    return (more + b"},").join(rows) + more + b"}"
 
 
 class TooManyRows(Exception):
@@ -324,6 +416,30 @@ def view_results(
 
 def drop(store_path: Path | str) -> None:
     """Forget every view (after the store changed in place)."""
-    for pattern in ("*.sqlite", "*.json", "*.csv", "*.tsv", "*.partial"):
+    for pattern in ("*.sqlite", "*.json", "*.csv", "*.tsv", "*.partial", UPDATING):
         for path in (Path(store_path) / FOLDER).glob(pattern):
             path.unlink()
+
+
+def suspend(store_path: Path | str) -> bool:
+    """Stop serving the views while the store changes under them (`resume` ends it); False when
+    there are none."""
+    folder = Path(store_path) / FOLDER
+    if not folder.is_dir() or not any(folder.glob("*.sqlite")):
+        return False
+    marker = folder / UPDATING
+    marker.touch()
+    fd = os.open(marker, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return True
+
+
+def suspended(store_path: Path | str) -> bool:
+    return (Path(store_path) / FOLDER / UPDATING).exists()
+
+
+def resume(store_path: Path | str) -> None:
+    (Path(store_path) / FOLDER / UPDATING).unlink(missing_ok=True)

@@ -1,0 +1,297 @@
+"""Views that survive `kg build --update`: the rows of the documents an update touched, recomputed.
+
+Every view row names its document (?document). A row of document d reads d's own graph and, through
+the merged default graph, what is said elsewhere about the entities d names: labels merged from
+several documents, an event's dates and places, a place's town, a person's contact points. Evidence
+spans, quotations, memberships, participations and contact points are minted per document, so
+their triples only ever reach the rows of their own document.
+
+An update therefore recomputes the rows of
+
+- the documents it added, changed or removed, and
+- every document whose *neighbourhood* holds a default-graph triple the update added or removed
+  (`Changes`): the neighbourhood of d is d's graph plus the default-graph triples, with predicates
+  the saved queries read, of every node reached from d's graph in at most `DEPTH` steps along such
+  predicates (evidence and schema:mentions links are followed only inside d's own graph).
+
+It evaluates each saved query on an in-memory store holding just those neighbourhoods, keeps the
+rows of those documents and splices them into the views in ORDER BY order (`replace_rows`).
+The neighbourhood holds every triple such a row can read (every view's pattern reaches its
+entities from its document in at most three steps, checked by `tests/test_view_update.py`, which
+compares updated views with a fresh build's), so the rows equal those of the whole store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Store, Triple
+
+from kg import mentions, sortkey, views
+from kg import store as kgstore
+from kg.progress import Progress
+from kg.queries import Param, Registry, SavedQuery
+
+DEPTH = 3  # steps from a document's own nodes to the farthest entity a view reads (event → place → town)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+EVIDENCE = "https://w3id.org/sv-press-kg/ontology#evidence"
+MENTIONS = "https://schema.org/mentions"
+LOCAL = {EVIDENCE, MENTIONS}  # links whose triples only the document stating them reads
+_MANY = 256  # a node with more default-graph triples than this is read predicate by predicate
+
+
+def read_predicates(queries: Iterable[SavedQuery]) -> set[str]:
+    """Every IRI the queries name (predicates among them), with their PREFIX declarations expanded."""
+    out = {RDF_TYPE}
+    for q in queries:
+        text = re.sub(r"(?m)(^|\s)#[^\n]*", r"\1", q.sparql)  # comments, not the '#' of an IRI
+        text = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', text)
+        prefixes = dict(re.findall(r"PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", text, re.IGNORECASE))
+        body = re.sub(r"PREFIX\s+[\w-]*:\s*<[^>]*>", "", text, flags=re.IGNORECASE)
+        out |= set(re.findall(r"<([^<>\s]+)>", body))
+        for prefix, local in re.findall(r"(?<![\w?$])([A-Za-z][\w-]*)?:([A-Za-z_][\w-]*)", body):
+            if prefix in prefixes:
+                out.add(prefixes[prefix] + local)
+    return out
+
+
+@dataclass
+class Changes:
+    """Default-graph triples an update added and removed (net), and the documents it redid or dropped."""
+
+    added: set[Triple] = field(default_factory=set)
+    removed: set[Triple] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)  # document IRIs
+
+    def add(self, triple: Triple) -> None:
+        if triple in self.removed:
+            self.removed.discard(triple)
+        else:
+            self.added.add(triple)
+
+    def remove(self, triple: Triple) -> None:
+        if triple in self.added:
+            self.added.discard(triple)
+        else:
+            self.removed.add(triple)
+
+    def dirty(self, read: set[str]) -> set[NamedNode | BlankNode]:
+        """Subjects of changed triples that a row of another document could read."""
+        return {
+            t.subject for t in self.added | self.removed if t.predicate.value in read and t.predicate.value not in LOCAL
+        }
+
+
+def _documents_holding(store: Store, nodes: Iterable[NamedNode | BlankNode], prefix: str) -> set[str]:
+    """IRIs of the documents whose graphs name any of `nodes` (as subject or object)."""
+    graphs: set[str] = set()
+    for node in nodes:
+        for pattern in ((node, None, None), (None, None, node)):
+            for q in store.quads_for_pattern(*pattern, None):
+                g = q.graph_name
+                if isinstance(g, NamedNode) and g.value.startswith(prefix):
+                    graphs.add(g.value)
+    return graphs
+
+
+def affected_documents(store: Store, base: str, changes: Changes, read: set[str]) -> set[str]:
+    """The documents whose view rows the changes can alter: those redone or dropped, and those whose
+    neighbourhood reaches a changed node (walking default-graph links backwards, `DEPTH` steps)."""
+    follow = {NamedNode(p) for p in read - LOCAL - {RDF_TYPE}}
+    default = DefaultGraph()
+    reached = set(changes.dirty(read))
+    frontier = set(reached)
+    for _ in range(DEPTH):
+        step = set()
+        for node in frontier:
+            for q in store.quads_for_pattern(None, None, node, default):
+                if q.predicate in follow and q.subject not in reached:
+                    step.add(q.subject)
+        reached |= step
+        frontier = step
+    graph_prefix = f"{base}graph/doc/"
+    docs = {f"{base}res/doc/{g[len(graph_prefix) :]}" for g in _documents_holding(store, reached, graph_prefix)}
+    return docs | changes.documents
+
+
+def neighbourhood(store: Store, base: str, documents: Iterable[str], read: set[str], folder: Path) -> Store:
+    """A store in `folder` (on disk: it then lists triples in the same order as the big store, which
+    GROUP_CONCAT shows) with, as its default graph, the neighbourhoods of `documents` (IRIs)."""
+    scratch = Store(str(folder))
+    default = DefaultGraph()
+    wanted = {NamedNode(p) for p in read - LOCAL}
+    follow = wanted - {NamedNode(RDF_TYPE)}
+    frontier: set = set()
+    quads: list[Quad] = []
+    for doc in documents:
+        graph = NamedNode(f"{base}graph/doc/{doc[len(base + 'res/doc/') :]}")
+        for q in store.quads_for_pattern(None, None, None, graph):
+            if q.predicate.value in LOCAL:
+                quads.append(Quad(q.subject, q.predicate, q.object, default))
+            frontier.add(q.subject)
+            if isinstance(q.object, (NamedNode, BlankNode)) and q.predicate.value != RDF_TYPE:
+                frontier.add(q.object)
+    seen: set = set()
+    for _ in range(DEPTH + 1):
+        step: set = set()
+        for node in frontier - seen:
+            seen.add(node)
+            for q in _read(store, node, wanted):
+                quads.append(q)
+                if q.predicate in follow and isinstance(q.object, (NamedNode, BlankNode)):
+                    step.add(q.object)
+        frontier = step
+    scratch.extend(quads)
+    return scratch
+
+
+def _read(store: Store, node: NamedNode | BlankNode, wanted: set[NamedNode]) -> list[Quad]:
+    """The default-graph triples of `node` with a wanted predicate; a node with many triples (a
+    municipality with thousands of evidence links) is read one predicate at a time."""
+    out: list[Quad] = []
+    default = DefaultGraph()
+    for i, q in enumerate(store.quads_for_pattern(node, None, None, default)):
+        if i >= _MANY:
+            out = [q for p in wanted for q in store.quads_for_pattern(node, p, None, default)]
+            break
+        if q.predicate in wanted:
+            out.append(q)
+    return out
+
+
+def replace_rows(store_path: Path | str, query: SavedQuery, documents: Iterable[str], answer: views.Rows) -> int | None:
+    """Replace the view's rows of `documents` (IRIs) with `answer`, the query's rows of those documents
+    alone, each put where the query's ORDER BY puts it; rewrite the whole-answer file. Returns the
+    view's rows, or None when the view is missing, stale or not incremental (the caller remakes it)."""
+    path = views._database(store_path, query)
+    if not path.is_file():
+        return None
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        entry = db.execute("SELECT sha256, rows, head, incremental FROM manifest").fetchone()
+        head, bindings = answer
+        if entry is None or entry[0] != views._sha(query) or not entry[3] or json.loads(entry[2]) != head:
+            return None
+        order = views._order(query, head) or []
+        keyed = views._keyed(query, head)
+        new = sorted((_stored(b, order, keyed) for b in bindings), key=lambda row: row[0])  # stable: ties keep order
+        docs = sorted(set(documents))
+        chunks = [docs[i : i + 500] for i in range(0, len(docs), 500)]
+        held = sorted(
+            row
+            for chunk in chunks
+            for row in db.execute(f"SELECT pos, binding FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk)
+        )
+        if [b for _, b in held] == [row[2] for row in new]:  # these documents' rows did not change
+            return entry[1]
+        db.execute("BEGIN")
+        removed = 0
+        for chunk in chunks:
+            removed += db.execute(f"DELETE FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk).rowcount
+        marks = ", ".join("?" * (4 + len(keyed)))
+        db.executemany(f"INSERT INTO rows VALUES ({marks})", _placed(db, new))
+        count = entry[1] - removed + len(new)
+        db.execute("UPDATE manifest SET rows = ?", (count,))
+        db.execute("COMMIT")
+        _rewrite_whole(db, path.with_suffix(".json"), head)
+        return count
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+def _stored(binding: dict, order: list[str], keyed: list[Param]) -> tuple:
+    """One row as the table holds it, without its position."""
+    keys = [views._row_key(p, binding.get(p.filters)) for p in keyed]
+    return (
+        sortkey.row_key(binding, order),
+        binding[views.DOCUMENT]["value"],
+        views._dumps(binding)[:-1].encode(),
+        *keys,
+    )
+
+
+def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
+    """`new` rows (sorted by key) with positions between the stored rows the keys put them between
+    (after stored rows with an equal key), spread evenly; positions are renumbered when a gap is full."""
+    for _ in range(2):
+        gaps: dict[tuple[int | None, int | None], list[tuple]] = {}
+        for row in new:
+            below = db.execute(
+                "SELECT pos FROM rows WHERE sortkey <= ? ORDER BY sortkey DESC, pos DESC LIMIT 1", (row[0],)
+            ).fetchone()
+            above = db.execute(
+                "SELECT pos FROM rows WHERE sortkey > ? ORDER BY sortkey, pos LIMIT 1", (row[0],)
+            ).fetchone()
+            gaps.setdefault((below and below[0], above and above[0]), []).append(row)
+        placed = []
+        for (lo, hi), rows in gaps.items():
+            lo = lo if lo is not None else (hi if hi is not None else 0) - views.GAP * (len(rows) + 1)
+            hi = hi if hi is not None else lo + views.GAP * (len(rows) + 1)
+            if hi - lo <= len(rows):
+                break
+            placed += [(lo + (hi - lo) * (j + 1) // (len(rows) + 1), *row) for j, row in enumerate(rows)]
+        else:
+            return placed
+        ids = [r[0] for r in db.execute("SELECT rowid FROM rows ORDER BY pos")]
+        db.executemany(
+            "UPDATE rows SET pos = ? WHERE rowid = ?", [(i * views.GAP, rowid) for i, rowid in enumerate(ids)]
+        )
+    raise sqlite3.OperationalError("no room for the new rows")
+
+
+def _rewrite_whole(db: sqlite3.Connection, target: Path, head: list[str]) -> None:
+    partial = target.with_suffix(".json.partial")
+    texts = [text for (text,) in db.execute("SELECT binding FROM rows ORDER BY pos")]
+    with partial.open("wb") as out:
+        out.write(f'{{"head":{{"vars":{views._dumps(head)}}},"results":{{"bindings":['.encode())
+        out.write(views._joined(texts))
+        out.write(b"]}}")
+    partial.replace(target)
+    for stale in (target.with_suffix(".csv"), target.with_suffix(".tsv")):  # conversions of the old answer
+        stale.unlink(missing_ok=True)
+
+
+def maintain(
+    store: Store,
+    store_path: Path,
+    base: str,
+    registry: Registry,
+    changes: Changes,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Bring every view and the mentions index in line with the updated store; rows per view.
+
+    A view that cannot take per-document rows (missing, stale, not incremental) is made again whole.
+    """
+    progress = progress or Progress.quiet()
+    wanted = [q for q in registry.list() if views.viewable(q)]
+    read = read_predicates(registry.list())
+    with progress.phase("views", total=len(wanted) + 1, unit="queries") as step:
+        docs = affected_documents(store, base, changes, read)
+        step.note = f"{len(docs)} documents"
+        done: dict[str, int] = {}
+        remake = []
+        with kgstore.work_folder(store_path, ".kg-views-") as folder:
+            scratch = neighbourhood(store, base, docs, read, Path(folder) / "store")
+            for q in wanted:
+                head, rows = views._answer(q, scratch)
+                mine = (b for b in rows if b.get(views.DOCUMENT, {}).get("value") in docs)
+                count = replace_rows(store_path, q, docs, (head, mine))
+                if count is None:
+                    remake.append(q.name)
+                else:
+                    done[q.name] = count
+                step.advance()
+            del scratch
+        if remake:
+            done.update(views.materialise(store, store_path, registry, names=remake))
+        mentions.replace_documents(store, store_path, base, registry, changes.documents)
+        step.advance()
+    return done

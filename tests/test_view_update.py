@@ -1,0 +1,227 @@
+"""Views and the mentions-of index after `kg build --update` equal those of a fresh build, without remaking them."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, QueryResultsFormat, Store
+
+from kg import sortkey, views
+from kg import store as kgstore
+from kg.build import build
+from kg.queries import registry
+from kg.read import doc_id_for
+from kg.update import update
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+PROBE = ROOT / "tests" / "data" / "probe" / "docs"
+BASE = "https://w3id.org/sv-press-kg/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _rows(body: bytes | None) -> list[dict]:
+    assert body is not None
+    return json.loads(body)["results"]["bindings"]
+
+
+def _same_answer(a: list[dict], b: list[dict], order: list[str]) -> bool:
+    """The same rows, in the same ORDER BY order (rows that tie on every ORDER BY variable may swap)."""
+    dumps = sorted(json.dumps(r, sort_keys=True) for r in a) == sorted(json.dumps(r, sort_keys=True) for r in b)
+    return dumps and [sortkey.row_key(r, order) for r in a] == [sortkey.row_key(r, order) for r in b]
+
+
+def _entities(path: Path) -> list[NamedNode]:
+    store = kgstore.open_read(path)
+    found = store.query("SELECT DISTINCT ?e WHERE { ?d <https://schema.org/mentions> ?e } ORDER BY ?e")
+    return [row["e"] for row in found]
+
+
+def assert_views_equal(updated: Path, fresh: Path) -> None:
+    """Every saved query's view, and mentions-of for every entity, as a fresh build serves them
+    (mentions-of also as the live query answers it on the fresh store)."""
+    for query in registry().list():
+        order = sortkey.order_variables(query.sparql) or []
+        if views.viewable(query):
+            a, b = _rows(views.view_json(updated, query)), _rows(views.view_json(fresh, query))
+            assert _same_answer(a, b, order), query.name
+            assert views.view_file(updated, query) is not None, query.name
+    mentions = registry().get("mentions-of")
+    store = kgstore.open_read(fresh)
+    entities = _entities(fresh)
+    assert len(entities) > 50
+    for entity in entities:
+        live = json.loads(mentions.run(store, {"entity": entity.value}).serialize(format=QueryResultsFormat.JSON))
+        a = _rows(views.view_json(updated, mentions, {"entity": entity}))
+        assert _same_answer(a, _rows(views.view_json(fresh, mentions, {"entity": entity})), ["document", "begin"])
+        assert _same_answer(a, live["results"]["bindings"], ["document", "begin"]), entity
+    assert _rows(views.view_json(updated, mentions, {"entity": NamedNode(BASE + "id/person/nobody")})) == []
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for p in sorted(SEEDS.glob("*.txt")) + sorted(PROBE.glob("*.txt"))[:6]:
+        shutil.copy(p, folder / p.name)
+    return folder
+
+
+def _rebuild(corpus: Path, path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    build([corpus], path, workers=1)
+    return path
+
+
+def test_views_follow_updates_that_change_other_documents_rows(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Add, change and remove documents, among them a copy of one seed that spells a person's name
+    so that it becomes the merged label (changing other documents' rows), and a copy of another that
+    puts an event at a new venue (changing the event's places in every document mentioning it); then
+    take those copies away again. After each update every view equals a fresh build's."""
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+
+    def no_remake(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an update must not remake the views")
+
+    seeds = {p.name[:3]: p for p in corpus.glob("00*.txt")}
+    variant = seeds["003"].read_text(encoding="utf-8").replace("Sjölander", "Sjolander")
+    assert variant != seeds["003"].read_text(encoding="utf-8")
+    (corpus / "variant.txt").write_text(variant, encoding="utf-8")
+    venue = seeds["001"].read_text(encoding="utf-8").replace("Stockholm City Conference Centre", "Svenska Mässan")
+    (corpus / "venue.txt").write_text(venue, encoding="utf-8")
+    probes = sorted(corpus.glob("pa*.txt"))
+    probes[0].unlink()
+    text = probes[1].read_text(encoding="utf-8").split("\n\n")
+    text.insert(1, "– Det här är viktigt, säger Karin Testsson, kommunstyrelsens ordförande i Umeå kommun.")
+    probes[1].write_text("\n\n".join(text), encoding="utf-8")
+    shutil.copy(sorted(PROBE.glob("*.txt"))[7], corpus / "new_document.txt")
+
+    with monkeypatch.context() as m:
+        m.setattr(views, "materialise", no_remake)
+        summary = update([corpus], store, workers=1)
+    assert (summary.changed, summary.removed) == (4, 1)
+    fresh = _rebuild(corpus, tmp_path / "fresh")
+    people = _rows(views.view_json(fresh, registry().get("people")))
+    assert {"Andreas Sjolander"} <= {r["personName"]["value"] for r in people}  # the variant is the label now
+    assert "Andreas Sjölander" not in {r["personName"]["value"] for r in people}
+    events = _rows(views.view_json(fresh, registry().get("events")))
+    seed = BASE + "res/doc/" + doc_id_for(seeds["001"])
+    assert any(
+        "Svenska Mässan" in r.get("placeName", {}).get("value", "") for r in events if r["document"]["value"] == seed
+    )
+    assert_views_equal(store, fresh)
+
+    (corpus / "variant.txt").unlink()
+    (corpus / "venue.txt").unlink()
+    with monkeypatch.context() as m:
+        m.setattr(views, "materialise", no_remake)
+        update([corpus], store, workers=1)
+    assert_views_equal(store, _rebuild(corpus, tmp_path / "fresh"))
+
+
+def test_a_killed_update_leaves_views_unused_and_the_next_update_remakes_them(corpus: Path, tmp_path: Path) -> None:
+    """While an update changes the store the views are not served (saved queries run live); an update
+    that finds another's journal cannot know what that one changed, and remakes the views whole."""
+    from kg.update import Journal
+
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    people = registry().get("people")
+    views.suspend(store)
+    assert views.view_json(store, people) is None
+    assert (
+        views.view_json(store, registry().get("mentions-of"), {"entity": NamedNode(BASE + "id/org/kommun-0180")})
+        is None
+    )
+    Journal(store).write({doc_id_for(sorted(corpus.glob("*.txt"))[0])}, set())
+    update([corpus], store, workers=1)
+    assert not views.suspended(store)
+    assert_views_equal(store, _rebuild(corpus, tmp_path / "fresh"))
+
+
+def _terms(rng: random.Random) -> Iterator[str]:
+    """SPARQL terms of the kinds saved queries order by."""
+    words = ["", "a", "A", "Å", "ä", "ab", "a b", "Östra", "zeta", "Ängel", "é"]
+    for _ in range(40):
+        kind = rng.choice(["iri", "string", "lang", "int", "date", "datetime", "unbound"])
+        word = rng.choice(words)
+        if kind == "iri":
+            yield f"<https://example.org/{rng.choice(['a', 'b', 'ab', 'B', 'ä'])}{rng.randint(0, 20)}>"
+        elif kind == "string":
+            yield json.dumps(word)
+        elif kind == "lang":
+            yield json.dumps(word) + "@sv"
+        elif kind == "int":
+            yield f'"{rng.randint(-1000, 1000)}"^^<{XSD}integer>'
+        elif kind == "date":
+            yield f'"{rng.randint(1990, 2030)}-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}"^^<{XSD}date>'
+        elif kind == "datetime":
+            day = f"{rng.randint(1990, 2030)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+            yield f'"{day}T0{rng.randint(1, 9)}:00:00"^^<{XSD}dateTime>'
+        else:
+            yield "UNDEF"
+
+
+@pytest.mark.parametrize("kinds", [("string",), ("lang",), ("int",), ("date", "datetime"), ("iri", "unbound")])
+def test_sort_keys_order_rows_as_oxigraph_orders_them(kinds: tuple[str, ...]) -> None:
+    """Within each kind of term the views order by, and across the kinds SPARQL orders (unbound,
+    IRIs, literals), byte order of the keys is Oxigraph's ORDER BY."""
+    rng = random.Random(" ".join(kinds))
+    pool = [t for t in _terms(rng) if _kind(t) in kinds or ("unbound" in kinds and t == "UNDEF")]
+    pool += [t for t in _terms(random.Random(7)) if _kind(t) in kinds]
+    rows = " ".join(f"({a} {b} {i})" for i, (a, b) in enumerate(zip(pool, reversed(pool), strict=True)))
+    sparql = f"SELECT ?a ?b ?i WHERE {{ VALUES (?a ?b ?i) {{ {rows} }} }} ORDER BY ?a ?b ?i"
+    body = Store().query(sparql).serialize(format=QueryResultsFormat.JSON)
+    found = json.loads(body)["results"]["bindings"]
+    keys = [sortkey.row_key(r, ["a", "b", "i"]) for r in found]
+    assert len(found) == len(pool) > 5
+    assert keys == sorted(keys)
+
+
+def _kind(term: str) -> str:
+    if term == "UNDEF":
+        return "unbound"
+    if term.startswith("<"):
+        return "iri"
+    if term.endswith("@sv"):
+        return "lang"
+    if "integer" in term:
+        return "int"
+    if "dateTime" in term:
+        return "datetime"
+    if "date>" in term:
+        return "date"
+    return "string"
+
+
+def test_order_variables_are_read_from_the_query_text() -> None:
+    assert sortkey.order_variables("SELECT * WHERE { ?s ?p ?o } # x\nORDER BY ?s ?o # done\n") == ["s", "o"]
+    assert sortkey.order_variables("SELECT * WHERE { ?s ?p ?o } ORDER BY DESC(?s)") is None
+    assert sortkey.order_variables("SELECT * WHERE { ?s ?p ?o }") is None
+    assert sortkey.term_key(None) < sortkey.term_key({"type": "uri", "value": ""})
+    assert sortkey.term_key({"type": "literal", "value": "ab"}) < sortkey.term_key(
+        {"type": "literal", "value": "ab\x00"}
+    )
+    big = {"type": "literal", "value": "10", "datatype": XSD + "integer"}
+    assert sortkey.term_key({"type": "literal", "value": "9", "datatype": XSD + "integer"}) < sortkey.term_key(big)
+
+
+def test_mentions_of_pages_and_row_cap_come_from_the_index(seeds_store_path: Path) -> None:
+    """A page of mentions-of is that slice of the whole answer; above the row cap it says how many rows."""
+    mentions = registry().get("mentions-of")
+    entity = {"entity": NamedNode(BASE + "id/org/kommun-0180")}
+    whole = _rows(views.view_json(seeds_store_path, mentions, entity))
+    assert len(whole) > 3
+    assert _rows(views.view_json(seeds_store_path, mentions, entity, page=(1, 2))) == whole[1:3]
+    with pytest.raises(views.TooManyRows) as err:
+        views.view_json(seeds_store_path, mentions, entity, max_rows=2)
+    assert err.value.rows == len(whole)
+    assert _rows(views.view_json(seeds_store_path, mentions, entity, max_rows=len(whole))) == whole
