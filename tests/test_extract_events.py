@@ -471,3 +471,8 @@ def test_a_press_conference_named_by_its_subject_and_a_headline_trip_gives_a_bar
         )
     )
     assert ("Besök i Helsingfors", ["Helsingfors"]) in [(e.name, [p[0] for p in e.places]) for e in g.events], _show(g)
+
+
+def test_a_body_that_is_also_a_venue_stays_the_event_s_place() -> None:
+    f = facts("Konferens\n\nKonferensen Bygg 2025 hålls den 2–3 februari 2025 på Svenska Mässan i Göteborg.\n")
+    assert any("Svenska Mässan" in [p[0] for p in e.places] for e in f.events), [(e.name, e.places) for e in f.events]

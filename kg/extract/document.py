@@ -192,7 +192,10 @@ def _venue(ref: OrgRef) -> bool:
     return ref.kind == "Organisation" and _VENUE_NAME.search(ref.name) is not None
 
 
-_VENUE_NAME = re.compile(r"biblioteket|huset|museet|teatern$|^(?:[Ss]venska |Sveriges )?[Aa]mbassad")
+_VENUE_NAME = re.compile(
+    r"biblioteket|huset|museet|teatern$|[Mm]ässan$|[Aa]renan$|[Hh]allen$|[Ss]lottet$"
+    r"|^(?:[Ss]venska |Sveriges )?[Aa]mbassad"
+)  # a body that is also a place ("Svenska Mässan", "Malmö Arena")
 
 
 class _Home:
