@@ -243,16 +243,13 @@ class _Home:
         """The organisation an organ genitive in a title refers to ('förbundets ordförande' -> the förbund
         named in the text, the publisher first)."""
         first = title.split()[0]
+        refs = ([self.publisher] if self.publisher else []) + [r for _b, r in self.mentions]
         compound = next((st for st in load().lexicon["organ_compound_stems"] if first.startswith(st + "s")), None)
         if compound and len(first) > len(compound) + 4:  # "förbundsordförande", "förbundskapten": the förbund's
-            refs = [self.publisher] if self.publisher else []
-            refs += [r for _b, r in self.mentions]
             return next((r for r in refs if compound in r.name.lower()), None)
         if not (is_organ_genitive(first) and first.endswith("s")) or first.startswith(("kommun", "region", "läns")):
             return None
         stem = first[:-1]  # "förbundet"
-        refs = [self.publisher] if self.publisher else []
-        refs += [r for _b, r in self.mentions]
         return next((r for r in refs if r.name.lower().endswith(stem) or r.name.lower().endswith(stem[:-2])), None)
 
     def for_scope(self, scope: str, pos: int) -> OrgRef | None:

@@ -10,7 +10,7 @@ from kg.extract.org_patterns import Finder, pattern_finders
 from kg.extract.roles import role_head
 from kg.extract.spans import Taken
 from kg.extract.text import CAP, LOWER, UPPER, given_strength, proper_name_at
-from kg.gazetteer import OrgRef, load, slug, word_set
+from kg.gazetteer import OrgRef, is_place, load, slug, word_set
 
 
 @dataclass(frozen=True)
@@ -325,11 +325,6 @@ def _acronym_towns(text: str) -> list[OrgMention]:
 _NATIONAL_NAME: re.Pattern[str] | None = None
 
 
-def _place_word(word: str) -> bool:
-    g = load()
-    return word in g.towns or word in g.countries or word in g.counties or word in g.lexicon["foreign_places"]
-
-
 def _national_names(text: str) -> list[OrgMention]:
     """'Sveriges Byggindustrier', 'Sveriges Bussföretag', 'Svenskt Vatten': 'Sveriges' or 'Svenska' and one or
     two capitalised words (not a place, a person, a title or a state of affairs) is a national body; a
@@ -363,7 +358,7 @@ def _national_names(text: str) -> list[OrgMention]:
         )
         if genitive:
             last = last[:-1]
-        if _place_word(words[1]) or _person_like(" ".join(words[1:])):
+        if is_place(words[1]) or words[1] in g.counties or _person_like(" ".join(words[1:])):
             continue
         acronym = re.match(rf"[{UPPER}]{{2,}}", words[1])
         if acronym and not last.endswith(heads):

@@ -224,8 +224,8 @@ def _subject_org(orgs: list[OrgMention], times: dict[str, int], title: Segment |
     if not ranked or ranked[0][0] < 3:
         return None
     n, key = ranked[0]
-    others = [m for m, k in ranked[1:]] + [0]
-    if key == government_ref().key or refs[key].kind == "OrganizationalUnit" or n < 2 * max(others):
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0
+    if key == government_ref().key or refs[key].kind == "OrganizationalUnit" or n < 2 * runner_up:
         return None
     return refs[key]
 
