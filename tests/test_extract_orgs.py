@@ -301,6 +301,42 @@ def test_a_royal_academy_with_coordinated_words() -> None:
             [("Sveriges Kemister", True), ("Sveriges NATO-delegation", False)],
             id="genitive-before-a-noun-and-a-delegation",
         ),
+        pytest.param(
+            "Förbundschef Studieförbundet Vuxenskolan talar. Idrottsföreningen Kamraterna Tranås vann.",
+            [("Studieförbundet Vuxenskolan", False), ("Idrottsföreningen Kamraterna Tranås", False)],
+            id="a-kind-compound-and-its-name",
+        ),
+        pytest.param(
+            "Tränarna i karateklubben Kobe-Ryu Dojo och kören Vox Humana. Styrelsen i föreningen Umeå och "
+            "föreningen Anna Karlsson.",
+            [("Kobe-Ryu Dojo", False), ("Vox Humana", False)],
+            id="a-lower-case-kind-then-the-name-not-a-place-or-a-person",
+        ),
+        pytest.param(
+            "Stiftelsen har stöd av stiftelsen The Marshall Fund of the North.",
+            [],
+            id="a-name-whose-end-is-not-in-view",
+        ),
+        pytest.param(
+            "Vi frågade AB Hyresbostäders vd. Mälarenergi AB\nVD Kent Ek. Kungliga Operan AB Stora scenen.",
+            [("AB Hyresbostäder", True), ("Mälarenergi AB", False), ("Kungliga Operan AB", False)],
+            id="a-company-whose-legal-form-comes-first",
+        ),
+        pytest.param(
+            "Kent Berg lämnar Nordbygg ProjektTeknik AB och HSB Riksförbund.",
+            [("Nordbygg ProjektTeknik AB", False), ("HSB Riksförbund", False)],
+            id="a-capital-inside-a-company-word-an-acronym-and-a-kind",
+        ),
+        pytest.param(
+            "Svensk Skidsport och Svensk Handel välkomnar beslutet. Sveriges Trevligaste kommun utses.",
+            [("Svensk Skidsport", False), ("Svensk Handel", False)],
+            id="svensk-and-a-name-not-a-superlative",
+        ),
+        pytest.param(
+            "Det säger Anna Berg på Sveriges museum om Förintelsen.",
+            [("Sveriges museum om Förintelsen", False)],
+            id="a-kind-and-its-subject",
+        ),
     ],
 )
 def test_bodies_by_make_up(text: str, expected: list[tuple[str, bool]]) -> None:

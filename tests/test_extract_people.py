@@ -290,6 +290,16 @@ ROLE_CASES = [
         id="informator-is-a-title",
     ),
     pytest.param(
+        "Museet öppnar\n\n– Vi är glada, säger Karl Lind, förbundsordförande Sámiid Riikkasearvi.\n\nKontakt:\n"
+        "Lisa Holm, chef Kultur och fritid, 070-123 45 67\nAnna Berg, pressansvarig Sveriges museum om Förintelsen\n",
+        {
+            ("Karl Lind", "förbundsordförande", "Sámiid Riikkasearvi"),
+            ("Lisa Holm", "chef", "Kultur och fritid"),
+            ("Anna Berg", "pressansvarig", "Sveriges museum om Förintelsen"),
+        },
+        id="a-body-written-after-the-title-is-no-person",
+    ),
+    pytest.param(
         "Ny ordförande\n\nKarin Berg, förbundsordförande Akademikerförbundet SSR (Saco), blir ny ordförande.\n",
         {("Karin Berg", "förbundsordförande", "Akademikerförbundet SSR")},
         id="parenthesised-confederation-after-the-organisation",

@@ -59,6 +59,7 @@ def _pattern_res() -> list[re.Pattern]:
         # "Stockholms gaykör", "Helsingborgs Symfoniorkester", "Helsingborgs Konserthus"
         re.compile(
             rf"(?<![\w-])(?:{CAP}-)?{CAP}s\s+(?:[{UPPER}]?[{LOWER}]*)(?:{kinds})(?:en|an|n|t)?s?(?![\w{LOWER}])"
+            rf"(?:\s(?:om|för)\s[{UPPER}][{LOWER}]+(?![\w-]))?"  # "Sveriges museum om Förintelsen"
         ),
         # "Musik- och kulturskolan", "Astma- och Allergiförbundet"
         re.compile(rf"(?<![\w-]){CAP}-\s+och\s+[{UPPER}{LOWER}][{LOWER}]+(?:{heads})(?![\w{LOWER}])"),
@@ -68,8 +69,8 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(
             rf"(?<![\w-])Kungl\.\s+(?!Slott)[{UPPER}][\w{LOWER}:]*(?:-\s+och\s+[\w{LOWER}]+|\s+[{UPPER}][\w{LOWER}]*)?"
         ),  # "Kungl. Skogs- och Lantbruksakademien"
-        # "Företaget AB"
-        re.compile(rf"(?<![\w-])(?:(?:{CAP}|[{UPPER}]{{2,}})\s+){{1,3}}AB(?![\w])"),
+        # "Företaget AB", "Nordbygg ProjektTeknik AB"
+        re.compile(rf"(?<![\w-])(?:(?:{CAP}(?:[{UPPER}][{LOWER}]+)?|[{UPPER}]{{2,}})\s+){{1,3}}AB(?![\w])"),
         # "Kalmar läns museum", "Kalmar läns hembygdsförbund": a county's body
         re.compile(rf"(?<![\w-]){CAP}\s+läns\s+[{LOWER}]*(?:{heads}|{kinds})(?:et|en|n)?(?![\w{LOWER}])"),
         # "på Idala förskola", "vid Backa teater": a name, then its kind, where a place is named

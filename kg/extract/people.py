@@ -115,6 +115,14 @@ def find_people(
         occurrences.append((c.begin, c.end, c.name))
         own.append(_memberships_for(ctx, c))
         memberships += own[-1]
+    bodies = SpanSet([(o.begin, o.end) for o in ctx.new_orgs])
+    named_bodies = {c.name for c in accepted if c.strength < 2 and bodies.overlaps(c.begin, c.end)}
+    if named_bodies:  # "Karl Lind, förbundsordförande Sámiid Riikkasearvi": his body, not a person
+        keep = [i for i, c in enumerate(accepted) if c.name not in named_bodies]
+        accepted, own = [accepted[i] for i in keep], [own[i] for i in keep]
+        memberships = [m for m in memberships if m.person not in named_bodies]
+        occurrences = [o for o in occurrences if o[2] not in named_bodies]
+        people = {k: v for k, v in people.items() if k not in named_bodies}
     memberships += shared_orgs(text, accepted, own)
     memberships += header_roles(text, accepted)
     memberships += heading_person_roles(ctx, accepted)
