@@ -290,6 +290,32 @@ ROLE_CASES = [
         id="informator-is-a-title",
     ),
     pytest.param(
+        "Pressträff\n\nMedverkande: Landslagsstjärnorna Eva Holm*, Lisa Ek och Pia Strand samt förbundskapten "
+        "Ola Berg.\n\n* Eva Holm svarar bara på förinskickade frågor.\n",
+        {
+            ("Eva Holm", "landslagsstjärna", None),
+            ("Lisa Ek", "landslagsstjärna", None),
+            ("Pia Strand", "landslagsstjärna", None),
+            ("Ola Berg", "förbundskapten", None),
+        },
+        id="a-capitalised-plural-title-before-a-list-with-a-footnote-star",
+    ),
+    pytest.param(
+        "Upprop\n\nSSR, Svenska samernas riksförbund, lämnar över ett upprop. SSR:s ordförande Nils Inga läser "
+        "upp det.\n\n– Det är bra, säger Mats Berg, Förbundsordförande Sámiid Riikkasearvi.\n",
+        {
+            ("Nils Inga", "ordförande", "Svenska samernas riksförbund"),
+            ("Mats Berg", "förbundsordförande", "Sámiid Riikkasearvi"),
+        },
+        id="an-abbreviation-before-its-name-and-a-capitalised-title-before-a-body",
+    ),
+    pytest.param(
+        "Natur\n\nPå Gotland fattade länsstyrelsen beslut om tre reservat.\n\n– Vi är glada, säger Anna Fors, "
+        "enhetschef för naturvårdsenheten.\n",
+        {("Anna Fors", "enhetschef", "Länsstyrelsen i Gotlands län")},
+        id="a-bare-county-board-in-the-county-of-the-text-s-towns",
+    ),
+    pytest.param(
         "Museet öppnar\n\n– Vi är glada, säger Karl Lind, förbundsordförande Sámiid Riikkasearvi.\n\nKontakt:\n"
         "Lisa Holm, chef Kultur och fritid, 070-123 45 67\nAnna Berg, pressansvarig Sveriges museum om Förintelsen\n",
         {

@@ -16,7 +16,7 @@ from kg.gazetteer import OrgRef, load, party_ref
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
 _COMMA = re.compile(r",\s*")
 _CAPITAL_TAIL = re.compile(
-    rf"(?P<t>(?:[{LOWER}][\w{LOWER}/-]*|VD|vd)(?:\s[{LOWER}][\w{LOWER}/-]*)*)"
+    rf"(?P<t>(?:[{UPPER}]?[{LOWER}][\w{LOWER}/-]*|VD|vd)(?:\s[{LOWER}][\w{LOWER}/-]*)*)"
     rf"\s(?P<o>[{UPPER}][\w{LOWER}&-]*(?:\s[{UPPER}][\w{LOWER}&-]*){{0,3}}(?:\s(?:och|&)\s[\w{LOWER}]+)?)"
 )
 

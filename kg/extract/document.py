@@ -74,7 +74,7 @@ def analyse(doc: Document) -> DocFacts:
     sents = sentences(text)
     orgs = find_orgs(text)
     bare_boards = bare_county_boards(text)
-    orgs = _resolve_bare_boards(orgs, bare_boards, paras)
+    orgs = _resolve_bare_boards(text, orgs, bare_boards, paras)
     title = _title(paras, orgs)
     pub = find_publication_date(text)
     if pub and re.match(r"\s*Datum", text[pub[1] : pub[2]]) and re.search(r"(?m)^\s*(Tid|Plats|Lokal)\s*:", text):
@@ -145,13 +145,15 @@ def name_date(name: str) -> tuple[datetime.date, str] | None:
     return day, m.group(0)
 
 
-def _resolve_bare_boards(orgs: list[OrgMention], spans, paras) -> list[OrgMention]:
+def _resolve_bare_boards(text: str, orgs: list[OrgMention], spans, paras) -> list[OrgMention]:
     """'Länsstyrelsen' alone is the county board of the document: the header's or the only one named."""
     boards = {o.ref.key: o.ref for o in orgs if o.ref.kind == "CountyAdministrativeBoard"}
     header = [o.ref for o in orgs if paras and o.begin == paras[0].begin and o.ref.kind == "CountyAdministrativeBoard"]
     board = header[0] if header else (next(iter(boards.values())) if len(boards) == 1 else None)
     if board is None and spans and not boards:  # none named: the board of the one county the text's bodies lie in
         counties = {o.ref.county for o in orgs if o.ref.kind in ("Municipality", "Region") and o.ref.county}
+        if not counties:  # "På Gotland fattade länsstyrelsen beslut": the one county its towns lie in
+            counties = {load().orgs[key].county for _b, _e, key in towns_in(text)} - {None, ""}
         board = load().orgs.get(f"lansstyrelsen-{counties.pop()}") if len(counties) == 1 else None
     if board is None:
         return orgs

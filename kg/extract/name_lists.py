@@ -41,14 +41,14 @@ def singular_role(word: str) -> str | None:
     for ending in _PLURAL_ENDINGS:
         if w.endswith(ending) and len(w) > len(ending) + 3:
             stem = w[: -len(ending)]
-            for form in (stem, stem + "e"):
+            for form in (stem, stem + "e", stem + "a"):  # "stjärnorna" -> "stjärna"
                 head = role_head(form)
                 if head and head == form:
                     return head
     return None
 
 
-LIST_NAME_GAP = re.compile(r"\s*(?:\([^)]{1,4}\))?\s*(?:,\s*|\s+och\s+|\s+samt\s+)")
+LIST_NAME_GAP = re.compile(r"\*?\s*(?:\([^)]{1,4}\))?\s*(?:,\s*|\s+och\s+|\s+samt\s+)")  # "A*, B och C"
 
 
 _LIST_ODD_NAME = re.compile(rf"[{UPPER}][\w{LOWER}.-]*(?:\s[{UPPER}][\w{LOWER}.-]*){{1,3}}(?=,|\s+och\s|\s+samt\s)")
@@ -108,7 +108,7 @@ def plural_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership
             colon_list = True
         else:
             colon_list = False
-        words = list(re.finditer(r"(?<![\w-])([a-zåäö][\wåäö-]{3,})(?![\w-])", window))
+        words = list(re.finditer(r"(?<![\w-])([a-zåäö][\wåäö-]{3,}|(?<=: )[A-ZÅÄÖ][a-zåäö-]{3,})(?![\w-])", window))
         for m in reversed(words):
             title = _plural_title(m.group(1))
             if not title:

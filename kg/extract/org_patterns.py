@@ -45,10 +45,10 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(  # (every match starts with a capital: the lookahead lets the engine skip the rest fast)
             rf"(?=[{UPPER}])(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})s?(?![\w{LOWER}])"
         ),
-        # "Svensk biblioteksförening", "Svenska kyrkan", "Sveriges kommuner och regioner"
+        # "Svensk biblioteksförening", "Svenska kyrkan", "Svenska samernas riksförbund"
         re.compile(
             rf"(?<![\w-])(?:Svensk|Svenska|Sveriges|Nordisk|Nordiska|Europeiska|Internationella|Kungliga|Statens)"
-            rf"\s+[{LOWER}]+(?:{heads})s?(?![\w{LOWER}])"
+            rf"\s+(?:[{LOWER}]+s\s+)?[{LOWER}]+(?:{heads}|förbund|förening)s?(?![\w{LOWER}])"
         ),
         re.compile(
             rf"(?<![\w-])(?:{'|'.join(_UNITS)})\s+[{LOWER}][\w{LOWER}-]*(?:\s+och\s+[{LOWER}][\w{LOWER}-]*)?"

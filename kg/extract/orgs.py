@@ -334,6 +334,9 @@ def _extend_with_place(text: str, found: list[OrgMention]) -> list[OrgMention]:
     return out
 
 
+_ACRONYM_BEFORE = re.compile(rf"(?<![\w-])(?P<abbr>[{UPPER}]{{2,6}}),\s$")
+
+
 def _abbreviations(text: str, found: list[OrgMention]) -> list[OrgMention]:
     """'Nationellt centrum för kvinnofrid (NCK)': NCK names that organisation in this text."""
     extra = []
@@ -345,6 +348,10 @@ def _abbreviations(text: str, found: list[OrgMention]) -> list[OrgMention]:
         prev = by_end.get(m.start()) or by_end.get(m.start() - 1)
         if prev is not None:
             defined.setdefault(m.group("abbr"), prev.ref)
+    for o in found:  # "SSR, Svenska samernas riksförbund, lämnar …": the abbreviation, then the name
+        before = _ACRONYM_BEFORE.search(text, max(0, o.begin - 10), o.begin)
+        if before and text[o.end : o.end + 1] in {",", ")"} and before.group("abbr")[0] == o.ref.name[0].upper():
+            defined.setdefault(before.group("abbr"), o.ref)
     if not defined:
         return extra
     alt = "|".join(sorted(map(re.escape, defined), key=len, reverse=True))
