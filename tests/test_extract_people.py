@@ -290,6 +290,12 @@ ROLE_CASES = [
         id="informator-is-a-title",
     ),
     pytest.param(
+        "Ny prorektor\n\nJon Lind, nuvarande prorektor och från och med 1 november vikarierande rektor, föreslår "
+        "det.\n\nInsänt av\nLena Ek, informatör/marknadsförare, Umeå kommun\n",
+        {("Jon Lind", "nuvarande prorektor", "Umeå kommun"), ("Lena Ek", "informatör/marknadsförare", "Umeå kommun")},
+        id="a-title-ends-before-och-and-a-date-two-titles-joined-by-a-slash",
+    ),
+    pytest.param(
         "Pressträff\n\nMedverkande: Landslagsstjärnorna Eva Holm*, Lisa Ek och Pia Strand samt förbundskapten "
         "Ola Berg.\n\n* Eva Holm svarar bara på förinskickade frågor.\n",
         {

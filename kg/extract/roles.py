@@ -164,6 +164,12 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
 _NEW = frozenset({"ny", "nye", "nya", "nytt"})
 
 
+def _both_titles(word: str) -> bool:
+    """'informatör/marknadsförare': two titles joined by a slash."""
+    parts = word.split("/")
+    return len(parts) == 2 and all(p.isalpha() and p.islower() for p in parts) and any(role_head(p) for p in parts)
+
+
 def parse_title(chunk: str) -> tuple[str, bool] | None:
     """A title phrase of an apposition chunk, lower-cased: 'bitr chef' -> ('bitr chef', False)."""
     coordinated = re.match(r"((?:[\wåäö]+-,\s+)*[\wåäö]+-\s+och\s+)(?=[\wåäö]+)", chunk)  # "barn-, äldre- och …"
@@ -173,10 +179,11 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
     chunk = re.split(r"\s(?:för|om)\satt\s|\soch\s(?=[A-ZÅÄÖ][\w-]*\sför\satt\s)", chunk, maxsplit=1)[
         0
     ]  # "… för att få se …"
+    chunk = re.split(r"\soch\s(?=[^,]*\d)", chunk, maxsplit=1)[0]  # "prorektor och från 1 november rektor"
     words = chunk.split()
     if not words:
         return None
-    heads = [i for i, w in enumerate(words) if role_head(w)]
+    heads = [i for i, w in enumerate(words) if role_head(w) or _both_titles(w)]
     if not heads:
         return None
     first = heads[0]
