@@ -113,8 +113,10 @@ def test_seeds_store_validates(seeds_store):
                 "batch15": 0.82,
                 "batch16": 0.75,
                 "batch17": 0.74,
-                "batch18": 0.69,
-                "batch19": 0.74,
+                "batch18": 0.84,
+                "batch19": 0.84,
+                "batch20": 0.81,
+                "batch21": 0.72,
             }.items()
         ],
     ],
