@@ -290,6 +290,12 @@ ROLE_CASES = [
         id="informator-is-a-title",
     ),
     pytest.param(
+        "Rekordmånga i rådslaget\n\nKommunal har haft rådslag i hela landet. Kommunal är nöjt.\n\n– Att så många "
+        "har velat vara med är glädjande, säger Ylva Ek.\n",
+        {("Ylva Ek", None, "Kommunal")},
+        id="a-speaker-with-no-title-belongs-to-the-body-she-speaks-for",
+    ),
+    pytest.param(
         "Ny prorektor\n\nJon Lind, nuvarande prorektor och från och med 1 november vikarierande rektor, föreslår "
         "det.\n\nInsänt av\nLena Ek, informatör/marknadsförare, Umeå kommun\n",
         {("Jon Lind", "nuvarande prorektor", "Umeå kommun"), ("Lena Ek", "informatör/marknadsförare", "Umeå kommun")},

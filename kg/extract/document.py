@@ -466,6 +466,11 @@ def _speakers(facts: DocFacts, home: _Home) -> None:
                     org = home.for_scope(scope, q.begin)
                     break
         facts.speaker_org[q.speaker] = org
+    for person, org in facts.speaker_org.items():
+        if org is not None and not any(m.person == person for m in facts.memberships):
+            q = next(q for q in facts.quotes if q.speaker == person)  # "…, säger Ylva Thörn.": the body she speaks for
+            begin, end = q.attribution or (q.begin, q.end)
+            facts.memberships.append(Membership(person, None, org, begin, end))
 
 
 def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> None:
