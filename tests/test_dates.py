@@ -353,3 +353,11 @@ def test_a_later_year_named_as_a_label_does_not_move_a_coming_date() -> None:
     assert meeting and meeting[0].start == date(2023, 12, 14), meeting
     later = [m for m in find_dates("Under 2024 hålls mötet den 3 mars.\n", reference=date(2023, 11, 1))]
     assert later[0].start == date(2024, 3, 3), later
+
+
+def test_a_month_reference_resolves_no_relative_day() -> None:
+    """A release known only by its month ('2015-04' in a manifest) cannot say which day 'i dag' is."""
+    from kg.extract.dates import find_dates
+
+    found = find_dates("Avtalet gäller från i dag. Mötet hålls den 21 april.", REF, None, day_known=False)
+    assert [(m.text, m.start) for m in found] == [("i dag", None), ("21 april", date(2021, 4, 21))]

@@ -476,3 +476,13 @@ def test_a_press_conference_named_by_its_subject_and_a_headline_trip_gives_a_bar
 def test_a_body_that_is_also_a_venue_stays_the_event_s_place() -> None:
     f = facts("Konferens\n\nKonferensen Bygg 2025 hålls den 2–3 februari 2025 på Svenska Mässan i Göteborg.\n")
     assert any("Svenska Mässan" in [p[0] for p in e.places] for e in f.events), [(e.name, e.places) for e in f.events]
+
+
+def test_royal_and_excellency_abbreviations_end_no_sentence() -> None:
+    f = analyse(
+        document_from_text(
+            "Nya ambassadörer\n\nFyra ambassadörer överlämnade tisdagen den 21 april 2015 sina kreditivbrev till "
+            "H.M. Konungen i högtidlig audiens på Stockholms slott.\n"
+        )
+    )
+    assert [(e.name, e.start) for e in f.events] == [("Audiens", dt.date(2015, 4, 21))], _show(f)

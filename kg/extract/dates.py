@@ -518,8 +518,13 @@ def _resolve(text: str, c: _Cand, ref: datetime.date | None, ctx: int | None) ->
 _FOR_YEAR = re.compile(r"\bför\s$")  # "bokslut för 2016": the period a report covers, not when a date falls
 
 
-def find_dates(text: str, reference: datetime.date | None = None, context_year: int | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, reference: datetime.date | None = None, context_year: int | None = None, day_known: bool = True
+) -> list[DateMention]:
     """All date expressions in `text`, sorted by begin, resolved as far as the evidence allows.
+
+    `day_known` False says `reference` stands for a month or a year ('2015-04' in a manifest): it
+    still gives years, but 'i dag' and 'på tisdag' stay unresolved.
 
     A date without a year takes a year stated nearby (sentence, paragraph, preceding dated mention),
     else `context_year`, else the year closest to `reference` (default: the publication date line),
@@ -546,7 +551,8 @@ def find_dates(text: str, reference: datetime.date | None = None, context_year: 
             ctx = context_year if found is None else found[0]
             if found and not found[1] and ref and _upcoming_despite(c, ref, found[0]):
                 ctx = None  # "arbetsprogrammet 2024 och … mötet den 14–15 december" in November 2023
-        mention = _resolve(text, c, ref, ctx)
+        exact = day_known or reference is None
+        mention = _resolve(text, c, ref if exact or c.kind != "relative" else None, ctx)
         if mention is not None:
             out.append(mention)
     return out

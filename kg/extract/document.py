@@ -86,7 +86,8 @@ def analyse(doc: Document) -> DocFacts:
     given = doc.meta.published if doc.meta and doc.meta.published else None  # the manifest's date wins
     named = None if pub or given else name_date(doc.path.name)
     reference = doc.meta.published_date() if given else pub[0] if pub else named[0] if named else None
-    dates = find_dates(text, reference, None if reference or not years else years[0])
+    day_known = len(given) == 10 if given else bool(pub) or bool(named and len(named[1]) == 10)
+    dates = find_dates(text, reference, None if reference or not years else years[0], day_known)
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
     org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref)]

@@ -19,6 +19,10 @@ WORD = re.compile(rf"[\w{UPPER}{LOWER}]+(?:[-:.'’][\w{UPPER}{LOWER}]+)*", re.U
 DASHES = "–—‑−-"
 DASH = r"[–—‑−\-]"
 ABBREVIATIONS = {
+    "h.m",  # "H.M. Konungen"
+    "h.k.h",
+    "h.e",  # "H.E. Mr."
+    "d.v.s",
     "t.ex",
     "kungl",
     "bl.a",
