@@ -281,6 +281,16 @@ def test_a_royal_academy_with_coordinated_words() -> None:
         pytest.param("Hon blir ordförande för ABF Umeås styrelse.", [("ABF Umeå", True)], id="district-genitive"),
         pytest.param("Under SM Falun tävlar de.", [], id="a-championship-is-no-body"),
         pytest.param(
+            "Medfinansiärer är Företagarna Västerbotten och Naturskyddsföreningen Gotland. Företagarna Stockholms län.",
+            [("Företagarna Västerbotten", False), ("Naturskyddsföreningen Gotland", False), ("Företagarna", False)],
+            id="a-body-s-county-branch",
+        ),
+        pytest.param(
+            "Det säger SKPF Pensionärerna och SISU Idrottsutbildarna.",
+            [("SKPF Pensionärerna", False), ("SISU Idrottsutbildarna", False)],
+            id="an-acronym-and-its-members",
+        ),
+        pytest.param(
             "Hjärt- och Lungförbundet har kongress.",
             [("Hjärt- och Lungförbundet", False)],
             id="coordinated-words-the-second-capitalised",

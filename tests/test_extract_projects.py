@@ -96,6 +96,24 @@ CASES = [
         id="anaphor-projektet-funder",
     ),
     pytest.param(
+        "Stöd till projekt\n\nProjektet Skogens Röst ska engagera unga. Projektet Havets Röst likaså. Projektet får "
+        "stöd med drygt 8,3 miljoner kronor från Allmänna arvsfonden.\n",
+        {"Skogens Röst": set(), "Havets Röst": {("Allmänna arvsfonden", "funder")}},
+        id="an-amount-from-a-funder-for-the-project-just-named",
+    ),
+    pytest.param(
+        "Kontor i Stockholm\n\nRegion Västerbotten har beslutat att bevilja projektet ”Ett kontor i Stockholm”. "
+        "Medfinansiärer till projektet är Umeå kommun och Företagarna Västerbotten.\n",
+        {
+            "Ett kontor i Stockholm": {
+                ("Region Västerbotten", "funder"),
+                ("Umeå kommun", "funder"),
+                ("Företagarna Västerbotten", "funder"),
+            }
+        },
+        id="a-quoted-title-with-an-article-granted-and-co-financed",
+    ),
+    pytest.param(
         "Läsfrämjande i Gävleborg\n\nProgrammet Läslust drivs av Region Gävleborg med stöd av Statens kulturråd.\n",
         {"Läslust": {("Region Gävleborg", "coordinator"), ("Statens kulturråd", "funder")}},
         id="programmet-X-drivs-av-med-stod-av",

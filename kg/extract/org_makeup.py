@@ -101,13 +101,18 @@ _ACRONYM_TOWN = re.compile(rf"(?<![\w-])(?P<a>[{UPPER}]{{2,5}}) (?P<t>[{UPPER}][
 
 
 def _acronym_towns(text: str) -> list[OrgMention]:
-    """'IFK Göteborg', 'ABF Stockholms styrelse': an acronym and the town it is of (a club, a district)."""
+    """'IFK Göteborg', 'ABF Stockholms styrelse': an acronym and the town it is of (a club, a district); 'SPF
+    Seniorerna': an acronym and the members it is of."""
     g = load()
     stop = set(g.lexicon["acronym_town_stop"])
     out = []
     for m in _ACRONYM_TOWN.finditer(text):
         town = m.group("t")
-        if m.group("a") in stop or town not in g.towns:
+        if m.group("a") in stop:
+            continue
+        if town not in g.towns:
+            if len(town) >= 8 and town.endswith(("erna", "arna", "orna")):  # "SPF Seniorerna", "SISU Idrottsutbildarna"
+                out.append(OrgMention(m.start(), m.end(), new_org(m.group(0))))
             continue
         base = (
             town[:-1] if town.endswith("s") and town[:-1] in g.towns and g.towns[town[:-1]] == g.towns[town] else town

@@ -25,6 +25,7 @@ _COUNCIL = re.compile(
 )
 _PAREN_ABBREVIATION = re.compile(rf"\((?P<a>[{UPPER}][{UPPER}a-zåäö]{{1,5}})\)")
 _PLACE_AFTER = re.compile(rf" (?:i|på) ({CAP})(?![\w{LOWER}])")
+_COUNTY_AFTER = re.compile(rf" ({CAP})(?![\w{LOWER}-])(?! [{UPPER}])")
 _ACRONYM_DEF = re.compile(rf"\((?P<abbr>[{UPPER}][{UPPER}a-zåäö]{{1,7}})\)")
 _BARE_BOARD = re.compile(r"(?<![\w-])[Ll]änsstyrelsen(?:s)?(?![\w-])(?!\s+i\s+[A-ZÅÄÖ])")
 
@@ -316,7 +317,8 @@ def _name_before_abbreviation(text: str, paren: int, abbr: str) -> tuple[int, in
 
 
 def _extend_with_place(text: str, found: list[OrgMention]) -> list[OrgMention]:
-    """'Kvinnojouren i Falun', 'Stadsmissionen i Skåne': a one-word organisation and its place."""
+    """'Kvinnojouren i Falun', 'Stadsmissionen i Skåne': a one-word organisation and its place;
+    'Företagarna Västerbotten': a one-word association and its county."""
     g = load()
     out = []
     for o in found:
@@ -329,6 +331,15 @@ def _extend_with_place(text: str, found: list[OrgMention]) -> list[OrgMention]:
         ):
             end = o.end + m.end()
             out.append(OrgMention(o.begin, end, new_org(text[o.begin : end]), o.genitive))
+        elif (
+            (county := _COUNTY_AFTER.match(text, o.end))
+            and " " not in o.ref.name
+            and not o.genitive
+            and o.ref.kind in ("Association", "Organisation")
+            and county.group(1) in g.counties
+            and not county.group(1).endswith("s")
+        ):  # "Företagarna Västerbotten", "Naturskyddsföreningen Gotland": a body's county branch
+            out.append(OrgMention(o.begin, county.end(), new_org(text[o.begin : county.end()])))
         else:
             out.append(o)
     return out

@@ -127,6 +127,9 @@ def _verbs(key: str) -> str:
     return "|".join(sorted(map(re.escape, load().lexicon[key]), key=len, reverse=True))
 
 
+_NOT_FIRST = frozenset({"Det", "Den", "Detta", "Vi", "Ett", "En", "Pressmeddelande"})
+
+
 def find_projects(
     text: str,
     sents: list[Segment],
@@ -141,7 +144,8 @@ def find_projects(
     titled = set(titled_spans)
     for b, e in _candidates(text, sents, titled_spans):
         name = text[b:e].strip()
-        if not name or name.split()[0] in {"Det", "Den", "Detta", "Vi", "Ett", "En", "Pressmeddelande"}:
+        quoted = b > 0 and text[b - 1] in '”"'  # "projektet ”Ett Västerbottenskontor i Stockholm”": a title as written
+        if not name or (name.split()[0] in _NOT_FIRST and not quoted):
             continue
         if any(x <= b < y for x, y in blocked) or _is_org(orgs, b, e) or name in load().towns:
             continue
@@ -165,7 +169,8 @@ def find_projects(
                 and not _EVENT_WORD.search(text[s.begin : s.end])
             )
         ):
-            here = [main]  # "De kommuner som deltar är …" in a release about one programme
+            earlier = [p for b, _e, p in sorted(mentions, key=lambda x: x[0]) if b < s.begin]
+            here = [earlier[-1] if anaphor and earlier else main]  # "Projektet får stöd …": the one just named
         if not here:
             continue
         project = here[0]
@@ -181,10 +186,13 @@ def find_projects(
         sent = text[s.begin : s.end]
         phrases = sorted(
             [(m.start(), m.end(), "funder", m.group(0)) for m in re.finditer(rf"\b(?:{fund})\b", sent)]
+            + [(m.start(), m.end(), "funder", m.group(0)) for m in _AMOUNT_FROM.finditer(sent)]
+            + [(m.start(), m.end(), "funder", m.group(0)) for m in _FUNDERS_ARE.finditer(sent)]
             + [(m.start(), m.end(), "coordinator", m.group(0)) for m in re.finditer(rf"\b(?:{coord})\b", sent)]
         )
+        phrases = [p for i, p in enumerate(phrases) if not (i and phrases[i - 1][1] > p[0])]  # overlapping: the first
         for i, (pb, pe, relation, phrase) in enumerate(phrases):
-            passive = re.search(r"\b(av|från|ur|genom)$", phrase) is not None
+            passive = re.search(r"\b(av|från|ur|genom|är)$", phrase) is not None
             if passive:  # "drivs av X och finansieras av Y": X up to the next phrase
                 stop = phrases[i + 1][0] if i + 1 < len(phrases) else len(sent)
                 partner = re.search(r"\b(?:i samarbete med|tillsammans med|i samverkan med|med stöd)\b", sent[pe:stop])
@@ -219,6 +227,9 @@ def find_projects(
     return list(projects.values()) + [g for g in granted if g.name.lower() not in projects]
 
 
+# "får stöd med drygt 8,6 miljoner kronor från Arvsfonden", "5 miljoner kronor i stöd av Vinnova"
+_AMOUNT_FROM = re.compile(r"\b(?:stöd|bidrag|medel|kronor)\b[^.]{0,40}?\b(?:från|av|ur)\b")
+_FUNDERS_ARE = re.compile(r"\b(?:[Mm]ed)?[Ff]inansiär(?:er(?:na)?)?\b[^.]{0,30}?\bär\b")  # "Medfinansiärer … är X, Y"
 _GRANT = re.compile(r"\b(?:beviljas|beviljades|beviljat|tilldelas|tilldelats|tilldelades|anslår|anslag|medel|bidrag)\b")
 _AMOUNT_LINE = re.compile(r"(?m)^\d[\d \u00a0.,]*(?:\s*(?:kr|kronor|kornor|miljoner(?: kronor)?|mkr|tkr))?\.?[ \t]*$")
 # "Arvid Erlandsson, docent på Avdelningen för psykologi: Politisk beröringsskräck: …, 5,2 miljoner kronor."
