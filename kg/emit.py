@@ -13,7 +13,7 @@ from kg.extract.document import DocFacts, analyse
 from kg.extract.events import Event, lemma
 from kg.extract.membership import Membership
 from kg.extract.projects import Project
-from kg.gazetteer import OrgRef, load
+from kg.gazetteer import OrgRef, is_place, load
 from kg.link import Linker
 from kg.read import Document
 
@@ -291,19 +291,21 @@ def _edition_name(ev: Event) -> str:
 
 
 def _places(w: _Writer, event: NamedNode, ev: Event) -> None:
+    """Each place of the event; a venue ('Stadshuset', 'Konserthuset') followed by a town is that town's
+    venue: its node is named by both and lies in the town (not one 'Stadshuset' in every town)."""
     g = load()
-    venue_node = None
-    for name, b, e in ev.places:
-        node = NamedNode(w.link.place(name))
+    towns = [name in g.towns for name, _b, _e in ev.places]
+    for i, (name, b, e) in enumerate(ev.places):
+        venue = not towns[i] and not is_place(name) and name not in g.counties
+        town = ev.places[i + 1][0] if venue and i + 1 < len(ev.places) and towns[i + 1] else None
+        node = NamedNode(w.link.place(f"{name} {town}" if town else name))
         w.add(node, RDF_TYPE, SCHEMA.Place)
         w.add(node, SCHEMA.name, _s(name))
         w.evidence(node, b, e)
         w.add(event, SCHEMA.location, node)
         w.mention(node)
-        if name in g.towns and venue_node is not None:
-            w.add(venue_node, SCHEMA.containedInPlace, node)
-        elif name not in g.towns:
-            venue_node = node
+        if town:
+            w.add(node, SCHEMA.containedInPlace, NamedNode(w.link.place(town)))
 
 
 def _projects(w: _Writer, orgs) -> dict[int, NamedNode]:

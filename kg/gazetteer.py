@@ -198,10 +198,12 @@ def load() -> Gazetteer:
             (
                 n
                 for n in names
-                if name.startswith(("Statens ", "Affärsverket ")) and re.fullmatch(r"[A-ZÅÄÖ]\w+(?:et|en)", n)
+                if name.startswith(("Statens ", "Affärsverket "))
+                and re.fullmatch(r"[A-ZÅÄÖ]\w+(?:et|en)", n)
+                and n.lower().endswith(tuple(name.split()[-1].lower() + e for e in ("et", "en", "t", "n")))
             ),
             name,
-        )  # "Statens jordbruksverk" goes by "Jordbruksverket"
+        )  # "Statens jordbruksverk" goes by "Jordbruksverket" (not ArkDes by its former "Arkitekturmuseet")
         names += [n for n in [_definite(name, g.lexicon["definite_endings"])] if n and n not in names]
         aliases = tuple(
             dict.fromkeys(([name] if display != name else []) + [n for n in names if n != display] + abbrevs)

@@ -486,3 +486,26 @@ def test_royal_and_excellency_abbreviations_end_no_sentence() -> None:
         )
     )
     assert [(e.name, e.start) for e in f.events] == [("Audiens", dt.date(2015, 4, 21))], _show(f)
+
+
+def test_a_venue_is_named_by_its_town_and_a_matter_is_no_place() -> None:
+    """'Konserthuset' in Vara and in Stockholm are two places; a city is never a venue inside another."""
+    from kg.emit import document_quads
+
+    quads = [
+        q
+        for text in (
+            "Konsert\n\nKonserten hålls den 3 maj 2024 i Konserthuset i Vara.\n",
+            "Konsert\n\nKonserten hålls den 4 maj 2024 i Konserthuset i Stockholm.\n",
+            "Möte\n\nMötet hålls den 5 maj 2024 i Bryssel, med fokus på EU-Natosamarbete.\n",
+        )
+        for q in document_quads(document_from_text(text))
+    ]
+    inside = {
+        (q.subject.value.rsplit("/", 1)[1], q.object.value.rsplit("/", 1)[1])
+        for q in quads
+        if q.predicate.value == "https://schema.org/containedInPlace"
+    }
+    assert inside == {("konserthuset-vara", "vara"), ("konserthuset-stockholm", "stockholm")}
+    names = {q.object.value for q in quads if q.predicate.value == "https://schema.org/name"}
+    assert "EU-Natosamarbete" not in names

@@ -60,6 +60,10 @@ def _genitive_owner(name: str, owner: re.Match[str] | None) -> bool:
     return word[:1].islower() and len(word) > 3 and word.lower() not in small
 
 
+def _venue_suffixes() -> tuple[str, ...]:
+    return tuple(load().lexicon["place_venue_suffixes"])
+
+
 def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
     months = MONTHS
@@ -76,6 +80,8 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
             continue  # "vid Ekofinrådets möte": whose meeting, not where
         if _genitive_owner(name, owner):
             continue  # "På Högskolestyrelsens dagordning": whose agenda, not where
+        if re.fullmatch(r"[A-ZÅÄÖ]{2,}-[\w-]+", name) and not name.lower().endswith(_venue_suffixes()):
+            continue  # "med fokus på EU-Natosamarbete": a matter, not a place ("ABF-huset" is one)
         first = name.split()[0]
         if (
             first in months
