@@ -290,6 +290,15 @@ ROLE_CASES = [
         id="informator-is-a-title",
     ),
     pytest.param(
+        "Möte\n\nHan träffar Hanno Pevkur, Estlands försvarsminister, samt James Heappey, Storbritanniens minister för "
+        "de väpnade styrkorna.\n",
+        {
+            ("Hanno Pevkur", "försvarsminister", "Estland"),
+            ("James Heappey", "minister för de väpnade styrkorna", "Storbritannien"),
+        },
+        id="a-state-s-genitive-before-a-title-after-the-name",
+    ),
+    pytest.param(
         "Rekordmånga i rådslaget\n\nKommunal har haft rådslag i hela landet. Kommunal är nöjt.\n\n– Att så många "
         "har velat vara med är glädjande, säger Ylva Ek.\n",
         {("Ylva Ek", None, "Kommunal")},

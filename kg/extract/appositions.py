@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.around_names import county_org, looks_like_person, sentence_case
+from kg.extract.around_names import county_org, genitive_country_before, looks_like_person, sentence_case
 from kg.extract.contacts import EMAIL, PHONE
 from kg.extract.membership import Context, Membership, membership, org_at, title_scope
 from kg.extract.orgs import OrgMention, new_org
@@ -21,6 +21,7 @@ _CAPITAL_TAIL = re.compile(
 )
 
 
+_STATE_FIRST = re.compile(rf"[{UPPER}][\w{LOWER}-]+s\s")  # "Storbritanniens minister för …"
 _UNKNOWN_BODY = re.compile(rf"[{UPPER}][\w{LOWER}&-]*(?: (?:[{UPPER}][\w{LOWER}&-]*|&|och|AB)){{0,3}}")
 
 
@@ -127,6 +128,11 @@ def apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, have
         )
         if unit_word:
             unit = True
+            continue
+        state = _STATE_FIRST.match(chunk)
+        if state and (ref := genitive_country_before(chunk, state.end())) and parse_title(chunk[state.end() :]):
+            title, acting = parse_title(chunk[state.end() :])  # "Hanno Pevkur, Estlands försvarsminister"
+            titles.append((title, acting, b, b + len(piece), ref))
             continue
         parsed = parse_title(chunk)
         nxt = _COMMA.match(text, b + len(piece))
