@@ -290,6 +290,12 @@ ROLE_CASES = [
         id="informator-is-a-title",
     ),
     pytest.param(
+        "Avgår\n\nKent Stigh, som under närmare tre år varit ordförande i HSB Riksförbund, avgår. Anna Lind, som "
+        "sedan 2019 är vd för Mälarenergi AB, tar över.\n",
+        {("Kent Stigh", "ordförande", "HSB Riksförbund"), ("Anna Lind", "vd", "Mälarenergi AB")},
+        id="a-relative-clause-states-the-title",
+    ),
+    pytest.param(
         "Möte\n\nHan träffar Hanno Pevkur, Estlands försvarsminister, samt James Heappey, Storbritanniens minister för "
         "de väpnade styrkorna.\n",
         {

@@ -287,6 +287,10 @@ _TITLE_IS = re.compile(
 )  # "Utredare är Lars Berg och Robert Ek", "Till särskild utredare utses Bo Jansson"
 
 
+# "Kent Stigh, som under tre år varit ordförande i HSB Riksförbund, …": a relative clause states the title
+_RELATIVE = re.compile(
+    r",\s*som\s+(?:(?:under|sedan|i|nu|numera|tidigare)\b[^,.\n]{0,30}?\s+)?(?:är|varit|har\s+varit)\s"
+)
 _AFTER_NAME = re.compile(
     r"\s+(?:(?:är|blir)(?:\s+(?:sedan\s+\d{4}|nu|numera|sedan\s+tidigare|från\s+och\s+med\s+\S+|"
     r"för\s+närvarande|i\s+dag|idag|just\s+nu))?|som"
@@ -318,7 +322,7 @@ def _predicate_roles(ctx: Context, c: NameCandidate, pos: int, limit: int, s_beg
     """'X är sedan 2021 lagman i Göteborgs tingsrätt', 'X tillträder som rektor', 'utsett X till
     generaldirektör för Y', 'X har utsetts till ny vd': a title stated by the sentence's verb."""
     text = ctx.text
-    m = _AFTER_NAME.match(text, pos, limit)
+    m = _AFTER_NAME.match(text, pos, limit) or _RELATIVE.match(text, pos, limit)
     if m is None and _BEFORE_NAME.search(text, max(s_begin, c.begin - 40), c.begin):
         m = _APPOINTED_AS.match(text, pos, limit)
     if m is None:
