@@ -290,6 +290,11 @@ ROLE_CASES = [
         id="informator-is-a-title",
     ),
     pytest.param(
+        "Ny biskop\n\nSöndagen den 24 augusti vigs kyrkoherde Johan Berg till biskop i Lunds stift.\n",
+        {("Johan Berg", "kyrkoherde", None), ("Johan Berg", "biskop", "Lunds stift")},
+        id="a-passive-appointment-before-the-name-and-its-present-title",
+    ),
+    pytest.param(
         "Avgår\n\nKent Stigh, som under närmare tre år varit ordförande i HSB Riksförbund, avgår. Anna Lind, som "
         "sedan 2019 är vd för Mälarenergi AB, tar över.\n",
         {("Kent Stigh", "ordförande", "HSB Riksförbund"), ("Anna Lind", "vd", "Mälarenergi AB")},

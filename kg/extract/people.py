@@ -305,9 +305,11 @@ _AFTER_NAME = re.compile(
 _BEFORE_NAME = re.compile(
     r"(?:utsett|utser|utsåg|utse|utnämnt|utnämner|utnämnde|utnämna|anställt|anställer|anställa|valt|väljer|valde|"
     r"välja|förordnat|förordnar|förordnade|förordna|rekryterat|rekrytera|föreslår|föreslagit|föreslå|"
-    r"godkänt|godkänner|godkände|godkänna|tillsatt|tillsätter|tillsatte)"
+    r"godkänt|godkänner|godkände|godkänna|tillsatt|tillsätter|tillsatte|"
+    r"utses|utnämns|väljs|förordnas|anställs|vigs|vigdes|installeras|installerades)"
     r"(?:\s+(?:i\s+dag|idag|alltså|nu|även|också|därför|formellt|enhälligt))*"
-    r"(?:\s+(?:den\s+)?(?:före\s+detta\s+|tidigare\s+)?[a-zåäö-]+(?:en|n))?\s+$"  # "utsett kammarrättslagmannen X"
+    r"(?:\s+(?:den\s+)?(?:före\s+detta\s+|tidigare\s+)?[a-zåäö-]+(?:en|n))?"  # "utsett kammarrättslagmannen X"
+    r"(?:(?<=s)\s+[a-zåäö-]{4,})?\s+$"  # "vigs kyrkoherde X till biskop": a passive, then the present title
 )
 _SOM_TITLE = re.compile(
     r"(?:^|[.!?]\s+|\n\s*)Som\s+(?P<t>(?:[\wåäö-]+\s+){0,3}?[\wåäö-]+)"
