@@ -509,3 +509,15 @@ def test_a_venue_is_named_by_its_town_and_a_matter_is_no_place() -> None:
     assert inside == {("konserthuset-vara", "vara"), ("konserthuset-stockholm", "stockholm")}
     names = {q.object.value for q in quads if q.predicate.value == "https://schema.org/name"}
     assert "EU-Natosamarbete" not in names
+
+
+def test_a_town_s_fair_hall_is_a_venue_not_an_event() -> None:
+    f = analyse(
+        document_from_text(
+            "Nominerad\n\nVinnaren utses på Sveriges största nyföretagarmässa, Eget Företag, på Stockholmsmässan den 8 "
+            "november 2019.\n"
+        )
+    )
+    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Nyföretagarmässa", ["Stockholmsmässan"])], (
+        _show(f)
+    )
