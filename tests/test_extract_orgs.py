@@ -286,6 +286,11 @@ def test_a_royal_academy_with_coordinated_words() -> None:
             id="a-body-s-county-branch",
         ),
         pytest.param(
+            "Transportrådet träffas i dag. Kommunalrådet Anna Berg kommer. Länsrådet talar. Området växer.",
+            [("Transportrådet", False)],
+            id="a-council-not-a-councillor-or-an-area",
+        ),
+        pytest.param(
             "Det säger SKPF Pensionärerna och SISU Idrottsutbildarna.",
             [("SKPF Pensionärerna", False), ("SISU Idrottsutbildarna", False)],
             id="an-acronym-and-its-members",

@@ -30,6 +30,14 @@ _ACRONYM_DEF = re.compile(rf"\((?P<abbr>[{UPPER}][{UPPER}a-zåäö]{{1,7}})\)")
 _BARE_BOARD = re.compile(r"(?<![\w-])[Ll]änsstyrelsen(?:s)?(?![\w-])(?!\s+i\s+[A-ZÅÄÖ])")
 
 
+@cache
+def _personal_councillors() -> frozenset[str]:
+    """Titles of persons ending in 'råd' ('kommunalråd', 'länsråd'): their definite form is no council."""
+    lex = load().lexicon
+    words = lex["role_words"] + lex["municipal_roles"] + lex["regional_roles"] + lex["county_board_roles"]
+    return frozenset(w.lower() for w in words if w.lower().endswith("råd"))
+
+
 def find_orgs(text: str) -> list[OrgMention]:
     """Every organisation mention, longest first, non-overlapping, sorted by position."""
     global _PATTERNS
@@ -66,8 +74,16 @@ def find_orgs(text: str) -> list[OrgMention]:
                 or (name.startswith("Kungl.") and name[:-1].endswith(("na", "en", "et")))
             ):
                 name, genitive = name[:-1], True  # "Rekryteringsmyndighetens", "Kungl. Hovstaternas"
-            if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name)):
-                continue
+            council = (
+                name.endswith("rådet")
+                and not name.lower().endswith("området")
+                and name[:-2].lower() not in _personal_councillors()
+                and not re.match(rf"\s+[{UPPER}]", text[m.start() + len(name) :])
+            )
+            if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name) and not council):
+                continue  # "Kommunalrådet Anna Berg" is a title; "Transportrådet träffas" a council
+            if name.lower().endswith("området"):
+                continue  # "Området", "Heleneholmsområdet": an area ("-rådet" by its letters)
             if (
                 " " not in name
                 and name.lower() in word_set("generic_org_words")
