@@ -290,6 +290,15 @@ ROLE_CASES = [
         id="informator-is-a-title",
     ),
     pytest.param(
+        "Pressträff\n\nMedverkar:\n  1. Maria Lind. Regional utvecklingsdirektör, lämnar lägesrapport\n  2. Jan Berg. "
+        "Smittskyddsläkare, lämnar lägesrapport\n\nRegion Västmanland informerar.\n",
+        {
+            ("Maria Lind", "regional utvecklingsdirektör", "Region Västmanland"),
+            ("Jan Berg", "smittskyddsläkare", "Region Västmanland"),
+        },
+        id="a-numbered-list-item-name-full-stop-title",
+    ),
+    pytest.param(
         "Ny biskop\n\nSöndagen den 24 augusti vigs kyrkoherde Johan Berg till biskop i Lunds stift.\n",
         {("Johan Berg", "kyrkoherde", None), ("Johan Berg", "biskop", "Lunds stift")},
         id="a-passive-appointment-before-the-name-and-its-present-title",

@@ -50,6 +50,10 @@ def apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, have
     if rest.startswith(" som är "):  # "säger Anna Berg som är ordförande i …"
         rest = "," + rest[len(" som är") :]
         pos += len(" som är") - 1
+    stop = re.match(r"\. (?=[A-ZÅÄÖ][a-zåäö]+(?: [a-zåäö]+)?,)", rest)
+    if stop and parse_title(rest[2:].split(",", 1)[0]) and role_head(rest[2:].split(",", 1)[0].split()[-1]):
+        rest = "," + rest[stop.end() :]  # "1. Jan Berg. Smittskyddsläkare, lämnar lägesrapport": a list item
+        pos += stop.end() - 1
     dash = re.match(r" [–-] (?=[a-zåäö])", rest)
     if dash:  # "Lena Rådström-Baastad – partisekreterare (S)"
         rest = "," + rest[dash.end() :]

@@ -193,11 +193,17 @@ def _drop_nested(cands: list[NameCandidate]) -> list[NameCandidate]:
     return sorted(kept, key=lambda c: c.begin)
 
 
+_ITEM_START = re.compile(r"[ \t]*(?:\d+\.|[•*-])?[ \t]*")
+
+
 def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
     text = ctx.text
     s_begin, s_end = ctx.sentence_bounds(c.begin)
     line_end = text.find("\n", c.end)
     limit = min(s_end, len(text) if line_end < 0 else line_end)
+    line_start = text.rfind("\n", 0, c.begin) + 1
+    if text.startswith(". ", c.end) and _ITEM_START.fullmatch(text, line_start, c.begin):
+        limit = len(text) if line_end < 0 else line_end  # "1. Jan Berg. Smittskyddsläkare, …": a list item's line
     out: list[Membership] = []
     pos = c.end
     party = None
