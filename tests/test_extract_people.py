@@ -677,3 +677,12 @@ def test_a_named_person_does_not_run_into_the_next_genitive() -> None:
 def test_a_party_s_spokesperson_with_an_adjective() -> None:
     text = "Nyheter\n\n– Det är bra, säger Karin Holm, Centerpartiets miljöpolitiska talesperson.\n"
     assert memberships(text) == {("Karin Holm", "miljöpolitiska talesperson", "Centerpartiet")}
+
+
+def test_coordinated_title_words_without_their_comma() -> None:
+    from kg.extract.roles import parse_title
+
+    assert parse_title("folkhälso- sjukvårds- och idrottsminister") == (
+        "folkhälso- sjukvårds- och idrottsminister",
+        False,
+    )

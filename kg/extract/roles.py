@@ -172,7 +172,7 @@ def _both_titles(word: str) -> bool:
 
 def parse_title(chunk: str) -> tuple[str, bool] | None:
     """A title phrase of an apposition chunk, lower-cased: 'bitr chef' -> ('bitr chef', False)."""
-    coordinated = re.match(r"((?:[\wåäö]+-,\s+)*[\wåäö]+-\s+och\s+)(?=[\wåäö]+)", chunk)  # "barn-, äldre- och …"
+    coordinated = re.match(r"((?:[\wåäö]+-,?\s+)*[\wåäö]+-\s+och\s+)(?=[\wåäö]+)", chunk)  # "barn-, äldre- och …"
     if coordinated:
         rest = parse_title(chunk[coordinated.end() :])
         return (coordinated.group(1).lower() + rest[0], rest[1]) if rest else None
