@@ -125,6 +125,12 @@ PUBLISHER_CASES = [
         id="the-body-the-text-is-about-under-a-headline-that-is-not-the-government-s",
     ),
     pytest.param(
+        "Pressinbjudan: Malmö Stadsteater presenterar vårens repertoar\n\nVälkommen till presentationen.\n\n"
+        "Malmö Stadsteater AB är ett av Malmö stads helägda bolag.\n",
+        "Malmö Stadsteater AB",
+        id="the-body-that-leads-a-labelled-headline",
+    ),
+    pytest.param(
         "Infrastrukturministern i Luleå\n\nI går kom ministern till hamnen. Tullverket visade "
         "sina nya hundar, och Tullverket berättade om arbetet.\n",
         "Regeringen",

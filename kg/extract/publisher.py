@@ -57,6 +57,9 @@ _SELF_DESCRIPTION = re.compile(
 )
 
 
+_TITLE_LABEL = re.compile(r"#*\s*(?:Pressinbjudan|Inbjudan|Pressmeddelande|Påminnelse|Uppdatering)\s*[:–-]\s*")
+
+
 def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     """The publishing organisation, when the text shows it: a header line with its name ('Från
     NU-sjukvården'), the title, the lead's subject, an 'Om oss' section or a closing paragraph that
@@ -96,9 +99,11 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
             add(new_org(name), 6)  # "Från Höglandssjukvården": a body no list knows
             break
     if title:
+        label = _TITLE_LABEL.match(title.text)
+        start = title.begin + (label.end() if label else 0)  # "Pressinbjudan: Göteborgs Stadsteater presenterar …"
         for o in orgs:
             if title.begin <= o.begin < title.end:
-                add(o.ref, 3 if o.begin == title.begin else 1.5)
+                add(o.ref, 3 if o.begin == start else 1.5)
         for b, _e, key in towns:
             if b == title.begin:
                 add(g.orgs[key], 2)
