@@ -125,9 +125,13 @@ PUBLISHER_CASES = [
         id="the-body-the-text-is-about-under-a-headline-that-is-not-the-government-s",
     ),
     pytest.param(
-        "Pressinbjudan: Malmö Stadsteater presenterar vårens repertoar\n\nVälkommen till presentationen.\n\n"
-        "Malmö Stadsteater AB är ett av Malmö stads helägda bolag.\n",
-        "Malmö Stadsteater AB",
+        "Pressinbjudan: Helsingborgs Stadsteater presenterar vårens repertoar\n\n"
+        "När: Torsdag 20 november klockan 15.00\nVar: Foajén på Stadsteatern\n\n"
+        "Teaterchefen presenterar vårens repertoar.\n\nKontakta:\nAnn Ek\nann.ek@stadsteatern.helsingborg.se\n"
+        "Maria Berg\nPresschef\nmaria.berg@stadsteatern.helsingborg.se\n\nVälkomna!\n\n"
+        "Helsingborgs Stadsteater AB är ett av Helsingborgs Stads helägda bolag. Här ingår Helsingborgs "
+        "Stadsteater och Intiman.\n",
+        "Helsingborgs Stadsteater AB",
         id="the-body-that-leads-a-labelled-headline",
     ),
     pytest.param(
