@@ -686,3 +686,9 @@ def test_coordinated_title_words_without_their_comma() -> None:
         "folkhälso- sjukvårds- och idrottsminister",
         False,
     )
+
+
+def test_a_capitalised_adjective_starts_a_title_at_a_sentence_s_start() -> None:
+    assert memberships("Repertoar\n\nKonstnärlig chef Linda Ek presenterar vårens repertoar på Backa teater.\n") == {
+        ("Linda Ek", "konstnärlig chef", "Backa teater")
+    }

@@ -89,6 +89,10 @@ _ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva
 _PREVIOUS_APPOSITION = re.compile(r"[A-ZÅÄÖ][\wåäö]+,\s+(?:[\wåäö]+-?,?\s+){0,5}$")
 
 
+def _sentence_start(text: str, pos: int) -> bool:
+    return re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[max(0, pos - 3) : pos]) is not None
+
+
 def role_before(text: str, name_begin: int, floor: int) -> Role | None:
     """A title right before a name: 't f landshövding Kurt Ekelund', 'juryns ordförande Ove Jansson'."""
     window = text[max(floor, name_begin - 120) : name_begin]
@@ -151,7 +155,8 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
             or is_organ_genitive(w)
             or (low.endswith("s") and role_head(low[:-1]) is None and low in _sets()[4])
             or (w.islower() and _ADJECTIVE.search(w) is not None)  # "konstnärlig ledare"
-        ):
+            or (w[1:].islower() and _ADJECTIVE.search(w) is not None and _sentence_start(text, tokens[j][1]))
+        ):  # "Konstnärlig chef Linda Berg" at a sentence's start
             words.insert(0, low)
             acting = acting or low in _sets()[5]
             begin = tokens[j][1]
@@ -198,7 +203,7 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
             or w.lower() in {"t", "f", "t.", "f."}
             or (w.lower().endswith("s") and w[0].islower())
             or (i == 0 and re.fullmatch(r"[A-ZÅÄÖ][a-zåäö]+(?:ens|ets)", w) is not None)  # "Valnämndens ordförande"
-            or (w.islower() and _ADJECTIVE.search(w) is not None)  # "försvarspolitisk talesperson"
+            or ((w.islower() or (i == 0 and w[1:].islower())) and _ADJECTIVE.search(w) is not None)
             or _ORGAN.match(w) is not None  # "regionstyrelsen ordförande"
             for i, w in enumerate(words[:first])
         )
