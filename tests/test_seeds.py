@@ -117,6 +117,8 @@ def test_seeds_store_validates(seeds_store):
                 "batch19": 0.84,
                 "batch20": 0.81,
                 "batch21": 0.72,
+                "batch22": 0.63,
+                "batch23": 0.70,
             }.items()
         ],
     ],
