@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple
 
-from kg import dumps, view_update, views
+from kg import dumps, sidecar_update, view_update, views
 from kg import store as kgstore
 from kg.build import BuildError, BuildSummary, Interrupted, _inputs, default_workers, extract_all
 from kg.load import KGO, LABELS, doc_graph, doc_meta_quads, meta_graph, relabel, run_iri, run_meta_quads
@@ -205,7 +205,7 @@ def _update_store(
         raise BuildError(f"the store was built with base {built_with}, not {base}; rebuild it to change the base")
     store = kgstore.open_write(store_path)
     try:
-        documents, skipped, changed, removed, changes, recovered = _update(
+        documents, skipped, changed, removed, changes, recovered, sidecars = _update(
             store, store_path, dirs, built_with, strict, progress, workers
         )
         if views.suspended(store_path):  # the views were in use when the store changed
@@ -220,7 +220,8 @@ def _update_store(
             store.flush()
             views.materialise(store, store_path, registry(), workers=workers or default_workers(), progress=progress)
         if not kgstore.has_sidecars(store_path):  # dropped when anything changed, or an older store
-            kgstore.write_sidecars(store, store_path, progress)
+            # adjusted by the changes when they were in place before; computed whole after a killed update
+            sidecar_update.write(store, store_path, None if recovered else changes, sidecars, progress)
         if make_dumps and not dumps.present(store_path):
             with progress.phase("dumps"):
                 dumps.write(store, store_path)
@@ -241,9 +242,9 @@ def _update(
     strict: bool,
     progress: Progress,
     workers: int | None,
-) -> tuple[int, list[tuple[Path, str]], int, int, Changes, bool]:
-    """Returns documents, skipped files, changed and removed counts, the default-graph changes, and
-    whether an interrupted earlier update was completed."""
+) -> tuple[int, list[tuple[Path, str]], int, int, Changes, bool, dict[str, str]]:
+    """Returns documents, skipped files, changed and removed counts, the default-graph changes,
+    whether an interrupted earlier update was completed, and the sidecar files it dropped (their text)."""
     with progress.phase("read") as step:
         paths, base = _inputs(dirs, base)
         step.note = f"{len(paths)} files"
@@ -284,7 +285,11 @@ def _update(
     touched: set = set(pending.subjects)
     recovered = bool(pending.redo or pending.subjects)
     changes = Changes(documents={f"{base}res/doc/{d}" for d in [*gone, *(doc_id_for(p) for p in todo)]})
+    redone = [doc_graph(base, d) for d in {*gone, *pending.redo, *(doc_id_for(p) for p in todo)}]
+    graphs_before = sum(store.contains_named_graph(g) for g in redone)
+    sidecars: dict[str, str] = {}
     if todo or gone or pending.redo:
+        sidecars = {} if recovered else sidecar_update.previous(store_path)
         for doc_id in [*gone, *(doc_id_for(p) for p in todo)]:
             touched |= {q.subject for q in store.quads_for_pattern(None, None, None, doc_graph(base, doc_id))}
         journal.write(pending.redo | set(gone) | {doc_id_for(p) for p in todo}, touched)
@@ -327,8 +332,9 @@ def _update(
             _settle_default(store, touched, changes)
             _relabel(store, touched, changes)
             store.extend(run_meta_quads(base, started, datetime.now(timezone.utc)))
+    changes.graphs = sum(store.contains_named_graph(g) for g in redone) - graphs_before
     store.flush()
     journal.remove()
     fresh.save(store_path)
     documents = len((set(stored) - set(gone)) | extracted)
-    return documents, skipped, changed, len(gone), changes, recovered
+    return documents, skipped, changed, len(gone), changes, recovered, sidecars
