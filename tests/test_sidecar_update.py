@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pyoxigraph import DefaultGraph
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
-from kg import overview, search, sidecar_update, void
+from kg import overview, search, search_update, sidecar_update, void
 from kg import store as kgstore
 from kg.build import build
 from kg.update import update
@@ -77,6 +77,7 @@ def test_sidecars_follow_updates_that_add_change_and_remove_documents(
     variant = seeds["003"].read_text(encoding="utf-8").replace("Sjölander", "Sjolander")
     (corpus / "variant.txt").write_text(variant, encoding="utf-8")
     venue = seeds["001"].read_text(encoding="utf-8").replace("Stockholm City Conference Centre", "Svenska Mässan")
+    venue = venue.replace("Elmia", "ELMIA")  # the place's label now, and so in the note of the event held there
     (corpus / "venue.txt").write_text(venue, encoding="utf-8")
     real = sorted(corpus.glob("20*.txt"))
     real[0].unlink()
@@ -92,8 +93,10 @@ def test_sidecars_follow_updates_that_add_change_and_remove_documents(
         summary = update([corpus], store, workers=1)
     assert (summary.changed, summary.removed) == (6, 2)
     assert_sidecars_equal(store, corpus, tmp_path / "fresh")
-    hits = search.read(store).search("sjolander")  # type: ignore[union-attr]
-    assert hits and hits[0].label == "Andreas Sjolander"
+    index = search.read(store)
+    assert index is not None
+    assert index.search("sjolander")[0].label == "Andreas Sjolander"
+    assert index.search("forum jamstalldhet 2020")[0].note == "2020-02-05, ELMIA"
 
     (corpus / "variant.txt").unlink()
     (corpus / "venue.txt").unlink()
@@ -132,3 +135,34 @@ def test_the_diff_sees_the_graph_before_the_update(corpus: Path, tmp_path: Path)
     assert not diff.exists_after(gone.subject, gone.predicate, gone.object)
     assert diff.exists_before(kept.subject) and diff.net(gone.subject) == -1
     assert diff.exists_before(o=new.object) and diff.exists_after(o=new.object)
+
+
+def test_a_new_label_reaches_the_notes_that_name_it(corpus: Path, tmp_path: Path) -> None:
+    """Relabel, in the store itself, a place (named in an event's note), an organisation and a role (named
+    in people's notes): the adjusted index equals the one collected from the changed store."""
+    store_path = tmp_path / "kg.oxigraph"
+    build([corpus], store_path, workers=1)
+    text = kgstore.sidecar(store_path, "search").read_text(encoding="utf-8")
+    store = kgstore.open_write(store_path)
+    index = search.Index.parse(text)
+    notes = " | ".join(index.hit(n).note for n in range(len(index)))
+    changes = Changes()
+    renamed = []
+    for typ in ("place", "organisation", "role"):
+        hit = next(
+            index.hit(n)
+            for n in range(len(index))
+            if index.hit(n).type == typ and index.hit(n).label in notes and index.hit(n).label not in renamed
+        )
+        renamed.append(hit.label)
+        for q in list(store.quads_for_pattern(NamedNode(hit.iri), None, None, DefaultGraph())):
+            if q.predicate.value in search.NAME_PREDICATES:
+                store.remove(q)
+                changes.remove(q.triple)
+                new = Quad(q.subject, q.predicate, Literal(q.object.value.upper() + " (ny)"), DefaultGraph())
+                store.add(new)
+                changes.add(new.triple)
+    assert len(renamed) == 3 and len(changes.added) >= 3
+    adjusted = search_update.adjusted(text, sidecar_update.Diff(store, changes))
+    assert adjusted == search.from_store(store).text()
+    assert adjusted != text and "(ny)" in " ".join(line.split("\t")[4] for line in adjusted.split("\n")[1:] if "\t" in line)
