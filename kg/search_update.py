@@ -112,7 +112,6 @@ def with_note(store: Store, e: _Entity, label: Callable[[str], str]) -> _Entity:
 
 def touched(diff: Diff) -> set[str]:
     """IRIs of the entities whose lines the changes can alter directly (not through a label)."""
-    store = diff.store
     out: set[str] = set()
     subjects = set()
     for t, _ in diff.changed:

@@ -66,7 +66,9 @@ class Diff:
         found = (q.triple for q in self.store.quads_for_pattern(s, p, o, DefaultGraph()))  # type: ignore[arg-type]
         return found if o is None or not isinstance(o, Literal) else (t for t in found if t.object == o)
 
-    def delta(self, s: Term | None = None, p: NamedNode | None = None, o: Term | None = None) -> list[tuple[Triple, int]]:
+    def delta(
+        self, s: Term | None = None, p: NamedNode | None = None, o: Term | None = None
+    ) -> list[tuple[Triple, int]]:
         """The changed triples matching the pattern, each with +1 (added) or -1 (removed)."""
         pattern = (s, p, o)
         bound = [(i, term) for i, term in enumerate(pattern) if term is not None]
@@ -89,7 +91,8 @@ class Diff:
 
 
 def _matches(t: Triple, pattern: tuple[Term | None, ...]) -> bool:
-    return all(want is None or want == got for want, got in zip(pattern, (t.subject, t.predicate, t.object)))
+    terms = (t.subject, t.predicate, t.object)
+    return all(want is None or want == got for want, got in zip(pattern, terms, strict=True))
 
 
 # ---- VoID statistics
@@ -111,9 +114,8 @@ def void_after(old: dict[str, Any], diff: Diff, graphs: int) -> dict[str, Any]:
         delta = diff.delta(s)
         before_count = len(after) - sum(sign for _, sign in delta)
         types_after = {t.object.value for t in after if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode)}
-        types_before = (
-            types_after - {t.object.value for t, sign in delta if sign > 0 and t.predicate == RDF_TYPE}
-        ) | {t.object.value for t, sign in delta if sign < 0 and t.predicate == RDF_TYPE and isinstance(t.object, NamedNode)}
+        typed = [(t.object.value, n) for t, n in delta if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode)]
+        types_before = (types_after - {c for c, sign in typed if sign > 0}) | {c for c, sign in typed if sign < 0}
         for c in types_before:
             classes[c][0] -= 1
             classes[c][1] -= before_count
@@ -128,9 +130,8 @@ def void_after(old: dict[str, Any], diff: Diff, graphs: int) -> dict[str, Any]:
     properties = Counter({p["property"]: p["triples"] for p in old["properties"]})
     for t, sign in diff.changed:
         properties[t.predicate.value] += sign
-    data["properties"] = [
-        {"property": p, "triples": n} for p, n in sorted(properties.items(), key=lambda item: (-item[1], item[0])) if n > 0
-    ]
+    ranked = sorted(properties.items(), key=lambda item: (-item[1], item[0]))
+    data["properties"] = [{"property": p, "triples": n} for p, n in ranked if n > 0]
     store = diff.store
     base = kgstore.detect_base(store) or ""
     data["graphs"]["documents"] += graphs
@@ -153,7 +154,8 @@ def overview_after(old: dict[str, Any], diff: Diff, graphs: int) -> dict[str, An
     counts["documents"] += graphs
     for name, cls in COUNTED.items():
         counts[name] += diff.net(p=RDF_TYPE, o=NamedNode(cls))
-    candidates = {t.object for t, _ in diff.delta(p=MENTIONS)} | {t.subject for t, _ in diff.delta(p=RDF_TYPE, o=ORGANIZATION)}
+    candidates = {t.object for t, _ in diff.delta(p=MENTIONS)}
+    candidates |= {t.subject for t, _ in diff.delta(p=RDF_TYPE, o=ORGANIZATION)}
     for org in candidates:
         if isinstance(org, Literal):
             continue
@@ -182,8 +184,8 @@ def _dates_after(data: dict[str, Any], diff: Diff) -> None:
         published["first"], published["last"] = min(values, default=None), max(values, default=None)
     else:
         new = [t.object.value for t, sign in dates if sign > 0]
-        published["first"] = min([*new, *([published["first"]] if published["first"] is not None else [])], default=None)
-        published["last"] = max([*new, *([published["last"]] if published["last"] is not None else [])], default=None)
+        published["first"] = min([*new, *[v for v in [published["first"]] if v is not None]], default=None)
+        published["last"] = max([*new, *[v for v in [published["last"]] if v is not None]], default=None)
 
 
 def _publishers_after(data: dict[str, Any], diff: Diff) -> None:
