@@ -35,7 +35,7 @@ from kg.build import BuildError, BuildSummary, Interrupted, _inputs, default_wor
 from kg.load import KGO, LABELS, doc_graph, doc_meta_quads, meta_graph, relabel, run_iri, run_meta_quads
 from kg.progress import Progress
 from kg.queries import registry
-from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamp, read_document
+from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamps, read_document
 from kg.view_update import Changes
 
 
@@ -257,14 +257,13 @@ def _update(
     on_disk: dict[str, Path] = {}
     todo: list[Path] = []
     with progress.phase("compare", total=len(paths), unit="files") as step:
-        for path in paths:
+        for path, stamp in file_stamps(paths):
             step.advance()
             doc_id = doc_id_for(path)
             if doc_id in on_disk:
                 skipped.append((path, f"duplicate document id {doc_id!r} (also {on_disk[doc_id]})"))
                 continue
             on_disk[doc_id] = path
-            stamp = file_stamp(path)
             sha = cache.get(path, stamp)
             if sha is None:
                 try:
@@ -329,7 +328,8 @@ def _update(
             step.advance()
     if todo or gone or pending.redo:
         with progress.phase("merge labels"):
-            _settle_default(store, touched, changes)
+            if recovered:  # dropping and loading graphs kept the default graph; a killed run may not have
+                _settle_default(store, touched, changes)
             _relabel(store, touched, changes)
             store.extend(run_meta_quads(base, started, datetime.now(timezone.utc)))
     changes.graphs = sum(store.contains_named_graph(g) for g in redone) - graphs_before
