@@ -9,12 +9,14 @@ make it.
 An update can be killed at any point and converges when run again: before it changes anything it
 writes a journal (`STORE/update-journal.json`: the documents it will redo and every subject of
 their old graphs), suspends the saved-query views (`views/UPDATING`: saved queries run live meanwhile)
-and drops the sidecar files (search index, overview, VoID statistics) and the dumps, which no longer
-match. Once the store is settled the views take the changed documents' rows (kg/view_update.py) and
-are served again; sidecars and dumps are written again. A later update finds the journal, redoes
-those documents whatever their checksums say, recomputes the default graph and labels of every
-journalled subject and, having no record of what the killed run changed, remakes the views whole;
-the journal is removed only once the store is flushed.
+and drops the sidecar files (search index, overview, VoID statistics; their text kept in memory) and the
+dumps, which no longer match. Once the store is settled the views take the changed documents' rows
+(kg/view_update.py) and are served again; the sidecars are adjusted by the default-graph triples the
+update added and removed (kg/sidecar_update.py) and written again, and so are the dumps. A later
+update finds the journal, redoes those documents whatever their checksums say, recomputes the
+default graph and labels of every journalled subject and, having no record of what the killed run
+changed, remakes the views and computes the sidecars whole; the journal is removed only once the
+store is flushed.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 from collections.abc import Sequence
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, Store, Triple
 
 from kg import dumps, sidecar_update, view_update, views
 from kg import store as kgstore
@@ -38,9 +41,28 @@ from kg.queries import registry
 from kg.read import ChecksumCache, ReadError, doc_id_for, file_stamps, read_document
 from kg.view_update import Changes
 
+_CHECKSUM_ROW = re.compile(r'<([^<>]*)>\t"([0-9a-f]*)"')
+
 
 def stored_checksums(store: Store, base: str) -> dict[str, str]:
-    """doc id -> sha256 as the meta graph records them."""
+    """doc id -> sha256 as the meta graph records them: read as one TSV answer (a third of the time
+    of reading the quads one by one), or quad by quad when a row is not of the expected form."""
+    prefix = f"{base}graph/doc/"
+    query = f"SELECT ?d ?sha {{ GRAPH <{base}graph/meta> {{ ?d <{KGO}sha256> ?sha }} }}"
+    rows = store.query(query).serialize(format=QueryResultsFormat.TSV).decode("utf-8").split("\n")  # type: ignore[union-attr]
+    out = {}
+    for line in rows[1:]:
+        found = _CHECKSUM_ROW.fullmatch(line)
+        if found is None:
+            if line:
+                return _checksums_by_quad(store, base)
+            continue
+        if found[1].startswith(prefix):
+            out[found[1][len(prefix) :]] = found[2]
+    return out
+
+
+def _checksums_by_quad(store: Store, base: str) -> dict[str, str]:
     prefix = f"{base}graph/doc/"
     out = {}
     sha = NamedNode(KGO + "sha256")
