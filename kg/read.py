@@ -54,7 +54,9 @@ def doc_id_for(path: Path) -> str:
     decomposed = unicodedata.normalize("NFKD", path.stem)
     stem = decomposed.encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
-    lost = any(ord(c) > 127 and c.isalnum() and not unicodedata.combining(c) for c in decomposed)
+    lost = not decomposed.isascii() and any(
+        ord(c) > 127 and c.isalnum() and not unicodedata.combining(c) for c in decomposed
+    )
     if lost or not slug:
         digest = hashlib.sha256(path.stem.encode("utf-8")).hexdigest()[:10]
         return f"{slug}-{digest}" if slug else f"doc-{digest}"

@@ -13,8 +13,8 @@ update can change it when
   organisation.
 
 Those entities are read one by one (`entity`, `with_note`) exactly as `search.collect` reads every
-entity of the store in bulk; the other lines are kept as they are. Ranking and keying every line again
-(`search.make`) costs a few hundredths of a second at 10,000 documents.
+entity of the store in bulk; the other lines are kept as they are, and so are their key lines but for
+the entity's number (its rank, which the update may shift).
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from kg.search import (
     _clean,
     _Entity,
     _words,
-    make,
+    entity_keys,
+    entity_line,
     normalise,
 )
 
@@ -145,18 +146,16 @@ def naming(store: Store, iris: Iterable[str]) -> set[str]:
     return out
 
 
-def _line_entity(line: str) -> _Entity:
-    iri, label, typ, cls, note, mentions, *alts = line.split("\t")
-    return _Entity(iri, typ, cls, (label, *alts), note, int(mentions))
-
-
 def adjusted(text: str, diff: Diff) -> str | None:
     """The index file `text` adjusted by the update `diff` (None when `text` is no index file)."""
     lines = text.split("\n")
     head = lines[0].split("\t")
-    if head[0] != MAGIC or len(head) < 3 or not head[1].isdigit() or len(lines) < 1 + int(head[1]):
+    if head[0] != MAGIC or len(head) < 3 or not (head[1].isdigit() and head[2].isdigit()):
         return None
-    old = {line.split("\t", 1)[0]: line for line in lines[1 : 1 + int(head[1])]}
+    if len(lines) < 1 + int(head[1]) + int(head[2]):
+        return None
+    n, m = int(head[1]), int(head[2])
+    old = {line.split("\t", 1)[0]: line for line in lines[1 : 1 + n]}
 
     def old_label(iri: str) -> str:
         line = old.get(iri)
@@ -177,7 +176,30 @@ def adjusted(text: str, diff: Diff) -> str | None:
     for e in fresh.values():
         if e is not None:
             with_note(store, e, label)
-    entities = [_line_entity(line) for iri, line in old.items() if iri not in fresh]
-    entities += [e for e in fresh.values() if e is not None]
-    entities.sort(key=lambda e: (-e.mentions, normalise(e.labels[0]), e.iri))
-    return make(entities).text()
+    return _spliced(lines[1 : 1 + n], lines[1 + n : 1 + n + m], fresh)
+
+
+def _spliced(entity_lines: list[str], key_lines: list[str], fresh: dict[str, _Entity | None]) -> str:
+    """The index file of the old lines, without the entities in `fresh`, and of the entities in `fresh`
+    (those not None): ranked again, the kept entities' key lines renumbered rather than made again."""
+    keys_of: list[list[str]] = [[] for _ in entity_lines]
+    label_key = [""] * len(entity_lines)  # the normalised label: the key of word 0 of label 0
+    for line in key_lines:
+        head, _, number = line.rpartition("\t")
+        n = int(number)
+        keys_of[n].append(head + "\t")
+        key, word, label_no, _ = head.split("\t")
+        if word == "0" and label_no == "0":
+            label_key[n] = key
+    ranked = []
+    for n, line in enumerate(entity_lines):
+        iri, _, rest = line.partition("\t")
+        if iri not in fresh:
+            ranked.append((-int(rest.split("\t", 5)[4]), label_key[n], iri, line, keys_of[n]))
+    for e in fresh.values():
+        if e is not None:
+            ranked.append((-e.mentions, normalise(e.labels[0]), e.iri, entity_line(e), entity_keys(e)))
+    ranked.sort(key=lambda r: r[:3])
+    keys = [f"{key}{n}" for n, r in enumerate(ranked) for key in r[4]]
+    keys.sort()
+    return "\n".join([f"{MAGIC}\t{len(ranked)}\t{len(keys)}", *(r[3] for r in ranked), *keys]) + "\n"
