@@ -167,3 +167,16 @@ def test_a_new_label_reaches_the_notes_that_name_it(corpus: Path, tmp_path: Path
     assert adjusted == search.from_store(store).text()
     notes = [line.split("\t")[4] for line in adjusted.split("\n")[1 : 1 + len(index)]]
     assert any("(ny)" in note for note in notes)
+
+
+def test_sidecars_are_computed_whole_when_most_of_the_graph_changed(corpus: Path, tmp_path: Path) -> None:
+    store_path = tmp_path / "kg.oxigraph"
+    build([corpus], store_path, workers=1)
+    before = sidecar_update.previous(store_path)
+    store = kgstore.open_read(store_path)
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, DefaultGraph())]
+    few, most = Changes(removed=set(triples[:10])), Changes(removed=set(triples[: len(triples) // 2]))
+    assert set(sidecar_update.write(store, store_path, few, before).values()) == {"adjusted"}
+    assert set(sidecar_update.write(store, store_path, most, before).values()) == {"computed"}
+    assert set(sidecar_update.write(store, store_path, few, {"search": before["search"]}).values()) == {"computed"}
+    assert sidecar_update.previous(store_path) == before  # computed whole from the same store: the same files
