@@ -280,18 +280,16 @@ def _triples(before: dict[str, str]) -> int:
 
 
 def _adjusted(name: str, text: str | None, diff: Diff, graphs: int) -> str | None:
+    """The sidecar `name` adjusted from its old `text`; None when there is none, or it is not of the form
+    this version writes (an older version's file: it is computed whole)."""
     if text is None:
         return None
-    if name == "search":
-        return search_update.adjusted(text, diff)
     try:
+        if name == "search":
+            return search_update.adjusted(text, diff)
         old = json.loads(text)
-    except ValueError:
+        if name == "overview":
+            return json.dumps(overview_after(old, diff, graphs), ensure_ascii=False, indent=1)
+        return json.dumps(void_after(old, diff, graphs), ensure_ascii=False, indent=1)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
-    if name == "overview":
-        if not isinstance(old, dict) or "counts" not in old:
-            return None
-        return json.dumps(overview_after(old, diff, graphs), ensure_ascii=False, indent=1)
-    if not isinstance(old, dict) or "classes" not in old:
-        return None
-    return json.dumps(void_after(old, diff, graphs), ensure_ascii=False, indent=1)

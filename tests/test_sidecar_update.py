@@ -3,6 +3,7 @@ adjusted from what the update changed rather than computed again from the whole 
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 from kg import overview, search, search_update, sidecar_update, void
 from kg import store as kgstore
 from kg.build import build
+from kg.progress import Progress
 from kg.update import update
 from kg.view_update import Changes
 
@@ -108,14 +110,25 @@ def test_sidecars_follow_updates_that_add_change_and_remove_documents(
     assert_sidecars_equal(store, corpus, tmp_path / "fresh")
 
 
-def test_a_sidecar_missing_before_the_update_is_computed_whole(corpus: Path, tmp_path: Path) -> None:
+def test_a_sidecar_missing_or_unreadable_before_the_update_is_computed_whole(corpus: Path, tmp_path: Path) -> None:
     store = tmp_path / "kg.oxigraph"
     build([corpus], store, workers=1)
-    kgstore.sidecar(store, "void").unlink()
     kgstore.sidecar(store, "search").write_text("not an index\n", encoding="utf-8")
+    overview_text = json.loads(kgstore.sidecar(store, "overview").read_text(encoding="utf-8"))
+    del overview_text["publishers_total"]  # as an older version wrote it
+    kgstore.sidecar(store, "overview").write_text(json.dumps(overview_text), encoding="utf-8")
     sorted(corpus.glob("*.txt"))[0].unlink()
-    summary = update([corpus], store, workers=1)
+    progress = Progress(io.StringIO())
+    summary = update([corpus], store, workers=1, progress=progress)
     assert summary.removed == 1
+    assert_sidecars_equal(store, corpus, tmp_path / "fresh")
+    said = progress.stream.getvalue()  # type: ignore[attr-defined]
+    assert "search index: done" in said and "(computed)" in said.split("search index: done")[1].split("\n")[0]
+    assert "(computed)" in said.split("overview: done")[1].split("\n")[0]
+    assert "(adjusted)" in said.split("void: done")[1].split("\n")[0]
+    kgstore.sidecar(store, "void").unlink()
+    sorted(corpus.glob("*.txt"))[0].unlink()
+    update([corpus], store, workers=1)
     assert_sidecars_equal(store, corpus, tmp_path / "fresh")
 
 
