@@ -8,7 +8,8 @@ file once), then `--changes` times appends a sentence to a different document an
 /usr/bin/time) and by phase (the command's own `timings:` line), with the load average before it.
 With `--old`, the same is done with the `kg` of another checkout (its folder first on PYTHONPATH) on
 its own copies, alternately with this one (which goes first alternates too). With `--check`, this
-version's sidecars are compared with those computed from the whole store after each update.
+version's sidecars are compared with those computed from the whole store after each update. With
+`--add-remove`, one document is then removed, and added back under another name, an update each.
 After each update it checks that every parameter-free saved query has its view, that a query with
 each of its parameters is answered from the view, and that `mentions-of` is answered from its index:
 `served` counts those answers, and `live` those that would fall back to live SPARQL (none, when the
@@ -110,6 +111,11 @@ def main() -> None:
         action="store_true",
         help="after each update, compare this version's sidecars with the whole store's (untimed)",
     )
+    ap.add_argument(
+        "--add-remove",
+        action="store_true",
+        help="then remove one document and add it back under another name, an update each",
+    )
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="update-bench-"))
     shutil.rmtree(work, ignore_errors=True)
@@ -135,6 +141,21 @@ def main() -> None:
                 row["sidecars_exact"] = sidecars_exact(store)
             results.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
+    if args.add_remove:  # then one document removed, and added back under another name
+        target = files[len(files) // 3]
+        for step, name_order in (("remove", list(versions)), ("add", list(reversed(versions)))):
+            for name in name_order:
+                corpus, store = work / f"corpus-{name}", work / f"store-{name}"
+                if step == "remove":
+                    (corpus / target).rename(work / f"{name}-{target}")
+                else:
+                    (work / f"{name}-{target}").rename(corpus / f"added-{target}")
+                row = {"version": name, "file": f"{step} {target}", **run_update(corpus, store, versions[name])}
+                row["served"], row["live"] = served_everywhere(store)
+                if args.check and name == "new":
+                    row["sidecars_exact"] = sidecars_exact(store)
+                results.append(row)
+                print(json.dumps(row, ensure_ascii=False), flush=True)
     if args.out:
         args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
