@@ -3,8 +3,9 @@
 `python bench/update_bench.py --corpus bench/results/corpus-10k --store bench/results/store-10k --work /tmp/upd
 [--changes 5] [--out FILE] [--old CHECKOUT] [--check]` copies the corpus and the store into WORK and
 runs one update with nothing changed (untimed: the checksum cache is keyed by path, so it reads every
-file once), then `--changes` times appends a sentence to a different document and runs
-`kg build --update --no-dumps` in a fresh process, timed from outside (wall seconds, peak memory from
+file once; the copies are synced to disk first), then `--changes` times appends a sentence to a
+different document and runs `kg build --update --no-dumps` in a fresh process, timed from outside (wall
+seconds, peak memory from
 /usr/bin/time) and by phase (the command's own `timings:` line), with the load average before it.
 With `--old`, the same is done with the `kg` of another checkout (its folder first on PYTHONPATH) on
 its own copies, alternately with this one (which goes first alternates too). With `--check`, this
@@ -124,6 +125,7 @@ def main() -> None:
     for name in versions:
         subprocess.run(["cp", "-a", str(args.corpus), str(work / f"corpus-{name}")], check=True)
         subprocess.run(["cp", "-a", str(args.store), str(work / f"store-{name}")], check=True)
+    os.sync()  # the copies written out: an update's fsync would otherwise wait for gigabytes of them
     for name in versions:  # the checksum cache now knows the copies' paths
         run_update(work / f"corpus-{name}", work / f"store-{name}", versions[name])
     files = sorted(p.name for p in (work / "corpus-new").glob("*.txt"))
