@@ -5,8 +5,8 @@
 runs one update with nothing changed (untimed: the checksum cache is keyed by path, so it reads every
 file once; the copies are synced to disk first), then `--changes` times appends a sentence to a
 different document and runs `kg build --update --no-dumps` in a fresh process, timed from outside (wall
-seconds, peak memory from
-/usr/bin/time) and by phase (the command's own `timings:` line), with the load average before it.
+seconds, peak memory from /usr/bin/time) and by phase (the command's own `timings:` line), with the
+load average before it.
 With `--old`, the same is done with the `kg` of another checkout (its folder first on PYTHONPATH) on
 its own copies, alternately with this one (which goes first alternates too). With `--check`, this
 version's sidecars are compared with those computed from the whole store after each update. With
