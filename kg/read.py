@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def doc_id_for(path: Path) -> str:
     decomposed = unicodedata.normalize("NFKD", path.stem)
     stem = decomposed.encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
-    lost = any(ord(c) > 127 and c.isalnum() and not unicodedata.combining(c) for c in decomposed)
+    lost = not decomposed.isascii() and any(
+        ord(c) > 127 and c.isalnum() and not unicodedata.combining(c) for c in decomposed
+    )
     if lost or not slug:
         digest = hashlib.sha256(path.stem.encode("utf-8")).hexdigest()[:10]
         return f"{slug}-{digest}" if slug else f"doc-{digest}"
@@ -141,32 +144,69 @@ def iter_paths(dirs: list[Path]) -> list[Path]:
         if not d.is_dir():
             seen.setdefault(d, None)
             continue
-        for root, dirs, files in os.walk(d):  # followlinks=False: a link to a folder is not entered
+        for root, dirs, files in _walk(str(d)):  # a link to a folder is not entered
             for name in dirs:
                 if name.endswith(".txt"):  # a folder named like a document: reported, not read
                     seen.setdefault(Path(root, name), None)
-            for name in files:
+            for name, link in files:
                 if not name.endswith(".txt"):
                     continue
                 p = Path(root, name)
-                if p.is_symlink():
+                if link:
                     with contextlib.suppress(OSError, RuntimeError):  # a loop or dangling link: read_document says so
                         p = p.resolve(strict=True)
                 seen.setdefault(p, None)
     return sorted(seen, key=lambda p: (p.name, str(p)))
 
 
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[tuple[str, bool]]]]:
+    """Like `os.walk(top)` (links to folders listed but not entered), each file with whether it is a
+    symbolic link, as the folder listing says (no stat per plain file)."""
+    stack = [top]
+    while stack:
+        root = stack.pop()
+        dirs, files, inside = [], [], []
+        try:
+            with os.scandir(root) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    link = entry.is_symlink()
+                    if is_dir:
+                        dirs.append(entry.name)
+                        if not link:
+                            inside.append(entry.path)
+                    else:
+                        files.append((entry.name, link))
+        except OSError:
+            continue
+        yield root, dirs, files
+        stack.extend(reversed(inside))
+
+
 CHECKSUMS = "checksums.json"  # in the store folder: file stat -> checksum, so an update re-reads only changed files
 
 
-def file_stamp(path: Path) -> tuple[int, ...] | None:
-    """Size and modification time (ns) of a file and of its folder's manifest, or None when the file
-    cannot be stat'ed."""
+def file_stamp(path: Path, folder: tuple[int, int] | None = None) -> tuple[int, ...] | None:
+    """Size and modification time (ns) of a file and of its folder's manifest (`folder`, when the caller
+    has it), or None when the file cannot be stat'ed."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, *manifest_stamp(path.parent))
+    return (st.st_size, st.st_mtime_ns, *(folder if folder is not None else manifest_stamp(path.parent)))
+
+
+def file_stamps(paths: Iterable[Path]) -> Iterator[tuple[Path, tuple[int, ...] | None]]:
+    """`file_stamp` of each path, each folder's manifest looked at once."""
+    folders: dict[Path, tuple[int, int]] = {}
+    for path in paths:
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = manifest_stamp(path.parent)
+        yield path, file_stamp(path, folder)
 
 
 class ChecksumCache:

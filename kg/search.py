@@ -314,17 +314,29 @@ def make(entities: Sequence[_Entity]) -> Index:
     """The index of `entities` (in rank order)."""
     lines, keys = [], []
     for n, e in enumerate(entities):
-        lines.append("\t".join([e.iri, e.labels[0], e.type, e.cls, _clean(e.note), str(e.mentions), *e.labels[1:]]))
-        seen: set[str] = set()
-        for label_no, label in enumerate(e.labels):
-            words = normalise(label).split(" ")
-            for i in range(min(len(words), MAX_WORDS)):
-                key = " ".join(words[i:])
-                if key and key not in seen:
-                    seen.add(key)
-                    keys.append(f"{key}\t{0 if i == 0 else 1}\t{label_no}\t{e.type}\t{n}")
+        lines.append(entity_line(e))
+        keys += [f"{key}{n}" for key in entity_keys(e)]
     keys.sort()
     return Index(lines, keys)
+
+
+def entity_line(e: _Entity) -> str:
+    """The entity's line of the index file."""
+    return "\t".join([e.iri, e.labels[0], e.type, e.cls, _clean(e.note), str(e.mentions), *e.labels[1:]])
+
+
+def entity_keys(e: _Entity) -> list[str]:
+    """The entity's key lines, each without the entity's number (which ends it)."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for label_no, label in enumerate(e.labels):
+        words = normalise(label).split(" ")
+        for i in range(min(len(words), MAX_WORDS)):
+            key = " ".join(words[i:])
+            if key and key not in seen:
+                seen.add(key)
+                keys.append(f"{key}\t{0 if i == 0 else 1}\t{label_no}\t{e.type}\t")
+    return keys
 
 
 def from_store(store: Store) -> Index:

@@ -63,6 +63,10 @@ _CHUNK = 200_000  # quads buffered before one bulk_extend call
 SIDECARS = {"search": "search-index.tsv", "overview": "overview.json", "void": "void.json"}
 
 
+_RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_PROV_ACTIVITY = NamedNode(PREFIXES["prov"] + "Activity")
+
+
 class StoreError(Exception):
     """A store that is missing, locked or cannot be replaced."""
 
@@ -357,7 +361,12 @@ def _swap_into_place(new: Path, path: Path) -> None:
 
 def detect_base(store: Store) -> str | None:
     """The base IRI the store was built with: the prefix of its `…graph/meta` graph."""
-    for graph in store.named_graphs():
+    runs = store.quads_for_pattern(None, _RDF_TYPE, _PROV_ACTIVITY, None)  # the build runs: a few quads, found at once
+    for q in runs:
+        value = getattr(q.graph_name, "value", "")
+        if value.endswith("graph/meta"):
+            return value[: -len("graph/meta")]
+    for graph in store.named_graphs():  # a meta graph without runs: look through every graph
         value = getattr(graph, "value", "")
         if value.endswith("graph/meta"):
             return value[: -len("graph/meta")]

@@ -67,6 +67,7 @@ class Changes:
     added: set[Triple] = field(default_factory=set)
     removed: set[Triple] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)  # document IRIs
+    graphs: int = 0  # document graphs added less those removed (the sidecars count them)
 
     def add(self, triple: Triple) -> None:
         if triple in self.removed:

@@ -189,3 +189,9 @@ def test_an_update_killed_midway_converges_to_a_rebuild_when_run_again(corpus: P
     fresh = tmp_path / "fresh.oxigraph"
     build([corpus], fresh, workers=1)
     assert contents(store) == contents(fresh), f"killed midway: {killed_midway}"
+    from kg import overview, search, void  # the sidecars, computed whole after the killed run, match the store
+
+    reader = kgstore.open_read(store)
+    assert kgstore.sidecar(store, "search").read_text(encoding="utf-8") == search.from_store(reader).text()
+    assert overview.read(store) == overview.compute(reader)
+    assert void.load(store) == void.compute(reader)
