@@ -692,3 +692,18 @@ def test_a_capitalised_adjective_starts_a_title_at_a_sentence_s_start() -> None:
     assert memberships("Repertoar\n\nKonstnärlig chef Linda Ek presenterar vårens repertoar på Backa teater.\n") == {
         ("Linda Ek", "konstnärlig chef", "Backa teater")
     }
+
+
+def test_a_nominating_party_is_no_title_and_a_lower_case_body_after_a_title() -> None:
+    text = (
+        "Ny styrelse\n\nLeg. psykologen Birgit Hansson, nominerad av V\n\nDe träffar Kishwer Falkner, ordförande i "
+        "kommissionen för jämställdhet och mänskliga rättigheter.\n"
+    )
+    found = memberships(text)
+    assert ("Kishwer Falkner", "ordförande", "kommissionen för jämställdhet och mänskliga rättigheter") in found
+    assert not any(title and "nominerad" in title for _p, title, _o in found)
+    listed = memberships(
+        "Möte\n\n– Bra, säger Malin Ek, ordförande i nämnden för arbetsmarknad, näringsliv och attraktivitet i "
+        "Region Jönköpings län.\n"
+    )
+    assert ("Malin Ek", "ordförande", "nämnden för arbetsmarknad, näringsliv och attraktivitet") in listed

@@ -21,6 +21,11 @@ _CAPITAL_TAIL = re.compile(
 )
 
 
+_LOWER_BODY = re.compile(
+    r"(?:kommissionen|kommittén|delegationen|utredningen|beredningen|rådet|nämnden|myndigheten|institutet|centret)"
+    r"\s+(?:för|om|mot)\s+[a-zåäö]+(?:,?\s+(?:och\s+)?(?!(?:i|på|vid|hos|inom|med|som|från|till)\b)[a-zåäö]+){0,5}"
+    r"(?![\w-])"
+)
 _STATE_FIRST = re.compile(rf"[{UPPER}][\w{LOWER}-]+s\s")  # "Storbritanniens minister för …"
 _UNKNOWN_BODY = re.compile(rf"[{UPPER}][\w{LOWER}&-]*(?: (?:[{UPPER}][\w{LOWER}&-]*|&|och|AB)){{0,3}}")
 
@@ -93,6 +98,10 @@ def apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, have
         if re.match(r"(tfn|tel|telefon|mobil|e-post|epost|mail)\b", low):
             break
         chunk = re.sub(r"^(som är|som|är)\s+", "", chunk).rstrip(".")
+        nominated = re.fullmatch(r"(?:nominerad|nominerade|föreslagen|föreslagna)\s+av\s+(\S+)", chunk)
+        if nominated:  # "Birgit Hansson, nominerad av V": the party that nominated her, no title
+            party = party or party_ref(nominated.group(1))
+            continue
         party_tail = re.search(r"\s*\(([A-Za-zÅÄÖåäö]{1,3})\)$", chunk)
         if party_tail and party_ref(party_tail.group(1)):  # "rättspolitisk talesperson (L)"
             party = party or party_ref(party_tail.group(1))
@@ -189,6 +198,11 @@ def apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, have
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
                 elif town and pm.group(1) in {"i", "för"}:
                     title_org = load().orgs[town]
+                    title = parse_title(head_part)[0] if parse_title(head_part) else title
+                elif pm.group(1) in {"i", "för", "vid"} and (body := _LOWER_BODY.match(text, comp_start)):
+                    ref = new_org(body.group(0))  # "ordförande i kommissionen för jämställdhet och …"
+                    ctx.new_orgs.append(OrgMention(comp_start, comp_start + len(body.group(0)), ref))
+                    title_org = ref
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
                 elif (
                     comp
