@@ -521,3 +521,13 @@ def test_a_town_s_fair_hall_is_a_venue_not_an_event() -> None:
     assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Nyföretagarmässa", ["Stockholmsmässan"])], (
         _show(f)
     )
+
+
+def test_a_bare_press_conference_is_named_by_the_headline_that_says_what_it_is_for() -> None:
+    f = analyse(
+        document_from_text(
+            "# Pressträff när ministern tar emot utredning om stärkt trygghet\n\nPressträff den 20 januari 2025 "
+            "klockan 10.00 i Rosenbad.\n"
+        )
+    )
+    assert [e.name for e in f.events] == ["Pressträff när ministern tar emot utredning om stärkt trygghet"], _show(f)

@@ -225,7 +225,23 @@ def find_events(
     if invitation:  # "Pressinbjudan: Civilministern tar emot Utjämningskommitténs förslag" and nothing more
         b, e = title.begin + invitation.start("what"), title.begin + invitation.end("what")
         kept = [Event(text[b:e], b, e, spans=[(b, e)], head="pressträff")]
+    for ev in kept if title else ():
+        _named_by_headline(ev, title)
     return kept, series_mentions, award_mentions
+
+
+_PRESS_WORDS = ("pressträff", "presskonferens", "pressbriefing", "pressträffen", "presskonferensen")
+
+
+def _named_by_headline(ev: Event, title: Segment) -> None:
+    """'Pressträff' in a release headed 'Pressträff när Andreas Carlson tar emot utredning om …' (or '… bjuder
+    in till pressträff för att ta emot …'): the headline says what the press conference is for."""
+    if ev.name.lower() not in _PRESS_WORDS:
+        return
+    m = re.search(rf"(?i)\b{re.escape(ev.name)}\b", title.text)
+    rest = title.text[m.end() :].strip(" .#") if m else ""
+    if m and rest and rest.split()[0] in {"om", "med", "när", "för", "i", "kring", "inför", "efter", "angående"}:
+        ev.name = (ev.name.capitalize() + " " + rest)[:160]
 
 
 def _headline_trip(title: Segment) -> Event | None:
