@@ -531,3 +531,8 @@ def test_a_bare_press_conference_is_named_by_the_headline_that_says_what_it_is_f
         )
     )
     assert [e.name for e in f.events] == ["Pressträff när ministern tar emot utredning om stärkt trygghet"], _show(f)
+
+
+def test_a_meeting_keeps_the_adjective_that_says_which_kind() -> None:
+    f = analyse(document_from_text("# Ministern till nordiskt transportministermöte\n\nMinistrarna möts i Oslo.\n"))
+    assert [e.name for e in f.events] == ["Nordiskt transportministermöte"], _show(f)

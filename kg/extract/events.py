@@ -303,6 +303,9 @@ _MEETING_WITH = re.compile(
 )
 
 
+_KIND_ADJECTIVE = re.compile(r"(?<![\w-])([a-zåäö]{3,}(?:iskt|iska|isk|ellt|ella|ell)|extrainsatt|extrainsatta)\s+$")
+
+
 def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
     """A generic event named by what the text says of it: 'Ekofinrådets möte', 'Besök på Sven-Harrys
     konstmuseum'; else the bare noun."""
@@ -327,6 +330,9 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
         about = _MEETING_WITH.match(text, m.end(), limit)
         if about:  # "möte med transportministrar", "möte om åtgärder på den europeiska gasmarknaden"
             return f"{lem.capitalize()} {about.group('p')}"
+    kind = _KIND_ADJECTIVE.search(text, max(0, m.start() - 20), m.start())
+    if kind and lem.endswith("möte"):  # "nordiskt transportministermöte", "extrainsatt möte"
+        return f"{kind.group(1).capitalize()} {word.lower()}"
     first = re.search(r"(?<![\w-])(första|sista|årets)\s+$", text[max(0, m.start() - 12) : m.start()], re.IGNORECASE)
     if first and word.lower() != lem:  # "det första spadtaget": the occasion as the text writes it
         return f"{first.group(1).capitalize()} {word.lower()}"
