@@ -536,3 +536,14 @@ def test_a_bare_press_conference_is_named_by_the_headline_that_says_what_it_is_f
 def test_a_meeting_keeps_the_adjective_that_says_which_kind() -> None:
     f = analyse(document_from_text("# Ministern till nordiskt transportministermöte\n\nMinistrarna möts i Oslo.\n"))
     assert [e.name for e in f.events] == ["Nordiskt transportministermöte"], _show(f)
+
+
+def test_a_museum_that_hosts_is_the_place() -> None:
+    f = analyse(
+        document_from_text(
+            "Länssalong\n\nVälkommen till pressvisning på Kalmar läns museum fredag 19 november 2010 kl 10.\n"
+        )
+    )
+    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Pressvisning", ["Kalmar läns museum"])], _show(
+        f
+    )

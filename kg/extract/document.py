@@ -196,7 +196,8 @@ def _venue(ref: OrgRef) -> bool:
 
 
 _VENUE_NAME = re.compile(
-    r"biblioteket|huset|museet|teatern$|[Mm]ässan$|[Aa]renan$|[Hh]allen$|[Ss]lottet$"
+    r"bibliotek(?:et)?$|huset|museet|museum$|konsthall(?:en)?$|konserthus(?:et)?$|teatern?$|[Mm]ässan$|[Aa]renan?$"
+    r"|[Hh]allen$|[Ss]lottet$"
     r"|^(?:[Ss]venska |Sveriges )?[Aa]mbassad"
 )  # a body that is also a place ("Svenska Mässan", "Malmö Arena")
 

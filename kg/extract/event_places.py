@@ -18,8 +18,8 @@ def place_words() -> str:
     venues = "|".join(event_lexicon()["place_venue_suffixes"])
     return (
         rf"(?:Kungl\.\s)?(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
-        rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])))*"
-    )
+        rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|(?:läns\s)?[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])))*"
+    )  # "Jönköpings läns museum"
 
 
 @cache
