@@ -90,7 +90,7 @@ def analyse(doc: Document) -> DocFacts:
     dates = find_dates(text, reference, None if reference or not years else years[0], day_known)
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
-    org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref)]
+    org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref) and not _HOSTS.search(o.ref.name)]
     events, series, awards = find_events(text, sents, dates, title, org_spans + bare_boards, lead_end)
     named_spans = [(b, e) for b, e, _n in series + awards]
     towns = [t for t in towns_in(text) if not any(o.begin <= t[0] < o.end for o in orgs)]
@@ -196,10 +196,14 @@ def _venue(ref: OrgRef) -> bool:
 
 
 _VENUE_NAME = re.compile(
-    r"bibliotek(?:et)?$|huset|museet|museum$|konsthall(?:en)?$|konserthus(?:et)?$|teatern?$|[Mm]ässan$|[Aa]renan?$"
-    r"|[Hh]allen$|[Ss]lottet$"
+    r"biblioteket|huset|museet|teatern$|[Mm]ässan$|[Aa]renan$|[Hh]allen$|[Ss]lottet$"
     r"|^(?:[Ss]venska |Sveriges )?[Aa]mbassad"
 )  # a body that is also a place ("Svenska Mässan", "Malmö Arena")
+
+
+# an institution that is also where its events happen ("pressvisning på Jönköpings läns museum"), though it
+# stays a body that may publish and employ
+_HOSTS = re.compile(r"bibliotek$|museum$|konsthall(?:en)?$|konserthus(?:et)?$|teater$|[Aa]rena$")
 
 
 class _Home:
