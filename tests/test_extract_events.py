@@ -547,3 +547,15 @@ def test_a_museum_that_hosts_is_the_place() -> None:
     assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Pressvisning", ["Kalmar läns museum"])], _show(
         f
     )
+
+
+def test_a_press_invitation_s_sentence_headline_is_no_event_its_press_viewing_is() -> None:
+    f = analyse(
+        document_from_text(
+            "Pressinbjudan: Museet öppnar sin första utställning i Umeå\n\nVälkommen på pressvisning den 16 juni!\n\n"
+            "Plats: Museet, Storgatan 19 i Umeå.\n"
+        )
+    )
+    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [
+        ("Pressvisning", ["Museet, Storgatan 19 i Umeå"])
+    ], _show(f)

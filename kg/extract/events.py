@@ -453,6 +453,11 @@ _WHEN_TAIL = re.compile(
 )
 
 
+_PRESS_EVENT = re.compile(
+    r"(?i)(?<![\w-])(?:pressvisning|pressträff|presskonferens|pressbriefing|pressfrukost)(?![\w-])"
+)
+
+
 def _main_name(text, title, series, awards, lead_end: int) -> list | None:
     """The event the release is about: named in the title or the lead, or the invitation's title."""
     if title:
@@ -460,6 +465,9 @@ def _main_name(text, title, series, awards, lead_end: int) -> list | None:
             if title.begin <= b < title.end:
                 return [name, name]
         m = re.match(r"(?:Pressinbjudan|Inbjudan|Välkommen)(?:\s+till)?\s*:?\s*(?P<n>.+)$", title.text)
+        press = _PRESS_EVENT.search(text, title.end)
+        if m and press and not any(lemma(g.group("w")) for g in generic_matches(text, title.begin, title.end)):
+            return [press.group(0).capitalize(), None]  # "Pressinbjudan: Museet öppnar …" / "pressvisning den 16 juni"
         if m:  # "Pressinbjudan: Invigning Sport- och fritidsbiblioteket torsdag 17 januari klockan 14"
             return [canonical(_WHEN_TAIL.split(m.group("n"), maxsplit=1)[0].rstrip(" ,–-")), None]
     for b, _e, name in series:
