@@ -559,3 +559,8 @@ def test_a_press_invitation_s_sentence_headline_is_no_event_its_press_viewing_is
     assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [
         ("Pressvisning", ["Museet, Storgatan 19 i Umeå"])
     ], _show(f)
+
+
+def test_legal_is_no_gala() -> None:
+    f = analyse(document_from_text("Ny tränare\n\nStyrelsen har beaktat legala och ekonomiska aspekter.\n"))
+    assert f.events == [], _show(f)
