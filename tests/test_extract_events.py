@@ -564,3 +564,13 @@ def test_a_press_invitation_s_sentence_headline_is_no_event_its_press_viewing_is
 def test_legal_is_no_gala() -> None:
     f = analyse(document_from_text("Ny tränare\n\nStyrelsen har beaktat legala och ekonomiska aspekter.\n"))
     assert f.events == [], _show(f)
+
+
+def test_a_jubilee_named_alone_in_the_lead_is_no_event() -> None:
+    f = analyse(
+        document_from_text(
+            "Årets föreningsvänligaste kommun\n\nSverige är ett fantastiskt land. Detta år är jubileum för priset, som "
+            "delas ut för tionde gången.\n"
+        )
+    )
+    assert all(e.name != "Jubileum" for e in f.events), _show(f)

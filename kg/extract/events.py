@@ -372,7 +372,10 @@ def _false_friends() -> tuple[str, ...]:
 
 def _minor_heads() -> frozenset[str]:
     """Event nouns too common to make an event on their own without a date or a place."""
-    return frozenset({"samtal", "middag", "möte", "utbildning", "kurs", "dag", "träff", "kampanj", "debatt", "forum"})
+    return frozenset(
+        {"samtal", "middag", "möte", "utbildning", "kurs", "dag", "träff", "kampanj", "debatt", "forum"}
+        | {"jubileum", "mottagning", "rundvandring"}  # "Detta år är jubileum": a programme's part, no event
+    )
 
 
 def _upgrade_main(events: list[Event], main) -> None:
