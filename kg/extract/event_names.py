@@ -152,7 +152,8 @@ def find_named(text: str) -> list[tuple[int, int, str, str]]:
                 continue  # "Jobbmässan i Kupolen blir …": a common noun that starts a sentence
             if name.split()[0] in event_lexicon()["non_event_capitalised"] or name.split()[0] in {"Den", "Det", "Vi"}:
                 continue
-            if re.fullmatch(r"(?P<t>\w+?)s?mässan", name) and is_place(re.match(r"\w+?(?=s?mässan)", name).group(0)):
+            fair = re.fullmatch(r"(\w+?)s?mässan", name)
+            if fair and is_place(fair.group(1)):
                 continue  # "Stockholmsmässan", "Umeåmässan": a town's fair hall, a venue
             out.append((m.start(g), m.start(g) + len(name), name, "event"))
     out += _taken_part_in(text)

@@ -176,6 +176,22 @@ def person_like(name: str) -> bool:
     return load().given_names.get(first, 0) >= 300
 
 
+def _without_trailing_title(words: list[str]) -> list[str]:
+    """The name's words without a title or function word run on after it ('… Vuxenskolan Förbundschef')."""
+    while words and (words[-1] in NOT_ORG_START or role_head(words[-1].lower())):
+        words = words[:-1]
+    return words
+
+
+def _genitive_before_lower(text: str, begin: int, name: str) -> bool:
+    """'AB Bostäders vd': the name at `begin` ends in a genitive s before a lower-case word."""
+    return (
+        name.endswith("s")
+        and not name.endswith("ss")
+        and re.match(rf" [{LOWER}]", text[begin + len(name) :]) is not None
+    )
+
+
 _KIND_AND_NAME: re.Pattern[str] | None = None
 _NAME_WORD = rf"[{UPPER}][\w{LOWER}]*(?:-[{UPPER}]?[\w{LOWER}]+)*"
 
@@ -202,19 +218,13 @@ def _kind_and_name(text: str) -> list[OrgMention]:
         kind, name = m.group("kind"), m.group("name")
         if re.match(rf" (?:[{UPPER}]|of |for |and |&)", text[m.end() : m.end() + 5]):
             continue  # "stiftelsen The German Marshall Fund of …": a longer name whose end is not in view
-        words = name.split()
-        while words and (words[-1] in NOT_ORG_START or role_head(words[-1].lower())):
-            words.pop()  # "… Vuxenskolan Förbundschef": a title after the name
+        words = _without_trailing_title(name.split())
         if not words or words[0] in NOT_ORG_START or is_place(words[0]) or person_like(" ".join(words)):
             continue  # "föreningen Umeå", "klubben Anna Berg": a place or a person, not a name
         if len(words) == 1 and role_head(words[0].lower()):
             continue
         name = " ".join(words)
-        genitive = (
-            name.endswith("s")
-            and not name.endswith("ss")
-            and re.match(rf" [{LOWER}]", text[m.start("name") + len(name) :]) is not None
-        )
+        genitive = _genitive_before_lower(text, m.start("name"), name)
         if genitive:
             name = name[:-1]
         if kind[0].isupper() and kind.lower() not in lex["kind_and_name_heads"]:
@@ -233,23 +243,16 @@ _AB_FIRST = re.compile(rf"(?<![\w-])AB (?P<n>{_NAME_WORD}(?: {_NAME_WORD}){{0,2}
 def _ab_first(text: str) -> list[OrgMention]:
     """'AB Bostäder', 'AB Familjebostäder', 'AB Bostäders vd': a company whose legal form comes first."""
     out = []
+    heads = tuple(load().lexicon["org_heads_suffix"])
     for m in _AB_FIRST.finditer(text) if "AB " in text else ():
         before = text[max(0, m.start() - 40) : m.start()].split()
-        if before and (
-            before[-1][0].isupper() or before[-1].lower().endswith(tuple(load().lexicon["org_heads_suffix"]))
-        ):
+        if before and (before[-1][0].isupper() or before[-1].lower().endswith(heads)):
             continue  # "Kungliga Dramatiska teatern AB Kungliga Operan": the form ends the name before it
-        words = m.group("n").split()
-        while words and (words[-1] in NOT_ORG_START or role_head(words[-1].lower())):
-            words.pop()
+        words = _without_trailing_title(m.group("n").split())
         if not words or person_like(" ".join(words)):
             continue
         name = "AB " + " ".join(words)
-        genitive = (
-            name.endswith("s")
-            and not name.endswith("ss")
-            and re.match(rf" [{LOWER}]", text[m.start() + len(name) :]) is not None
-        )
+        genitive = _genitive_before_lower(text, m.start(), name)
         if genitive:
             name = name[:-1]
         out.append(OrgMention(m.start(), m.start() + len(name) + genitive, new_org(name), genitive))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from kg.extract.text import starts_sentence
 from kg.gazetteer import load, word_set
 
 _DEFINITE_ENDINGS = ("en", "n", "et", "t", "na")
@@ -89,10 +90,6 @@ _ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva
 _PREVIOUS_APPOSITION = re.compile(r"[A-ZÅÄÖ][\wåäö]+,\s+(?:[\wåäö]+-?,?\s+){0,5}$")
 
 
-def _sentence_start(text: str, pos: int) -> bool:
-    return re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[max(0, pos - 3) : pos]) is not None
-
-
 def role_before(text: str, name_begin: int, floor: int) -> Role | None:
     """A title right before a name: 't f landshövding Kurt Ekelund', 'juryns ordförande Ove Jansson'."""
     window = text[max(floor, name_begin - 120) : name_begin]
@@ -155,7 +152,7 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
             or is_organ_genitive(w)
             or (low.endswith("s") and role_head(low[:-1]) is None and low in _sets()[4])
             or (w.islower() and _ADJECTIVE.search(w) is not None)  # "konstnärlig ledare"
-            or (w[1:].islower() and _ADJECTIVE.search(w) is not None and _sentence_start(text, tokens[j][1]))
+            or (w[1:].islower() and _ADJECTIVE.search(w) is not None and starts_sentence(text, tokens[j][1]))
         ):  # "Konstnärlig chef Linda Berg" at a sentence's start
             words.insert(0, low)
             acting = acting or low in _sets()[5]
