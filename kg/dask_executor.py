@@ -153,6 +153,14 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         cluster = None
+        # distributed's sync() schedules a cancel callback when a Ctrl-C interrupts it, and that callback can
+        # fail inside distributed (NameError on 'future'); tornado would log its traceback under the build's
+        # one-line "interrupted" message (possibly after this block has exited, so an interrupted build leaves
+        # it quiet). Task errors reach the build through futures, not through this logger.
+        loop_log = logging.getLogger("tornado.application")
+        level = loop_log.level
+        loop_log.setLevel(logging.CRITICAL)
+        interrupted = False
         try:
             if self.scheduler is None:
                 with workers_ignore_interrupt():  # a Ctrl-C while the cluster starts waits until it can be closed
@@ -173,9 +181,14 @@ class DaskExecutor:
             with client:
                 self._check_workers(client)
                 yield client
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         finally:
             if cluster is not None:
                 cluster.close()
+            if not interrupted:
+                loop_log.setLevel(level)
 
     def _check_workers(self, client: Any) -> None:
         try:
