@@ -361,3 +361,11 @@ def test_a_month_reference_resolves_no_relative_day() -> None:
 
     found = find_dates("Avtalet gäller från i dag. Mötet hålls den 21 april.", REF, None, day_known=False)
     assert [(m.text, m.start) for m in found] == [("i dag", None), ("21 april", date(2021, 4, 21))]
+
+
+def test_a_letter_s_dateline_dates_the_release() -> None:
+    text = "Inbjudan\n\nVi bjuder in till pressträff torsdagen den 3 juni.\n\nGöteborg den 31 maj 2010\n\nKontakt: Eva"
+    assert find_publication_date(text)[0] == date(2010, 5, 31)
+    assert find_publication_date("Rubrik\n\nLuleå, 2 juni 2010\n\nText.")[0] == date(2010, 6, 2)
+    assert find_publication_date("Invigning den 3 juni 2010\n\nText utan år.") is None  # a headline, no dateline
+    assert find_publication_date("Rubrik\n\nText.\n\nmötet den 3 juni 2010\n") is None

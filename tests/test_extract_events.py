@@ -574,3 +574,55 @@ def test_a_jubilee_named_alone_in_the_lead_is_no_event() -> None:
         )
     )
     assert all(e.name != "Jubileum" for e in f.events), _show(f)
+
+
+def test_upper_case_when_and_where_labels() -> None:
+    f = analyse(
+        document_from_text(
+            "Välkommen på pressträff\n\nPublicerad 2021-03-01\n\nVälkommen på pressträff tisdagen den 2 mars.\n\n"
+            "VAR: Sal Orion, länssjukhuset. Gå in genom entrén.\n\nNÄR: 10.00\n"
+        )
+    )
+    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [
+        ("Pressträff", ["Sal Orion, länssjukhuset"])
+    ], _show(f)
+
+
+def test_an_event_word_inside_another_word_or_in_a_list_of_plurals_is_no_event() -> None:
+    f = analyse(
+        document_from_text(
+            "Nytt uppdrag\n\nHat sprids på sociala plattformar och forum. Efter valet den 3 maj 2024 i Malmö ökade det."
+            "\n\n– Idrotten är på frammarsch i hela landet, säger ministern Eva Lund.\n"
+        )
+    )
+    assert f.events == [], _show(f)
+
+
+def test_a_forum_for_something_is_still_an_event() -> None:
+    f = analyse(document_from_text("Ministern deltar i forum för vattensäkerhet på SMHI\n\nMinistern talar där.\n"))
+    assert [e.name for e in f.events] == ["Forum"], _show(f)
+
+
+def test_an_inauguration_verb_in_the_infinitive_dates_the_headline_s_inauguration() -> None:
+    f = analyse(
+        document_from_text(
+            "Invigning av Ekskolan\n\n12 mars 2019Nyheter\n\nMåndagen den 11 mars var det dags att inviga den nya "
+            "skolan i Lilla Edet. Eleverna visade skolan.\n"
+        )
+    )
+    assert f.published == dt.date(2019, 3, 12), f.published
+    assert [(e.name, _day(e.start), sorted(p[0] for p in e.places)) for e in f.events] == [
+        ("Invigning", dt.date(2019, 3, 11), ["Ekskolan", "Lilla Edet"])
+    ], _show(f)
+
+
+def test_a_gathering_where_prizes_are_handed_out_is_named_by_its_two_word_owner() -> None:
+    f = analyse(
+        document_from_text(
+            "Pristagare 2016\n\nKonstnären Eva Berg får Guldpriset.\n\nPriserna delas ut i Växjö domkyrka vid "
+            "Kronobergs Akademis högtidssammankomst lördagen den 12 november 2016.\n"
+        )
+    )
+    assert [(e.name, _day(e.start)) for e in f.events] == [
+        ("Kronobergs Akademis högtidssammankomst", dt.date(2016, 11, 12))
+    ], _show(f)

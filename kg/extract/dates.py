@@ -151,12 +151,14 @@ def _lex() -> _Lex:
         "year": rf"(?<![\w.,/:])(?P<y>{year})(?!\w|[.,:/]\d)",
         "year_bad_after": r"[ \t-]\d{1,3}(?![\d.:])|-tal",
         "pub_label": rf"(?P<label>{_alt(data['publication_labels'])})[\s:•·|\-–—]*",
-        "pub_tail": rf"[\s,]*(?:(?:{_alt(data['timezones'])})\b)?[\s.]*",
+        "pub_tail": rf"(?-i:(?<=\d)[A-ZÅÄÖ][a-zåäö]+)?[\s,]*(?:(?:{_alt(data['timezones'])})\b)?[\s.]*",
+        # "28 september 2015Kommunen": a scraped page glues the section's name to the date
         "pub_label_after": (
             r"[\s,]*(?:(?:kl\.?\s*)?[0-2]?\d[:.][0-5]\d)?[\s,]*"
             rf"(?:(?:{_alt(data['timezones'])})\b)?[\s•·|\-–—]*(?P<label>{_alt(data['publication_labels'])})[\s.]*"
         ),  # "2018-01-16 09:33 Pressmeddelande"
         "time_label": rf"[ \t]*(?:{_alt(data['time_labels'])})\s*:",
+        "dateline": r"(?-i:[A-ZÅÄÖ][\w-]+(?:\s[A-ZÅÄÖ][\w-]+)?)(?:\s*,\s*|\s+den\s+)",
     }
     return _Lex(data, {k: re.compile(v, re.IGNORECASE) for k, v in src.items()})
 
@@ -391,6 +393,8 @@ def _publication(text: str, cands: list[_Cand]) -> tuple[datetime.date, int, int
             label = rx["pub_label_after"].fullmatch(text, first.end, le)
         if label:
             prio = lex.lookup("publication_labels", label["label"])
+        elif idx and rx["dateline"].fullmatch(text, lb, first.begin) and rx["pub_tail"].fullmatch(text, first.end, le):
+            prio = data["bare_line_priority"]["dateline"]  # "Stockholm den 31 maj 2010"
         elif text[lb : first.begin].strip(" \t•·|-–—:") or not rx["pub_tail"].fullmatch(text, first.end, le):
             continue
         elif first.kind == "english":

@@ -156,29 +156,29 @@ def address_lines(text: str, events: list[Event]) -> None:
 
 
 _TIME_LINE = re.compile(
-    r"(?:^|\n|\s)(?:Tid|När|Datum|Dag)\s*:\s*(?P<t>[^\n]*)"
+    r"(?:^|\n|\s)(?:Tid|När|Datum|Dag|TID|NÄR|DATUM|DAG)\s*:\s*(?P<t>[^\n]*)"
     r"|(?:^|\n)(?:Tid|Datum)[ \t]+(?=\d)(?P<t2>[^\n]*)"
 )  # "Tid: 09.00" or, on event pages, "Tid 1 februari 2024 09:00"
 
 
 _PLACE_LINE = re.compile(
-    r"(?:^|\n|\s)(?:Plats|Var|Lokal)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))"
+    r"(?:^|\n|\s)(?:Plats|Var|Lokal|PLATS|VAR|LOKAL)\s*:\s*(?P<p>[^\n]*?)(?=\s*(?:\n|$))"
     r"|(?:^|\n)Plats[ \t]+(?P<p2>[A-ZÅÄÖ][^\n.]{0,60}?)(?=[ \t]*(?:\n|$))"
 )  # "Plats: Stadshuset" or, on event pages, "Plats Westfield Mall of Scandinavia" on a line of its own
 
 
 def time_place_block(text: str, dates: list[DateMention]):
-    """'Tid: … Plats: …' or 'När: … Var: …' lines describe the main event."""
+    """'Tid: … Plats: …' or 'När: … Var: …' (or 'NÄR: … VAR: …') lines describe the main event."""
     if ":" not in text and "\nTid " not in text and "\nPlats " not in text:
         return None  # labelled lines need a colon, or a line of their own on event pages
     tm, tg = None, "t"
-    for found in _TIME_LINE.finditer(text) if re.search(r"Tid|När|Datum|Dag", text) else ():
+    for found in _TIME_LINE.finditer(text) if re.search(r"Tid|När|Datum|Dag|TID|NÄR|DATUM|DAG", text) else ():
         g = "t" if found.group("t") is not None else "t2"
         tm, tg = (tm, tg) if tm else (found, g)
         if any(found.start(g) <= d.begin < found.end(g) for d in dates):
             tm, tg = found, g  # "Dag: onsdag den 9 januari" after an undated "Tid: 8.30"
             break
-    pm = _PLACE_LINE.search(text) if "Plats" in text or "Var" in text or "Lokal" in text else None
+    pm = _PLACE_LINE.search(text) if re.search(r"Plats|Var|Lokal|PLATS|VAR|LOKAL", text) else None
     if not tm and not pm:
         return None
     date = next((d for d in dates if tm and tm.start(tg) <= d.begin < tm.end(tg)), None)

@@ -89,6 +89,10 @@ def find_events(
                 m.group("w") in word_set("activity_nouns")
                 and not _DETERMINER.search(text, max(0, m.start() - 25), m.start())
             )
+            and not (
+                m.group("w") == lemma(m.group("w"))
+                and _PLURAL_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            )
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
@@ -262,8 +266,8 @@ _PRESS_INVITATION = re.compile(r"#*\s*Pressinbjudan\s*:\s*(?P<what>\S.*?)\s*$")
 
 
 _OWNER_BEFORE = re.compile(
-    r"(?<![\w-])(?P<g>[A-ZÅÄÖ][\w-]*(?:\s[a-zåäö]+)?(?::s|[^s\W]s))\s(?:[a-zåäö]+\s)?$"
-)  # "Ekofinrådets möte", "Nordiska rådets möte", "IEA:s ministermöte"
+    r"(?<![\w-])(?P<g>[A-ZÅÄÖ][\w-]*(?:s\s[A-ZÅÄÖ][\w-]*)?(?:\s[a-zåäö]+)?(?::s|[^s\W]s))\s(?:[a-zåäö]+\s)?$"
+)  # "Ekofinrådets möte", "Nordiska rådets möte", "IEA:s ministermöte", "Smålands Akademis högtidssammankomst"
 _VISITED = re.compile(rf"\s(?:på|hos|vid)\s(?P<p>{place_words()})")
 
 
@@ -361,6 +365,8 @@ _TERM_BEFORE = re.compile(
     r"(?:perioden|mandatperioden|träder\s+i\s+kraft|trädde\s+i\s+kraft|gäller\s+(?:från|fr\.\s?o\.\s?m\.))"
     r"(?:\s+(?:från|den|och\s+med))*\s+$"
 )  # "förordnas för perioden 1 januari 2024 – 31 december 2026", "träder i kraft den 1 juli": no event's dates
+_PLURAL_BEFORE = re.compile(r"(?<![\w-])[a-zåäö]{3,}(?:ar|er|or)\s+(?:och|eller)\s+$")
+# "plattformar och forum": a word like the others in a list of plural nouns, no occasion
 _DETERMINER = re.compile(r"(?<![\w-])(?:ett|en|det|den)\s+(?:[\wåäö-]+\s+)?$", re.IGNORECASE)
 _SHARED_OUT = re.compile(r"\s+av\s+(?![A-ZÅÄÖ])(?!(?:\S+\s+){0,3}?\S*(?:pris|stipendi|utmärkelse|diplom|medalj))")
 # "utdelning av överskott", "utdelningen av stöd": money shared out, not a prize-giving
@@ -467,12 +473,13 @@ def _main_name(text, title, series, awards, lead_end: int) -> list | None:
         for b, _e, name in series:
             if title.begin <= b < title.end:
                 return [name, name]
-        m = re.match(r"(?:Pressinbjudan|Inbjudan|Välkommen)(?:\s+till)?\s*:?\s*(?P<n>.+)$", title.text)
+        m = re.match(r"(?:Pressinbjudan|Inbjudan|Välkommen)(?:\s+(?:till|på))?\s*:?\s*(?P<n>.+)$", title.text)
         press = _PRESS_EVENT.search(text, title.end)
         if m and press and not any(lemma(g.group("w")) for g in generic_matches(text, title.begin, title.end)):
             return [press.group(0).capitalize(), None]  # "Pressinbjudan: Museet öppnar …" / "pressvisning den 16 juni"
         if m:  # "Pressinbjudan: Invigning Sport- och fritidsbiblioteket torsdag 17 januari klockan 14"
-            return [canonical(_WHEN_TAIL.split(m.group("n"), maxsplit=1)[0].rstrip(" ,–-")), None]
+            name = canonical(_WHEN_TAIL.split(m.group("n"), maxsplit=1)[0].rstrip(" ,–-"))
+            return [name[:1].upper() + name[1:], None]
     for b, _e, name in series:
         if b < lead_end:
             return [name, name]
