@@ -583,9 +583,9 @@ def test_upper_case_when_and_where_labels() -> None:
             "VAR: Sal Orion, länssjukhuset. Gå in genom entrén.\n\nNÄR: 10.00\n"
         )
     )
-    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [
-        ("Pressträff", ["Sal Orion, länssjukhuset"])
-    ], _show(f)
+    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Pressträff", ["Sal Orion, länssjukhuset"])], (
+        _show(f)
+    )
 
 
 def test_an_event_word_inside_another_word_or_in_a_list_of_plurals_is_no_event() -> None:

@@ -90,8 +90,7 @@ def find_events(
                 and not _DETERMINER.search(text, max(0, m.start() - 25), m.start())
             )
             and not (
-                m.group("w") == lemma(m.group("w"))
-                and _PLURAL_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                m.group("w") == lemma(m.group("w")) and _PLURAL_BEFORE.search(text, max(0, m.start() - 30), m.start())
             )
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
