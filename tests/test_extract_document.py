@@ -303,3 +303,25 @@ def test_an_occasion_named_by_its_kind_alone_is_no_topic() -> None:
     )
     assert len(f.quotes) == 1
     assert f.topics[f.quotes[0].begin] is None, f.topics  # the headline speaks for the release instead
+
+
+def test_an_about_heading_names_the_publisher_its_paragraph_calls_a_body() -> None:
+    text = (
+        "Fri entré på sju museer\n\nMedlemmar får fri entré på Skansen och Frilandsmuseet i sommar.\n\n"
+        "För mer information:\n\nEva Holm, museichef 046-35 04 02\n\nOm Gamla Gården i Ystad\n\n"
+        "Gamla Gården är en ideell förening som förvaltar museer i Skåne.\n"
+    )
+    f = analyse(document_from_text(text))
+    assert f.publisher is not None and f.publisher.name == "Gamla Gården i Ystad", f.publisher
+    assert [(m.person, m.title, m.org and m.org.name) for m in f.memberships] == [
+        ("Eva Holm", "museichef", "Gamla Gården i Ystad")
+    ]
+
+
+def test_an_about_heading_of_a_prize_names_no_publisher() -> None:
+    text = (
+        "Nu kan du nominera\n\nNomineringen är öppen till den 1 maj.\n\nOm Guldnyckelpriset\n\n"
+        "Guldnyckelpriset är en nationell utmärkelse som delas ut varje år.\n"
+    )
+    f = analyse(document_from_text(text))
+    assert f.publisher is None or "Guldnyckel" not in f.publisher.name, f.publisher

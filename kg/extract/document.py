@@ -333,6 +333,8 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             m.org = home.for_organ(m.title)  # "förbundets vice ordförande": the förbund of the text
         if m.org is None and m.title:
             m.org = _title_org(m.title)  # "riksdagsledamot": Riksdagen
+        if m.org is None and m.title and m.person in contact_people and home.publisher and not home.governmental:
+            m.org = home.publisher  # "För mer information: / Anki Dahlin, museichef": the publisher's staff
         if m.org is None and m.title:
             m.org = home.institution_before(m.title, m.begin)  # "museets chef", "universitetsrektor"
         # an unqualified title: the municipality/region/board it implies, or the publisher for

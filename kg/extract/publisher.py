@@ -138,7 +138,10 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
         tws = [t for t in towns if t[0] >= about.end() and not any(o.begin <= t[0] < o.end for o in orgs)]
         first_org = nxt[0] if nxt else None
         first_town = tws[0] if tws else None
-        if first_org and (not first_town or first_org.begin <= first_town[0]):
+        described = _described_in_about(text, about)
+        if described and not any(about.start() <= o.begin < about.end() for o in orgs):
+            add(new_org(described), 5)  # "Om Kulturen i Lund / Kulturen är en ideell förening …"
+        elif first_org and (not first_town or first_org.begin <= first_town[0]):
             add(first_org.ref, 5)
         elif first_town:
             add(g.orgs[first_town[2]], 5)
@@ -214,6 +217,25 @@ def find_publisher(text, paras, title, orgs, towns, contacts) -> OrgRef | None:
     local = best is not None and best[1] >= 1 and refs[best[0]].kind in _HOME_KINDS
     if _GOVERNMENT_VOICE.search(text) and not (local and not (title and _GOVERNMENT_VOICE.search(title.text))):
         return government  # nobody else shows as publisher, and a minister or the government acts: its release
+    return None
+
+
+def _described_in_about(text: str, about: re.Match[str]) -> str | None:
+    """The name in an 'Om X' heading when the paragraph under it says X is a body ('Kulturen är en ideell
+    förening …'), not a prize or a series ('Svenska Jämställdhetspriset är en nationell utmärkelse')."""
+    name = about.group(0).strip()[3:].strip()
+    if not re.fullmatch(rf"[{UPPER}][\w&-]*(?:\s(?:[{UPPER}][\w&-]*|i|för|och|på)){{0,5}}", name) or name.endswith(
+        (" i", " för", " och", " på")
+    ):
+        return None
+    body = text[about.end() : about.end() + 300].lstrip()
+    first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
+    words = name.split()
+    heads = "|".join(re.escape(" ".join(words[:k])) for k in range(len(words), 0, -1))
+    own = re.match(rf"(?:{heads})\s+(?:är|var)\s+(?P<what>[^.]*)", first)  # "Kulturen är …" under "Om Kulturen i Lund"
+    nouns = load().lexicon["self_description_nouns"]
+    if own and any(re.search(rf"(?<![\w-])\w*{n}(?:en|et|n)?\b", own.group("what")) for n in nouns):
+        return name
     return None
 
 
