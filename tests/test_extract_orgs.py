@@ -358,3 +358,26 @@ def test_bodies_by_make_up(text: str, expected: list[tuple[str, bool]]) -> None:
     from kg.extract.orgs import find_orgs
 
     assert [(o.ref.name, o.genitive) for o in find_orgs(text)] == expected
+
+
+def test_a_known_body_named_by_its_kind_for_something_in_lower_case() -> None:
+    from kg.extract.orgs import find_orgs
+
+    text = "Regeringen ger myndigheten för vård- och omsorgsanalys i uppdrag att utreda frågan."
+    assert "Myndigheten för vård- och omsorgsanalys" in {o.ref.name for o in find_orgs(text)}
+    assert find_orgs("Han ringde myndigheten om saken.") == []
+
+
+def test_an_adjective_in_ska_before_a_head_word_and_a_hospital_s_kind() -> None:
+    from kg.extract.orgs import find_orgs
+
+    found = {
+        (o.ref.name, o.ref.kind) for o in find_orgs("Sahlgrenska Universitetssjukhusets nya akutmottagning öppnar.")
+    }
+    assert found == {("Sahlgrenska Universitetssjukhuset", "Organisation")}, found
+
+
+def test_a_store_room_is_no_council() -> None:
+    from kg.extract.orgs import find_orgs
+
+    assert all(o.ref.name != "Förrådet" for o in find_orgs("Laddstolpar finns vid:\n\n  • Förrådet Moavägen\n"))

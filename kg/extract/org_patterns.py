@@ -41,9 +41,10 @@ def _pattern_res() -> list[re.Pattern]:
         re.compile(
             rf"(?<=\bnätverket\s)(?:{CAP}|[{UPPER}]{{2,}})(?:\s(?!(?:där|som|och|i|är|har|med|av|på|till|ska|kan)\b)[{LOWER}]+){{0,2}}(?:\s(?:för|mot)\s[{LOWER}]+)?(?=[\s.,])"
         ),
-        # "Länsarbetsnämnden", "Oktoberteatern", "ESF-rådet", "Mälardalens Högskola", "Stockholms gaykör"
+        # "Länsarbetsnämnden", "Oktoberteatern", "ESF-rådet", "Mälardalens Högskola", "Stockholms gaykör",
+        # "Karolinska Universitetssjukhuset"
         re.compile(  # (every match starts with a capital: the lookahead lets the engine skip the rest fast)
-            rf"(?=[{UPPER}])(?<![\w-])(?:{CAP}s\s+|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})s?(?![\w{LOWER}])"
+            rf"(?=[{UPPER}])(?<![\w-])(?:{CAP}s\s+|[{UPPER}][{LOWER}]+ska\s+(?=[{UPPER}])|(?:Svenska|Sveriges|Nordiska|Nationella|Internationella|Riks)\s+|{CAP}\s(?=[{UPPER}][\w{LOWER}]*-))?[{UPPER}][\w{LOWER}-]*(?:{heads})s?(?![\w{LOWER}])"
         ),
         # "Svensk biblioteksförening", "Svenska kyrkan", "Svenska samernas riksförbund"
         re.compile(

@@ -32,6 +32,8 @@ def kind_for(name: str) -> str:
     low = name.lower()
     if re.match(r"(?:institutionen|avdelningen|fakulteten|enheten) för ", low):
         return "OrganizationalUnit"  # a department of a university or an agency
+    if "sjukhus" in low:
+        return "Organisation"  # "Karolinska Universitetssjukhuset": a hospital, not a university
     if re.search(r"universitet|högskola|högskolan|akademi", low):
         return "EducationalOrganization"
     if re.search(r"\b(ab|hb|kb)$", low):

@@ -38,6 +38,9 @@ def _personal_councillors() -> frozenset[str]:
     return frozenset(w.lower() for w in words if w.lower().endswith("råd"))
 
 
+_LOWER_FOR_NAME = re.compile(r"[a-zåäö]+(?:en|et) för \w")
+
+
 def find_orgs(text: str) -> list[OrgMention]:
     """Every organisation mention, longest first, non-overlapping, sorted by position."""
     global _PATTERNS
@@ -51,6 +54,7 @@ def find_orgs(text: str) -> list[OrgMention]:
             and not surface.lower().startswith("länsstyrelsen")
             and surface not in ref.aliases
             and not (surface.endswith("s") and surface[:-1] in ref.aliases)  # "socialutskottets ordförande"
+            and not _LOWER_FOR_NAME.match(surface)  # "ger myndigheten för vård- och omsorgsanalys i uppdrag"
         ):
             continue
         base = surface
@@ -76,14 +80,14 @@ def find_orgs(text: str) -> list[OrgMention]:
                 name, genitive = name[:-1], True  # "Rekryteringsmyndighetens", "Kungl. Hovstaternas"
             council = (
                 name.endswith("rådet")
-                and not name.lower().endswith("området")
+                and not name.lower().endswith(("området", "förrådet"))
                 and name[:-2].lower() not in _personal_councillors()
                 and not re.match(rf"\s+[{UPPER}]", text[m.start() + len(name) :])
             )
             if name.split()[0] in _NOT_ORG_START or (" " not in name and role_head(name) and not council):
                 continue  # "Kommunalrådet Anna Berg" is a title; "Transportrådet träffas" a council
-            if name.lower().endswith("området"):
-                continue  # "Området", "Heleneholmsområdet": an area ("-rådet" by its letters)
+            if name.lower().endswith(("området", "förrådet")):
+                continue  # "Området", "Heleneholmsområdet": an area, "Förrådet": a store ("-rådet" by its letters)
             if (
                 " " not in name
                 and name.lower() in word_set("generic_org_words")
