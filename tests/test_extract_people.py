@@ -707,3 +707,34 @@ def test_a_nominating_party_is_no_title_and_a_lower_case_body_after_a_title() ->
         "Region Jönköpings län.\n"
     )
     assert ("Malin Ek", "ordförande", "nämnden för arbetsmarknad, näringsliv och attraktivitet") in listed
+
+
+def _members(text: str) -> list[tuple[str, str | None, str | None]]:
+    f = analyse(document_from_text(text))
+    return [(m.person, m.title, m.org and m.org.name) for m in f.memberships]
+
+
+def test_suspended_compounds_in_organ_genitives_before_a_title() -> None:
+    got = _members(
+        "Invigning av skolan\n\nDet blev tal av kommunstyrelsens ordförande Anna Ek (M), Barn- och utbildningsnämndens "
+        "ordförande Olle Berg (M) och Kultur- och fritidsnämndens ordförande Eva Lind (C). Det var fint.\n"
+    )
+    assert [(p, t) for p, t, _o in got] == [
+        ("Anna Ek", "kommunstyrelsens ordförande"),
+        ("Olle Berg", "barn- och utbildningsnämndens ordförande"),
+        ("Eva Lind", "kultur- och fritidsnämndens ordförande"),
+    ], got
+
+
+def test_a_family_name_in_the_genitive_before_a_noun() -> None:
+    got = _members("Premiär flyttas\n\nRegissören Karin Gustavssons regikoncept låg för långt från originalet.\n")
+    assert got == [("Karin Gustavsson", "regissör", None)], got
+
+
+def test_a_title_ends_before_an_address_or_a_read_more_line() -> None:
+    got = _members(
+        "Licenser klara\n\nFrågor:\n\nPer Holm, ordförande [email protected]\n\nFör Lilla kommun Eva Lind "
+        "Informationsansvarig Läs mer om Lilla kommun på www.lilla.se\n"
+    )
+    assert ("Per Holm", "ordförande") in [(p, t) for p, t, _o in got], got
+    assert all("läs" not in (t or "").lower() for _p, t, _o in got), got

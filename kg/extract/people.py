@@ -163,7 +163,11 @@ def _genitives_to_names(accepted: list[NameCandidate], text: str) -> list[NameCa
     names = {c.name for c in accepted}
     out = []
     for c in accepted:
-        if c.name.endswith("s") and not c.name.endswith("ss") and (c.name[:-1] in names or _before_a_title(c, text)):
+        if (
+            c.name.endswith("s")
+            and not c.name.endswith("ss")
+            and (c.name[:-1] in names or _before_a_title(c, text) or _family_genitive(c, text))
+        ):
             c = NameCandidate(c.begin, c.end - 1, c.name[:-1], c.given, c.family[:-1], c.strength)
         head, _sep, last = c.name.rpartition(" ")
         if last.endswith("s") and head.count(" ") >= 1 and head in names and last[:-1] not in head:
@@ -174,6 +178,21 @@ def _genitives_to_names(accepted: list[NameCandidate], text: str) -> list[NameCa
 
 
 _NEXT_WORD = re.compile(r" ([a-zåäö-]+) [A-ZÅÄÖ]")
+_FAMILY_GENITIVE = re.compile(r"(?:son|ström|berg|gren|qvist|kvist|lund|dahl|holm|blad|stedt|lind|gård)s$")
+_LOWER_NEXT = re.compile(r" ([a-zåäö][a-zåäö-]+)")
+
+
+def _family_genitive(c: NameCandidate, text: str) -> bool:
+    """'Regissören Gunilla Johanssons regikoncept': a family name that cannot end in s, before a noun."""
+    nxt = _LOWER_NEXT.match(text, c.end)
+    return (
+        " " in c.name
+        and _FAMILY_GENITIVE.search(c.name) is not None
+        and nxt is not None
+        and nxt.group(1) not in word_set("title_stop_verbs")
+        and nxt.group(1) not in word_set("speech_verbs")
+        and nxt.group(1) not in {"och", "i", "på", "om", "från", "till", "med", "som", "samt"}
+    )
 
 
 def _before_a_title(c: NameCandidate, text: str) -> bool:

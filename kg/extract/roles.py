@@ -70,7 +70,9 @@ def is_modifier(word: str) -> bool:
 
 
 def is_organ_genitive(word: str) -> bool:
-    return word.lower() in _sets()[4]
+    """'kommunstyrelsens', 'servicenämndens', 'kultur- och fritidsnämndens' (not 'Socialstyrelsens', a body)."""
+    low = word.lower()
+    return low in _sets()[4] or (word[:1].islower() and _ORGAN_GENITIVE.search(low) is not None)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Role:
 
 _TOKEN = re.compile(r"[\w:.-]+|[^\w\s]")
 _ORGAN = re.compile(r"[a-zåäö-]*(?:styrelsen|nämnden|fullmäktige|utskottet)$")
+_ORGAN_GENITIVE = re.compile(r"^[a-zåäö]{3,}(?:nämndens|styrelsens|utskottets)$")
 _ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva|ivt|erad|erade|al|ala|alt|är|ära)$")
 
 
@@ -158,6 +161,10 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
             acting = acting or low in _sets()[5]
             begin = tokens[j][1]
             j -= 1
+            if j >= 1 and tokens[j][0] == "och" and tokens[j - 1][0].endswith("-") and tokens[j - 1][0][:-1].isalpha():
+                words[0] = f"{tokens[j - 1][0].lower()} och {words[0]}"  # "barn- och utbildningsnämndens ordförande"
+                begin = tokens[j - 1][1]
+                j -= 2
             continue
         break
     return Role(" ".join(words) + tail, acting, begin, end)
@@ -170,6 +177,9 @@ def _both_titles(word: str) -> bool:
     """'informatör/marknadsförare': two titles joined by a slash."""
     parts = word.split("/")
     return len(parts) == 2 and all(p.isalpha() and p.islower() for p in parts) and any(role_head(p) for p in parts)
+
+
+_ADDRESS = re.compile(r"\[email|\S+@|www\.|https?:")  # "ordförande [email protected]": the title ends before it
 
 
 def parse_title(chunk: str) -> tuple[str, bool] | None:
@@ -189,7 +199,14 @@ def parse_title(chunk: str) -> tuple[str, bool] | None:
     if not heads:
         return None
     first = heads[0]
-    stop = next((i for i in range(first + 1, len(words)) if words[i] in word_set("title_stop_verbs")), None)
+    stop = next(
+        (
+            i
+            for i in range(first + 1, len(words))
+            if words[i] in word_set("title_stop_verbs") or _ADDRESS.match(words[i])
+        ),
+        None,
+    )
     if stop is not None:  # "ordförande deltar under dagen": the title ends before the verb
         words = words[:stop]
     if (
