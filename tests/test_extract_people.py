@@ -738,3 +738,20 @@ def test_a_title_ends_before_an_address_or_a_read_more_line() -> None:
     )
     assert ("Per Holm", "ordförande") in [(p, t) for p, t, _o in got], got
     assert all("läs" not in (t or "").lower() for _p, t, _o in got), got
+
+
+def test_names_elected_to_a_board_at_an_annual_meeting() -> None:
+    got = _members(
+        "Årsmöte i Sunne IK\n\nIdag höll Sunne IK sitt årsmöte. Årsmötet valde även Eva Ek och Lars Holm som ledamöter "
+        "i styrelsen för två år. Styrelseledamöter valda sedan tidigare är Anna Lind, Olle Berg och Kim Ahl.\n\n"
+        " • att Lena Ås och Bo Ny är nyvalda till styrelsen på två år.\n"
+    )
+    assert sorted(got) == [
+        ("Anna Lind", "styrelseledamot", "Sunne IK"),
+        ("Bo Ny", "styrelseledamot", "Sunne IK"),
+        ("Eva Ek", "ledamot", "Sunne IK"),
+        ("Kim Ahl", "styrelseledamot", "Sunne IK"),
+        ("Lars Holm", "ledamot", "Sunne IK"),
+        ("Lena Ås", "styrelseledamot", "Sunne IK"),
+        ("Olle Berg", "styrelseledamot", "Sunne IK"),
+    ], got

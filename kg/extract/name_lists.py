@@ -109,6 +109,8 @@ def plural_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership
         else:
             colon_list = False
         words = list(re.finditer(r"(?<![\w-])([a-zåäö][\wåäö-]{3,}|(?<=: )[A-ZÅÄÖ][a-zåäö-]{3,})(?![\w-])", window))
+        if lo == s_begin and (initial := re.match(r"([A-ZÅÄÖ][a-zåäö-]{3,})(?![\w-])", window)):
+            words.insert(0, initial)  # "Styrelseledamöter valda sedan tidigare är A, B och C"
         for m in reversed(words):
             title = _plural_title(m.group(1))
             if not title:
@@ -123,6 +125,41 @@ def plural_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership
                 consumed.add(c.begin)
                 out.append(membership(c.name, title, None, lo + m.start(), lo + m.end(), False, None))
             break
+    return out
+
+
+_ELECTED_AFTER = re.compile(
+    r"(?:\s+(?:är\s+)?(?:nyvalda|omvalda|invalda|valda|nyvald|omvald|invald|vald)"
+    r"|\s+(?:valdes|omvaldes|nyvaldes|invaldes|utsågs)(?:\s+(?:också|även|in))?)?"
+    r"(?:\s+(?:på|för)\s+(?:ett|två|tre|fyra|\d)\s+år)?"
+    r"\s+(?:till|som)\s+(?:nya\s+)?(?P<t>[a-zåäö][\wåäö-]+)(?P<board>\s+i\s+styrelsen)?"
+)
+
+
+def elected_lists(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]:
+    """'Årsmötet valde A och B som ledamöter i styrelsen', 'A och B är nyvalda till styrelsen': the names
+    before an election's plural title (or the board) hold it, in the body the text is about."""
+    text = ctx.text
+    if "vald" not in text and "valde" not in text and "styrelse" not in text:
+        return []
+    starts = {c.begin: c for c in accepted}
+    out: list[Membership] = []
+    consumed: set[int] = set()
+    for first in accepted:
+        if first.begin in consumed:
+            continue
+        names = _listed(text, first, starts)
+        consumed.update(c.begin for c in names)
+        m = _ELECTED_AFTER.match(text, names[-1].end)
+        if m is None:
+            continue
+        word = m.group("t")
+        title = "styrelseledamot" if word == "styrelsen" else _plural_title(word)
+        elected = m.group(0).split()[0] not in {"till", "som", "på", "för"}
+        if title is None or (word != "styrelsen" and len(names) < 2) or not (elected or m.group("board")):
+            continue
+        for c in names:
+            out.append(Membership(c.name, title, None, m.start("t"), m.end("t"), default_org=True))
     return out
 
 

@@ -23,7 +23,7 @@ from kg.extract.around_names import (
 from kg.extract.contact_blocks import block_roles, header_roles, heading_person_roles
 from kg.extract.contacts import EMAIL, PHONE
 from kg.extract.membership import Context, Membership, PeopleResult, Person, membership, org_at, title_scope
-from kg.extract.name_lists import listed_from, organ_lists, plural_roles, shared_orgs
+from kg.extract.name_lists import elected_lists, listed_from, organ_lists, plural_roles, shared_orgs
 from kg.extract.orgs import OrgMention
 from kg.extract.roles import parse_title, role_before, role_head
 from kg.extract.spans import SpanSet, Taken
@@ -129,6 +129,7 @@ def find_people(
     memberships += plural_roles(ctx, accepted)
     memberships += listed_from(ctx, accepted)
     memberships += organ_lists(ctx, accepted)
+    memberships += elected_lists(ctx, accepted)
     memberships += block_roles(ctx, accepted)
     return PeopleResult(people, memberships, occurrences, ctx.new_orgs)
 
