@@ -755,3 +755,24 @@ def test_names_elected_to_a_board_at_an_annual_meeting() -> None:
         ("Lena Ås", "styrelseledamot", "Sunne IK"),
         ("Olle Berg", "styrelseledamot", "Sunne IK"),
     ], got
+
+
+def test_a_country_or_a_royal_noun_after_a_name_is_no_part_of_it() -> None:
+    got = _members(
+        "Besök\n\nI februari besökte statsminister Ulf Kristersson Italien. Sedan mötte kommunstyrelsens ordförande "
+        "Eva Lind Kronprinsessparet genom Teams.\n"
+    )
+    assert [(p, t) for p, t, _o in got] == [
+        ("Ulf Kristersson", "statsminister"),
+        ("Eva Lind", "kommunstyrelsens ordförande"),
+    ], got
+
+
+def test_an_assistant_coach_and_a_club_named_with_its_sport() -> None:
+    got = _members(
+        "Nya tränare\n\nTidigare i år blev Lunds BK-spelaren skadad. IFK Malmö Fotboll beklagar detta.\n\n"
+        "Från IFK Malmös sida säger vi inget mer.\n\nAnna Berg, assisterande tränare\n\n"
+        "I tjänsten\n\nOlle Ek\nSportchef\n"
+    )
+    assert ("Anna Berg", "assisterande tränare") in [(p, t) for p, t, _o in got], got
+    assert ("Olle Ek", "sportchef", "IFK Malmö") in got, got

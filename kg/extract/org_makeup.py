@@ -97,7 +97,17 @@ def made_up_names(text: str) -> list[OrgMention]:
     return out + _national_names(text) + _acronym_towns(text) + _kind_and_name(text) + _ab_first(text)
 
 
-_ACRONYM_TOWN = re.compile(rf"(?<![\w-])(?P<a>[{UPPER}]{{2,5}}) (?P<t>[{UPPER}][\w{LOWER}]+)(?![\w-])(?! [{UPPER}])")
+_ACRONYM_TOWN: re.Pattern[str] | None = None
+
+
+def _acronym_town_re() -> re.Pattern[str]:
+    global _ACRONYM_TOWN
+    if _ACRONYM_TOWN is None:
+        sports = "|".join(map(re.escape, load().lexicon["club_sport_words"]))
+        _ACRONYM_TOWN = re.compile(
+            rf"(?<![\w-])(?P<a>[{UPPER}]{{2,5}}) (?P<t>[{UPPER}][\w{LOWER}]+)(?![\w-])(?! (?!(?:{sports})\b)[{UPPER}])"
+        )  # "IFK Göteborg", "IFK Malmö Fotboll" (not "ABF Stockholm Norra")
+    return _ACRONYM_TOWN
 
 
 def _acronym_towns(text: str) -> list[OrgMention]:
@@ -106,7 +116,7 @@ def _acronym_towns(text: str) -> list[OrgMention]:
     g = load()
     stop = set(g.lexicon["acronym_town_stop"])
     out = []
-    for m in _ACRONYM_TOWN.finditer(text):
+    for m in _acronym_town_re().finditer(text):
         town = m.group("t")
         if m.group("a") in stop:
             continue

@@ -146,7 +146,12 @@ def _place_or_body(name: str) -> bool:
 
 
 def _trimmed(text: str, c: NameCandidate, taken: SpanSet) -> NameCandidate | None:
-    """'Ylva Mannervik Mönsterås kommun': a name whose last word starts an organisation, cut before it."""
+    """'Ylva Mannervik Mönsterås kommun': a name whose last word starts an organisation, cut before it;
+    'statsminister Ulf Kristersson Italien', 'John-Erik Jansson Kronprinsessparet': a country or a noun after it."""
+    words = c.name.split()
+    if len(words) >= 3 and (words[-1] in load().countries or words[-1] in word_set("name_tail_words")):
+        head = " ".join(words[:-1])
+        c = NameCandidate(c.begin, c.begin + len(head), head, c.given, " ".join(words[1:-1]), c.strength)
     if not taken.overlaps(c.begin, c.end) or taken.overlaps(c.begin, c.begin + 1):
         return c
     words = c.name.split()
