@@ -229,3 +229,17 @@ NEGATIVE = [
 @pytest.mark.parametrize("text", NEGATIVE)
 def test_no_attributed_quote(text: str) -> None:
     assert [(q.speaker, q.text) for q in facts(text).quotes if q.speaker] == []
+
+
+def test_a_dash_quote_whose_next_paragraph_names_the_speaker_is_not_the_name_before_it() -> None:
+    from kg.extract.document import analyse
+    from kg.read import document_from_text
+
+    f = analyse(
+        document_from_text(
+            "Uppsägning\n\nKommunstyrelsen har i dag beslutat att säga upp kommundirektör Eva Lind.\n\n"
+            "- Vi har gjort en helhetsbedömning av Eva Linds förutsättningar och kommit fram till något.\n\n"
+            "Förtroendet saknas, säger Olle Berg (S), kommunstyrelsens ordförande.\n"
+        )
+    )
+    assert [q.speaker for q in f.quotes] == ["Olle Berg"], [(q.speaker, q.text) for q in f.quotes]

@@ -136,6 +136,9 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                     names = [n for b, _e, n in occurrences if prev.begin <= b < prev.end]
                     introduced = names[0] if names else None  # "Stadens strateg Karin Lundberg tog emot priset."
                 speaker = intro_speaker or introduced or (last_speaker if i - last_quote_para <= 3 else None)
+                nxt = paras[i + 1].text if i + 1 < len(paras) else ""
+                if not intro_speaker and nxt[:1] not in DASHES + '”"«“„' and attr.search(nxt):
+                    speaker = None  # '– … \n\nDärför …, säger X.': the next paragraph goes on and names the speaker
                 if speaker:
                     quotes.append(_quote(text, start, para.end, speaker, None))
                     last_speaker, last_quote_para = speaker, i
