@@ -626,3 +626,11 @@ def test_a_gathering_where_prizes_are_handed_out_is_named_by_its_two_word_owner(
     assert [(e.name, _day(e.start)) for e in f.events] == [
         ("Kronobergs Akademis högtidssammankomst", dt.date(2016, 11, 12))
     ], _show(f)
+
+
+def test_an_english_name_s_word_is_no_event_and_a_bar_ends_a_date_line() -> None:
+    f = analyse(document_from_text("Ny ordförande\n\nHon leder International Federation of Hard of Hearing People.\n"))
+    assert f.events == [], _show(f)
+    g = analyse(document_from_text("Upptaktsträff i Malmö\n\n20 mars, 2011 |\n\nÅrets upptaktsträff hålls i Malmö.\n"))
+    assert g.published == dt.date(2011, 3, 20), g.published
+    assert [(e.name, e.start) for e in g.events] == [("Upptaktsträff", None)], _show(g)

@@ -381,3 +381,10 @@ def test_a_store_room_is_no_council() -> None:
     from kg.extract.orgs import find_orgs
 
     assert all(o.ref.name != "Förrådet" for o in find_orgs("Laddstolpar finns vid:\n\n  • Förrådet Moavägen\n"))
+
+
+def test_a_union_named_by_a_suspended_compound_ending_in_facket() -> None:
+    from kg.extract.orgs import find_orgs
+
+    text = "Bygg- och anläggningsfacket säger nej till budet. Facket kräver mer."
+    assert [text[o.begin : o.end] for o in find_orgs(text)] == ["Bygg- och anläggningsfacket"]

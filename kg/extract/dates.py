@@ -151,8 +151,8 @@ def _lex() -> _Lex:
         "year": rf"(?<![\w.,/:])(?P<y>{year})(?!\w|[.,:/]\d)",
         "year_bad_after": r"[ \t-]\d{1,3}(?![\d.:])|-tal",
         "pub_label": rf"(?P<label>{_alt(data['publication_labels'])})[\s:•·|\-–—]*",
-        "pub_tail": rf"(?-i:(?<=\d)[A-ZÅÄÖ][a-zåäö]+)?[\s,]*(?:(?:{_alt(data['timezones'])})\b)?[\s.]*",
-        # "28 september 2015Kommunen": a scraped page glues the section's name to the date
+        "pub_tail": rf"(?-i:(?<=\d)[A-ZÅÄÖ][a-zåäö]+)?[\s,]*(?:(?:{_alt(data['timezones'])})\b)?[\s.|]*",
+        # "28 september 2015Kommunen", "20 mars, 2011 |": a scraped page glues the section's name to the date
         "pub_label_after": (
             r"[\s,]*(?:(?:kl\.?\s*)?[0-2]?\d[:.][0-5]\d)?[\s,]*"
             rf"(?:(?:{_alt(data['timezones'])})\b)?[\s•·|\-–—]*(?P<label>{_alt(data['publication_labels'])})[\s.]*"
