@@ -634,3 +634,23 @@ def test_an_english_name_s_word_is_no_event_and_a_bar_ends_a_date_line() -> None
     g = analyse(document_from_text("Upptaktsträff i Malmö\n\n20 mars, 2011 |\n\nÅrets upptaktsträff hålls i Malmö.\n"))
     assert g.published == dt.date(2011, 3, 20), g.published
     assert [(e.name, e.start) for e in g.events] == [("Upptaktsträff", None)], _show(g)
+
+
+def test_a_building_s_name_is_no_event_and_a_person_s_genitive_is_no_place() -> None:
+    f = analyse(
+        document_from_text(
+            "Ceremoni för nya medborgare\n\nKommunen anordnar en medborgarskapsceremoni. Ceremonin äger rum i "
+            "Kommunhuset Forum.\n"
+        )
+    )
+    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [
+        ("Medborgarskapsceremoni", ["Kommunhuset Forum"])
+    ], _show(f)
+    g = analyse(
+        document_from_text(
+            "Pressinbjudan\n\nVälkommen till prisceremonin för Priset till Anna Bergs minne den 3 maj 2012 i "
+            "Konserthuset. På The Docks kommer ministern att tala.\n"
+        )
+    )
+    places = {p[0] for e in g.events for p in e.places}
+    assert "Anna Bergs" not in places and "Konserthuset" in places, _show(g)

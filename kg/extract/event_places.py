@@ -51,11 +51,18 @@ _TOWN_AFTER = re.compile(r"(?:,\s*[A-ZÅÄÖ][\wåäö]+\s\d+[A-Za-z]?)?,\s*(?P<
 
 
 def _genitive_owner(name: str, owner: re.Match[str] | None) -> bool:
-    """'Högskolestyrelsens dagordning': one word in the genitive before a lower-case noun owns it (towns
-    such as Borås and Västerås end in -s and are not owners)."""
-    if owner is None or " " in name or not name.endswith("s") or name in load().towns:
+    """'Högskolestyrelsens dagordning', 'till Astrid Lindgrens minne': a name in the genitive before a lower-case
+    noun owns it (towns such as Borås and Västerås end in -s and are not owners)."""
+    if owner is None or not name.endswith("s") or name in load().towns:
         return False
     word = owner.group(1)
+    if " " in name and (
+        not all(w[:1].isupper() for w in name.split())
+        or word in ("nya", "gamla", "egna", "stora", "lilla")
+        or word.lower().endswith(_venue_suffixes())
+        or word.endswith("r")  # "På The Docks kommer …": a verb, no owned thing
+    ):
+        return False  # ("Folkets hus", "Borås Stadsteaters lilla scen": a venue of the named body)
     small = event_lexicon()["place_not_owned_words"]
     return word[:1].islower() and len(word) > 3 and word.lower() not in small
 

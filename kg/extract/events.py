@@ -93,6 +93,7 @@ def find_events(
                 m.group("w") == lemma(m.group("w")) and _PLURAL_BEFORE.search(text, max(0, m.start() - 30), m.start())
             )
             and not ("-" not in m.group("w") and _ENGLISH_BEFORE.search(text, max(0, m.start() - 6), m.start()))
+            and not (m.group("w")[0].isupper() and _VENUE_BEFORE.search(text, max(0, m.start() - 20), m.start()))
         ]
         # an indefinite noun introduces a new event; a definite one usually points back
         generic_here.sort(key=lambda m: _is_definite(m.group("w")))
@@ -365,6 +366,8 @@ _TERM_BEFORE = re.compile(
     r"(?:perioden|mandatperioden|träder\s+i\s+kraft|trädde\s+i\s+kraft|gäller\s+(?:från|fr\.\s?o\.\s?m\.))"
     r"(?:\s+(?:från|den|och\s+med))*\s+$"
 )  # "förordnas för perioden 1 januari 2024 – 31 december 2026", "träder i kraft den 1 juli": no event's dates
+_VENUE_BEFORE = re.compile(r"(?i)(?:huset|hotell|hotel|salen|lokalen|centret|center|arenan)\s+$")
+# "Ceremonin äger rum i Kommunhuset Forum": a building's name, no event
 _ENGLISH_BEFORE = re.compile(r"(?<![\w-])(?:of|the|and|for)\s+$")  # "Federation of Hard of Hearing People"
 _PLURAL_BEFORE = re.compile(r"(?<![\w-])[a-zåäö]{3,}(?:ar|er|or)\s+(?:och|eller)\s+$")
 # "plattformar och forum": a word like the others in a list of plural nouns, no occasion
