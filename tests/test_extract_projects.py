@@ -141,3 +141,21 @@ NEGATIVE = [
 @pytest.mark.parametrize("text", NEGATIVE)
 def test_no_projects(text: str) -> None:
     assert projects(text) == {}
+
+
+def test_the_government_s_plans_named_in_running_text() -> None:
+    from kg.extract.document import analyse
+    from kg.read import document_from_text
+
+    f = analyse(
+        document_from_text(
+            "Nytt uppdrag till Polisen\n\nUppdraget är en del av regeringens strategi för att stärka det lokala "
+            "föreningslivet och motverka ensamhet. Även en nationell strategi mot nätbedrägerier är en utgångspunkt. "
+            "Kommunen har en strategi för att påverka bolagen.\n"
+        )
+    )
+    got = sorted((p.name, [(r.name, rel) for r, rel, _b, _e in p.relations.values()]) for p in f.projects)
+    assert got == [
+        ("nationell strategi mot nätbedrägerier", [("Regeringen", "coordinator")]),
+        ("strategi för att stärka det lokala föreningslivet och motverka ensamhet", [("Regeringen", "coordinator")]),
+    ], got

@@ -484,8 +484,8 @@ def _speakers(facts: DocFacts, home: _Home) -> None:
 def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> None:
     """What each quote is about: a name in the quote, an event the speaker takes part in, else the main topic."""
     main_event = next((e for e in facts.events if e.main), None)
-    main_project = facts.projects[0] if facts.projects else None
     title_text = (facts.title or "").lower()
+    main_project = next((p for p in facts.projects if not p.national or p.name.lower() in title_text), None)
     if main_project and main_project.name.lower() in title_text:
         main = main_project
     else:

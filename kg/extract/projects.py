@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.orgs import OrgMention
 from kg.extract.text import LOWER, UPPER, Segment, proper_name_at
-from kg.gazetteer import OrgRef, load
+from kg.gazetteer import OrgRef, government_ref, load
 
 
 @dataclass(eq=False)
@@ -18,6 +18,7 @@ class Project:
     spans: list[tuple[int, int]] = field(default_factory=list)
     relations: dict[tuple[str, str], tuple[OrgRef, str, int, int]] = field(default_factory=dict)
     titled: bool = False  # named as a strategy, operation, package or programme: a project in its own right
+    national: bool = False  # "regeringens strategi för …", "en nationell strategi mot …": the government's plan
 
     def relate(self, org: OrgRef, relation: str, b: int, e: int) -> None:
         self.relations.setdefault((org.key, relation), (org, relation, b, e))
@@ -46,6 +47,22 @@ _ANAPHOR = re.compile(
 
 # "Strategi för företag i kulturella och kreativa branscher", "Operation Rimfrost": a named plan or operation
 _STRATEGY = re.compile(rf"(?<![\w-])(?:Strategin?|Handlingsplanen?|Operation)[ ](?=(?:(?:för|om|mot)[ ]|[{UPPER}]))")
+# "regeringens strategi för att stärka judiskt liv", "en ny nationell strategi mot våldsbejakande extremism": a plan
+# named in running text by its kind and its aim
+_STRATEGY_LOWER = re.compile(
+    r"(?<![\w-])(?P<owner>[Rr]egeringens\s+)?(?:(?:en|den)\s+)?(?P<new>(?:ny|nya)\s+)?"
+    r"(?P<s>(?P<kind>(?:nationell|nationella|samlad|samlade)\s+)?(?:strategi|strategin|handlingsplan|handlingsplanen))"
+    r"[ ](?=(?:för|mot)[ ])"
+)
+_PLAN_STOP_LOWER = re.compile(
+    r"[ ](?:som|där|vilket|vilken|samt|ska|skall|har|är|var|kommer|blir|och[ ](?:i|på|för|att|det|den|de)|"
+    r"bygger|omfattar|riktas|gäller|syftar|innebär|innehåller|beslutades|antogs|togs|presenterades|lanserades|"
+    r"fokuserar|löper|särskilt|under|inom|från|skulle|kan|kunde|måste|bör|får|vill|nu|utgör|lyfter|visar|pekar|"
+    r"ger|tar|beskriver|anger|lägger|sitt|sin|sina|[–-])[ ]|,"
+    r"|[ ]och[ ](?=(?:myndigheten|handlingsplanen|strategin|regeringen|arbetet|uppdraget)[ .,])"
+    r"|[ ](?=[a-zåäö]+[ ](?:vi|jag|de|han|hon|man)[ ])"
+    r"|(?<!för)(?<!mot)(?<!om)(?<!av)(?<!med)(?<!till)[ ](?:en|ett)[ ]"  # "… och terrorism en viktig utgångspunkt"
+)
 # the rest of a plan's name in sentence case: up to the clause's end, at most 12 words
 _PLAN_FOR = re.compile(r"(?:för|om|mot)[ ][^.;:()\n”\"]{3,140}")
 _PLAN_STOP = re.compile(
@@ -77,6 +94,7 @@ def _titled(text: str) -> list[tuple[int, int]]:
             span = (m.start(), max(end, span[1] if span else 0))
         if span and span[1] > m.end() + 2:
             out.append(span)
+    out += national_plans(text)
     if "lyftet" in text or "paketet" in text:
         out += [(m.start(), m.end()) for m in _NAMED_COMPOUND.finditer(text)]
     for m in _ACRONYM_PROGRAMME.finditer(text) if _PROGRAMME_HINT.search(text) else ():
@@ -85,6 +103,21 @@ def _titled(text: str) -> list[tuple[int, int]]:
         if first and first.group(0).strip().lower().endswith(("programmet", "projektet", "satsningen")):
             b += first.end()  # "forskningsprogrammet Wallenberg AI, …": the name after the common noun
         out.append((b, m.end("n")))
+    return out
+
+
+def national_plans(text: str) -> list[tuple[int, int]]:
+    """Spans of the government's plans named in running text by their kind and aim ('regeringens strategi för …',
+    'en nationell strategi mot …')."""
+    out = []
+    for m in _STRATEGY_LOWER.finditer(text) if "strategi" in text or "handlingsplan" in text else ():
+        plan = _PLAN_FOR.match(text, m.end())
+        if plan and (m.group("owner") or m.group("kind")):
+            words = _PLAN_STOP_LOWER.split(plan.group(0))[0].rstrip(" ,").split()
+            while words and words[-1] in ("och", "samt", "i"):
+                words.pop()
+            if 2 <= len(words) <= 14:
+                out.append((m.start("s"), m.end() + len(" ".join(words))))
     return out
 
 
@@ -142,6 +175,7 @@ def find_projects(
     mentions: list[tuple[int, int, Project]] = []
     titled_spans = _titled(text)
     titled = set(titled_spans)
+    national = set(national_plans(text))
     for b, e in _candidates(text, sents, titled_spans):
         name = text[b:e].strip()
         quoted = b > 0 and text[b - 1] in '”"'  # "projektet ”Ett Västerbottenskontor i Stockholm”": a title as written
@@ -152,6 +186,7 @@ def find_projects(
         p = projects.setdefault(name.lower(), Project(name, b, e))
         p.spans.append((b, e))
         p.titled = p.titled or (b, e) in titled
+        p.national = p.national or (b, e) in national
         mentions.append((b, e, p))
     granted = _grant_list(text, orgs)
     if not projects:
@@ -224,6 +259,11 @@ def find_projects(
             for b, e, key in towns:
                 if s.begin <= b < s.begin + pm.start() and (b == s.begin or text[s.begin : b].strip() == ""):
                     project.relate(load().orgs[key], "participant", b, e)  # "Västerås deltar i …"
+    for p in projects.values():
+        if p.national:  # the government's plan, whoever the sentence names
+            p.relations = {}
+            b, e = p.spans[0]
+            p.relate(government_ref(), "coordinator", b, e)
     return list(projects.values()) + [g for g in granted if g.name.lower() not in projects]
 
 
