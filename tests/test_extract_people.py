@@ -776,3 +776,17 @@ def test_an_assistant_coach_and_a_club_named_with_its_sport() -> None:
     )
     assert ("Anna Berg", "assisterande tränare") in [(p, t) for p, t, _o in got], got
     assert ("Olle Ek", "sportchef", "IFK Malmö") in got, got
+
+
+def test_a_minister_met_on_a_trip_abroad_is_not_the_swedish_government_s() -> None:
+    got = _members(
+        "EU-ministern besöker Albanien\n\nOnsdagen den 3 maj besöker den svenska EU-ministern Anna Ek Tirana för "
+        "att träffa Europa- och utrikesminister Eva Xhani. Hon har även möten med bland annat Ilir Berisha, "
+        "vice premiärminister.\n"
+    )
+    assert ("Eva Xhani", "europa- och utrikesminister", None) in got, got
+    assert ("Ilir Berisha", "vice premiärminister", None) in got, got
+    home = _members(
+        "Polens inrikesminister besöker Sverige\n\nMinistern träffar justitieminister Olle Berg i Stockholm.\n"
+    )
+    assert ("Olle Berg", "justitieminister", "Regeringen") in home, home

@@ -227,6 +227,22 @@ class _Home:
             self.mentions += [(b, board) for b, _e in bare_boards]
         self.staff_of = publisher or _dominant(orgs)
 
+    def met_abroad(self, pos: int, person: str) -> bool:
+        """A title after 'träffa'/'möten med' in a release headed by a trip abroad: someone the minister meets
+        there (a Swedish minister met at home, 'Polens inrikesminister besöker Sverige', keeps the government)."""
+        if not _MEETS_BEFORE.search(self.text, max(0, pos - 80), pos):
+            return False
+        g = load()
+        title = self.sents[0].text if self.sents else ""
+        if person.split()[-1] in title:
+            return False  # the traveller the headline names
+        places = set(g.lexicon["foreign_places"])
+        for m in _TRIP_TO.finditer(title):
+            where = m.group("p")
+            if (where in places or where in g.countries) and not where.endswith("s") and where != "Sverige":
+                return True  # "EU-minister besöker Nordmakedonien och Albanien", "Pål Jonson till Asien"
+        return False
+
     def institution_before(self, title: str, pos: int) -> OrgRef | None:
         """'Presidentparet besöker Göteborgs universitet. De tas emot av universitetsrektor X': the nearest
         organisation named before the title whose name holds the institution noun the title holds."""
@@ -293,6 +309,12 @@ class _Home:
         return None
 
 
+_TRIP_TO = re.compile(r"(?<![\w-])(?:besöker|besökte|reser\s+till|till|i|och)\s+(?P<p>[A-ZÅÄÖ][\w-]+)")
+_MEETS_BEFORE = re.compile(
+    r"(?<![\w-])(?:träffa|träffar|träffade|möta|möter|mötte|möten|samtal|tar\s+emot)\b[^.!?]{0,70}$"
+)
+
+
 def _dominant(orgs: list[OrgMention]) -> OrgRef | None:
     """With no publisher in view, the body whose staff the text's untitled-organisation people are: the
     only organisation named (the government, parties, units and states aside), or the one named most,
@@ -327,7 +349,9 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
             m.org = line_orgs.get(m.person)
         if m.org is None and m.party and m.title and _head(m.title).endswith(tuple(load().lexicon["party_roles"])):
             m.org = m.party  # "rättspolitisk talesperson (L)": the party
-        if m.org is None and is_government_title(m.title):
+        if m.org is None and is_government_title(m.title) and home.met_abroad(m.begin, m.person):
+            pass  # "besöker Tirana för att träffa Europa- och utrikesminister Olta Xhaçka": the host's minister
+        elif m.org is None and is_government_title(m.title):
             m.org = government  # a minister or state secretary acts for the government unless a ministry is named
         if m.org is None and m.title:
             m.org = home.for_organ(m.title)  # "förbundets vice ordförande": the förbund of the text
