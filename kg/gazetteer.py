@@ -270,6 +270,25 @@ def party_ref(letter: str) -> OrgRef | None:
     return load().orgs.get(f"parti-{slug(name)}") if name else None
 
 
+@cache
+def nominative_towns() -> dict[str, str]:
+    """Municipality key -> the nominative: the shortest form of its town's name."""
+    towns: dict[str, str] = {}
+    for town, key in load().towns.items():
+        if key not in towns or len(town) < len(towns[key]):
+            towns[key] = town
+    return towns
+
+
+def municipality_town(name: str) -> str | None:
+    """The town of a municipality named as a body ('Göteborgs Stad' -> 'Göteborg'), else None."""
+    g = load()
+    key = g.surfaces.get(name.lower())
+    if key is None or g.orgs[key].kind != "Municipality":
+        return None
+    return nominative_towns().get(key)
+
+
 def is_place(name: str) -> bool:
     """A town, a country or a foreign place the lexicon knows ('Umeå', 'Polen', 'Haag')."""
     g = load()

@@ -654,3 +654,34 @@ def test_a_building_s_name_is_no_event_and_a_person_s_genitive_is_no_place() -> 
     )
     places = {p[0] for e in g.events for p in e.places}
     assert "Anna Bergs" not in places and "Konserthuset" in places, _show(g)
+
+
+def test_a_press_conference_headline_names_it_whole_without_its_date() -> None:
+    f = analyse(
+        document_from_text(
+            "Pressträff med Anna Ek och Olle Berg om skolans digitalisering den 3 maj 2024\n\nMinistrarna håller "
+            "pressträff.\n"
+        )
+    )
+    assert [e.name for e in f.events] == ["Pressträff med Anna Ek och Olle Berg om skolans digitalisering"], _show(f)
+
+
+def test_a_kind_adjective_and_a_subject_both_name_a_meeting_and_a_town_s_body_is_its_town() -> None:
+    f = analyse(
+        document_from_text(
+            "Finansministern var värd\n\nFinansministern stod värd för ett nordisk-baltiskt ministermöte med "
+            "Världsbankens president i Stockholm. Hon ska även besöka Umeå kommun under dagen.\n"
+        )
+    )
+    names = [e.name for e in f.events]
+    assert "Nordisk-baltiskt ministermöte med Världsbankens president" in names, _show(f)
+    assert ("Besök i Umeå", ["Umeå"]) in [(e.name, [p[0] for p in e.places]) for e in f.events], _show(f)
+
+
+def test_the_call_is_no_conversation() -> None:
+    f = analyse(
+        document_from_text(
+            "Stöd till stödlinjer\n\nDen 3 maj 2024 lade många på i Umeå innan samtalet hade kommit fram.\n"
+        )
+    )
+    assert f.events == [], _show(f)

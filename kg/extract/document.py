@@ -11,7 +11,6 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
@@ -26,7 +25,7 @@ from kg.extract.quotes import Quote, find_quotes
 from kg.extract.roles import is_organ_genitive
 from kg.extract.spans import SpanSet
 from kg.extract.text import Segment, paragraphs, sentence_at, sentences
-from kg.gazetteer import OrgRef, government_ref, is_government_title, load, word_set
+from kg.gazetteer import OrgRef, government_ref, is_government_title, load, nominative_towns, word_set
 from kg.read import Document
 
 
@@ -563,21 +562,11 @@ def _speaker_event(facts: DocFacts, speaker, occurrences, sents, quote_spans) ->
 _HOST = re.compile(r"\s(?:arrangerar|anordnar|inviger|bjuder in till|står värd för|är värd för)\b")
 
 
-@cache
-def _nominative_towns() -> dict[str, str]:
-    """Municipality key -> the nominative: the shortest form of its town's name."""
-    towns: dict[str, str] = {}
-    for town, key in load().towns.items():
-        if key not in towns or len(town) < len(towns[key]):
-            towns[key] = town
-    return towns
-
-
 def _host_towns(facts: DocFacts, sents, orgs: list[OrgMention]) -> None:
     """'Borlänge kommun arrangerar Mångfaldsveckan': with no place named, the host municipality's town."""
     text = facts.doc.text
     host = _HOST
-    towns = _nominative_towns()
+    towns = nominative_towns()
     for ev in facts.events:
         if ev.places:
             continue

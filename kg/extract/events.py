@@ -20,7 +20,7 @@ from kg.extract.event_words import Event, day_of, end_of, event_lexicon, generic
 from kg.extract.scan import literal_starts, starts_within
 from kg.extract.spans import SpanSet
 from kg.extract.text import Segment, starts_sentence
-from kg.gazetteer import is_place, load, word_set
+from kg.gazetteer import is_place, load, municipality_town, word_set
 
 
 def _span_ok(pos: int, spans: list[tuple[int, int]] | SpanSet) -> bool:
@@ -88,6 +88,11 @@ def find_events(
             and not (
                 m.group("w") in word_set("activity_nouns")
                 and not _DETERMINER.search(text, max(0, m.start() - 25), m.start())
+            )
+            and not (  # "innan samtalet har kommit fram": a call, unless a conversation was named before
+                lemma(m.group("w")) in word_set("activity_nouns")
+                and m.group("w").lower() != lemma(m.group("w"))
+                and not any(e.head == lemma(m.group("w")) for e in events)
             )
             and not (
                 m.group("w") == lemma(m.group("w")) and _PLURAL_BEFORE.search(text, max(0, m.start() - 30), m.start())
@@ -235,6 +240,7 @@ def find_events(
     return kept, series_mentions, award_mentions
 
 
+_SUBJECT_AFTER = re.compile(r"\s+(?:om|med|när|för|i\s+samband\s+med|inför|efter|angående)\s")
 _PRESS_WORDS = ("pressträff", "presskonferens", "pressbriefing", "pressträffen", "presskonferensen")
 
 
@@ -293,6 +299,10 @@ def _visit(text: str, s: Segment, org_starts: dict[int, int]) -> Event | None:
         return None
     if where.endswith("s") and re.match(r"\s[a-zåäö]", text[b + len(where) : b + len(where) + 2]):
         return None  # "besöker Migrationsverkets kontor": whose, not where
+    home = municipality_town(where)
+    if home and text.startswith(home, b):  # "besöka Göteborgs Stad": a visit in the town
+        at = [(home, b, b + len(home))]
+        return Event(f"Besök i {home}", s.begin + m.start(), b + len(where), places=at, head="besök")
     town = where in g.towns or where in g.counties or where in g.lexicon["foreign_places"]
     return Event(
         f"Besök {'i' if town else 'på'} {where}",
@@ -308,7 +318,9 @@ _MEETING_WITH = re.compile(
 )
 
 
-_KIND_ADJECTIVE = re.compile(r"(?<![\w-])([a-zåäö]{3,}(?:iskt|iska|isk|ellt|ella|ell)|extrainsatt|extrainsatta)\s+$")
+_KIND_ADJECTIVE = re.compile(
+    r"(?<![\w-])((?:[a-zåäö]{3,}(?:isk|iskt)-)?[a-zåäö]{3,}(?:iskt|iska|isk|ellt|ella|ell)|extrainsatt|extrainsatta)\s+$"
+)
 
 
 def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
@@ -325,6 +337,9 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
     if lem in ("besök", "studiebesök"):
         at = _VISITED.match(text, m.end(), limit)
         if at:
+            town = municipality_town(at.group("p"))
+            if town:  # "besöka Göteborgs Stad": a visit in the town
+                return f"{lem.capitalize()} i {town}"
             return f"{lem.capitalize()} {at.group(0).strip()}"
     if (lem.endswith("möte") or lem in word_set("events_named_by_subject")) and word.lower() in (
         lem,
@@ -333,9 +348,12 @@ def _qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
         lem + "et",
     ):
         about = _MEETING_WITH.match(text, m.end(), limit)
+        kind = _KIND_ADJECTIVE.search(text, max(0, m.start() - 24), m.start())
+        if about and kind and lem.endswith("möte"):  # "nordisk-baltiskt ministermöte med Världsbankens president"
+            return f"{kind.group(1).capitalize()} {word.lower()} {about.group('p')}"
         if about:  # "möte med transportministrar", "möte om åtgärder på den europeiska gasmarknaden"
             return f"{lem.capitalize()} {about.group('p')}"
-    kind = _KIND_ADJECTIVE.search(text, max(0, m.start() - 20), m.start())
+    kind = _KIND_ADJECTIVE.search(text, max(0, m.start() - 24), m.start())
     if kind and lem.endswith("möte"):  # "nordiskt transportministermöte", "extrainsatt möte"
         return f"{kind.group(1).capitalize()} {word.lower()}"
     first = re.search(r"(?<![\w-])(första|sista|årets)\s+$", text[max(0, m.start() - 12) : m.start()], re.IGNORECASE)
@@ -493,6 +511,9 @@ def _main_name(text, title, series, awards, lead_end: int) -> list | None:
                 return [name, None]
         for m in generic_matches(text, title.begin, title.end):
             lem = lemma(m.group("w"))
+            if lem and m.start() == title.begin and lem in _PRESS_WORDS and _SUBJECT_AFTER.match(title.text, m.end()):
+                name = _WHEN_TAIL.split(title.text.strip(" .#"), maxsplit=1)[0].rstrip(" ,–-")
+                return [name, None, lem]  # "Pressträff om besked på sjukvårdsområdet tillsammans med SKR"
             if lem:
                 return [_qualified(text, m, lem, title.end), None, lem]
     return None
