@@ -685,3 +685,13 @@ def test_the_call_is_no_conversation() -> None:
         )
     )
     assert f.events == [], _show(f)
+
+
+def test_the_date_a_paper_was_presented_is_no_meeting_s_date() -> None:
+    f = analyse(
+        document_from_text(
+            "Ministern deltar i ministermöte i Bryssel\n\nPå dagordningen står paketet om demokrati, som "
+            "presenterades av EU-kommissionen den 12 december 2023.\n"
+        )
+    )
+    assert [(e.name, e.start) for e in f.events] == [("Ministermöte", None)], _show(f)

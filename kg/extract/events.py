@@ -69,7 +69,12 @@ def find_events(
     named_set = SpanSet(named_spans)
     for s in sents:
         s_dates = dates[bisect.bisect_left(date_begins, s.begin) : bisect.bisect_left(date_begins, s.end)]
-        s_dates = [d for d in s_dates if not _TERM_BEFORE.search(text, max(s.begin, d.begin - 40), d.begin)]
+        s_dates = [
+            d
+            for d in s_dates
+            if not _TERM_BEFORE.search(text, max(s.begin, d.begin - 40), d.begin)
+            and not _DONE_BEFORE.search(text, max(s.begin, d.begin - 50), d.begin)
+        ]
         if (
             (registration_at is None or starts_within(registration_at, s.begin, s.end))
             and registration.search(s.text)
@@ -389,6 +394,10 @@ _VENUE_BEFORE = re.compile(r"(?i)(?:huset|hotell|hotel|salen|lokalen|centret|cen
 _ENGLISH_BEFORE = re.compile(r"(?<![\w-])(?:of|the|and|for)\s+$")  # "Federation of Hard of Hearing People"
 _PLURAL_BEFORE = re.compile(r"(?<![\w-])[a-zåäö]{3,}(?:ar|er|or)\s+(?:och|eller)\s+$")
 # "plattformar och forum": a word like the others in a list of plural nouns, no occasion
+_DONE_BEFORE = re.compile(
+    r"(?<![\w-])(?:presenterades|beslutades|antogs|offentliggjordes|överlämnades|lämnades|lanserades)"
+    r"\b[^.!?\n]{0,40}?\s(?:den\s+)?$"
+)  # "paketet, som presenterades av EU-kommissionen den 12 december 2023": when a paper came, no event's date
 _DETERMINER = re.compile(r"(?<![\w-])(?:ett|en|det|den)\s+(?:[\wåäö-]+\s+)?$", re.IGNORECASE)
 _SHARED_OUT = re.compile(r"\s+av\s+(?![A-ZÅÄÖ])(?!(?:\S+\s+){0,3}?\S*(?:pris|stipendi|utmärkelse|diplom|medalj))")
 # "utdelning av överskott", "utdelningen av stöd": money shared out, not a prize-giving
