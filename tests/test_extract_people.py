@@ -790,3 +790,8 @@ def test_a_minister_met_on_a_trip_abroad_is_not_the_swedish_government_s() -> No
         "Polens inrikesminister besöker Sverige\n\nMinistern träffar justitieminister Olle Berg i Stockholm.\n"
     )
     assert ("Olle Berg", "justitieminister", "Regeringen") in home, home
+    aid = _members(
+        "Regeringen ökar stödet till Armenien\n\nEfter samtal med FN ger regeringen mer stöd, säger bistånds- och "
+        "utrikeshandelsminister Anna Ek.\n"
+    )
+    assert ("Anna Ek", "bistånds- och utrikeshandelsminister", "Regeringen") in aid, aid

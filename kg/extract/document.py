@@ -308,7 +308,10 @@ class _Home:
         return None
 
 
-_TRIP_TO = re.compile(r"(?<![\w-])(?:besöker|besökte|reser\s+till|till|i|och)\s+(?P<p>[A-ZÅÄÖ][\w-]+)")
+_TRIP_TO = re.compile(
+    r"(?:(?<![\w-])(?:besöker|besökte|besöka|reser\s+till|resa\s+till|åker\s+till|i|och)"
+    r"|(?<![\w-])[A-ZÅÄÖ][a-zåäö-]+\s+till)\s+(?P<p>[A-ZÅÄÖ][\w-]+)"
+)  # "besöker Nordmakedonien och Albanien", "deltar i ministermöte i Bryssel", "Pål Jonson till Asien"
 _MEETS_BEFORE = re.compile(
     r"(?<![\w-])(?:träffa|träffar|träffade|möta|möter|mötte|möten|samtal|tar\s+emot)\b[^.!?]{0,70}$"
 )
