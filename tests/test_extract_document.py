@@ -199,7 +199,7 @@ HOME_CASES += [
 
 
 def test_a_dominant_body_is_named_more_often_than_any_other() -> None:
-    from kg.extract.document import _dominant
+    from kg.extract.home import _dominant
     from kg.extract.orgs import find_orgs
 
     assert _dominant(find_orgs("Tullverket och Kustbevakningen möttes.")) is None

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
 from kg.extract.headline import headline_appointment, headline_minister
+from kg.extract.home import Home, is_venue
 from kg.extract.membership import Membership, Person
 from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, new_org, towns_in
 from kg.extract.people import find_people
 from kg.extract.projects import Project, find_projects
 from kg.extract.publisher import find_publisher, is_boilerplate
 from kg.extract.quotes import Quote, find_quotes
-from kg.extract.roles import is_organ_genitive
 from kg.extract.spans import SpanSet
 from kg.extract.text import Segment, paragraphs, sentence_at, sentences
+from kg.extract.topics import find_topics
 from kg.gazetteer import OrgRef, government_ref, is_government_title, load, nominative_towns, word_set
 from kg.read import Document
 
@@ -89,7 +89,7 @@ def analyse(doc: Document) -> DocFacts:
     dates = find_dates(text, reference, None if reference or not years else years[0], day_known)
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
-    org_spans = [(o.begin, o.end) for o in orgs if not _venue(o.ref) and not _HOSTS.search(o.ref.name)]
+    org_spans = [(o.begin, o.end) for o in orgs if not is_venue(o.ref) and not _HOSTS.search(o.ref.name)]
     events, series, awards = find_events(text, sents, dates, title, org_spans + bare_boards, lead_end)
     named_spans = [(b, e) for b, e, _n in series + awards]
     towns = [t for t in towns_in(text) if not any(o.begin <= t[0] < o.end for o in orgs)]
@@ -112,7 +112,7 @@ def analyse(doc: Document) -> DocFacts:
     facts.events = events
     facts.projects = projects
     facts.contacts = contacts
-    home = _Home(text, sents, orgs, towns, bare_boards, publisher)
+    home = Home(text, sents, orgs, towns, bare_boards, publisher)
     speakers = {q.speaker for q in quotes}
     facts.memberships = _resolve_memberships(people.memberships, line_orgs, home, contacts, speakers)
     facts.quotes = quotes
@@ -121,7 +121,7 @@ def analyse(doc: Document) -> DocFacts:
     _speakers(facts, home)
     _home_participant(facts)
     _publisher_coordinates(facts)
-    _topics(facts, text, sents, title, series, people.occurrences)
+    find_topics(facts, text, sents, title, series, people.occurrences)
     _link_events(facts, sents)
     _host_towns(facts, sents, orgs)
     _collect_orgs(facts, orgs, home, bare_boards)
@@ -190,156 +190,12 @@ def _corefer_orgs(orgs: list[OrgMention]) -> list[OrgMention]:
     return [OrgMention(o.begin, o.end, canon.get(o.ref.key, o.ref), o.genitive) for o in orgs]
 
 
-def _venue(ref: OrgRef) -> bool:
-    return ref.kind == "Organisation" and _VENUE_NAME.search(ref.name) is not None
-
-
-_VENUE_NAME = re.compile(
-    r"biblioteket|huset|museet|teatern$|[Mm]ässan$|[Aa]renan$|[Hh]allen$|[Ss]lottet$"
-    r"|^(?:[Ss]venska |Sveriges )?[Aa]mbassad"
-)  # a body that is also a place ("Svenska Mässan", "Malmö Arena")
-
-
 # an institution that is also where its events happen ("pressvisning på Jönköpings läns museum"), though it
 # stays a body that may publish and employ
 _HOSTS = re.compile(r"bibliotek$|museum$|konsthall(?:en)?$|konserthus(?:et)?$|teater$|[Aa]rena$")
 
 
-class _Home:
-    """Which municipality, region or county board an unqualified title belongs to."""
-
-    def __init__(self, text, sents, orgs, towns, bare_boards, publisher):
-        self.text, self.sents, self.publisher = text, sents, publisher
-        # a release of the government: a generaldirektör or professor it names is not its staff
-        self.governmental = publisher is not None and publisher.key in {government_ref().key, "regeringskansliet"}
-        g = load()
-        self.mentions: list[tuple[int, OrgRef]] = [(o.begin, o.ref) for o in orgs]
-        self.mentions += [(b, g.orgs[k]) for b, _e, k in towns]
-        boards = {r.key: r for _b, r in self.mentions if r.kind == "CountyAdministrativeBoard"}
-        board = (
-            publisher
-            if publisher and publisher.kind == "CountyAdministrativeBoard"
-            else (next(iter(boards.values())) if len(boards) == 1 else None)
-        )
-        self.bare_board = board
-        if board:
-            self.mentions += [(b, board) for b, _e in bare_boards]
-        self.staff_of = publisher or _dominant(orgs)
-
-    def met_abroad(self, pos: int, person: str) -> bool:
-        """A title after 'träffa'/'möten med' in a release headed by a trip abroad: someone the minister meets
-        there (a Swedish minister met at home, 'Polens inrikesminister besöker Sverige', keeps the government)."""
-        if not _MEETS_BEFORE.search(self.text, max(0, pos - 80), pos):
-            return False
-        g = load()
-        title = self.sents[0].text if self.sents else ""
-        if person.split()[-1] in title:
-            return False  # the traveller the headline names
-        places = set(g.lexicon["foreign_places"])
-        for m in _TRIP_TO.finditer(title):
-            where = m.group("p")
-            if (where in places or where in g.countries) and not where.endswith("s") and where != "Sverige":
-                return True  # "EU-minister besöker Nordmakedonien och Albanien", "Pål Jonson till Asien"
-        return False
-
-    def institution_before(self, title: str, pos: int) -> OrgRef | None:
-        """'Presidentparet besöker Göteborgs universitet. De tas emot av universitetsrektor X': the nearest
-        organisation named before the title whose name holds the institution noun the title holds."""
-        low = title.lower()
-        stems = [st for st in load().lexicon["institution_stems"] if st in low]
-        if not stems:
-            return None
-        before = sorted(((b, r) for b, r in self.mentions if pos - 600 <= b < pos), key=lambda x: -x[0])
-        for _b, ref in before:
-            if any(st in ref.name.lower() for st in stems):
-                return ref
-        return None
-
-    def for_kind(self, kind: str) -> OrgRef | None:
-        """The publisher if of `kind`, else the only organisation of that kind named."""
-        if self.publisher and self.publisher.kind == kind:
-            return self.publisher
-        found = {r.key: r for _b, r in self.mentions if r.kind == kind}
-        return next(iter(found.values())) if len(found) == 1 else None
-
-    def for_organ(self, title: str) -> OrgRef | None:
-        """The organisation an organ genitive in a title refers to ('förbundets ordförande' -> the förbund
-        named in the text, the publisher first)."""
-        first = title.split()[0]
-        refs = ([self.publisher] if self.publisher else []) + [r for _b, r in self.mentions]
-        compound = next((st for st in load().lexicon["organ_compound_stems"] if first.startswith(st + "s")), None)
-        if compound and len(first) > len(compound) + 4:  # "förbundsordförande", "förbundskapten": the förbund's
-            return next((r for r in refs if compound in r.name.lower()), None)
-        if not (is_organ_genitive(first) and first.endswith("s")) or first.startswith(("kommun", "region", "läns")):
-            return None
-        stem = first[:-1]  # "förbundet"
-        return next((r for r in refs if r.name.lower().endswith(stem) or r.name.lower().endswith(stem[:-2])), None)
-
-    def for_scope(self, scope: str, pos: int) -> OrgRef | None:
-        if scope == "organ":  # a committee: of the municipality or region that publishes or is named
-            if self.publisher and self.publisher.kind in ("Municipality", "Region"):
-                return self.publisher
-            kinds = {r.kind for _b, r in self.mentions} & {"Municipality", "Region"}
-            scope = "municipal" if kinds == {"Municipality"} else "regional" if kinds == {"Region"} else ""
-            if not scope:
-                return None
-        kind = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}.get(scope)
-        if kind is None:
-            return self.staff_of
-        s = sentence_at(self.sents, pos)
-        if s:
-            near = [r for b, r in self.mentions if s.begin <= b < s.end and r.kind == kind]
-            if near:
-                return near[0]
-        if self.publisher and self.publisher.kind == kind:
-            return self.publisher
-        counts = Counter(r.key for _b, r in self.mentions if r.kind == kind)
-        if counts:
-            key = counts.most_common(1)[0][0]
-            return next(r for _b, r in self.mentions if r.key == key)
-        if kind in ("CountyAdministrativeBoard", "Region"):
-            # no board or region named: the one of the county every municipality named lies in
-            counties = {r.county for _b, r in self.mentions if r.kind == "Municipality" and r.county}
-            if self.publisher and self.publisher.county:
-                counties = {self.publisher.county}
-            if len(counties) == 1:
-                code = counties.pop()
-                return load().orgs.get(f"lansstyrelsen-{code}" if kind != "Region" else f"region-{code}")
-        return None
-
-
-_TRIP_TO = re.compile(
-    r"(?:(?<![\w-])(?:besöker|besökte|besöka|reser\s+till|resa\s+till|åker\s+till|i|och)"
-    r"|(?<![\w-])[A-ZÅÄÖ][a-zåäö-]+\s+till)\s+(?P<p>[A-ZÅÄÖ][\w-]+)"
-)  # "besöker Nordmakedonien och Albanien", "deltar i ministermöte i Bryssel", "Pål Jonson till Asien"
-_MEETS_BEFORE = re.compile(
-    r"(?<![\w-])(?:träffa|träffar|träffade|möta|möter|mötte|möten|samtal|tar\s+emot)\b[^.!?]{0,70}$"
-)
-
-
-def _dominant(orgs: list[OrgMention]) -> OrgRef | None:
-    """With no publisher in view, the body whose staff the text's untitled-organisation people are: the
-    only organisation named (the government, parties, units and states aside), or the one named most,
-    at least twice and more often than any other."""
-    government = government_ref().key
-    given = load().given_names
-    counts: Counter[str] = Counter()
-    refs: dict[str, OrgRef] = {}
-    for o in orgs:
-        r = o.ref
-        if r.key == government or r.key.startswith("land-") or r.only_as:
-            continue
-        if r.kind in ("PoliticalParty", "OrganizationalUnit") or _venue(r) or r.name.capitalize() in given:
-            continue  # ("MaiLis": a given name the make-up rules took for a body)
-        counts[r.key] += 1
-        refs[r.key] = r
-    ranked = counts.most_common(2)
-    if len(ranked) == 1 or (ranked and ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]):
-        return refs[ranked[0][0]]
-    return None
-
-
-def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts, speakers=()) -> list[Membership]:
+def _resolve_memberships(raw: list[Membership], line_orgs, home: Home, contacts, speakers=()) -> list[Membership]:
     contact_people = {c.person for c in contacts}
     voices = contact_people | set(speakers)
     out: dict[tuple, Membership] = {}
@@ -400,7 +256,7 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: _Home, contacts
     return [m for k, m in out.items() if m.org or not any(k2[0] == k[0] and k2[1] == k[1] and k2[2] for k2 in out)]
 
 
-def _genitive_owner_of_title(m: Membership, home: _Home) -> None:
+def _genitive_owner_of_title(m: Membership, home: Home) -> None:
     """'Christian Carlsson, socialutskottets ordförande': a body named in the genitive before the title owns
     the post ('ordförande', Socialutskottet)."""
     if not m.title or " " not in m.title:
@@ -487,7 +343,7 @@ def _publisher_coordinates(facts: DocFacts) -> None:
         project.relate(facts.publisher, "coordinator", b, e)
 
 
-def _speakers(facts: DocFacts, home: _Home) -> None:
+def _speakers(facts: DocFacts, home: Home) -> None:
     for q in facts.quotes:
         if q.speaker in facts.speaker_org:
             continue
@@ -505,61 +361,6 @@ def _speakers(facts: DocFacts, home: _Home) -> None:
             q = next(q for q in facts.quotes if q.speaker == person)  # "…, säger Ylva Thörn.": the body she speaks for
             begin, end = q.attribution or (q.begin, q.end)
             facts.memberships.append(Membership(person, None, org, begin, end))
-
-
-def _topics(facts: DocFacts, text: str, sents, title, series, occurrences) -> None:
-    """What each quote is about: a name in the quote, an event the speaker takes part in, else the main topic."""
-    main_event = next((e for e in facts.events if e.main), None)
-    title_text = (facts.title or "").lower()
-    main_project = next((p for p in facts.projects if not p.national or p.name.lower() in title_text), None)
-    if main_project and main_project.name.lower() in title_text:
-        main = main_project
-    else:
-        main = main_event or main_project or (facts.events[0] if facts.events else None)
-    quote_spans = [s for q in facts.quotes for s in q.spans]
-    for q in facts.quotes:
-        topic = None
-        low = q.text.lower()
-        for ev in facts.events:
-            names = {ev.name.lower(), (ev.series or "").lower()} - {""}
-            if any(q.begin <= b < q.end for b, _e in ev.spans) or (
-                not _is_generic_name(ev.name) and any(n in low for n in names)
-            ):
-                topic = ev
-                break
-        if topic is None:
-            for p in facts.projects:
-                if any(q.begin <= b < q.end for b, _e in p.spans):
-                    topic = p
-                    break
-        if topic is None:
-            topic = _speaker_event(facts, q.speaker, occurrences, sents, quote_spans)
-        topic = topic or main
-        if (
-            isinstance(topic, Event)
-            and topic.name.lower() in word_set("bare_occasions")
-            and not any(q.begin <= b < q.end for b, _e in topic.spans)
-        ):
-            topic = None  # "Besök", "Möte": the release's own headline says more
-        facts.topics[q.begin] = topic
-
-
-def _is_generic_name(name: str) -> bool:
-    return len(name.split()) == 1 and name[1:].islower()
-
-
-def _speaker_event(facts: DocFacts, speaker, occurrences, sents, quote_spans) -> Event | None:
-    """'Lars Björneld … inledde mötet': the event named in a sentence about the speaker."""
-    for b, _e, name in occurrences:
-        if name != speaker or any(x <= b < y for x, y in quote_spans):
-            continue
-        s = sentence_at(sents, b)
-        if not s:
-            continue
-        for ev in facts.events:
-            if any(s.begin <= x < s.end for x, _y in ev.spans):
-                return ev
-    return None
 
 
 _HOST = re.compile(r"\s(?:arrangerar|anordnar|inviger|bjuder in till|står värd för|är värd för)\b")
@@ -594,7 +395,7 @@ def _link_events(facts: DocFacts, sents) -> None:
                     facts.event_project[id(ev)] = p
 
 
-def _collect_orgs(facts: DocFacts, orgs: list[OrgMention], home: _Home, bare_boards) -> None:
+def _collect_orgs(facts: DocFacts, orgs: list[OrgMention], home: Home, bare_boards) -> None:
     """The organisations that act in the text, with the spans naming them."""
 
     def add(ref: OrgRef | None, span: tuple[int, int]) -> None:
