@@ -6,9 +6,11 @@ only changes when the store does. So a build runs each saved query that needs no
 stores its rows in `views/NAME.sqlite` inside the store folder: a table holding each row's SPARQL
 JSON binding (UTF-8, without its closing brace, so rows join into an answer as they are), its
 position in the answer, its ORDER BY key (kg/sortkey.py), its document, and one indexed key column
-per declared parameter; the whole answer is also kept as `NAME.json`, sent as a file.
+per declared parameter; the whole answer is also kept as a SPARQL JSON file, sent as it is.
 `kg build --update` replaces the rows of the documents it touched and puts the new ones where the
-ORDER BY key says (kg/view_update.py). `mentions-of`, which needs its entity, is answered from an
+ORDER BY key says (kg/view_update.py); when a view's rows changed it gives the whole answer a new
+token instead of rewriting its file, and the file of that token is written from the table by the
+first request that wants it (`view_file`). `mentions-of`, which needs its entity, is answered from an
 index of its own (kg/mentions.py), made and kept with the views.
 
 A request with parameters is then an index lookup: a parameter selects the rows whose result column
@@ -20,19 +22,21 @@ query text it came from; a changed .rq file makes it stale, and the query then r
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import multiprocessing as mp
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, parse_query_results
 
-from kg import mentions, sortkey
+from kg import anchoring, mentions, sortkey
 from kg.interrupt import ignore_in_worker, workers_ignore_interrupt
 from kg.progress import Progress
 from kg.queries import Param, Registry, SavedQuery
@@ -74,6 +78,19 @@ def materialise(
     wanted = [q for q in registry.list() if viewable(q) and (names is None or q.name in set(names))]
     index = _mentions_query(registry) if names is None or mentions.NAME in set(names) else None
     progress = progress or Progress.quiet()
+    done = _materialise(store, store_path, wanted, index, workers, progress)
+    anchoring.cached(folder, [q for q in registry.list() if viewable(q)])  # for updates (kg/view_update.py)
+    return done
+
+
+def _materialise(
+    store: Store | Path | str,
+    store_path: Path,
+    wanted: list[SavedQuery],
+    index: SavedQuery | None,
+    workers: int,
+    progress: Progress,
+) -> dict[str, int]:
     with progress.phase("views", total=len(wanted) + (index is not None), unit="queries") as step:
         if workers <= 1 or len(wanted) < 2:
             source = store if isinstance(store, Store) else Store.read_only(str(store))
@@ -137,30 +154,66 @@ def write_view(store_path: Path, query: SavedQuery, answer: Rows) -> int:
     folder = Path(store_path) / FOLDER
     folder.mkdir(exist_ok=True)
     target = _database(store_path, query)
-    partial, body = target.with_suffix(".partial"), target.with_suffix(".json.partial")
+    token = _token()
+    whole = whole_path(store_path, query, token)
+    partial, body = target.with_suffix(".partial"), whole.with_name(whole.name + ".partial")
     partial.unlink(missing_ok=True)
     db = sqlite3.connect(partial, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         with body.open("w", encoding="utf-8") as out:
-            rows = _write(db, query, answer, out)
+            rows = _write(db, query, answer, out, token)
     finally:
         db.close()
-    body.replace(target.with_suffix(".json"))
+    body.replace(whole)
     partial.replace(target)
+    remove_wholes(store_path, query, keep=token)  # an earlier view's files
     return rows
 
 
 def _database(store_path: Path | str, query: SavedQuery) -> Path:
-    return Path(store_path) / FOLDER / f"{re.sub(r'[^A-Za-z0-9_-]', '_', query.name)}.sqlite"
+    return Path(store_path) / FOLDER / f"{_stem(query)}.sqlite"
+
+
+def _stem(query: SavedQuery) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", query.name)
+
+
+def _token() -> str:
+    return os.urandom(8).hex()
+
+
+def whole_path(store_path: Path | str, query: SavedQuery, token: str) -> Path:
+    """The file of the whole answer that has `token` ("": the file an older version wrote, `NAME.json`)."""
+    return Path(store_path) / FOLDER / (f"{_stem(query)}.{token}.json" if token else f"{_stem(query)}.json")
+
+
+def remove_wholes(
+    store_path: Path | str, query: SavedQuery, tokens: Iterable[str] = (), keep: str | None = None
+) -> None:
+    """Delete the whole-answer files of `tokens` (and their CSV, TSV and partial files), or, with
+    `keep`, those of every token but that one."""
+    folder = Path(store_path) / FOLDER
+    stem = _stem(query)
+    if keep is not None:
+        names = [p.name for p in folder.glob(f"{stem}.*")]
+        tokens = {n.split(".")[1] for n in names if n.count(".") >= 2 and n.split(".")[1] != keep}
+        tokens = [*tokens, ""]
+    for token in tokens:
+        if not token:  # the file of an older version
+            for suffix in (".json", ".csv", ".tsv"):
+                (folder / f"{stem}{suffix}").unlink(missing_ok=True)
+            continue
+        for path in folder.glob(f"{stem}.{token}.*"):
+            path.unlink(missing_ok=True)
 
 
 def _keyed(query: SavedQuery, head: list[str]) -> list[Param]:
     return [p for p in query.params if p.filters in head]
 
 
-def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO) -> int:
+def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO, token: str) -> int:
     """Rows in answer order (`pos`, spaced GAP apart), each with its ORDER BY key (kg/sortkey.py), its
     document and one key per parameter. The view is `incremental` (an update may replace one
     document's rows) when every row has a ?document and the keys sort the rows as the query did;
@@ -195,6 +248,7 @@ def _write(db: sqlite3.Connection, query: SavedQuery, answer: Rows, out: TextIO)
         "INSERT INTO manifest VALUES (?, ?, ?, ?, ?)",
         (query.name, _sha(query), count, json.dumps(head), int(state["incremental"])),
     )
+    db.execute("INSERT INTO wholes VALUES (?, ?)", (token, None))
     db.execute("COMMIT")
     return count
 
@@ -219,6 +273,13 @@ def _create(db: sqlite3.Connection, keyed: list[Param]) -> None:
     db.execute(
         f"CREATE TABLE rows (pos INTEGER NOT NULL, sortkey BLOB NOT NULL, doc TEXT, binding BLOB NOT NULL{columns})"
     )
+    _create_wholes(db)
+
+
+def _create_wholes(db: sqlite3.Connection) -> None:
+    """The token of the whole answer (its file is `whole_path(token)`) and the one before it, whose
+    file may still be being sent; a view of an older version has no such table (its file: NAME.json)."""
+    db.execute("CREATE TABLE IF NOT EXISTS wholes (token TEXT NOT NULL, previous TEXT)")
 
 
 def _index(db: sqlite3.Connection, keyed: list[Param], incremental: bool) -> None:
@@ -279,19 +340,80 @@ def _json_term(term: NamedNode | Literal | BlankNode) -> dict[str, str]:
     return out
 
 
-def view_file(store_path: Path | str, query: SavedQuery, max_rows: int | None = None) -> Path | None:
-    """The SPARQL JSON file of the whole answer of `query` (no parameters), or None (no fresh view).
+def view_file(
+    store_path: Path | str, query: SavedQuery, max_rows: int | None = None, build: bool = True
+) -> Path | None:
+    """The SPARQL JSON file of the whole answer of `query` (no parameters), or None (no fresh view, or
+    its file cannot be written). An update that changed the view's rows leaves the file to be written
+    from the table: this call writes it (or, with `build` false, raises Unwritten).
 
     Raises TooManyRows when it has more than `max_rows` rows.
     """
     opened = _open(store_path, query)
     if opened is None:
         return None
-    db, rows, _ = opened
-    db.close()
-    if max_rows is not None and rows > max_rows:
-        raise TooManyRows(rows)
-    return _database(store_path, query).with_suffix(".json")
+    db, rows, head = opened
+    try:
+        if max_rows is not None and rows > max_rows:
+            raise TooManyRows(rows)
+        return _whole_file(store_path, query, db, head, build)
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+class Unwritten(Exception):
+    """The whole answer's file is still to be written from the view's table (`view_file`)."""
+
+
+def _current(db: sqlite3.Connection) -> str:
+    """The whole answer's token ("" in a view of an older version: its file is NAME.json)."""
+    try:
+        row = db.execute("SELECT token FROM wholes").fetchone()
+    except sqlite3.OperationalError:  # no such table
+        return ""
+    return row[0] if row is not None else ""
+
+
+def _whole_file(
+    store_path: Path | str, query: SavedQuery, db: sqlite3.Connection, head: list[str], build: bool
+) -> Path | None:
+    path = whole_path(store_path, query, _current(db))
+    if path.is_file():
+        return path
+    if not build:
+        raise Unwritten(str(path))
+    db.execute("BEGIN")  # the rows and the token they go with, from one snapshot
+    try:
+        path = whole_path(store_path, query, _current(db))
+        partial = path.with_name(f"{path.name}.{os.getpid()}-{_token()}.partial")
+        try:
+            with partial.open("wb") as out:
+                _write_answer(out, db, head)
+            partial.replace(path)
+        except OSError:  # a folder this process may not write: the caller reads the table
+            partial.unlink(missing_ok=True)
+            return None
+    finally:
+        db.execute("COMMIT")
+    return path
+
+
+def _write_answer(
+    out: BinaryIO, db: sqlite3.Connection, head: list[str], where: str = "1", args: Sequence[Any] = (), extra: str = ""
+) -> None:
+    """The view's rows that meet `where`, in answer order, as a SPARQL JSON answer, written to `out`
+    (a chunk of rows at a time)."""
+    out.write(f'{{"head":{{"vars":{_dumps(head)}}},"results":{{"bindings":['.encode())
+    rows = db.execute(f"SELECT binding FROM rows WHERE {where} ORDER BY pos", args)
+    first = True
+    while chunk := rows.fetchmany(8192):
+        if not first:
+            out.write(b",")
+        out.write(_joined([text for (text,) in chunk], extra))
+        first = False
+    out.write(b"]}}")
 
 
 def _open(store_path: Path | str, query: SavedQuery) -> tuple[sqlite3.Connection, int, list[str]] | None:
@@ -332,16 +454,25 @@ def view_json(
             return mentions.answer(store_path, query, terms["entity"].value, max_rows, page)
         except mentions.TooManyRows as err:
             raise TooManyRows(err.rows) from None
-    if not terms and page is None:
-        whole = view_file(store_path, query, max_rows)
-        try:
-            return whole.read_bytes() if whole is not None else None
-        except OSError:
-            return None
     opened = _open(store_path, query)
     if opened is None:
         return None
-    db, _, head = opened
+    db, rows, head = opened
+    if not terms and page is None:
+        try:
+            if max_rows is not None and rows > max_rows:
+                raise TooManyRows(rows)
+            whole = _whole_file(store_path, query, db, head, build=True)
+            if whole is not None:
+                with contextlib.suppress(OSError):  # gone since: read from the table
+                    return whole.read_bytes()
+            body = io.BytesIO()
+            _write_answer(body, db, head)
+            return body.getvalue()
+        except sqlite3.Error:
+            return None
+        finally:
+            db.close()
     try:
         params = {p.name: p for p in query.params}
         where, args = [], []
