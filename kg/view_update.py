@@ -194,8 +194,9 @@ def _read(store: Store, node: NamedNode | BlankNode, wanted: set[NamedNode]) -> 
 
 def replace_rows(store_path: Path | str, query: SavedQuery, documents: Iterable[str], answer: views.Rows) -> int | None:
     """Replace the view's rows of `documents` (IRIs) with `answer`, the query's rows of those documents
-    alone, each put where the query's ORDER BY puts it; give the whole answer a new token when the
-    rows changed (its file is written when first wanted). Returns the
+    alone, each put where the query's ORDER BY puts it; when the rows changed, give the whole answer
+    and those kept whole for the parameter values they hold new tokens (their files are written when
+    first wanted). Returns the
     view's rows, or None when the view is missing, stale or not incremental (the caller remakes it)."""
     path = views._database(store_path, query)
     if not path.is_file():
@@ -211,12 +212,15 @@ def replace_rows(store_path: Path | str, query: SavedQuery, documents: Iterable[
         new = sorted((_stored(b, order, keyed) for b in bindings), key=lambda row: row[0])  # stable: ties keep order
         docs = sorted(set(documents))
         chunks = [docs[i : i + 500] for i in range(0, len(docs), 500)]
+        columns = "".join(f", {views._col(p)}" for p in keyed)
         held = sorted(
             row
             for chunk in chunks
-            for row in db.execute(f"SELECT pos, binding FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk)
+            for row in db.execute(
+                f"SELECT pos, binding{columns} FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk
+            )
         )
-        if [b for _, b in held] == [row[2] for row in new]:  # these documents' rows did not change
+        if [row[1] for row in held] == [row[2] for row in new]:  # these documents' rows did not change
             return entry[1]
         db.execute("BEGIN")
         removed = 0
@@ -226,7 +230,9 @@ def replace_rows(store_path: Path | str, query: SavedQuery, documents: Iterable[
         db.executemany(f"INSERT INTO rows VALUES ({marks})", _placed(db, new))
         count = entry[1] - removed + len(new)
         db.execute("UPDATE manifest SET rows = ?", (count,))
-        superseded = _new_token(db)
+        values = {(p, key) for row in held for p, key in zip(keyed, row[2:], strict=True) if key is not None}
+        values |= {(p, key) for row in new for p, key in zip(keyed, row[3:], strict=True) if key is not None}
+        superseded = _new_tokens(db, count, values)
         db.execute("COMMIT")
         views.remove_wholes(store_path, query, superseded)
         return count
@@ -276,16 +282,37 @@ def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
     raise sqlite3.OperationalError("no room for the new rows")
 
 
-def _new_token(db: sqlite3.Connection) -> list[str]:
-    """Give the whole answer a new token (in the caller's transaction): its file is written from the
-    table when first wanted (`views.view_file`). The token before stays the previous one (its file may
-    still be being sent); returns the token before that, whose files may go."""
+def _new_tokens(db: sqlite3.Connection, count: int, values: set[tuple[Param, str | int]]) -> list[str]:
+    """Give new tokens (in the caller's transaction) to the whole answer and to the answers kept whole
+    for the parameter `values` the changed rows hold; a value whose answer now has `views.MANY` rows is
+    kept whole from now on. Their files are written from the table when first wanted
+    (`views.view_file`, `views.view_json`). Each token before stays the previous one (its file may still
+    be being sent); returns the tokens before those, whose files may go."""
     views._create_wholes(db)
-    row = db.execute("SELECT token, previous FROM wholes").fetchone()
-    token, previous = row if row is not None else ("", None)  # a view of an older version: NAME.json
-    db.execute("DELETE FROM wholes")
-    db.execute("INSERT INTO wholes VALUES (?, ?)", (views._token(), token))
-    return [previous] if previous is not None else []
+    superseded = []
+    kept = db.execute("SELECT token, previous FROM wholes WHERE param = '' AND key = ''").fetchone()
+    if kept is None:  # a view of an older version: its file is NAME.json (token "")
+        kept = ("", None)
+        db.execute("INSERT INTO wholes VALUES ('', '', '', NULL, ?)", (count,))
+    db.execute(
+        "UPDATE wholes SET token = ?, previous = ?, rows = ? WHERE param = '' AND key = ''",
+        (views._token(), kept[0], count),
+    )
+    superseded += [kept[1]] if kept[1] is not None else []
+    for p, key in values:
+        rows = db.execute(f"SELECT COUNT(*) FROM rows WHERE {views._col(p)} = ?", (key,)).fetchone()[0]
+        kept = db.execute(
+            "SELECT token, previous FROM wholes WHERE param = ? AND key = ?", (p.name, str(key))
+        ).fetchone()
+        if kept is not None:
+            db.execute(
+                "UPDATE wholes SET token = ?, previous = ?, rows = ? WHERE param = ? AND key = ?",
+                (views._token(), kept[0], rows, p.name, str(key)),
+            )
+            superseded += [kept[1]] if kept[1] is not None else []
+        elif rows >= views.MANY:
+            db.execute("INSERT INTO wholes VALUES (?, ?, ?, NULL, ?)", (p.name, str(key), views._token(), rows))
+    return superseded
 
 
 def maintain(
