@@ -1,16 +1,17 @@
 """`kg build --update` of one changed document at a time, and whether every saved query is still served from views.
 
 `python bench/update_bench.py --corpus bench/results/corpus-10k --store bench/results/store-10k --work /tmp/upd
-[--changes 5] [--out FILE] [--old CHECKOUT] [--check]` copies the corpus and the store into WORK and
-runs one update with nothing changed (untimed: the checksum cache is keyed by path, so it reads every
-file once; the copies are synced to disk first), then `--changes` times appends a sentence to a
-different document and runs `kg build --update --no-dumps` in a fresh process, timed from outside (wall
-seconds, peak memory from /usr/bin/time) and by phase (the command's own `timings:` line), with the
-load average before it.
+[--changes 5] [--out FILE] [--old CHECKOUT [--old-store STORE]] [--check] [--add-remove]` copies the
+corpus and the store into WORK and runs one update with nothing changed (untimed: the checksum cache is
+keyed by path, so it reads every file once; the copies are synced to disk first), then `--changes`
+times appends a sentence to a different document and runs `kg build --update --no-dumps` in a fresh
+process, timed from outside (wall seconds, peak memory from /usr/bin/time) and by phase (the command's
+own `timings:` line), with the load average before it.
 With `--old`, the same is done with the `kg` of another checkout (its folder first on PYTHONPATH) on
-its own copies, alternately with this one (which goes first alternates too). With `--check`, this
-version's sidecars are compared with those computed from the whole store after each update. With
-`--add-remove`, one document is then removed, and added back under another name, an update each.
+its own copies (of `--old-store`, a store that version built, when given), alternately with this one
+(which goes first alternates too). With `--check`, this version's sidecars are compared with those
+computed from the whole store after each update. With `--add-remove`, one document is then removed,
+and added back under another name, an update each.
 After each update it checks that every parameter-free saved query has its view, that a query with
 each of its parameters is answered from the view, and that `mentions-of` is answered from its index:
 `served` counts those answers, and `live` those that would fall back to live SPARQL (none, when the
@@ -108,6 +109,12 @@ def main() -> None:
         help="a checkout of another version (its folder): timed on its own copies, alternately with this one",
     )
     ap.add_argument(
+        "--old-store",
+        type=Path,
+        help="the store the --old version starts from (default: --store); one built by that version, when "
+        "the two versions keep their views in different forms",
+    )
+    ap.add_argument(
         "--check",
         action="store_true",
         help="after each update, compare this version's sidecars with the whole store's (untimed)",
@@ -122,9 +129,10 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     versions = {"new": None, **({"old": args.old.resolve()} if args.old else {})}
+    stores = {"new": args.store, "old": args.old_store or args.store}
     for name in versions:
         subprocess.run(["cp", "-a", str(args.corpus), str(work / f"corpus-{name}")], check=True)
-        subprocess.run(["cp", "-a", str(args.store), str(work / f"store-{name}")], check=True)
+        subprocess.run(["cp", "-a", str(stores[name]), str(work / f"store-{name}")], check=True)
     os.sync()  # the copies written out: an update's fsync would otherwise wait for gigabytes of them
     for name in versions:  # the checksum cache now knows the copies' paths
         run_update(work / f"corpus-{name}", work / f"store-{name}", versions[name])

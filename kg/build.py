@@ -437,7 +437,7 @@ def _inputs(dirs: Sequence[Path | str], base: str | None) -> tuple[list[Path], s
     if not paths:
         raise BuildError(f"no .txt files in {', '.join(map(str, dirs))}")
     try:  # a bad manifest stops the build before the store is touched, naming its file and row
-        for folder in sorted({p.parent for p in paths}):
+        for folder in sorted({Path(f) for f in {os.path.dirname(p) for p in paths}}):
             manifest.rows(folder)
     except manifest.ManifestError as err:
         raise BuildError(str(err)) from err

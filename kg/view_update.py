@@ -14,11 +14,19 @@ An update therefore recomputes the rows of
   the saved queries read, of every node reached from d's graph in at most `DEPTH` steps along such
   predicates (evidence and schema:mentions links are followed only inside d's own graph).
 
-It evaluates each saved query on an in-memory store holding just those neighbourhoods, keeps the
+A link whose predicate the saved queries read only "anchored" (a person's contact point, a
+project's participation: kg/anchoring.py proves it on the queries' algebra) is read by a row of d
+only when its object is named in d's graph; such a changed link reaches the documents naming its
+object, and is not walked further. A new release naming people that 60 others name then redoes
+its own rows, not theirs.
+
+It evaluates each saved query on a scratch store holding just those neighbourhoods, keeps the
 rows of those documents and splices them into the views in ORDER BY order (`replace_rows`).
 The neighbourhood holds every triple such a row can read (every view's pattern reaches its
 entities from its document in at most three steps, checked by `tests/test_view_update.py`, which
-compares updated views with a fresh build's), so the rows equal those of the whole store.
+compares updated views with a fresh build's), so the rows equal those of the whole store. A view
+whose rows changed gets a new whole-answer token; its file is written from the table by the first
+request that wants it (kg/views.py), not by the update.
 """
 
 from __future__ import annotations
@@ -27,12 +35,13 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Store, Triple
 
-from kg import mentions, sortkey, views
+from kg import anchoring, mentions, sortkey, views
 from kg import store as kgstore
 from kg.progress import Progress
 from kg.queries import Param, Registry, SavedQuery
@@ -81,11 +90,20 @@ class Changes:
         else:
             self.removed.add(triple)
 
-    def dirty(self, read: set[str]) -> set[NamedNode | BlankNode]:
-        """Subjects of changed triples that a row of another document could read."""
-        return {
-            t.subject for t in self.added | self.removed if t.predicate.value in read and t.predicate.value not in LOCAL
-        }
+    def dirty(self, read: set[str], anchored: AbstractSet[str] = frozenset()) -> set[NamedNode | BlankNode]:
+        """Subjects of changed triples that a row of another document could read (through the merged
+        default graph), and the objects of changed triples with an `anchored` predicate (only the
+        rows of the documents naming the object read those: kg/anchoring.py)."""
+        out: set[NamedNode | BlankNode] = set()
+        for t in self.added | self.removed:
+            p = t.predicate.value
+            if p not in read or p in LOCAL:
+                continue
+            if p not in anchored:
+                out.add(t.subject)
+            elif isinstance(t.object, (NamedNode, BlankNode)):
+                out.add(t.object)
+        return out
 
 
 def _documents_holding(store: Store, nodes: Iterable[NamedNode | BlankNode], prefix: str) -> set[str]:
@@ -100,12 +118,21 @@ def _documents_holding(store: Store, nodes: Iterable[NamedNode | BlankNode], pre
     return graphs
 
 
-def affected_documents(store: Store, base: str, changes: Changes, read: set[str]) -> set[str]:
+def affected_documents(
+    store: Store,
+    base: str,
+    changes: Changes,
+    read: set[str],
+    anchored: AbstractSet[str] = frozenset(),
+) -> set[str]:
     """The documents whose view rows the changes can alter: those redone or dropped, and those whose
-    neighbourhood reaches a changed node (walking default-graph links backwards, `DEPTH` steps)."""
-    follow = {NamedNode(p) for p in read - LOCAL - {RDF_TYPE}}
+    neighbourhood reaches a changed node (walking default-graph links backwards, `DEPTH` steps).
+
+    A link with an `anchored` predicate is not walked: a row reads it only when its object is
+    named in the row's own document (kg/anchoring.py), whose graph then names the changed node."""
+    follow = {NamedNode(p) for p in read - LOCAL - {RDF_TYPE} - anchored}
     default = DefaultGraph()
-    reached = set(changes.dirty(read))
+    reached = set(changes.dirty(read, anchored))
     frontier = set(reached)
     for _ in range(DEPTH):
         step = set()
@@ -167,7 +194,9 @@ def _read(store: Store, node: NamedNode | BlankNode, wanted: set[NamedNode]) -> 
 
 def replace_rows(store_path: Path | str, query: SavedQuery, documents: Iterable[str], answer: views.Rows) -> int | None:
     """Replace the view's rows of `documents` (IRIs) with `answer`, the query's rows of those documents
-    alone, each put where the query's ORDER BY puts it; rewrite the whole-answer file. Returns the
+    alone, each put where the query's ORDER BY puts it; when the rows changed, give the whole answer
+    and those kept whole for the parameter values they hold new tokens (their files are written when
+    first wanted). Returns the
     view's rows, or None when the view is missing, stale or not incremental (the caller remakes it)."""
     path = views._database(store_path, query)
     if not path.is_file():
@@ -183,12 +212,15 @@ def replace_rows(store_path: Path | str, query: SavedQuery, documents: Iterable[
         new = sorted((_stored(b, order, keyed) for b in bindings), key=lambda row: row[0])  # stable: ties keep order
         docs = sorted(set(documents))
         chunks = [docs[i : i + 500] for i in range(0, len(docs), 500)]
+        columns = "".join(f", {views._col(p)}" for p in keyed)
         held = sorted(
             row
             for chunk in chunks
-            for row in db.execute(f"SELECT pos, binding FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk)
+            for row in db.execute(
+                f"SELECT pos, binding{columns} FROM rows WHERE doc IN ({','.join('?' * len(chunk))})", chunk
+            )
         )
-        if [b for _, b in held] == [row[2] for row in new]:  # these documents' rows did not change
+        if [row[1] for row in held] == [row[2] for row in new]:  # these documents' rows did not change
             return entry[1]
         db.execute("BEGIN")
         removed = 0
@@ -198,8 +230,11 @@ def replace_rows(store_path: Path | str, query: SavedQuery, documents: Iterable[
         db.executemany(f"INSERT INTO rows VALUES ({marks})", _placed(db, new))
         count = entry[1] - removed + len(new)
         db.execute("UPDATE manifest SET rows = ?", (count,))
+        values = {(p, key) for row in held for p, key in zip(keyed, row[2:], strict=True) if key is not None}
+        values |= {(p, key) for row in new for p, key in zip(keyed, row[3:], strict=True) if key is not None}
+        superseded = _new_tokens(db, count, values)
         db.execute("COMMIT")
-        _rewrite_whole(db, path.with_suffix(".json"), head)
+        views.remove_wholes(store_path, query, superseded)
         return count
     except sqlite3.Error:
         return None
@@ -247,16 +282,37 @@ def _placed(db: sqlite3.Connection, new: list[tuple]) -> list[tuple]:
     raise sqlite3.OperationalError("no room for the new rows")
 
 
-def _rewrite_whole(db: sqlite3.Connection, target: Path, head: list[str]) -> None:
-    partial = target.with_suffix(".json.partial")
-    texts = [text for (text,) in db.execute("SELECT binding FROM rows ORDER BY pos")]
-    with partial.open("wb") as out:
-        out.write(f'{{"head":{{"vars":{views._dumps(head)}}},"results":{{"bindings":['.encode())
-        out.write(views._joined(texts))
-        out.write(b"]}}")
-    partial.replace(target)
-    for stale in (target.with_suffix(".csv"), target.with_suffix(".tsv")):  # conversions of the old answer
-        stale.unlink(missing_ok=True)
+def _new_tokens(db: sqlite3.Connection, count: int, values: set[tuple[Param, str | int]]) -> list[str]:
+    """Give new tokens (in the caller's transaction) to the whole answer and to the answers kept whole
+    for the parameter `values` the changed rows hold; a value whose answer now has `views.MANY` rows is
+    kept whole from now on. Their files are written from the table when first wanted
+    (`views.view_file`, `views.view_json`). Each token before stays the previous one (its file may still
+    be being sent); returns the tokens before those, whose files may go."""
+    views._create_wholes(db)
+    superseded = []
+    kept = db.execute("SELECT token, previous FROM wholes WHERE param = '' AND key = ''").fetchone()
+    if kept is None:  # a view of an older version: its file is NAME.json (token "")
+        kept = ("", None)
+        db.execute("INSERT INTO wholes VALUES ('', '', '', NULL, ?)", (count,))
+    db.execute(
+        "UPDATE wholes SET token = ?, previous = ?, rows = ? WHERE param = '' AND key = ''",
+        (views._token(), kept[0], count),
+    )
+    superseded += [kept[1]] if kept[1] is not None else []
+    for p, key in values:
+        rows = db.execute(f"SELECT COUNT(*) FROM rows WHERE {views._col(p)} = ?", (key,)).fetchone()[0]
+        kept = db.execute(
+            "SELECT token, previous FROM wholes WHERE param = ? AND key = ?", (p.name, str(key))
+        ).fetchone()
+        if kept is not None:
+            db.execute(
+                "UPDATE wholes SET token = ?, previous = ?, rows = ? WHERE param = ? AND key = ?",
+                (views._token(), kept[0], rows, p.name, str(key)),
+            )
+            superseded += [kept[1]] if kept[1] is not None else []
+        elif rows >= views.MANY:
+            db.execute("INSERT INTO wholes VALUES (?, ?, ?, NULL, ?)", (p.name, str(key), views._token(), rows))
+    return superseded
 
 
 def maintain(
@@ -275,7 +331,8 @@ def maintain(
     wanted = [q for q in registry.list() if views.viewable(q)]
     read = read_predicates(registry.list())
     with progress.phase("views", total=len(wanted) + 1, unit="queries") as step:
-        docs = affected_documents(store, base, changes, read)
+        proven = anchoring.cached(Path(store_path) / views.FOLDER, wanted)
+        docs = affected_documents(store, base, changes, read, proven)
         step.note = f"{len(docs)} documents"
         done: dict[str, int] = {}
         remake = []

@@ -144,9 +144,11 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
         return Response(status_code=304, headers=headers)
     if not terms and page is None and media != conneg.HTML:  # a whole answer: sent from its view file
         try:
-            whole = views.view_file(ctx.settings.store_path, query, ctx.settings.row_cap)
+            whole = views.view_file(ctx.settings.store_path, query, ctx.settings.row_cap, build=False)
         except views.TooManyRows as err:
             return _too_many(ctx, err)
+        except views.Unwritten:  # an update changed the view: its file is written from its table, once
+            whole = await _written(ctx, query)
         if whole is not None and media != OFFERS[0]:
             whole = await _converted(ctx, whole, media)
         if whole is not None:
@@ -181,6 +183,18 @@ async def run_saved(ctx: Context, request: Request, name: str, suffix: str | Non
 
 
 _CONVERTING: dict[Path, asyncio.Lock] = {}
+_WRITING: dict[str, asyncio.Lock] = {}
+
+
+async def _written(ctx: Context, query: SavedQuery) -> Path | None:
+    """The view's whole-answer file, written from its table in a thread (one request writes it while
+    the others wait on a lock); None when it cannot be (the table is then read, as for a filter)."""
+    lock = _WRITING.setdefault(query.name, asyncio.Lock())
+    async with lock:
+        try:
+            return await asyncio.to_thread(views.view_file, ctx.settings.store_path, query)
+        except OSError:
+            return None
 
 
 async def _converted(ctx: Context, view: Path, media: str) -> Path | None:

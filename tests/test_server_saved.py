@@ -251,3 +251,34 @@ def test_parameter_examples_name_data_of_the_store_served(client: TestClient) ->
     assert {p["name"]: p["example"] for p in people["params"]}["document"] != "res/doc/000-fixture-a"
     page = client.get("/queries/people", headers={"accept": "text/html"})
     assert "000-fixture-a" not in page.text.split("<details>")[0]
+
+
+def test_after_an_update_whole_answers_are_written_once_and_sent_as_files(tmp_path: Path) -> None:
+    """An update leaves a changed view's whole answer to be written from its table: the first request
+    writes the file (in a thread), later ones send it; JSON and CSV equal the live query's answer."""
+    import shutil
+
+    from kg import views
+    from kg.build import build
+    from kg.update import update
+
+    docs = tmp_path / "docs"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "seeds", docs)
+    path = tmp_path / "store"
+    build([docs], path, workers=1)
+    seed = sorted(docs.glob("*.txt"))[1]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n\nJonas Nilsson, pressansvarig, Umeå kommun.\n", "utf-8")
+    update([docs], path, workers=1)
+    people = registry().get("people")
+    with pytest.raises(views.Unwritten):
+        views.view_file(path, people, build=False)
+    with TestClient(create_app(Settings(store_path=path, query_workers=1))) as c:
+        first = c.get("/queries/people.json")
+        written = views.view_file(path, people, build=False)
+        assert written is not None and written.read_bytes() == first.content
+        assert c.get("/queries/people.json").content == first.content
+        table = list(csv.DictReader(io.StringIO(c.get("/queries/people.csv").text)))
+    live = kgstore.rows(people.run(Store.read_only(str(path))))[1]
+    assert http_rows(first.json()) == live
+    assert [{k: v for k, v in r.items() if v} for r in table] == live
+    assert any(r.get("personName") == "Jonas Nilsson" for r in live)

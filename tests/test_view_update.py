@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode, QueryResultsFormat, Store
+from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store
 
 from kg import sortkey, views
 from kg import store as kgstore
@@ -145,6 +145,263 @@ def test_a_killed_update_leaves_views_unused_and_the_next_update_remakes_them(co
     update([corpus], store, workers=1)
     assert not views.suspended(store)
     assert_views_equal(store, _rebuild(corpus, tmp_path / "fresh"))
+
+
+def _whole_files(store: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (store / views.FOLDER).glob("*.json")}
+
+
+def test_an_update_rewrites_no_whole_answer_file_and_the_first_request_writes_it(corpus: Path, tmp_path: Path) -> None:
+    """An update that changes a view's rows gives its whole answer a new token instead of rewriting its
+    file (87 MB for eight views at 10,000 documents); the first request writes the file of the new token
+    from the table, equal to a fresh build's answer. The file of the token before stays (a request may be
+    sending it) until the view changes again."""
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    people = registry().get("people")
+    first = views.view_file(store, people)
+    assert first is not None and first.is_file()
+    before = _whole_files(store)
+    probe = sorted(corpus.glob("pa*.txt"))[1]
+    original = probe.read_text(encoding="utf-8")
+    parts = original.split("\n\n")
+    parts.insert(1, "– Det här är viktigt, säger Karin Testsson, kommunstyrelsens ordförande i Umeå kommun.")
+    probe.write_text("\n\n".join(parts), encoding="utf-8")
+    update([corpus], store, workers=1)
+    after = _whole_files(store)
+    assert set(after) <= set(before)  # no file written by the update
+    assert all(after[name] == before[name] for name in after)  # nor any rewritten
+    assert first.is_file()
+    fresh = _rebuild(corpus, tmp_path / "fresh")
+    for query in registry().list():
+        if views.viewable(query):
+            path = views.view_file(store, query)
+            assert path is not None and path.is_file(), query.name
+            order = sortkey.order_variables(query.sparql) or []
+            written = json.loads(path.read_bytes())["results"]["bindings"]
+            assert _same_answer(written, _rows(views.view_json(fresh, query)), order), query.name
+            assert json.loads(views.view_json(store, query) or b"") == json.loads(path.read_bytes())
+    second = views.view_file(store, people)
+    assert second is not None and second != first
+    assert "Karin Testsson" in second.read_text(encoding="utf-8")
+    assert "Karin Testsson" not in first.read_text(encoding="utf-8")
+
+    probe.write_text(original, encoding="utf-8")
+    update([corpus], store, workers=1)
+    assert not first.exists()  # two changes on: nothing can be sending it any more
+    assert second.is_file()
+    assert_views_equal(store, _rebuild(corpus, tmp_path / "fresh"))
+
+
+def test_a_whole_answer_is_written_from_the_rows_of_its_own_token(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file a request writes is named by the token read in the same snapshot as the rows it holds:
+    an update cannot commit new rows and a new token while the rows are being read."""
+    import sqlite3
+
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    people = registry().get("people")
+    path = views.view_file(store, people)
+    assert path is not None
+    path.unlink()
+    tried = []
+    real = views._write_answer
+
+    def meanwhile(out, db, head, *args, **kwargs):  # an update committing while the rows are read
+        other = sqlite3.connect(views._database(store, people), isolation_level=None, timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("UPDATE wholes SET token = 'later'")
+                other.execute("COMMIT")
+            tried.append(True)
+        finally:
+            other.close()
+        return real(out, db, head, *args, **kwargs)
+
+    monkeypatch.setattr(views, "_write_answer", meanwhile)
+    written = views.view_file(store, people)
+    assert tried and written == path and path.is_file()
+    fresh = _rebuild(corpus, tmp_path / "fresh")
+    assert _same_answer(_rows(path.read_bytes()), _rows(views.view_json(fresh, people)), ["personName"])
+
+
+def test_a_view_of_an_older_version_is_kept_and_its_file_goes_two_changes_on(corpus: Path, tmp_path: Path) -> None:
+    """A store whose views have no token (an older version: the whole answer in NAME.json) is updated in
+    place: NAME.json is what a running server may still send after the first change, and goes at the next."""
+    import sqlite3
+
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    people = registry().get("people")
+    for query in registry().list():  # as an older version left them
+        if views.viewable(query):
+            path = views.view_file(store, query)
+            assert path is not None
+            path.replace(store / views.FOLDER / f"{query.name}.json")
+            db = sqlite3.connect(views._database(store, query))
+            db.execute("DROP TABLE wholes")
+            db.commit()
+            db.close()
+    old = store / views.FOLDER / "people.json"
+    assert views.view_file(store, people) == old
+    probe = sorted(corpus.glob("pa*.txt"))[1]
+    probe.write_text(probe.read_text(encoding="utf-8") + "\n\nJonas Nilsson, pressansvarig, Umeå kommun.\n", "utf-8")
+    update([corpus], store, workers=1)
+    assert old.is_file() and views.view_file(store, people) != old
+    probe.write_text(probe.read_text(encoding="utf-8") + "\n\nPer Persson, pressansvarig, Umeå kommun.\n", "utf-8")
+    update([corpus], store, workers=1)
+    assert not old.exists()
+    assert_views_equal(store, _rebuild(corpus, tmp_path / "fresh"))
+
+
+def _keys(store: Path, query: object, p: object) -> list:
+    import sqlite3
+
+    db = sqlite3.connect(views._database(store, query))
+    try:
+        return [k for (k,) in db.execute(f"SELECT DISTINCT {views._col(p)} FROM rows") if k is not None]
+    finally:
+        db.close()
+
+
+def _value(p: object, key: str | int) -> NamedNode | Literal:
+    if p.match == "year":
+        return Literal(str(key), datatype=NamedNode(XSD + "integer"))
+    return NamedNode(key[1:-1]) if key.startswith("<") else Literal(json.loads(key))
+
+
+def test_answers_kept_whole_for_a_value_follow_updates(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the answers of parameter values with a few rows kept whole: after updates that change
+    other documents' rows, the answer for every value equals a fresh build's. The update writes none
+    of their files: a value whose rows changed gets a new token (its file is written when first
+    asked for), the others keep theirs; a value that reaches `MANY` rows is kept whole from then on."""
+    import sqlite3
+
+    monkeypatch.setattr(views, "MANY", 2)
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    tokens = {}
+    for query in registry().list():
+        if views.viewable(query):
+            db = sqlite3.connect(views._database(store, query))
+            tokens[query.name] = dict(
+                ((param, key), token) for param, key, token in db.execute("SELECT param, key, token FROM wholes")
+            )
+            db.close()
+    before = _whole_files(store)
+    seeds = {p.name[:3]: p for p in corpus.glob("00*.txt")}
+    (corpus / "variant.txt").write_text(
+        seeds["003"].read_text(encoding="utf-8").replace("Sjölander", "Sjolander"), encoding="utf-8"
+    )
+    (corpus / "venue.txt").write_text(
+        seeds["001"].read_text(encoding="utf-8").replace("Stockholm City Conference Centre", "Svenska Mässan"),
+        encoding="utf-8",
+    )
+    update([corpus], store, workers=1)
+    after = _whole_files(store)
+    assert set(after) <= set(before) and all(after[n] == before[n] for n in after)  # nothing written
+    fresh = _rebuild(corpus, tmp_path / "fresh")
+    kept = changed = unchanged = added = 0
+    for query in registry().list():
+        if not views.viewable(query):
+            continue
+        order = sortkey.order_variables(query.sparql) or []
+        db = sqlite3.connect(views._database(store, query))
+        now = {(param, key): token for param, key, token in db.execute("SELECT param, key, token FROM wholes")}
+        db.close()
+        for (param, key), token in now.items():
+            if param and tokens[query.name].get((param, key)) == token:
+                unchanged += 1
+                assert list((store / views.FOLDER).glob(f"{query.name}.{token}*.json")), (query.name, param, key)
+            elif param:
+                changed += 1
+                added += (param, key) not in tokens[query.name]  # a new value with MANY rows
+        for p in query.params:
+            if p.filters not in json.loads(views.view_json(fresh, query) or b"{}")["head"]["vars"]:
+                continue
+            for key in _keys(fresh, query, p):
+                term = {p.name: _value(p, key)}
+                a, b = _rows(views.view_json(store, query, term)), _rows(views.view_json(fresh, query, term))
+                assert _same_answer(a, b, order), (query.name, p.name, key)
+                kept += (p.name, str(key)) in now
+    assert kept > 50 and changed > 5 and unchanged > 20 and added > 0
+    assert_views_equal(store, fresh)
+
+
+def _redone(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The documents each update recomputes view rows of (spied on)."""
+    from kg import view_update
+
+    seen: list[set[str]] = []
+    real = view_update.neighbourhood
+
+    def spy(store: Store, base: str, documents: set[str], read: set[str], folder: Path) -> Store:
+        seen.append(set(documents))
+        return real(store, base, documents, read, folder)
+
+    monkeypatch.setattr(view_update, "neighbourhood", spy)
+    return seen
+
+
+def test_a_new_contact_point_of_a_person_named_elsewhere_redoes_only_its_document(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of a release gives its people new contact points and its project new participations. Only
+    the documents naming a contact point or participation read it (kg/anchoring.py), so the update
+    recomputes the copy's rows alone — not those of the release it copies, which names the same people
+    and project — and every view still equals a fresh build's; so after the copy is removed again."""
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    seed = next(corpus.glob("001*.txt"))
+    copy = corpus / "copy.txt"
+    copy.write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    redone = _redone(monkeypatch)
+    update([corpus], store, workers=1)
+    assert redone == [{BASE + "res/doc/copy"}]
+    assert_views_equal(store, _rebuild(corpus, tmp_path / "fresh"))
+    copy.unlink()
+    update([corpus], store, workers=1)
+    assert redone[1] == {BASE + "res/doc/copy"}
+    assert_views_equal(store, _rebuild(corpus, tmp_path / "fresh"))
+
+
+def test_a_query_reading_contact_points_of_other_documents_is_followed(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a saved query that shows, for each document, every phone number of the people it mentions,
+    another document's contact point changes this document's rows: contact points are then not anchored
+    and the update recomputes every document naming those people."""
+    folder = tmp_path / "queries"
+    shutil.copytree(ROOT / "queries", folder)
+    (folder / "phones.rq").write_text(
+        "#+ title: Phones of the people a document mentions\n"
+        "PREFIX cv: <http://data.europa.eu/m8g/>\nPREFIX schema: <https://schema.org/>\n"
+        "SELECT ?document ?person ?phone WHERE { ?document schema:mentions ?person . "
+        "?person cv:contactPoint ?c . ?c cv:telephone ?phone } ORDER BY ?document ?person ?phone\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("KG_QUERIES", str(folder))
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store, workers=1)
+    seed = next(corpus.glob("001*.txt"))
+    original = BASE + "res/doc/" + doc_id_for(seed)
+    phones = registry().get("phones")
+    before = len([r for r in _rows(views.view_json(store, phones)) if r["document"]["value"] == original])
+    assert before > 0
+    (corpus / "copy.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    redone = _redone(monkeypatch)
+    update([corpus], store, workers=1)
+    fresh = _rebuild(corpus, tmp_path / "fresh")
+    rows = _rows(views.view_json(fresh, phones))
+    assert len([r for r in rows if r["document"]["value"] == original]) > before  # the copy's phones too
+    assert _same_answer(_rows(views.view_json(store, phones)), rows, ["document", "person", "phone"])
+    assert_views_equal(store, fresh)
+    assert {BASE + "res/doc/copy", original} <= redone[0]
 
 
 def _terms(rng: random.Random) -> Iterator[str]:

@@ -130,3 +130,51 @@ def test_views_made_in_worker_processes_equal_views_made_in_process(wide_store_p
     for query in registry().list():
         if views.viewable(query):
             assert views.view_json(copy, query) == views.view_json(wide_store_path, query), query.name
+
+
+def test_the_answer_for_a_value_with_many_rows_is_kept_whole_as_a_file(
+    wide_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer for one parameter value with `views.MANY` rows or more (organisations of one class, the
+    documents of one year at 100,000 documents) is written whole at build time and sent from its file,
+    equal to the live answer; its row count answers the row cap."""
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "store"
+    shutil.copytree(wide_store_path, copy)
+    views.drop(copy)
+    monkeypatch.setattr(views, "MANY", 3)  # the wide store's values have tens of rows, not thousands
+    views.materialise(copy, copy, registry(), workers=1)
+    store = Store.read_only(str(copy))
+    kept = 0
+    for query in registry().list():
+        if not views.viewable(query):
+            continue
+        db = sqlite3.connect(views._database(copy, query))
+        entries = db.execute("SELECT param, key, token, rows FROM wholes WHERE param != ''").fetchall()
+        db.close()
+        rows = _live(store, query, {})["results"]["bindings"]
+        for p in query.params:
+            for term in _values(query, p.name, rows):
+                body = views.view_json(copy, query, {p.name: term})
+                assert body is not None and json.loads(body) == _live(store, query, {p.name: term}), (query.name, term)
+        for name, key, token, count in entries:
+            p = next(p for p in query.params if p.name == name)
+            files = list((copy / views.FOLDER).glob(f"{query.name}.{token}*.json"))
+            assert len(files) == 1, (query.name, name, key)
+            term = Literal(key, datatype=NamedNode(XSD + "integer")) if p.match == "year" else _term(key)
+            assert views.view_json(copy, query, {name: term}) == files[0].read_bytes(), (query.name, name, key)
+            assert count >= 3 and len(json.loads(files[0].read_bytes())["results"]["bindings"]) == count
+            with pytest.raises(views.TooManyRows) as err:
+                views.view_json(copy, query, {name: term}, max_rows=count - 1)
+            assert err.value.rows == count
+            kept += 1
+    assert kept > 20
+
+
+def _term(key: str) -> NamedNode | Literal:
+    """A parameter value from its key (the N-Triples form of a view's cell)."""
+    if key.startswith("<"):
+        return NamedNode(key[1:-1])
+    return Literal(json.loads(key))  # plain strings are all the saved queries filter literals by
