@@ -125,8 +125,10 @@ def test_seeds_store_validates(seeds_store):
                 "batch27": 0.79,
                 "batch28": 0.63,
                 "batch29": 0.78,
-                "batch30": 0.65,
-                "batch31": 0.67,
+                "batch30": 0.66,
+                "batch31": 0.68,
+                "batch32": 0.69,
+                "batch33": 0.69,
             }.items()
         ],
     ],

@@ -89,7 +89,9 @@ def analyse(doc: Document) -> DocFacts:
     dates = find_dates(text, reference, None if reference or not years else years[0], day_known)
     if pub:
         dates = [d for d in dates if not pub[1] <= d.begin < pub[2]]
-    org_spans = [(o.begin, o.end) for o in orgs if not is_venue(o.ref) and not _HOSTS.search(o.ref.name)]
+    org_spans = [  # (names the trained classifier found are no reason to drop an event or a place)
+        (o.begin, o.end) for o in orgs if not is_venue(o.ref) and not _HOSTS.search(o.ref.name) and not o.learned
+    ]
     events, series, awards = find_events(text, sents, dates, title, org_spans + bare_boards, lead_end)
     named_spans = [(b, e) for b, e, _n in series + awards]
     towns = [t for t in towns_in(text) if not any(o.begin <= t[0] < o.end for o in orgs)]
@@ -187,7 +189,7 @@ def _corefer_orgs(orgs: list[OrgMention]) -> list[OrgMention]:
         bigger = [r for r in found.values() if contains(r.name, ref.name) and r.key not in canon]
         if bigger:
             canon[key] = max(bigger, key=lambda r: len(r.name))
-    return [OrgMention(o.begin, o.end, canon.get(o.ref.key, o.ref), o.genitive) for o in orgs]
+    return [OrgMention(o.begin, o.end, canon.get(o.ref.key, o.ref), o.genitive, o.learned) for o in orgs]
 
 
 # an institution that is also where its events happen ("pressvisning på Jönköpings läns museum"), though it
@@ -407,7 +409,7 @@ def _collect_orgs(facts: DocFacts, orgs: list[OrgMention], home: Home, bare_boar
 
     funders = {k[0] for p in facts.projects for k, v in p.relations.items() if v[1] == "funder"}
     for o in orgs:
-        if o.ref.only_as and o.ref.key not in funders:
+        if (o.ref.only_as and o.ref.key not in funders) or o.learned:
             continue
         add(o.ref, (o.begin, o.end))
     if home.bare_board:

@@ -14,6 +14,7 @@ class OrgMention:
     end: int
     ref: OrgRef
     genitive: bool = False
+    learned: bool = False  # found by the trained classifier: listed only when a fact uses it
 
 
 def strip_genitive(surface: str) -> tuple[str, bool]:

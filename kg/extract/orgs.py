@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from kg.extract import learned_orgs
 from kg.extract.org_makeup import NOT_ORG_START as _NOT_ORG_START
 from kg.extract.org_makeup import made_up_names as _made_up_names
 from kg.extract.org_makeup import person_like as _person_like
@@ -118,7 +119,22 @@ def find_orgs(text: str) -> list[OrgMention]:
     found = _non_overlapping(found)
     found += _abbreviations(text, found)
     found += _domain_names(text)
+    found += _learned(text, found)
     return _non_overlapping(found)
+
+
+def _learned(text: str, found: list[OrgMention]) -> list[OrgMention]:
+    """Names the trained classifier takes for organisations where no rule found one."""
+    out = []
+    for begin, end, _ in learned_orgs.find(text, [(m.begin, m.end) for m in found]):
+        name = text[begin:end]
+        genitive = name.endswith(":s") or (
+            name.endswith("s") and re.search(rf"(?<![\w-]){re.escape(name[:-1])}(?![\w-])", text) is not None
+        )
+        if genitive:
+            name = name[:-2] if name.endswith(":s") else name[:-1]
+        out.append(OrgMention(begin, end, new_org(name), genitive, learned=True))
+    return out
 
 
 _MISSION = re.compile(
