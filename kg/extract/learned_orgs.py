@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from kg.extract.roles import role_head
 from kg.extract.text import LOWER, UPPER
-from kg.gazetteer import is_place
+from kg.gazetteer import is_place, load
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "org_model.json"
 MAX_WORDS = 6
@@ -165,8 +165,8 @@ def probability(feats: list[str], weights: dict[str, float]) -> float:
 
 
 def find(text: str, taken: list[tuple[int, int]] = (), model: dict | None = None) -> list[tuple[int, int, float]]:
-    """(begin, end, probability) of the names the model takes for organisations, best first
-    best first among overlapping ones, none overlapping `taken`."""
+    """(begin, end, probability) of the names the model takes for organisations: the most probable
+    among overlapping ones, none overlapping `taken`."""
     model = model or _model()
     toks = Tokens(text)
     threshold, weights = model["threshold"], model["weights"]
@@ -174,6 +174,8 @@ def find(text: str, taken: list[tuple[int, int]] = (), model: dict | None = None
     lower = toks.lower_words()
     blocked = _overlapping(toks, taken)
     for c in candidates(toks, model["lower_heads"], blocked):
+        if _town(toks.words[c.first : c.last + 1]):
+            continue  # "Katrineholm plockar placeringar": a town is its municipality, the rules' to resolve
         p = probability(features(toks, c, lower), weights)
         if p >= threshold:
             scored.append((p, c.end - c.begin, c.begin, c.end))
@@ -213,17 +215,21 @@ def _event_word(low: str) -> bool:
 
 @cache
 def _event_words() -> tuple[frozenset[str], tuple[str, ...]]:
-    from kg.gazetteer import load
 
     lex = load().lexicon
     suffixes = tuple(s for s in lex["event_compound_suffixes"] if len(s) > 4 and s != "dagen")  # "Riksdagen"
     return frozenset(lex["event_heads"]), suffixes
 
 
+def _town(words: list[str]) -> bool:
+    name = " ".join(words)
+    towns = load().towns
+    return name in towns or name.removesuffix("s") in towns or name.removesuffix(":s") in towns
+
+
 @cache
 def _generic_words() -> frozenset[str]:
     """Nouns that name a body only through the text around them ('Styrelsen', 'Förbundet', 'Kommunen')."""
-    from kg.gazetteer import load
 
     lex = load().lexicon
     keys = ("anaphoric_body_nouns", "generic_org_words", "org_heads_suffix", "unit_suffixes")
@@ -232,6 +238,5 @@ def _generic_words() -> frozenset[str]:
 
 @cache
 def _given_names() -> frozenset[str]:
-    from kg.gazetteer import load
 
     return frozenset(load().given_names)
