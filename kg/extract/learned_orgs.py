@@ -3,7 +3,7 @@
 Candidates are runs of capitalised words (with the small words that join a name, "Statens
 maritima museer", "Act of Emotion") inside one sentence; each is scored by a logistic model over
 sparse features of its words, their shapes and endings, and the words around it. The model is
-trained offline from the annotated real releases in tests/data/real (`python -m kg.train_orgs`)
+trained offline from the annotated real releases in tests/data/real (`python -m kg.train`)
 and ships as kg/data/org_model.json; nothing is downloaded or trained at run time.
 """
 
@@ -67,10 +67,6 @@ class Tokens:
 
 def _capitalised(tok: str) -> bool:
     return tok[0].isupper() or (tok[0].isdigit() and any(c.isupper() for c in tok))
-
-
-def _lower_word(tok: str) -> bool:
-    return tok[0].islower()
 
 
 def candidates(toks: Tokens, heads: frozenset[str], blocked: frozenset[int] = frozenset()) -> Iterator[Candidate]:
@@ -215,7 +211,6 @@ def _event_word(low: str) -> bool:
 
 @cache
 def _event_words() -> tuple[frozenset[str], tuple[str, ...]]:
-
     lex = load().lexicon
     suffixes = tuple(s for s in lex["event_compound_suffixes"] if len(s) > 4 and s != "dagen")  # "Riksdagen"
     return frozenset(lex["event_heads"]), suffixes
@@ -230,7 +225,6 @@ def _town(words: list[str]) -> bool:
 @cache
 def _generic_words() -> frozenset[str]:
     """Nouns that name a body only through the text around them ('Styrelsen', 'Förbundet', 'Kommunen')."""
-
     lex = load().lexicon
     keys = ("anaphoric_body_nouns", "generic_org_words", "org_heads_suffix", "unit_suffixes")
     return frozenset(w.lower() for k in keys for w in lex[k])
@@ -238,5 +232,4 @@ def _generic_words() -> frozenset[str]:
 
 @cache
 def _given_names() -> frozenset[str]:
-
     return frozenset(load().given_names)
