@@ -28,8 +28,7 @@ _LONGEST_HEAD = 40  # letters; longer lower-case heads are not looked for
 
 _TOKEN = re.compile(rf"[\w{UPPER}{LOWER}]+(?:[-:&'’.][\w{UPPER}{LOWER}]+)*|[&]|[^\s\w]", re.UNICODE)
 _JOINERS = frozenset({"för", "i", "och", "av", "de", "&", "of", "the", "and", "på", "mot", "till", "med", "om"})
-_STOP_BEFORE = frozenset(".!?:;\n")
-_SENTENCE_END = _STOP_BEFORE | {"–", "—"}
+_SENTENCE_END = frozenset({".", "!", "?", ":", ";", "–", "—"})
 _PREPOSITIONS = frozenset({"i", "för", "på", "vid", "hos", "från", "inom"})
 
 
@@ -50,9 +49,6 @@ class Tokens:
         self.text = text
         self.words = [m.group() for m in matches]
         self.spans = [m.span() for m in matches]
-
-    def __len__(self) -> int:
-        return len(self.words)
 
     def starts_sentence(self, i: int) -> bool:
         """Whether token i begins a sentence: the first, after a full stop or a dash, or after a line break."""

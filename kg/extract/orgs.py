@@ -10,7 +10,7 @@ from kg.extract.org_makeup import NOT_ORG_START as _NOT_ORG_START
 from kg.extract.org_makeup import made_up_names as _made_up_names
 from kg.extract.org_makeup import person_like as _person_like
 from kg.extract.org_patterns import Finder, pattern_finders
-from kg.extract.org_refs import OrgMention, new_org
+from kg.extract.org_refs import OrgMention, new_org, strip_genitive
 from kg.extract.roles import role_head
 from kg.extract.spans import Taken
 from kg.extract.text import CAP, LOWER, UPPER, proper_name_at
@@ -127,12 +127,9 @@ def _learned(text: str, found: list[OrgMention]) -> list[OrgMention]:
     """Names the trained classifier takes for organisations where no rule found one."""
     out = []
     for begin, end, _ in learned_orgs.find(text, [(m.begin, m.end) for m in found]):
-        name = text[begin:end]
-        genitive = name.endswith(":s") or (
-            name.endswith("s") and re.search(rf"(?<![\w-]){re.escape(name[:-1])}(?![\w-])", text) is not None
-        )
-        if genitive:
-            name = name[:-2] if name.endswith(":s") else name[:-1]
+        name, genitive = strip_genitive(text[begin:end])  # "SKL:s"
+        if not genitive and name.endswith("s") and re.search(rf"(?<![\w-]){re.escape(name[:-1])}(?![\w-])", text):
+            name, genitive = name[:-1], True  # "Svevias vd", where the text also names "Svevia"
         out.append(OrgMention(begin, end, new_org(name), genitive, learned=True))
     return out
 
