@@ -259,6 +259,21 @@ def test_without_a_dated_file_name_the_year_stays_unknown() -> None:
             "Truckförar-SM",
             id="a-championship-with-a-word-before-its-acronym",
         ),
+        pytest.param(
+            "Nyheter\n\nStaden arrangerar den 12 maj 2025 en nationell konferens om kulturarv i Visby.\n",
+            "Nationell konferens om kulturarv",
+            id="a-conference-by-its-kind-and-topic",
+        ),
+        pytest.param(
+            "Nyheter\n\nDen 3 juli 2025 är det premiär av Hamlet på Parkteatern i Borås.\n",
+            "Premiär av Hamlet",
+            id="a-premiere-by-what-it-shows",
+        ),
+        pytest.param(
+            "Nyheter\n\nEn konferens med 300 deltagare hålls den 4 juni 2025 i Karlstad.\n",
+            "Konferens",
+            id="who-comes-does-not-name-a-conference",
+        ),
     ],
 )
 def test_generic_event_named_by_owner_or_visited_place(text: str, name: str) -> None:
@@ -612,7 +627,7 @@ def test_an_inauguration_verb_in_the_infinitive_dates_the_headline_s_inauguratio
     )
     assert f.published == dt.date(2019, 3, 12), f.published
     assert [(e.name, _day(e.start), sorted(p[0] for p in e.places)) for e in f.events] == [
-        ("Invigning", dt.date(2019, 3, 11), ["Ekskolan", "Lilla Edet"])
+        ("Invigning av Ekskolan", dt.date(2019, 3, 11), ["Ekskolan", "Lilla Edet"])
     ], _show(f)
 
 
@@ -695,3 +710,11 @@ def test_the_date_a_paper_was_presented_is_no_meeting_s_date() -> None:
         )
     )
     assert [(e.name, e.start) for e in f.events] == [("Ministermöte", None)], _show(f)
+
+
+def test_a_conference_named_by_topic_in_the_headline_takes_the_compound_used_later() -> None:
+    f = facts(
+        "Myndigheterna bjuder in till konferens om arbetet med hedersvåld\n\n"
+        "Den nationella hedersvåldskonferensen hålls den 3 maj 2025 i Malmö.\n"
+    )
+    assert [e.name for e in f.events] == ["Hedersvåldskonferens"], _show(f)

@@ -129,6 +129,8 @@ def test_seeds_store_validates(seeds_store):
                 "batch31": 0.68,
                 "batch32": 0.69,
                 "batch33": 0.69,
+                "batch34": 0.70,
+                "batch35": 0.71,
             }.items()
         ],
     ],

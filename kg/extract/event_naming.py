@@ -91,6 +91,11 @@ _MEETING_WITH = re.compile(
 )
 
 
+_OF_WHAT = re.compile(
+    _MEETING_WITH.pattern.replace("(?:med|om)", "av", 1).replace("(?:i|på|", "(?:i|på|med|samt|anordnas|arrangeras|", 1)
+)
+
+
 _KIND_ADJECTIVE = re.compile(
     r"(?<![\w-])((?:[a-zåäö]{3,}(?:isk|iskt)-)?[a-zåäö]{3,}(?:iskt|iska|isk|ellt|ella|ell)|extrainsatt|extrainsatta)\s+$"
 )
@@ -114,20 +119,25 @@ def qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
             if town:  # "besöka Göteborgs Stad": a visit in the town
                 return f"{lem.capitalize()} i {town}"
             return f"{lem.capitalize()} {at.group(0).strip()}"
-    if (lem.endswith("möte") or lem in word_set("events_named_by_subject")) and word.lower() in (
-        lem,
-        lem + "t",
-        lem + "en",
-        lem + "et",
-    ):
+    singular = word.lower() in (lem, lem + "t", lem + "en", lem + "et", lem + "n")
+    kind = _KIND_ADJECTIVE.search(text, max(0, m.start() - 24), m.start())
+    kind_named = lem.endswith("möte") or lem in word_set("event_kinds_named_by_adjective")
+    by_topic = lem in word_set("events_named_by_topic")
+    if singular and (lem.endswith("möte") or by_topic or lem in word_set("events_named_by_subject")):
         about = _MEETING_WITH.match(text, m.end(), limit)
-        kind = _KIND_ADJECTIVE.search(text, max(0, m.start() - 24), m.start())
-        if about and kind and lem.endswith("möte"):  # "nordisk-baltiskt ministermöte med Världsbankens president"
+        if about and by_topic and not about.group("p").startswith("om"):
+            about = None  # "konferens med 300 deltagare": who comes, not what it is
+        if about and kind and kind_named:  # "nordisk-baltiskt ministermöte med Världsbankens president"
             return f"{kind.group(1).capitalize()} {word.lower()} {about.group('p')}"
         if about:  # "möte med transportministrar", "möte om åtgärder på den europeiska gasmarknaden"
             return f"{lem.capitalize()} {about.group('p')}"
-    kind = _KIND_ADJECTIVE.search(text, max(0, m.start() - 24), m.start())
-    if kind and lem.endswith("möte"):  # "nordiskt transportministermöte", "extrainsatt möte"
+    if singular and lem in word_set("events_named_by_object"):
+        what = _OF_WHAT.match(text, m.end(), limit)
+        last = what.group("p").split()[-1] if what else ""
+        if what and not (last[0].isupper() and last.endswith("s") and text.startswith(" och ", what.end())):
+            # (not "invigningen av Dramatens" of "Dramatens och Kungliga Operans nya dekorateljéer")  # "invigning av gång- och cykelleden Brogatan", "premiär av Misantropen"
+            return f"{lem.capitalize()} {what.group('p')}"
+    if kind and kind_named:  # "nordiskt transportministermöte", "internationell konferens"
         return f"{kind.group(1).capitalize()} {word.lower()}"
     first = re.search(r"(?<![\w-])(första|sista|årets)\s+$", text[max(0, m.start() - 12) : m.start()], re.IGNORECASE)
     if first and word.lower() != lem:  # "det första spadtaget": the occasion as the text writes it

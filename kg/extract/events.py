@@ -291,16 +291,23 @@ def _minor_heads() -> frozenset[str]:
 
 def _upgrade_main(events: list[Event], main) -> None:
     """A generic main event ('konferens') takes the more specific name used later ('kvinnofridskonferens')."""
-    if not main or main[1] or (len(main) > 2 and main[0].lower() != main[2]):
-        return  # (a named or qualified one: 'Ekofinrådets möte')
-    head = main[0].lower()
+    if not main or main[1] or (len(main) > 2 and not main[0].lower().startswith(main[2])):
+        return  # (a named or owned one: 'Ekofinrådets möte'; 'Konferens om arbetet med kvinnofrid' may still be)
+    head = main[2] if len(main) > 2 else main[0].lower()
+    bare = main[0].lower() == head
     better = next(
         (
             e.name
             for e in events
-            if e.name.lower() != head
+            if e.name.lower() not in (head, main[0].lower())
             and not e.series
-            and (e.name.lower().endswith(head) or (e.head == head and e.name[:1].isupper() and " " in e.name))
+            and (
+                (e.name.lower().endswith(head) and " " not in e.name)
+                or (
+                    bare
+                    and (e.name.lower().endswith(head) or (e.head == head and e.name[:1].isupper() and " " in e.name))
+                )
+            )
         ),
         None,
     )
