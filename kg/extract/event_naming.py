@@ -134,8 +134,8 @@ def qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
     if singular and lem in word_set("events_named_by_object"):
         what = _OF_WHAT.match(text, m.end(), limit)
         last = what.group("p").split()[-1] if what else ""
-        if what and not (last[0].isupper() and last.endswith("s") and text.startswith(" och ", what.end())):
-            # (not "invigningen av Dramatens" of "Dramatens och Kungliga Operans nya dekorateljéer")  # "invigning av gång- och cykelleden Brogatan", "premiär av Misantropen"
+        genitive_cut = last[0].isupper() and last.endswith("s") and text.startswith(" och ", what.end())
+        if what and not genitive_cut:  # "premiär av Misantropen"; not "av Dramatens" of "Dramatens och Operans …"
             return f"{lem.capitalize()} {what.group('p')}"
     if kind and kind_named:  # "nordiskt transportministermöte", "internationell konferens"
         return f"{kind.group(1).capitalize()} {word.lower()}"
