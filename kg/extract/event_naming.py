@@ -133,8 +133,8 @@ def qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
             return f"{lem.capitalize()} {about.group('p')}"
     if singular and lem in word_set("events_named_by_object"):
         what = _OF_WHAT.match(text, m.end(), limit)
-        last = what.group("p").split()[-1] if what else ""
-        genitive_cut = last[0].isupper() and last.endswith("s") and text.startswith(" och ", what.end())
+        last = what.group("p").split()[-1] if what else "x"
+        genitive_cut = what and last[0].isupper() and last.endswith("s") and text.startswith(" och ", what.end())
         if what and not genitive_cut:  # "premiär av Misantropen"; not "av Dramatens" of "Dramatens och Operans …"
             return f"{lem.capitalize()} {what.group('p')}"
     if kind and kind_named:  # "nordiskt transportministermöte", "internationell konferens"
