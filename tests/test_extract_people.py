@@ -652,6 +652,18 @@ def test_a_riksdag_committee_named_in_the_genitive_owns_the_post() -> None:
             "Nyheter\n\nTill särskild utredare utses Karin Lund som varit rektor.\n",
             {("Karin Lund", "särskild utredare", None)},
         ),
+        (  # five words of title, and a party between the name and the verb
+            "Nyheter\n\nTill förste vice ordförande för regionfullmäktige är Erik Lund, (C), föreslagen.\n",
+            {("Erik Lund", "förste vice ordförande för regionfullmäktige", None)},
+        ),
+        (
+            "Nyheter\n\nSara Holm, (KD), är föreslagen som ny ordförande för kommunfullmäktige.\n",
+            {("Sara Holm", "ordförande", None)},
+        ),
+        (
+            "Nyheter\n\nPer Ek är vald till ordförande i Sveriges Schackförbund.\n",
+            {("Per Ek", "ordförande", "Sveriges Schackförbund")},
+        ),
     ],
 )
 def test_a_title_before_a_copula_or_an_appointing_verb(text: str, expected: set) -> None:

@@ -113,6 +113,8 @@ def apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, have
         ):  # "Göteborgs universitet (ordförande, omval)" (not "utvecklaren (från X) Anna Berg": her title)
             chunk = chunk[: aside.start()].rstrip()
             stop_after = True
+        if not chunk:  # "Camilla Rinaldho Miller, (KD), är föreslagen": the party alone
+            continue
         if looks_like_person(chunk):
             break
         inner = next(

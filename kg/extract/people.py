@@ -303,7 +303,7 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
         for org in at or [None]:  # "Som forskare vid Utrikespolitiska institutet och Uppsala universitet har X"
             out.append(membership(c.name, parse_title(som.group("t"))[0], org, som.start("t"), c.end, False, party))
     copula = _TITLE_IS.search(text, max(s_begin - 2, c.begin - 160, 0), c.begin) if not out else None
-    if copula and (parsed := parse_title(copula.group("t"))) and len(copula.group("t").split()) <= 4:
+    if copula and (parsed := parse_title(copula.group("t"))) and len(copula.group("t").split()) <= 5:
         out.append(membership(c.name, parsed[0], None, copula.start("t"), c.end, parsed[1], party))
     if party and not out:
         out.append(membership(c.name, None, None, c.begin, pos, False, party))
@@ -312,7 +312,7 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
 
 _LISTED_NAME = r"[A-ZÅÄÖ][\w-]+(?:\s(?:von\s|af\s|de\s)?[A-ZÅÄÖ][\w-]+){1,2}"
 _TITLE_IS = re.compile(
-    r"(?:^|[.!?:]\s+|\n\s*)(?:Till\s+)?(?P<t>[A-ZÅÄÖa-zåäö][\wåäö-]*(?:\s[\wåäö-]+){0,3}?)\s+"
+    r"(?:^|[.!?:]\s+|\n\s*)(?:Till\s+)?(?P<t>[A-ZÅÄÖa-zåäö][\wåäö-]*(?:\s[\wåäö-]+){0,4}?)\s+"
     r"(?:är|blir|blev|utses|har\s+utsetts|förordnas|tillträder)\s+"
     rf"(?:{_LISTED_NAME}(?:,\s*|\s+och\s+))*$"
 )  # "Utredare är Lars Berg och Robert Ek", "Till särskild utredare utses Bo Jansson"
@@ -323,7 +323,9 @@ _RELATIVE = re.compile(
     r",\s*som\s+(?:(?:under|sedan|i|nu|numera|tidigare)\b[^,.\n]{0,30}?\s+)?(?:är|varit|har\s+varit)\s"
 )
 _AFTER_NAME = re.compile(
-    r"\s+(?:(?:är|blir)(?:\s+(?:sedan\s+\d{4}|nu|numera|sedan\s+tidigare|från\s+och\s+med\s+\S+|"
+    r"\s+(?:(?:är|blir|blev)\s+(?:föreslagen|nominerad|vald|omvald|utsedd|utnämnd|anställd|rekryterad|förordnad)"
+    r"(?:\s+\S+){0,2}?\s+(?:till|som)"
+    r"|(?:är|blir)(?:\s+(?:sedan\s+\d{4}|nu|numera|sedan\s+tidigare|från\s+och\s+med\s+\S+|"
     r"för\s+närvarande|i\s+dag|idag|just\s+nu))?|som"
     r"|(?:tillträder|tillträdde|börjar|började|tar\s+över|kvarstår|fortsätter|träder\s+in|går\s+in|"
     r"stannar|arbetar|jobbar|verkar|tjänstgör)\s+som"
@@ -355,6 +357,9 @@ def _predicate_roles(ctx: Context, c: NameCandidate, pos: int, limit: int, s_beg
     """'X är sedan 2021 lagman i Göteborgs tingsrätt', 'X tillträder som rektor', 'utsett X till
     generaldirektör för Y', 'X har utsetts till ny vd': a title stated by the sentence's verb."""
     text = ctx.text
+    party_aside = re.match(r",?\s*\([A-ZÅÄÖ][A-Za-zåäö]{0,3}\),?", text[pos:limit])
+    if party_aside:  # "Camilla Rinaldho Miller, (KD), är föreslagen som …"
+        pos += party_aside.end()
     m = _AFTER_NAME.match(text, pos, limit) or _RELATIVE.match(text, pos, limit)
     if m is None and _BEFORE_NAME.search(text, max(s_begin, c.begin - 40), c.begin):
         m = _APPOINTED_AS.match(text, pos, limit)

@@ -120,7 +120,7 @@ def role_before(text: str, name_begin: int, floor: int) -> Role | None:
         for j in range(idx - 1, max(0, idx - 4), -1):
             if tokens[j][0] == "för" and j >= 1 and role_head(tokens[j - 1][0]):
                 between = [t[0] for t in tokens[j + 1 : idx + 1]]
-                if all(w.isalpha() and w.islower() for w in between):
+                if all(w.isalpha() and w.islower() and w not in word_set("title_stop_verbs") for w in between):
                     head = role_head(tokens[j - 1][0])
                     tail = " för " + " ".join(between)
                     idx = j - 1
