@@ -181,12 +181,13 @@ def load() -> Gazetteer:
         _add(g, ref, forms)
         for town in [short, *genitives(short)]:
             g.towns.setdefault(town, ref.key)
-    for row in _rows("agencies.csv"):
+    wrong = g.lexicon["agency_names_wrong"]
+    for row in _rows("agencies.csv") + _rows("agencies_extra.csv"):
         name = row["name"]
         known = g.surfaces.get(name.lower())
         if known:
             continue
-        other = [o.strip() for o in row["other_names"].split(";") if o.strip()]
+        other = [o.strip() for o in row["other_names"].split(";") if o.strip() and o.strip() not in wrong.get(name, ())]
         abbrevs = [a for a in [row["abbreviation"], *other] if _is_abbreviation(a)]
         names = [o for o in other if not _is_abbreviation(o)]
         is_agency = not row["category"].startswith("Organisation")

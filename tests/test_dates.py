@@ -238,6 +238,16 @@ CONTEXT = [
     ("Kursen börjar den 5 oktober.", {"context_year": 2012, "reference": REF}, date(2012, 10, 5)),
     ("Publicerad 2018-11-23 15.07\n\nKursen startar den 15 januari.", {}, date(2019, 1, 15)),
     ("Kursen startar den 15 januari.\n\nPublicerad 2018-11-23 15.07", {}, date(2019, 1, 15)),
+    (  # a year long past ("sedan 1965") gives no date its year; the headline's does
+        "Kulturpris 2024 - nominera\n\nPriset har delats ut sedan 1965. Prisutdelningen sker onsdagen den 30 oktober.",
+        {},
+        date(2024, 10, 30),
+    ),
+    (  # a bare year in another sentence far from the headline's year does not date the event
+        "Priset 2023\n\nUtdelningen sker den 6 juli på gården. Pristagaren får en kopia av medaljen från 1919.",
+        {},
+        date(2023, 7, 6),
+    ),
 ]
 
 

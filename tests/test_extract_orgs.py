@@ -388,3 +388,9 @@ def test_a_union_named_by_a_suspended_compound_ending_in_facket() -> None:
 
     text = "Bygg- och anläggningsfacket säger nej till budet. Facket kräver mer."
     assert [text[o.begin : o.end] for o in find_orgs(text)] == ["Bygg- och anläggningsfacket"]
+
+
+def test_esv_is_ekonomistyrningsverket_not_statskontoret() -> None:
+    found = orgs("Nyheter\n\nESV och Skatteverket ska redovisa uppdraget senast i maj.\n")
+    assert ("Ekonomistyrningsverket", "GovernmentAgency") in found, found
+    assert not any(name == "Statskontoret" for name, _kind in found), found

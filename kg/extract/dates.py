@@ -421,9 +421,10 @@ def find_publication_date(text: str) -> tuple[datetime.date, int, int] | None:
 
 def _context_year(
     c: _Cand, anchors: list[tuple[int, int, bool]], sents: list[int], paras: list[int]
-) -> tuple[int, bool] | None:
-    """Year stated nearby, and whether it is a date's: nearest in the sentence, else in the paragraph
-    (preceding first), else the last preceding mention with a year."""
+) -> tuple[int, bool, bool] | None:
+    """Year stated nearby, whether it is a date's, and whether it is in the date's own sentence:
+    nearest in the sentence, else in the paragraph (preceding first), else the last preceding mention
+    with a year."""
 
     def rank(pos: int, later: bool) -> tuple[int, int]:
         if pos >= c.end:
@@ -439,10 +440,10 @@ def _context_year(
         near = [(rank(p, later), y, dated) for p, y, dated in anchors[i:j]]
         if near:
             _r, y, dated = min(near)
-            return y, dated
+            return y, dated, not later
     i = bisect.bisect_left(positions, c.begin)
     before = [y for p, y, dated in anchors[:i] if dated]
-    return (before[-1], True) if before else None
+    return (before[-1], True, False) if before else None
 
 
 def _upcoming_despite(c: _Cand, ref: datetime.date, year: int) -> bool:
@@ -520,6 +521,21 @@ def _resolve(text: str, c: _Cand, ref: datetime.date | None, ctx: int | None) ->
 
 
 _FOR_YEAR = re.compile(r"\bför\s$")  # "bokslut för 2016": the period a report covers, not when a date falls
+# "delats ut sedan 1965", "grundades 1919": a year long past, never the year of a date without one
+_PAST_YEAR = re.compile(r"(?i)\b(?:sedan|grundades|grundad|bildades|född|föddes|invigdes|byggdes)\s+(?:år\s+)?$")
+
+
+def _headline_year(text: str, anchors: list[tuple[int, int, bool]]) -> int | None:
+    """The one year the first line names ('Kulturpris 2024 - dags att nominera')."""
+    first = text.find("\n") % (len(text) + 1)  # (the whole text when it is one line)
+    years = {y for b, y, _d in anchors if b < first}
+    if len(years) != 1:
+        return None
+    year = years.pop()
+    label = re.search(
+        rf"(?i)(?<!under )(?<!i )(?<!sedan )(?<!från )(?<!till )(?<!för )(?<!år )\b{year}\b", text[:first]
+    )
+    return year if label else None  # "Kulturpris 2024", not "Under 2019 ökade antalet"
 
 
 def find_dates(
@@ -539,7 +555,11 @@ def find_dates(
     pub = _text_publication(text)
     ref = reference or (pub[0] if pub else None)
     anchors = sorted(
-        [(b, y, False) for y, b, _ in _text_years(text) if not (ref and _FOR_YEAR.search(text, max(0, b - 4), b))]
+        [
+            (b, y, False)
+            for y, b, _ in _text_years(text)
+            if not (ref and _FOR_YEAR.search(text, max(0, b - 4), b)) and not _PAST_YEAR.search(text, max(0, b - 16), b)
+        ]
         + [
             (c.begin, c.explicit_year, True)
             for c in cands
@@ -552,7 +572,10 @@ def find_dates(
         ctx = None
         if c.kind != "relative" and c.explicit_year is None:
             found = _context_year(c, anchors, sents, paras)
-            ctx = context_year if found is None else found[0]
+            own = ref.year if ref else _headline_year(text, anchors)
+            ctx = (context_year or (None if ref else own)) if found is None else found[0]
+            if found and not found[1] and not found[2] and own and abs(found[0] - own) > 1:
+                ctx = own  # "… medalj som Heidenstam fick 1919" in a release headed "Övralidspriset 2023"
             if found and not found[1] and ref and _upcoming_despite(c, ref, found[0]):
                 ctx = None  # "arbetsprogrammet 2024 och … mötet den 14–15 december" in November 2023
         exact = day_known or reference is None
