@@ -807,3 +807,33 @@ def test_a_minister_met_on_a_trip_abroad_is_not_the_swedish_government_s() -> No
         "utrikeshandelsminister Anna Ek.\n"
     )
     assert ("Anna Ek", "bistånds- och utrikeshandelsminister", "Regeringen") in aid, aid
+
+
+def test_titles_in_brackets_after_names_and_the_body_after_the_list() -> None:
+    found = memberships(
+        "Nyheter\n\nLaget representeras av Nanne Bergstrand (huvudtränare) och Henrik Rydström (lagkapten).\n\n"
+        "– Det är viktigt, säger Eva Ingebrigtsen (lärare) och Sara Holm (rektor) från Wargentinskolan.\n"
+    )
+    assert {("Nanne Bergstrand", "huvudtränare"), ("Henrik Rydström", "lagkapten")} <= {(p, t) for p, t, _o in found}
+    assert {("Eva Ingebrigtsen", "lärare", "Wargentinskolan"), ("Sara Holm", "rektor", "Wargentinskolan")} <= found
+
+
+def test_a_board_elected_in_a_list_and_one_title_in_brackets_is_not_the_next_name_s() -> None:
+    found = memberships(
+        "Årsmöte\n\nTill ny styrelse valdes Carina Thörn (ordförande), Evalena Öman (sekreterare), Peter Persson "
+        "och Ulla Odh.\n"
+    )
+    titles = {p: t for p, t, _o in found}
+    assert titles["Carina Thörn"] == "ordförande" and titles["Evalena Öman"] == "sekreterare", found
+    assert titles["Peter Persson"] == "styrelseledamot" and titles["Ulla Odh"] == "styrelseledamot", found
+
+
+def test_contact_block_name_with_party_and_a_title_joined_by_a_slash() -> None:
+    found = memberships(
+        "Nyheter\n\nKontakt\n\nJeanette Wäppling (V)\n\nKommunalråd\n\n070-985 24 50\n\n"
+        "Robin Ljungqvist\nPressekreterare/projektledare\nTel: 010-442 71 34\n\n"
+        "Emma Ek (M)\n\nModerator: Mathias Helge\n"
+    )
+    titles = {(p, t) for p, t, _o in found}
+    assert {("Jeanette Wäppling", "kommunalråd"), ("Robin Ljungqvist", "pressekreterare")} <= titles, found
+    assert not any(p == "Emma Ek" and t for p, t in titles), found

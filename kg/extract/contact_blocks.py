@@ -18,6 +18,8 @@ _LINE_LABEL = re.compile(
 )
 
 
+_OTHER_LABEL = re.compile(r"[^:]{1,30}:\s*[A-ZÅÄÖ]")
+_PARTY_TAIL = re.compile(r"(?:\([A-ZÅÄÖ][A-Za-zåäö]{0,2}\))?")
 _ORG_LINE = re.compile(rf"[{UPPER}][\w&-]*(?:\s(?:och\s|&\s)?[{UPPER}\d][\w&-]*){{0,4}}")
 
 
@@ -32,8 +34,9 @@ def block_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]
     for c in accepted:
         line_start = text.rfind("\n", 0, c.begin) + 1
         line_end = text.find("\n", c.end)
-        if line_end < 0 or text[line_start:line_end].strip() != text[c.begin : c.end]:
-            continue
+        rest = text[c.end : line_end].strip() if line_end >= 0 else ""
+        if line_end < 0 or text[line_start : c.begin].strip() or not _PARTY_TAIL.fullmatch(rest):
+            continue  # a name alone on its line, or with its party: "Jeanette Wäppling (V)"
         title, org, pos = None, None, line_end + 1
         for _ in range(3):
             nxt_end = text.find("\n", pos)
@@ -43,8 +46,8 @@ def block_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]
             if not line:
                 pos = nxt_end + 1
                 continue
-            if looks_like_person(line):
-                break  # the next name of the block
+            if looks_like_person(line) or (_OTHER_LABEL.match(line) and not _LINE_LABEL.match(line)):
+                break  # the next name of the block, or a line for someone else ("Moderator: Mathias Helge")
             label = _LINE_LABEL.match(line)
             body = line[label.end() :] if label else line
             had_contact = bool(PHONE.search(body) or EMAIL.search(body))
@@ -59,6 +62,8 @@ def block_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]
                 cut = text[body_start : line_orgs[0].begin].strip(" ,")
                 first = cut or first  # "Kommunikationschef Länsstyrelsen Dalarna …": the title before the name
             parsed = parse_title(first.rstrip(",.")) if first and len(first.split()) <= 6 else None
+            if not parsed and "/" in first:  # "Pressekreterare/projektledare", "Enhetschef/Kulturcentrum"
+                parsed = parse_title(first.split("/")[0]) if role_head(first.split("/")[0].split()[-1]) else None
             if parsed and not title:
                 title = parsed[0]
             elif not line_orgs and not parsed and title and not org and _ORG_LINE.fullmatch(body):

@@ -113,8 +113,8 @@ def plural_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership
             words.insert(0, initial)  # "Styrelseledamöter valda sedan tidigare är A, B och C"
         for m in reversed(words):
             title = _plural_title(m.group(1))
-            if not title:
-                continue
+            if not title or window[m.start() - 1 : m.start()] == "(":
+                continue  # (not "Evalena Öman (sekreterare), Peter Persson": one person's title in brackets)
             gap = window[m.end() :]
             if not colon_list and (len(gap) > 60 or re.search(r"[.;]", gap)):
                 break
@@ -148,6 +148,17 @@ def elected_lists(ctx: Context, accepted: list[NameCandidate]) -> list[Membershi
     for first in accepted:
         if first.begin in consumed:
             continue
+        board = _BOARD_BEFORE.search(text, max(0, first.begin - 60), first.begin)
+        if board:  # "Till ny styrelse valdes A (ordförande), B (sekreterare), C och D"
+            names = _board_listed(text, first, starts)
+            consumed.update(c.begin for c in names)
+            for c in names:
+                own = _BRACKET_AFTER.match(text, c.end)
+                if not own or not (own.group(1) == "(" or role_head(own.group(2))):  # (a name with its own title)
+                    out.append(
+                        Membership(c.name, "styrelseledamot", None, board.start(), board.end(), default_org=True)
+                    )
+            continue
         names = _listed(text, first, starts)
         consumed.update(c.begin for c in names)
         m = _ELECTED_AFTER.match(text, names[-1].end)
@@ -161,6 +172,26 @@ def elected_lists(ctx: Context, accepted: list[NameCandidate]) -> list[Membershi
         for c in names:
             out.append(Membership(c.name, title, None, m.start("t"), m.end("t"), default_org=True))
     return out
+
+
+_BOARD_BEFORE = re.compile(
+    r"(?:[Tt]ill\s+(?:ny|nya|den\s+nya)\s+styrelse(?:n)?\s+(?:valdes|omvaldes|utsågs)"
+    r"|(?:[Nn]ya\s+)?[Ss]tyrelsen\s+består\s+(?:därmed\s+|då\s+|nu\s+)?av)\s*:?\s*(?:\n\s*(?:[•*-]\s*)?)?$"
+)
+_BRACKET_AFTER = re.compile(r"\s*(?:(\()\s*[a-zåäö]|,\s*([a-zåäöA-ZÅÄÖ][a-zåäö]+))")
+_BOARD_GAP = re.compile(
+    r"\s*(?:\([^()\n]{1,40}\))?(?:,\s*[A-ZÅÄÖa-zåäö][a-zåäö]+(?=\s*\n))?"
+    r"\s*(?:,\s*|\s+och\s+|\s+samt\s+|\s*\n\s*(?:[•*-]\s*)?)"
+)
+
+
+def _board_listed(text: str, first: NameCandidate, starts: dict[int, NameCandidate]) -> list[NameCandidate]:
+    """The names of a board's list: 'A (ordförande), B, C och D' or one per line ('• A, Ordförande')."""
+    names, pos = [first], first.end
+    while (g := _BOARD_GAP.match(text, pos)) is not None and g.end() in starts:
+        names.append(starts[g.end()])
+        pos = names[-1].end
+    return names
 
 
 _FROM_ORG_COLON = re.compile(r"\b[Ff]rån\s+$")

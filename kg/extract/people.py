@@ -54,6 +54,9 @@ def _is_person_position(ctx: Context, c: NameCandidate, strong_spans: list[tuple
             return True
     if role_before(text, c.begin, line_start):
         return True
+    bracketed = _BRACKETED_TITLE.match(after)
+    if bracketed and role_head(bracketed.group("t").split()[0]):
+        return True  # "Nanne Bergstrand (huvudtränare)"
     if re.search(r"(?:säger|sa|sade|menar|enligt|talare som)\s$", before):
         return True
     for o in ctx.ending_at(c.begin - 1):  # "chefen för Skånes universitetssjukhus Bent Christensen"
@@ -221,6 +224,20 @@ def _drop_nested(cands: list[NameCandidate]) -> list[NameCandidate]:
 _ITEM_START = re.compile(r"[ \t]*(?:\d+\.|[•*-])?[ \t]*")
 
 
+_BRACKETED_TITLE = re.compile(r"\s*\((?P<t>[a-zåäöA-ZÅÄÖ][\w &/.-]{1,40})\)")
+_LISTED_BRACKETED = r"(?:\s*,|\s+och|\s+samt)\s+[A-ZÅÄÖ][\w-]+(?:\s[A-ZÅÄÖ][\w-]+){1,2}\s*\([^()\n]{1,40}\)"
+# "… och Camilla Wedfelt (beteendevetare) från Wargentinskolan": the body after the list is each one's
+_FROM_AFTER_LIST = re.compile(rf"(?:{_LISTED_BRACKETED})*\s+(?:från|vid|på|hos|i)\s+")
+_LIST_BEFORE = re.compile(r"[A-ZÅÄÖ][\w-]+(?:\s[A-ZÅÄÖ][\w-]+){1,2}\s*\([^()\n]{1,40}\)(?:\s*,|\s+och|\s+samt)\s+$")
+
+
+def _list_start(text: str, begin: int, floor: int) -> int:
+    """Where a list of 'Name (title)' items that ends at `begin` starts: its first name."""
+    while (m := _LIST_BEFORE.search(text, max(floor, begin - 90), begin)) is not None:
+        begin = m.start()
+    return begin
+
+
 def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
     text = ctx.text
     s_begin, s_end = ctx.sentence_bounds(c.begin)
@@ -236,6 +253,13 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
     if pm and party_ref(pm.group("p")):
         party = party_ref(pm.group("p"))
         pos = pm.end()
+    bracketed = _BRACKETED_TITLE.match(text, pos, limit)
+    parsed = parse_title(bracketed.group("t")) if bracketed and role_head(bracketed.group("t").split()[0]) else None
+    if bracketed and parsed:  # "Nanne Bergstrand (huvudtränare), Henrik Rydström (lagkapten) och …"
+        at = _FROM_AFTER_LIST.match(text, bracketed.end(), limit)
+        o = org_at(ctx.orgs, at.end(), limit) if at else None
+        org = (o.ref if o else None) or genitive_org_before(ctx, _list_start(text, c.begin, s_begin))
+        return [membership(c.name, parsed[0], org, c.begin, bracketed.end(), parsed[1], party)]
     aside = ASIDE_BEFORE.search(text, max(s_begin, c.begin - 80), c.begin)
     anchor = aside.start() if aside else c.begin  # "statssekreteraren (till ministern) Pernilla Baralt"
     before = role_before(text, anchor, s_begin)
