@@ -183,6 +183,29 @@ CASES = [
         {("Gunilla Ek", "Förskolan får plats för hundra barn och en stor utegård")},
         id="sade-definite-title-name",
     ),
+    pytest.param(
+        "Besök\n\nOmställningen är i fokus för besöket. - Det här är en möjlighet att visa upp länet, säger "
+        "landshövding Eva Holm.\n",
+        {("Eva Holm", "Det här är en möjlighet att visa upp länet")},
+        id="a-hyphen-quote-inside-a-paragraph-with-its-speaker",
+    ),
+    pytest.param(
+        "Nytt kontor\n\n– Vi har ett allvarligt läge, säger justitieminister Per Ek.\n\n"
+        "- Att ha vår verksamhet mitt i centrum stärker kontakten med de boende! Säger Sara Lind, avdelningschef.\n\n"
+        "– EM i Finland känns både tryggt och lyxigt, skrattar Karin Olsson som är landslagsledare.\n",
+        {
+            ("Per Ek", "Vi har ett allvarligt läge"),
+            ("Sara Lind", "Att ha vår verksamhet mitt i centrum stärker kontakten med de boende!"),
+            ("Karin Olsson", "EM i Finland känns både tryggt och lyxigt"),
+        },
+        id="a-capitalised-verb-after-an-exclamation-and-a-laugh-are-no-earlier-speaker-s",
+    ),
+    pytest.param(
+        "Tränarbyte\n\n”Jag vill tacka Peter för det arbete han lagt ner på A-laget under säsongen”.\n\n"
+        "-Alexander Ytterberg, Sportchef\n",
+        {("Alexander Ytterberg", "Jag vill tacka Peter för det arbete han lagt ner på A-laget under säsongen")},
+        id="a-signature-line-under-the-quote",
+    ),
 ]
 
 
@@ -243,3 +266,12 @@ def test_a_dash_quote_whose_next_paragraph_names_the_speaker_is_not_the_name_bef
         )
     )
     assert [q.speaker for q in f.quotes] == ["Olle Berg"], [(q.speaker, q.text) for q in f.quotes]
+
+
+def test_a_list_of_dash_name_lines_is_no_quote() -> None:
+    text = (
+        "Kulturpris\n\nPå scenen:\n\n- Anja Nordberg Sonesson, 2:e vice ordförande kommunfullmäktige och "
+        "kulturnämnden\n\n"
+        "- Janne Grönholm, ordförande kulturnämnden\n\n- Annika Cedhagen, kulturdirektör\n"
+    )
+    assert facts(text).quotes == []

@@ -24,6 +24,10 @@ def _verbs() -> str:
     return "|".join(map(re.escape, verbs))
 
 
+def _capitalised_verbs() -> str:
+    return "|".join(re.escape(v.capitalize()) for v in sorted(load().lexicon["speech_verbs"], key=len, reverse=True))
+
+
 _ATTR_RE: re.Pattern | None = None
 _INLINE_RE: re.Pattern | None = None
 
@@ -33,8 +37,10 @@ def _attr_re() -> re.Pattern:
     if _ATTR_RE is None:
         v = _verbs()
         # ", säger X" / "? säger X" / ". Fortsätter han" / "”, sa X"
+        cap = _capitalised_verbs()  # "… i Landskrona! Säger Marija Filipovic"
         _ATTR_RE = re.compile(
-            rf"(?:(?P<punct>[,.!?…])[”\"»“]?|[”\"»“])\s+(?P<verb>{v})(?:\s+(?:också|även|vidare|då))?\s+(?P<who>[^.!?\n]*?)(?=[.!?:\n]|$|,\s*[a-zåäö]+\s)"
+            rf"(?:(?P<punct>[,.!?…])[”\"»“]?|[”\"»“])\s+(?P<verb>{v}|(?<=[!?]\s){cap})(?:\s+(?:också|även|vidare|då))?"
+            rf"\s+(?P<who>[^.!?\n]*?)(?=[.!?:\n]|$|,\s*[a-zåäö]+\s)"
         )
         _INLINE_RE = re.compile(
             rf"[”\"«“„](?P<q>[^”\"»“\n]{{15,}}?)[,.!?]?[”\"»“],?\s+(?P<verb>{v})\s+(?P<who>[^.!?\n]*)"
@@ -129,6 +135,20 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                     if more:
                         _continuation(text, rest_b + more.end(), para.end, speaker, quotes)
                     continue
+            signed = _signature(paras[i + 1], occurrences) if i + 1 < len(paras) else None
+            if (
+                signed
+                and len(body.split()) >= 6
+                and _signature(para, occurrences) is None  # (not a list of "- Name, title" lines)
+                and re.search(r"[.!?”\"»][.”\"»]?\s*$", body)
+            ):  # '”Jag vill tacka Peter …”.' then '-Alexander Ytterberg, Sportchef'
+                for pb, pe in pending:
+                    quotes.append(_quote(text, pb, pe, signed, None))
+                pending = []
+                end = para.end - (1 if text[para.end - 1] == "." else 0)
+                quotes.append(_quote(text, start, end, signed, (paras[i + 1].begin, paras[i + 1].end)))
+                last_speaker, last_quote_para = signed, i
+                continue
             if dash and len(body.split()) >= 6:
                 prev = paras[i - 1] if i > 0 else None
                 introduced = None
@@ -169,13 +189,28 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
 def _split_run_on(paras: list[Segment]) -> list[Segment]:
     """'… i år. – Vi är glada, säger X.': a dash quote that starts inside a paragraph starts a new one."""
     out = []
+    attr = _attr_re()
     for p in paras:
         start = 0
-        for m in re.finditer(r"(?<=[.!?”])(?:\s+(?=[–—]\s+[A-ZÅÄÖ”])|(?=-\s[A-ZÅÄÖ]))", p.text):  # "yta.- Nu …"
+        for m in re.finditer(r"(?<=[.!?”])(?:\s+(?=[–—]\s+[A-ZÅÄÖ”])|(?=-\s[A-ZÅÄÖ])|\s+(?=-\s+[A-ZÅÄÖ]))", p.text):
+            if m.group(0) and p.text[m.end()] == "-" and not attr.search(p.text, m.end()):
+                continue  # "… besöket. - Det här är …, säger X": a hyphen starts a quote only with its speaker
             out.append(Segment(p.begin + start, p.begin + m.start(), p.text[start : m.start()]))
             start = m.end()
         out.append(Segment(p.begin + start, p.end, p.text[start:]))
     return out
+
+
+def _signature(para: Segment, occurrences) -> str | None:
+    """A line that only signs the quote above it: '-Alexander Ytterberg, Sportchef', '– Anna Berg'."""
+    lead = re.match(rf"{DASH}?\s*", para.text)
+    b = para.begin + lead.end()
+    names = [(e, n) for nb, e, n in occurrences if nb == b]
+    if not names:
+        return None
+    e, name = names[0]
+    rest = para.text[e - para.begin :]
+    return name if re.fullmatch(r"(?:,\s*[^,.!?\n]{1,60}){0,2}\.?\s*", rest) else None
 
 
 def _quote(text: str, b: int, e: int, speaker: str, attribution) -> Quote:

@@ -210,7 +210,7 @@ def _name_re() -> re.Pattern:
         particle = "|".join(sorted(map(re.escape, _PARTICLES), key=len, reverse=True))
         part = rf"{CAP}(?:-\s?{CAP})?"
         _NAME_RE = re.compile(
-            rf"(?=[{UPPER}])(?<![\w{UPPER}{LOWER}-])(?P<given>{part})"  # (the lookahead: a fast skip)
+            rf"(?=[{UPPER}])(?<![\w{UPPER}{LOWER}])(?<![\w{UPPER}{LOWER}]-)(?P<given>{part})"  # (lookahead: fast skip)
             rf"(?:[ ][{UPPER}]\.?(?=[ ]{CAP}))?"  # a middle initial: "Thage G Peterson", "Lloyd J. Austin"
             rf"(?P<rest>(?:[ \u00a0](?:(?:{particle})[ ])?{part}){{1,3}})(?![\w{LOWER}])"
         )
@@ -232,7 +232,9 @@ def _glued_name_re() -> re.Pattern:
     """`_name_re()` that also starts right after a lower-case letter."""
     global _GLUED_NAME_RE
     if _GLUED_NAME_RE is None:
-        _GLUED_NAME_RE = re.compile(_name_re().pattern.replace(rf"(?<![\w{UPPER}{LOWER}-])", rf"(?<![{UPPER}-])", 1))
+        _GLUED_NAME_RE = re.compile(
+            _name_re().pattern.replace(rf"(?<![\w{UPPER}{LOWER}])(?<![\w{UPPER}{LOWER}]-)", rf"(?<![{UPPER}-])", 1)
+        )
     return _GLUED_NAME_RE
 
 
