@@ -38,9 +38,16 @@ _COPULA_TAIL = re.compile(
 )
 _COMPOUND = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][\w{LOWER}]+)-projektet\b")
 _COMPOUND_NAME = re.compile(rf"(?<![\w-])(?P<n>[{UPPER}][{LOWER}]{{3,}}projekt)(?:et)?(?![\w{LOWER}])")
+# "Regeringens klimathandlingsplan", "Kulturdepartementets åtgärdspaket": a body's plan, named by a compound
+_OWNED_PLAN = re.compile(
+    rf"(?<![\w-])(?P<n>[{LOWER}]{{3,}}(?:strategi|handlingsplan|åtgärdsplan|åtgärdspaket|satsning|reform))(?![\w{LOWER}-])"
+)
+_OWNER_BEFORE = re.compile(rf"(?:[{UPPER}][\w{LOWER}]*[^s\W]s|:s)\s$")
+# "insamlingsprojektet Nordiska dagar och nätter": a kind of project, then its name
+_COMPOUND_HEAD = re.compile(rf"(?<![\w-])[{LOWER}]{{3,}}(?:projektet|programmet|satsningen)[ ]+(?=[”\"{UPPER}])")
 _EVENT_WORD = re.compile(r"(?i)konferens|seminari|möte|mässa|träff|dagen|veckan|ceremoni|gala|kampanj")
 _ANAPHOR = re.compile(
-    r"(?<![\w-])(?:[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b"
+    r"(?<![\w-])(?:[a-zåäö]*projektet|[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b"
     r"|^(?:Det|Den) (?:finansieras|drivs|leds|samordnas|koordineras|stöds|bekostas)\b"
 )
 
@@ -144,6 +151,17 @@ def _candidates(text: str, sents: list[Segment], titled: list[tuple[int, int]]) 
         if span and _COPULA_TAIL.match(text, span[1]):
             out.append(span)
     out += titled
+    for m in (
+        _OWNED_PLAN.finditer(text)
+        if any(h in text for h in ("strategi", "plan", "paket", "satsning", "reform"))
+        else ()
+    ):
+        if _OWNER_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            out.append((m.start("n"), m.end("n")))
+    for m in _COMPOUND_HEAD.finditer(text) if any(h in text for h in ("projektet", "programmet", "satsningen")) else ():
+        span = proper_name_at(text, m.end(), max_words=6, allow_and=True)
+        if span:
+            out.append(span)
     if "projekt" not in text:  # in every compound below
         return out
     out += [(m.start("n"), m.end("n")) for m in _COMPOUND.finditer(text)]
