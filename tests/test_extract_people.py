@@ -837,3 +837,20 @@ def test_contact_block_name_with_party_and_a_title_joined_by_a_slash() -> None:
     titles = {(p, t) for p, t, _o in found}
     assert {("Jeanette Wäppling", "kommunalråd"), ("Robin Ljungqvist", "pressekreterare")} <= titles, found
     assert not any(p == "Emma Ek" and t for p, t in titles), found
+
+
+def test_a_press_secretary_where_a_minister_acts_is_the_government_s_not_the_agency_s() -> None:
+    found = memberships(
+        "# Uppdrag till Skolverket om läromedel\n\nSkolverket får i uppdrag att ta fram stöd för läromedel.\n\n"
+        "– Eleverna behöver böcker, säger utbildningsminister Anna Ek.\n\n"
+        "För mer information, kontakta pressekreterare Per Lund.\n"
+    )
+    assert ("Per Lund", "pressekreterare", "Regeringen") in found, found
+
+
+def test_a_union_s_press_secretary_stays_the_union_s_when_a_minister_is_named() -> None:
+    found = memberships(
+        "# Vision kritiserar förslaget\n\nFackförbundet Vision kritiserar socialminister Anna Eks förslag.\n\n"
+        "– Förslaget räcker inte, säger Per Ek, ordförande i Vision.\n\nKontakt: pressekreterare Lena Holm, Vision\n"
+    )
+    assert not any(p == "Lena Holm" and o == "Regeringen" for p, _t, o in found), found

@@ -203,6 +203,10 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: Home, contacts,
     out: dict[tuple, Membership] = {}
     titled = {m.person for m in raw if m.title}
     government = government_ref()
+    minister_here = any(
+        is_government_title(m.title) and m.org in (None, government) and not home.met_abroad(m.begin, m.person)
+        for m in raw
+    )
     for m in raw:
         _genitive_owner_of_title(m, home)
         if m.org is None:
@@ -217,6 +221,15 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: Home, contacts,
             m.org = home.for_organ(m.title)  # "förbundets vice ordförande": the förbund of the text
         if m.org is None and m.title:
             m.org = _title_org(m.title)  # "riksdagsledamot": Riksdagen
+        if (
+            m.org is None
+            and m.default_org
+            and m.title
+            and minister_here
+            and _head(m.title) in word_set("minister_staff_roles")
+            and (home.publisher is None or home.publisher.kind in ("GovernmentAgency", "Organisation"))
+        ):  # "kontakta pressekreterare Agnes Eklund" where a minister acts: the minister's staff, unless a
+            m.org = government  # union, party or municipality publishes (it has press secretaries of its own)
         if m.org is None and m.title and m.person in contact_people and home.publisher and not home.governmental:
             m.org = home.publisher  # "För mer information: / Anki Dahlin, museichef": the publisher's staff
         if m.org is None and m.title:
