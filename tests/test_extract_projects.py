@@ -164,7 +164,8 @@ def test_the_government_s_plans_named_in_running_text() -> None:
 def test_a_body_s_plan_named_by_a_compound_and_a_kind_of_project_before_its_name() -> None:
     found = projects(
         "# Regeringens kulturarvsstrategi\n\nRegeringens kulturarvsstrategi ska gälla i tio år.\n\n"
-        "Insamlingen är en del av forskningsprojektet Dagar och nätter i Norden. Nordiska museet driver forskningsprojektet.\n"
+        "Insamlingen är en del av forskningsprojektet Dagar och nätter i Norden. "
+        "Nordiska museet driver forskningsprojektet.\n"
     )
     assert found.get("kulturarvsstrategi") == {("Regeringen", "coordinator")}, found
     assert found.get("Dagar och nätter i Norden") == {("Nordiska museet", "coordinator")}, found

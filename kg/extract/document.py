@@ -227,6 +227,7 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: Home, contacts,
             and m.title
             and minister_here
             and _head(m.title) in word_set("minister_staff_roles")
+            and not home.governmental  # (the Government Offices' release: its staff, as below)
             and (home.publisher is None or home.publisher.kind in ("GovernmentAgency", "Organisation"))
         ):  # "kontakta pressekreterare Agnes Eklund" where a minister acts: the minister's staff, unless a
             m.org = government  # union, party or municipality publishes (it has press secretaries of its own)
