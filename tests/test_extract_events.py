@@ -270,6 +270,11 @@ def test_without_a_dated_file_name_the_year_stays_unknown() -> None:
             id="a-premiere-by-what-it-shows",
         ),
         pytest.param(
+            "# Förbundet håller årsstämma i Luleå\n\nÅrsstämman hålls den 9 maj 2025 på Kulturens hus i Luleå.\n",
+            "Årsstämma",
+            id="an-annual-general-meeting",
+        ),
+        pytest.param(
             "Nyheter\n\nEn konferens med 300 deltagare hålls den 4 juni 2025 i Karlstad.\n",
             "Konferens",
             id="who-comes-does-not-name-a-conference",
@@ -718,3 +723,10 @@ def test_a_conference_named_by_topic_in_the_headline_takes_the_compound_used_lat
         "Den nationella hedersvåldskonferensen hålls den 3 maj 2025 i Malmö.\n"
     )
     assert [e.name for e in f.events] == ["Hedersvåldskonferens"], _show(f)
+
+
+def test_a_person_thanked_is_no_place_but_a_venue_with_a_given_name_is() -> None:
+    f = facts("Nyheter\n\nUnder årsstämman den 3 maj 2025 i Luleå framfördes ett tack till Stig Persson.\n")
+    assert [sorted(p[0] for p in e.places) for e in f.events] == [["Luleå"]], _show(f)
+    f = facts("Konsert\n\nKonserten hålls den 3 maj 2025 på Sara Kulturhus i Skellefteå.\n")
+    assert "Sara Kulturhus" in [p[0] for e in f.events for p in e.places], _show(f)

@@ -118,7 +118,7 @@ def test_seeds_store_validates(seeds_store):
                 "batch20": 0.82,
                 "batch21": 0.76,
                 "batch22": 0.63,
-                "batch23": 0.73,
+                "batch23": 0.72,
                 "batch24": 0.67,
                 "batch25": 0.79,
                 "batch26": 0.75,
