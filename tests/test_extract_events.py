@@ -730,3 +730,8 @@ def test_a_person_thanked_is_no_place_but_a_venue_with_a_given_name_is() -> None
     assert [sorted(p[0] for p in e.places) for e in f.events] == [["Luleå"]], _show(f)
     f = facts("Konsert\n\nKonserten hålls den 3 maj 2025 på Sara Kulturhus i Skellefteå.\n")
     assert "Sara Kulturhus" in [p[0] for e in f.events for p in e.places], _show(f)
+
+
+def test_a_headline_s_inauguration_said_to_be_done_today_takes_the_publication_date() -> None:
+    f = facts("Invigning av Ängsbron\n\n21 augusti 2017\n\nIdag har vi invigt bron med ett band.\n")
+    assert [(e.name, _day(e.start)) for e in f.events] == [("Invigning av Ängsbron", dt.date(2017, 8, 21))], _show(f)
