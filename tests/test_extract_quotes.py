@@ -201,6 +201,17 @@ CASES = [
         id="a-capitalised-verb-after-an-exclamation-and-a-laugh-are-no-earlier-speaker-s",
     ),
     pytest.param(
+        "Besök i Sarajevo\n\n– Folkmordet krävde tusentals liv och fortfarande, 30 år senare, fortsätter identifiering "
+        "av offer, säger utrikesminister Anna Ek.\n",
+        {
+            (
+                "Anna Ek",
+                "Folkmordet krävde tusentals liv och fortfarande, 30 år senare, fortsätter identifiering av offer",
+            )
+        },
+        id="a-speech-verb-inside-the-quote-is-not-its-attribution",
+    ),
+    pytest.param(
         "Tränarbyte\n\n”Jag vill tacka Peter för det arbete han lagt ner på A-laget under säsongen”.\n\n"
         "-Alexander Ytterberg, Sportchef\n",
         {("Alexander Ytterberg", "Jag vill tacka Peter för det arbete han lagt ner på A-laget under säsongen")},

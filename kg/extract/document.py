@@ -231,7 +231,14 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: Home, contacts,
             and (home.publisher is None or home.publisher.kind in ("GovernmentAgency", "Organisation"))
         ):  # "kontakta pressekreterare Agnes Eklund" where a minister acts: the minister's staff, unless a
             m.org = government  # union, party or municipality publishes (it has press secretaries of its own)
-        if m.org is None and m.title and m.person in contact_people and home.publisher and not home.governmental:
+        if (
+            m.org is None
+            and m.title
+            and m.person in contact_people
+            and home.publisher
+            and not home.governmental
+            and (m.role_scope in ("", "organ") or home.publisher.kind == _SCOPE_KINDS.get(m.role_scope))
+        ):  # (a "kommunalråd" in a company's contact block is the municipality's, found below)
             m.org = home.publisher  # "För mer information: / Anki Dahlin, museichef": the publisher's staff
         if m.org is None and m.title:
             m.org = home.institution_before(m.title, m.begin)  # "museets chef", "universitetsrektor"
@@ -290,6 +297,9 @@ def _genitive_owner_of_title(m: Membership, home: Home) -> None:
     )
     if owner is not None and (m.org is None or m.org.key == owner.key):
         m.title, m.org = rest, owner
+
+
+_SCOPE_KINDS = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}
 
 
 def _head(title: str) -> str:

@@ -108,8 +108,10 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
         if dash or opening:
             start = para.begin + (dash.end() if dash else 1)
             body = text[start : para.end]
-            m = attr.search(body)
-            if m and len(body[: m.start()].split()) >= 3:
+            # the first attribution that names someone ("…, 30 år senare, fortsätter identifiering …, säger X")
+            for m in attr.finditer(body):
+                if len(body[: m.start()].split()) < 3:
+                    continue
                 punct = m.group("punct") or ""
                 q_end = start + m.start() + (1 if punct and punct in "!?" else 0)
                 who_b, who_e = start + m.start("who"), start + m.end("who")
@@ -123,18 +125,22 @@ def find_quotes(text: str, occurrences: list[tuple[int, int, str]], people: dict
                     [(q.begin, q.end) for q in quotes] + [(start, q_end)],
                 )
                 if speaker:
-                    for pb, pe in pending:  # '– … \n\n – …, säger X': the quote ran over paragraphs
-                        quotes.append(_quote(text, pb, pe, speaker, None))
-                    pending = []
-                    quotes.append(_quote(text, start, q_end, speaker, (start + m.start("verb"), who_e)))
-                    for other in _also_saying(who_b, who_e, speaker, occurrences):  # "säger A och B"
-                        quotes.append(_quote(text, start, q_end, other, (start + m.start("verb"), who_e)))
-                    last_speaker, last_quote_para = speaker, i
-                    rest_b = start + m.end("who")
-                    more = re.match(r"[.!?]\s+(?=\S)", text[rest_b : para.end])
-                    if more:
-                        _continuation(text, rest_b + more.end(), para.end, speaker, quotes)
-                    continue
+                    break
+            else:
+                speaker = None
+            if speaker:
+                for pb, pe in pending:  # '– … \n\n – …, säger X': the quote ran over paragraphs
+                    quotes.append(_quote(text, pb, pe, speaker, None))
+                pending = []
+                quotes.append(_quote(text, start, q_end, speaker, (start + m.start("verb"), who_e)))
+                for other in _also_saying(who_b, who_e, speaker, occurrences):  # "säger A och B"
+                    quotes.append(_quote(text, start, q_end, other, (start + m.start("verb"), who_e)))
+                last_speaker, last_quote_para = speaker, i
+                rest_b = start + m.end("who")
+                more = re.match(r"[.!?]\s+(?=\S)", text[rest_b : para.end])
+                if more:
+                    _continuation(text, rest_b + more.end(), para.end, speaker, quotes)
+                continue
             signed = _signature(paras[i + 1], occurrences) if i + 1 < len(paras) else None
             if (
                 signed
