@@ -275,6 +275,16 @@ def test_without_a_dated_file_name_the_year_stays_unknown() -> None:
             id="an-annual-general-meeting",
         ),
         pytest.param(
+            "# Informellt möte med EU:s handelsministrar i Malmö den 4 maj\n\nMinistrarna samlas i Malmö.\n",
+            "Informellt möte med EU:s handelsministrar",
+            id="a-genitive-with-a-colon-and-a-capitalised-kind-in-the-headline",
+        ),
+        pytest.param(
+            "Nyheter\n\nMinistern gör den 3 maj 2024 ett studiebesök på Dysmeli- och armprotescentrum i Örebro.\n",
+            "Studiebesök på Dysmeli- och armprotescentrum",
+            id="a-visited-place-with-a-suspended-compound",
+        ),
+        pytest.param(
             "Nyheter\n\nEn konferens med 300 deltagare hålls den 4 juni 2025 i Karlstad.\n",
             "Konferens",
             id="who-comes-does-not-name-a-conference",

@@ -87,7 +87,7 @@ def visit_of(text: str, s: Segment, org_starts: dict[int, int]) -> Event | None:
 
 
 _MEETING_WITH = re.compile(
-    r"\s+(?P<p>(?:med|om)\s+(?!att\s|sig\s)[^.,;:!?\n–()]{3,60}?)(?=(?<!-)\s+(?:i|på|den|där|som|och|under|inför|vid|för\s+att|har|ska|kommer|hålls|äger|sker|blir|blev|är|var|handlar|fokuserar|startar|börjar|pågår|avslutas|inleds)\s|[.,;:!?\n–(]|$)"
+    r"\s+(?P<p>(?:med|om)\s+(?!att\s|sig\s)(?:[^.,;:!?\n–()]|:s\b){3,60}?)(?=(?<!-)\s+(?:i|på|den|där|som|och|under|inför|vid|för\s+att|har|ska|kommer|hålls|äger|sker|blir|blev|är|var|handlar|fokuserar|startar|börjar|pågår|avslutas|inleds)\s|[.,;:!?\n–(]|$)"
 )
 
 
@@ -97,7 +97,8 @@ _OF_WHAT = re.compile(
 
 
 _KIND_ADJECTIVE = re.compile(
-    r"(?<![\w-])((?:[a-zåäö]{3,}(?:isk|iskt)-)?[a-zåäö]{3,}(?:iskt|iska|isk|ellt|ella|ell)|extrainsatt|extrainsatta)\s+$"
+    r"(?<![\w-])((?:[A-ZÅÄÖa-zåäö][a-zåäö]{2,}(?:isk|iskt)-)?(?:[A-ZÅÄÖ]|[a-zåäö])[a-zåäö]{2,}(?:iskt|iska|isk|ellt|ella|ell)"
+    r"|[Ee]xtrainsatt|[Ee]xtrainsatta)\s+$"
 )
 
 

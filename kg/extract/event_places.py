@@ -19,7 +19,8 @@ def place_words() -> str:
     return (
         rf"(?:Kungl\.\s)?(?:{CAP}|[{UPPER}]{{2,}}-[{LOWER}]+|[{UPPER}]{{2,}})"
         rf"(?:[\s-](?:{CAP}|[{UPPER}]{{2,}}|(?:läns\s)?[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}])))*"
-    )  # "Jönköpings läns museum"
+        rf"(?:-\soch\s[{LOWER}]*(?:{venues})(?:en|et|n|na)?(?![\w{LOWER}]))?"
+    )  # "Jönköpings läns museum", "Dysmeli- och armprotescentrum"
 
 
 @cache
