@@ -286,3 +286,12 @@ def test_a_list_of_dash_name_lines_is_no_quote() -> None:
         "- Janne Grönholm, ordförande kulturnämnden\n\n- Annika Cedhagen, kulturdirektör\n"
     )
     assert facts(text).quotes == []
+
+
+def test_a_foreign_official_quoted_in_a_government_release_speaks_for_no_swedish_body() -> None:
+    f = facts(
+        "# Fördjupat samarbete om specialförband\n\nRegeringen har i dag undertecknat en avsiktsförklaring.\n\n"
+        "– Samarbete är vår största kollektiva tillgång, säger Christopher P. Maier, Assistant Secretary of "
+        "Defense for Special Operations.\n"
+    )
+    assert f.speaker_org.get("Christopher P. Maier") is None, f.speaker_org

@@ -369,13 +369,20 @@ def _publisher_coordinates(facts: DocFacts) -> None:
         project.relate(facts.publisher, "coordinator", b, e)
 
 
+_FOREIGN_TITLE = re.compile(r",\s+(?:[A-Z][a-z]+\s+){1,3}(?:of|for)\s+[A-Z]")
+
+
 def _speakers(facts: DocFacts, home: Home) -> None:
     for q in facts.quotes:
         if q.speaker in facts.speaker_org:
             continue
         mine = [m for m in facts.memberships if m.person == q.speaker and m.org]
         national = any(m.person == q.speaker and m.role_scope == "national" for m in facts.memberships)
-        org = mine[0].org if mine else (None if national else home.staff_of)  # a riksdag member speaks for no agency
+        foreign = q.attribution is not None and _FOREIGN_TITLE.search(
+            facts.doc.text, q.attribution[0], q.attribution[1] + 80
+        )
+        # a riksdag member speaks for no agency; "Christopher P. Maier, Assistant Secretary of Defense" for no Swede
+        org = mine[0].org if mine else (None if national or foreign else home.staff_of)
         if org is None:  # "vår kommun", "vår region": the speaker's own municipality or region
             for pattern, scope in ((r"\bvår (kommun|stad)\b", "municipal"), (r"\bvår region\b", "regional")):
                 if re.search(pattern, q.text, re.IGNORECASE):
