@@ -285,6 +285,11 @@ def test_without_a_dated_file_name_the_year_stays_unknown() -> None:
             id="a-visited-place-with-a-suspended-compound",
         ),
         pytest.param(
+            "# Johan Forssells besök i Uppsala\n\nMinistern träffar åklagare den 3 maj 2024.\n",
+            "Besök i Uppsala",
+            id="a-person-s-visit-is-named-by-where-it-goes",
+        ),
+        pytest.param(
             "Nyheter\n\nEn konferens med 300 deltagare hålls den 4 juni 2025 i Karlstad.\n",
             "Konferens",
             id="who-comes-does-not-name-a-conference",

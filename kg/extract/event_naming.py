@@ -10,7 +10,7 @@ from kg.extract.around_names import looks_like_person
 from kg.extract.event_names import canonical
 from kg.extract.event_places import place_words
 from kg.extract.event_words import Event, generic_matches, lemma
-from kg.extract.text import Segment, starts_sentence
+from kg.extract.text import Segment, given_strength, starts_sentence
 from kg.gazetteer import is_place, load, municipality_town, word_set
 
 _SUBJECT_AFTER = re.compile(r"\s+(?:om|med|när|för|i\s+samband\s+med|inför|efter|angående)\s")
@@ -108,6 +108,10 @@ def qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
     owner = _OWNER_BEFORE.search(text, max(0, m.start() - 40), m.start())
     g = owner.group("g") if owner else ""
     initial = owner is not None and starts_sentence(text, owner.start())
+    given = re.search(r"([A-ZÅÄÖ][a-zåäö]+)\s$", text[max(0, owner.start() - 20) : owner.start()]) if owner else None
+    person_owned = given is not None and given_strength(given.group(1)) == 2
+    if person_owned:
+        owner = None  # "Jessika Roswalls besök": a person's visit is named by where it goes, not by whose it is
     if owner and g.lower() not in word_set("possessive_pronouns") and not (initial and g[1:].islower()):
         return f"{owner.group('g')} {lem}"
     word = m.group("w")
@@ -120,6 +124,10 @@ def qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
             if town:  # "besöka Göteborgs Stad": a visit in the town
                 return f"{lem.capitalize()} i {town}"
             return f"{lem.capitalize()} {at.group(0).strip()}"
+        in_town = re.match(r"\si\s([A-ZÅÄÖ][\w-]+)(?![\w-])", text[m.end() : limit]) if person_owned else None
+        town = in_town.group(1) if in_town else ""
+        if town in load().towns and not (town.endswith("s") and town[:-1] in load().towns):
+            return f"{lem.capitalize()} i {town}"  # "Johan Forssells besök i Uppsala"
     singular = word.lower() in (lem, lem + "t", lem + "en", lem + "et", lem + "n")
     kind = _KIND_ADJECTIVE.search(text, max(0, m.start() - 24), m.start())
     kind_named = lem.endswith("möte") or lem in word_set("event_kinds_named_by_adjective")
