@@ -664,6 +664,10 @@ def test_a_riksdag_committee_named_in_the_genitive_owns_the_post() -> None:
             "Nyheter\n\nPer Ek är vald till ordförande i Sveriges Schackförbund.\n",
             {("Per Ek", "ordförande", "Sveriges Schackförbund")},
         ),
+        (  # the appointment and the post she holds: the new one is not her employer's
+            "Nyheter\n\nTill särskild utredare utses Lena Holm, utbildningsdirektör i Stockholms stad.\n",
+            {("Lena Holm", "särskild utredare", None), ("Lena Holm", "utbildningsdirektör", "Stockholms stad")},
+        ),
     ],
 )
 def test_a_title_before_a_copula_or_an_appointing_verb(text: str, expected: set) -> None:

@@ -326,9 +326,16 @@ def _memberships_for(ctx: Context, c: NameCandidate) -> list[Membership]:
         at = [o.ref for o in ctx.orgs if som.group("at") and som.start("at") <= o.begin < som.end("at")]
         for org in at or [None]:  # "Som forskare vid Utrikespolitiska institutet och Uppsala universitet har X"
             out.append(membership(c.name, parse_title(som.group("t"))[0], org, som.start("t"), c.end, False, party))
-    copula = _TITLE_IS.search(text, max(s_begin - 2, c.begin - 160, 0), c.begin) if not out else None
-    if copula and (parsed := parse_title(copula.group("t"))) and len(copula.group("t").split()) <= 5:
-        out.append(membership(c.name, parsed[0], None, copula.start("t"), c.end, parsed[1], party))
+    copula = _TITLE_IS.search(text, max(s_begin - 2, c.begin - 160, 0), c.begin)
+    if (
+        copula
+        and (parsed := parse_title(copula.group("t")))
+        and len(copula.group("t").split()) <= 5
+        and parsed[0] not in {m.title for m in out}
+    ):  # "Till särskild utredare utses Lena Holmdahl, utbildningsdirektör i Stockholms stad": both titles,
+        appointed = membership(c.name, parsed[0], None, copula.start("t"), c.end, parsed[1], party)
+        appointed.default_org = appointed.default_org and not out  # the new post is not her employer's
+        out.append(appointed)
     if party and not out:
         out.append(membership(c.name, None, None, c.begin, pos, False, party))
     return out
