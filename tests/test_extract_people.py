@@ -858,3 +858,8 @@ def test_a_union_s_press_secretary_stays_the_union_s_when_a_minister_is_named() 
         "– Förslaget räcker inte, säger Per Ek, ordförande i Vision.\n\nKontakt: pressekreterare Lena Holm, Vision\n"
     )
     assert not any(p == "Lena Holm" and o == "Regeringen" for p, _t, o in found), found
+
+
+def test_a_contact_line_of_phone_labels_joined_by_a_slash_is_no_title() -> None:
+    found = memberships("Nyheter\n\nKontakt\n\nSara Holm\nKommunikatör\nTfn/mobil: 0451-26 71 03 / 0709-717103\n")
+    assert ("Sara Holm", "kommunikatör", None) in found or any(p == "Sara Holm" for p, _t, _o in found), found
