@@ -131,6 +131,8 @@ def test_seeds_store_validates(seeds_store):
                 "batch33": 0.69,
                 "batch34": 0.70,
                 "batch35": 0.71,
+                "batch36": 0.76,
+                "batch37": 0.55,
             }.items()
         ],
     ],
