@@ -863,3 +863,24 @@ def test_a_union_s_press_secretary_stays_the_union_s_when_a_minister_is_named() 
 def test_a_contact_line_of_phone_labels_joined_by_a_slash_is_no_title() -> None:
     found = memberships("Nyheter\n\nKontakt\n\nSara Holm\nKommunikatör\nTfn/mobil: 0451-26 71 03 / 0709-717103\n")
     assert ("Sara Holm", "kommunikatör", None) in found or any(p == "Sara Holm" for p, _t, _o in found), found
+
+
+def test_an_elected_presidium_listed_with_parties_and_elided_verbs() -> None:
+    found = memberships(
+        "Fullmäktige\n\nTill fullmäktiges presidium valdes Jim Ek (M) till ordförande, Fredrik Berg (M) förste vice "
+        "ordförande och Glenn Holm (S) till andre vice ordförande.\n\nMötet leddes av Lennart Lund (KD) som "
+        "ålderspresident.\n"
+    )
+    titles = {(p, t) for p, t, _o in found}
+    assert {
+        ("Jim Ek", "ordförande"),
+        ("Fredrik Berg", "förste vice ordförande"),
+        ("Glenn Holm", "andre vice ordförande"),
+        ("Lennart Lund", "ålderspresident"),
+    } <= titles, found
+    assert ("Fredrik Berg", "ordförande") not in titles, found
+
+
+def test_a_title_for_a_kind_of_body_then_its_name() -> None:
+    found = memberships("Nyheter\n\nHon möter Anna Ek, chef för tankesmedjan Bruegel, i Bryssel.\n")
+    assert ("Anna Ek", "chef", "Bruegel") in found, found

@@ -21,6 +21,21 @@ _CAPITAL_TAIL = re.compile(
 )
 
 
+_KIND_THEN_NAME = re.compile(
+    r"(?:tankesmedjan|föreningen|förbundet|stiftelsen|bolaget|företaget|organisationen|nätverket|institutet|"
+    r"fackförbundet|branschorganisationen|intresseorganisationen|klubben|teatern|kören|byrån)\s+"
+    rf"(?P<n>[{UPPER}][\w&-]*(?:\s(?:[{UPPER}][\w&-]*|for|of|and|och|ska|i|på))*(?<=[\w]))"
+)
+
+
+def _kind_then_name(comp: str) -> str | None:
+    """The capitalised name after a kind of body ('tankesmedjan Bruegel'), when it ends where the chunk does."""
+    m = _KIND_THEN_NAME.match(comp)
+    if not m or re.search(r"\s(?:for|of|and|och|ska|i|på)$", m.group("n")) or comp[m.end() :].strip(" .,;"):
+        return None
+    return m.group("n")
+
+
 _LOWER_BODY = re.compile(
     r"(?:kommissionen|kommittén|delegationen|utredningen|beredningen|rådet|nämnden|myndigheten|institutet|centret)"
     r"\s+(?:för|om|mot)\s+[a-zåäö]+(?:,?\s+(?:och\s+)?(?!(?:i|på|vid|hos|inom|med|som|från|till)\b)[a-zåäö]+){0,5}"
@@ -200,6 +215,15 @@ def apposition(ctx: Context, c: NameCandidate, pos: int, limit: int, party, have
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
                 elif town and pm.group(1) in {"i", "för"}:
                     title_org = load().orgs[town]
+                    title = parse_title(head_part)[0] if parse_title(head_part) else title
+                elif (name := _kind_then_name(comp)) and not looks_like_person(name):
+                    # "chef för tankesmedjan Bruegel" (not "föreningen Hela Sverige ska leva": a name that runs on)
+                    nb = comp_start + comp.index(name)
+                    known = org_at(ctx.orgs, nb, nb + len(name))
+                    ref = known.ref if known else new_org(name)
+                    if not known:
+                        ctx.new_orgs.append(OrgMention(nb, nb + len(name), ref))
+                    title_org = ref
                     title = parse_title(head_part)[0] if parse_title(head_part) else title
                 elif pm.group(1) in {"i", "för", "vid"} and (body := _LOWER_BODY.match(text, comp_start)):
                     ref = new_org(body.group(0))  # "ordförande i kommissionen för jämställdhet och …"

@@ -368,7 +368,8 @@ _AFTER_NAME = re.compile(
 )
 _BEFORE_NAME = re.compile(
     r"(?:utsett|utser|utsåg|utse|utnämnt|utnämner|utnämnde|utnämna|anställt|anställer|anställa|valt|väljer|valde|"
-    r"välja|förordnat|förordnar|förordnade|förordna|rekryterat|rekrytera|föreslår|föreslagit|föreslå|"
+    r"välja|valdes|omvaldes|nyvaldes|utsågs|utnämndes|förordnat|förordnar|förordnade|förordna|rekryterat|rekrytera|"
+    r"föreslår|föreslagit|föreslå|"
     r"godkänt|godkänner|godkände|godkänna|tillsatt|tillsätter|tillsatte|"
     r"utses|utnämns|väljs|förordnas|anställs|vigs|vigdes|installeras|installerades)"
     r"(?:\s+(?:i\s+dag|idag|alltså|nu|även|också|därför|formellt|enhälligt))*"
@@ -381,6 +382,8 @@ _SOM_TITLE = re.compile(
 )
 
 
+_TO_POST = re.compile(r"\s+till\s+(?:ny|nytt|nya)?\s*")
+_ELECTION_LIST = re.compile(r"\b(?:valdes|omvaldes|nyvaldes|utsågs|utsetts|valts)\s[^.!?]*(?:,|\soch)\s$")
 _APPOINTED_AS = re.compile(r"\s+(?:till|som)\s+(?:ny|nytt|nya)?\s*")
 
 
@@ -394,6 +397,8 @@ def _predicate_roles(ctx: Context, c: NameCandidate, pos: int, limit: int, s_beg
     m = _AFTER_NAME.match(text, pos, limit) or _RELATIVE.match(text, pos, limit)
     if m is None and _BEFORE_NAME.search(text, max(s_begin, c.begin - 40), c.begin):
         m = _APPOINTED_AS.match(text, pos, limit)
+    if m is None and _ELECTION_LIST.search(text, s_begin, c.begin):
+        m = _TO_POST.match(text, pos, limit)  # "valdes A (M) till ordförande, … och C (S) till andre vice ordförande"
     if m is None:
         return []
     words = list(re.finditer(r"[\w-]+", text[m.end() : limit]))[:6]

@@ -90,7 +90,9 @@ _ADJECTIVE = re.compile(r"\w{3,}(?:isk|iska|iskt|ig|iga|igt|ell|ella|ellt|iv|iva
 
 
 # "Åsa Regnér, barn-, äldre- och jämställdhetsminister, Morten …": the title ends the previous name's apposition
-_PREVIOUS_APPOSITION = re.compile(r"[A-ZÅÄÖ][\wåäö]+,\s+(?:[\wåäö]+-?,?\s+){0,5}$")
+_PREVIOUS_APPOSITION = re.compile(
+    r"[A-ZÅÄÖ][\wåäö]+(?:,|\s+\([A-ZÅÄÖa-zåäö]{1,3}\))\s+(?:[\wåäö]+-?,?\s+){0,5}$"
+)  # "Anna Ek, minister, Olle Berg", "Jim Lindström (M) till ordförande, Fredrik Andersson"
 
 
 def role_before(text: str, name_begin: int, floor: int) -> Role | None:
