@@ -750,3 +750,14 @@ def test_a_person_thanked_is_no_place_but_a_venue_with_a_given_name_is() -> None
 def test_a_headline_s_inauguration_said_to_be_done_today_takes_the_publication_date() -> None:
     f = facts("Invigning av Ängsbron\n\n21 augusti 2017\n\nIdag har vi invigt bron med ett band.\n")
     assert [(e.name, _day(e.start)) for e in f.events] == [("Invigning av Ängsbron", dt.date(2017, 8, 21))], _show(f)
+
+
+def test_a_forum_by_its_proper_name_a_date_after_i_dag_and_a_town_compound_s_place() -> None:
+    f = facts("Nyheter\n\nDen 20 mars 2025 talar ministern på Nordic Financial Ecosystem Forum som hålls i Bryssel.\n")
+    assert [(e.name, sorted(p[0] for p in e.places)) for e in f.events] == [
+        ("Nordic Financial Ecosystem Forum", ["Bryssel"])
+    ], _show(f)
+    f = facts("# Ministern talar vid invigningen av Kulturhuset\n\nI dag 5 december 2023 invigs Kulturhuset.\n")
+    assert [_day(e.start) for e in f.events] == [dt.date(2023, 12, 5)], _show(f)
+    f = facts("# Landshövdingen på Sävsjöbesök\n\nDet blev ett bra möte.\n")
+    assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Sävsjöbesök", ["Sävsjö"])], _show(f)

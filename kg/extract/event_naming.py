@@ -96,6 +96,7 @@ _OF_WHAT = re.compile(
 )
 
 
+_NAME_BEFORE = re.compile(r"(?<![\w-])(?:[A-ZÅÄÖ][\w-]+\s(?:(?:of|for|and|&)\s)?){2,5}$")
 _KIND_ADJECTIVE = re.compile(
     r"(?<![\w-])((?:[A-ZÅÄÖa-zåäö][a-zåäö]{2,}(?:isk|iskt)-)?(?:[A-ZÅÄÖ]|[a-zåäö])[a-zåäö]{2,}(?:iskt|iska|isk|ellt|ella|ell)"
     r"|[Ee]xtrainsatt|[Ee]xtrainsatta)\s+$"
@@ -116,6 +117,9 @@ def qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
         return f"{owner.group('g')} {lem}"
     word = m.group("w")
     if word[0].isupper() and word[1:].islower() and " " not in word and not starts_sentence(text, m.start()):
+        named = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
+        if named and not starts_sentence(text, named.start()):  # "på Nordic Financial Ecosystem Forum"
+            return named.group(0) + word
         return word  # "deltar i Riksidrottsmötet": a name as written, not the noun's base form
     if lem in ("besök", "studiebesök"):
         at = _VISITED.match(text, m.end(), limit)

@@ -19,7 +19,15 @@ from kg.extract.event_words import Event, day_of, end_of, event_lexicon, generic
 from kg.extract.scan import literal_starts, starts_within
 from kg.extract.spans import SpanSet
 from kg.extract.text import Segment
-from kg.gazetteer import word_set
+from kg.gazetteer import load, word_set
+
+
+def _town_of_compound(name: str) -> str | None:
+    """The town an event compound names first ('Sävsjöbesök', 'Umeåkonferensen'), if any."""
+    if not re.fullmatch(r"[A-ZÅÄÖ][a-zåäö]{5,}", name):
+        return None
+    towns = load().towns
+    return next((name[:i] for i in range(3, len(name) - 3) if name[:i] in towns and lemma(name[i:])), None)
 
 
 def _span_ok(pos: int, spans: list[tuple[int, int]] | SpanSet) -> bool:
@@ -196,7 +204,8 @@ def find_events(
         if target is None:
             continue
         if s_dates:
-            target.start, target.end_date = start_of(s_dates[0]), end_of(s_dates[0])
+            dated = next((d for d in s_dates if d.start), s_dates[0])  # "I dag 5 december 2023 invigs …"
+            target.start, target.end_date = start_of(dated), end_of(dated)
         target.places = target.places + [p for p in places if p[0] not in {q[0] for q in target.places}]
         if target.head == "invigning":
             target.places += inaugurated(text, s, places)
@@ -241,6 +250,11 @@ def find_events(
         kept = [Event(text[b:e], b, e, spans=[(b, e)], head="pressträff")]
     for ev in kept if title else ():
         named_by_headline(ev, title)
+    for ev in kept:  # "talar på Nordic Financial Ecosystem Forum som hålls i Bryssel": the event, not its place
+        ev.places = [p for p in ev.places if p[0].lower() != ev.name.lower()]
+        town = _town_of_compound(ev.name) if not ev.places else None
+        if town:  # "Sävsjöbesök": in Sävsjö
+            ev.places = [(town, ev.begin, ev.begin + len(town))]
     return kept, series_mentions, award_mentions
 
 
