@@ -394,3 +394,12 @@ def test_esv_is_ekonomistyrningsverket_not_statskontoret() -> None:
     found = orgs("Nyheter\n\nESV och Skatteverket ska redovisa uppdraget senast i maj.\n")
     assert ("Ekonomistyrningsverket", "GovernmentAgency") in found, found
     assert not any(name == "Statskontoret" for name, _kind in found), found
+
+
+def test_a_learned_name_in_the_definite_genitive_before_a_noun_is_stripped() -> None:
+    found = orgs(
+        "# Paulina Brandberg deltar i Judiska Församlingens evenemang i Göteborg\n\nDet blir en minneskväll. "
+        "Kontakta pressekreterare Anton Johansson.\n"
+    )
+    assert ("Judiska Församlingen", "Organisation") in found, found
+    assert not any(name.endswith("Församlingens") for name, _kind in found), found

@@ -884,3 +884,10 @@ def test_an_elected_presidium_listed_with_parties_and_elided_verbs() -> None:
 def test_a_title_for_a_kind_of_body_then_its_name() -> None:
     found = memberships("Nyheter\n\nHon möter Anna Ek, chef för tankesmedjan Bruegel, i Bryssel.\n")
     assert ("Anna Ek", "chef", "Bruegel") in found, found
+
+
+def test_a_town_in_the_headline_above_is_no_unknown_body_of_the_title_below() -> None:
+    found = memberships(
+        "# Ministern besöker Göteborg och Borås\n\nArbetsmarknadsminister Johan Ek åker till Borås i dag.\n"
+    )
+    assert ("Johan Ek", "arbetsmarknadsminister", "Regeringen") in found, found

@@ -130,6 +130,8 @@ def _learned(text: str, found: list[OrgMention]) -> list[OrgMention]:
         name, genitive = strip_genitive(text[begin:end])  # "SKL:s"
         if not genitive and name.endswith("s") and re.search(rf"(?<![\w-]){re.escape(name[:-1])}(?![\w-])", text):
             name, genitive = name[:-1], True  # "Svevias vd", where the text also names "Svevia"
+        elif not genitive and re.search(r"(?:en|et|an|na)s$", name) and re.match(r"\s+[a-zåäö]", text[end:]):
+            name, genitive = name[:-1], True  # "Judiska Församlingens evenemang": a definite noun's genitive
         out.append(OrgMention(begin, end, new_org(name), genitive, learned=True))
     return out
 
