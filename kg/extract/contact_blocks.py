@@ -62,11 +62,9 @@ def block_roles(ctx: Context, accepted: list[NameCandidate]) -> list[Membership]
                 cut = text[body_start : line_orgs[0].begin].strip(" ,")
                 first = cut or first  # "Kommunikationschef Länsstyrelsen Dalarna …": the title before the name
             parsed = parse_title(first.rstrip(",.")) if first and len(first.split()) <= 6 else None
-            before_slash = first.split("/")[0].split()
+            before_slash = first.split("/")[0].split()  # "Pressekreterare/projektledare", "Enhetschef/Kulturcentrum"
             if not parsed and "/" in first and before_slash and role_head(before_slash[-1]):
-                parsed = parse_title(
-                    " ".join(before_slash)
-                )  # "Pressekreterare/projektledare", "Enhetschef/Kulturcentrum"
+                parsed = parse_title(" ".join(before_slash))
             if parsed and not title:
                 title = parsed[0]
             elif not line_orgs and not parsed and title and not org and _ORG_LINE.fullmatch(body):
