@@ -761,3 +761,13 @@ def test_a_forum_by_its_proper_name_a_date_after_i_dag_and_a_town_compound_s_pla
     assert [_day(e.start) for e in f.events] == [dt.date(2023, 12, 5)], _show(f)
     f = facts("# Landshövdingen på Sävsjöbesök\n\nDet blev ett bra möte.\n")
     assert [(e.name, [p[0] for p in e.places]) for e in f.events] == [("Sävsjöbesök", ["Sävsjö"])], _show(f)
+
+
+def test_a_combined_time_and_place_line() -> None:
+    f = facts(
+        "Pressinbjudan: rapport om klimatet\n\nVälkommen till pressträff om rapporten.\n\n"
+        "Tid och plats: onsdag 4 mars 2015 kl 12.50, SMHI, Folkborgsvägen 17, Norrköping\n"
+    )
+    assert [(_day(e.start), [p[0] for p in e.places]) for e in f.events] == [
+        (dt.date(2015, 3, 4), ["SMHI, Folkborgsvägen 17, Norrköping"])
+    ], _show(f)

@@ -188,10 +188,21 @@ _PLACE_LINE = re.compile(
 )  # "Plats: Stadshuset" or, on event pages, "Plats Westfield Mall of Scandinavia" on a line of its own
 
 
+_TIME_AND_PLACE = re.compile(r"(?:^|\n)(?:Tid och plats|När och var|Tid och lokal)\s*:\s*(?P<b>[^\n]*)", re.IGNORECASE)
+_AFTER_TIME = re.compile(r"(?:\s*(?:kl\.?|klockan)?\s*\d{1,2}[.:]\d{2}(?:\s*[–-]\s*\d{1,2}[.:]\d{2})?)?\s*,\s*")
+
+
 def time_place_block(text: str, dates: list[DateMention]):
     """'Tid: … Plats: …' or 'När: … Var: …' (or 'NÄR: … VAR: …') lines describe the main event."""
     if ":" not in text and "\nTid " not in text and "\nPlats " not in text:
         return None  # labelled lines need a colon, or a line of their own on event pages
+    both = _TIME_AND_PLACE.search(text) if re.search(r"(?i)tid och|när och", text) else None
+    if both:  # "Tid och plats: onsdag 4 mars kl 12.50, SMHI, Folkborgsvägen 17, Norrköping"
+        date = next((d for d in dates if both.start("b") <= d.begin < both.end("b")), None)
+        rest = _AFTER_TIME.match(text, date.end, both.end("b")) if date else None
+        if date and rest and rest.end() < both.end("b"):
+            p = text[rest.end() : both.end("b")].strip().rstrip(".")
+            return date, (p, rest.end(), rest.end() + len(p))
     tm, tg = None, "t"
     for found in _TIME_LINE.finditer(text) if re.search(r"Tid|När|Datum|Dag|TID|NÄR|DATUM|DAG", text) else ():
         g = "t" if found.group("t") is not None else "t2"
