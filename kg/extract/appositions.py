@@ -4,6 +4,7 @@ organisations in an apposition, up to a contact number or the next person."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from kg.extract.around_names import county_org, genitive_country_before, looks_like_person, sentence_case
 from kg.extract.contacts import EMAIL, PHONE
@@ -11,7 +12,7 @@ from kg.extract.membership import Context, Membership, membership, org_at, title
 from kg.extract.orgs import OrgMention, new_org
 from kg.extract.roles import parse_title, role_head
 from kg.extract.text import LOWER, UPPER, NameCandidate
-from kg.gazetteer import OrgRef, load, party_ref
+from kg.gazetteer import OrgRef, load, party_ref, word_set
 
 _PREP = re.compile(r"\s(i|på|för|vid|hos|inom|åt)\s")
 _COMMA = re.compile(r",\s*")
@@ -21,16 +22,16 @@ _CAPITAL_TAIL = re.compile(
 )
 
 
-_KIND_THEN_NAME = re.compile(
-    r"(?:tankesmedjan|föreningen|förbundet|stiftelsen|bolaget|företaget|organisationen|nätverket|institutet|"
-    r"fackförbundet|branschorganisationen|intresseorganisationen|klubben|teatern|kören|byrån)\s+"
-    rf"(?P<n>[{UPPER}][\w&-]*(?:\s(?:[{UPPER}][\w&-]*|for|of|and|och|ska|i|på))*(?<=[\w]))"
-)
+@cache
+def _kind_then_name_re() -> re.Pattern[str]:
+    kinds = "|".join(map(re.escape, word_set("body_kinds_before_name")))
+    name = rf"[{UPPER}][\w&-]*(?:\s(?:[{UPPER}][\w&-]*|for|of|and|och|ska|i|på))*(?<=[\w])"
+    return re.compile(rf"(?:{kinds})\s+(?P<n>{name})")
 
 
 def _kind_then_name(comp: str) -> str | None:
     """The capitalised name after a kind of body ('tankesmedjan Bruegel'), when it ends where the chunk does."""
-    m = _KIND_THEN_NAME.match(comp)
+    m = _kind_then_name_re().match(comp)
     if not m or re.search(r"\s(?:for|of|and|och|ska|i|på)$", m.group("n")) or comp[m.end() :].strip(" .,;"):
         return None
     return m.group("n")

@@ -568,11 +568,11 @@ def find_dates(
     )
     sents, paras = _breaks(text, r"[.!?](?=\s+[A-ZÅÄÖ])|\n"), _breaks(text, r"\n[ \t]*\n")
     out = []
+    own = ref.year if ref else _headline_year(text, anchors)  # the release's own year
     for c in cands:
         ctx = None
         if c.kind != "relative" and c.explicit_year is None:
             found = _context_year(c, anchors, sents, paras)
-            own = ref.year if ref else _headline_year(text, anchors)
             ctx = (context_year or (None if ref else own)) if found is None else found[0]
             if found and not found[1] and not found[2] and own and abs(found[0] - own) > 1:
                 ctx = own  # "… medalj som Heidenstam fick 1919" in a release headed "Övralidspriset 2023"

@@ -15,7 +15,7 @@ from kg.extract.contacts import Contact, find_contacts
 from kg.extract.dates import find_dates, find_publication_date, find_years
 from kg.extract.events import Event, find_events
 from kg.extract.headline import headline_appointment, headline_minister
-from kg.extract.home import Home, is_venue
+from kg.extract.home import SCOPE_KINDS, Home, is_venue
 from kg.extract.membership import Membership, Person
 from kg.extract.orgs import OrgMention, bare_county_boards, find_orgs, new_org, towns_in
 from kg.extract.people import find_people
@@ -237,7 +237,7 @@ def _resolve_memberships(raw: list[Membership], line_orgs, home: Home, contacts,
             and m.person in contact_people
             and home.publisher
             and not home.governmental
-            and (m.role_scope in ("", "organ") or home.publisher.kind == _SCOPE_KINDS.get(m.role_scope))
+            and (m.role_scope in ("", "organ") or home.publisher.kind == SCOPE_KINDS.get(m.role_scope))
         ):  # (a "kommunalråd" in a company's contact block is the municipality's, found below)
             m.org = home.publisher  # "För mer information: / Anki Dahlin, museichef": the publisher's staff
         if m.org is None and m.title:
@@ -297,9 +297,6 @@ def _genitive_owner_of_title(m: Membership, home: Home) -> None:
     )
     if owner is not None and (m.org is None or m.org.key == owner.key):
         m.title, m.org = rest, owner
-
-
-_SCOPE_KINDS = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}
 
 
 def _head(title: str) -> str:

@@ -98,9 +98,15 @@ _OF_WHAT = re.compile(
 
 _NAME_BEFORE = re.compile(r"(?<![\w-])(?:[A-ZÅÄÖ][\w-]+\s(?:(?:of|for|and|&)\s)?){2,5}$")
 _KIND_ADJECTIVE = re.compile(
-    r"(?<![\w-])((?:[A-ZÅÄÖa-zåäö][a-zåäö]{2,}(?:isk|iskt)-)?(?:[A-ZÅÄÖ]|[a-zåäö])[a-zåäö]{2,}(?:iskt|iska|isk|ellt|ella|ell)"
+    r"(?<![\w-])((?:[A-ZÅÄÖa-zåäö][a-zåäö]{2,}(?:isk|iskt)-)?[A-ZÅÄÖa-zåäö][a-zåäö]{2,}(?:iskt|iska|isk|ellt|ella|ell)"
     r"|[Ee]xtrainsatt|[Ee]xtrainsatta)\s+$"
 )
+
+
+def _cut_at_genitive(text: str, what: re.Match[str]) -> bool:
+    """'invigningen av Dramatens' of 'Dramatens och Kungliga Operans nya dekorateljéer': cut in a genitive pair."""
+    last = what.group("p").split()[-1]
+    return last[0].isupper() and last.endswith("s") and text.startswith(" och ", what.end())
 
 
 def qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
@@ -146,9 +152,7 @@ def qualified(text: str, m: re.Match[str], lem: str, limit: int) -> str:
             return f"{lem.capitalize()} {about.group('p')}"
     if singular and lem in word_set("events_named_by_object"):
         what = _OF_WHAT.match(text, m.end(), limit)
-        last = what.group("p").split()[-1] if what else "x"
-        genitive_cut = what and last[0].isupper() and last.endswith("s") and text.startswith(" och ", what.end())
-        if what and not genitive_cut:  # "premiär av Misantropen"; not "av Dramatens" of "Dramatens och Operans …"
+        if what and not _cut_at_genitive(text, what):  # "premiär av Misantropen"
             return f"{lem.capitalize()} {what.group('p')}"
     if kind and kind_named:  # "nordiskt transportministermöte", "internationell konferens"
         return f"{kind.group(1).capitalize()} {word.lower()}"

@@ -9,7 +9,7 @@ from kg.extract.dates import DateMention, month_names
 from kg.extract.event_words import Event, end_of, event_lexicon, lemma, start_of
 from kg.extract.spans import SpanSet
 from kg.extract.text import CAP, LOWER, UPPER, Segment, name_candidates
-from kg.gazetteer import load
+from kg.gazetteer import load, word_set
 
 
 @cache
@@ -72,9 +72,6 @@ def _venue_suffixes() -> tuple[str, ...]:
     return tuple(load().lexicon["place_venue_suffixes"])
 
 
-_ENGLISH_VENUE_WORDS = frozenset({"Garden", "Conference", "Center", "Centre", "Hall", "Arena", "Park", "House"})
-
-
 def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """Places and venues in text[b:e] after i/på/till/vid: towns, venues, foreign places."""
     months = MONTHS
@@ -91,14 +88,14 @@ def places_in(text: str, b: int, e: int, exclude: list[tuple[int, int]]) -> list
             continue  # "vid Ekofinrådets möte": whose meeting, not where
         if _genitive_owner(name, owner):
             continue  # "På Högskolestyrelsens dagordning": whose agenda, not where
-        person = name_candidates(name)
+        person = name_candidates(name) if " " in name else []  # (a person's name has two words at least)
         if (
             person
             and person[0].begin == 0
             and person[0].end == len(name)
             and person[0].strength == 2
             and not name.lower().endswith(_venue_suffixes())
-            and name.split()[-1] not in _ENGLISH_VENUE_WORDS
+            and name.split()[-1] not in word_set("venue_words_capitalised")
         ):
             continue  # "ett särskilt tack till Stig Persson": a person, not a place ("Sara Kulturhus" is one)
         if re.fullmatch(r"[A-ZÅÄÖ]{2,}-[\w-]+", name) and not name.lower().endswith(_venue_suffixes()):

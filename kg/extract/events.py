@@ -316,11 +316,8 @@ def _upgrade_main(events: list[Event], main) -> None:
             if e.name.lower() not in (head, main[0].lower())
             and not e.series
             and (
-                (e.name.lower().endswith(head) and " " not in e.name)
-                or (
-                    bare
-                    and (e.name.lower().endswith(head) or (e.head == head and e.name[:1].isupper() and " " in e.name))
-                )
+                (e.name.lower().endswith(head) and (bare or " " not in e.name))  # "Kvinnofridskonferens"
+                or (bare and e.head == head and e.name[:1].isupper() and " " in e.name)
             )
         ),
         None,

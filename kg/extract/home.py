@@ -23,6 +23,9 @@ _VENUE_NAME = re.compile(
 )
 
 
+SCOPE_KINDS = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}
+
+
 class Home:
     """Which municipality, region or county board an unqualified title belongs to."""
 
@@ -101,7 +104,7 @@ class Home:
             scope = "municipal" if kinds == {"Municipality"} else "regional" if kinds == {"Region"} else ""
             if not scope:
                 return None
-        kind = {"municipal": "Municipality", "regional": "Region", "county": "CountyAdministrativeBoard"}.get(scope)
+        kind = SCOPE_KINDS.get(scope)
         if kind is None:
             return self.staff_of
         s = sentence_at(self.sents, pos)

@@ -47,7 +47,7 @@ _OWNER_BEFORE = re.compile(rf"(?:[{UPPER}][\w{LOWER}]*[^s\W]s|:s)\s$")
 _COMPOUND_HEAD = re.compile(rf"(?<![\w-])[{LOWER}]{{3,}}(?:projektet|programmet|satsningen)[ ]+(?=[”\"{UPPER}])")
 _EVENT_WORD = re.compile(r"(?i)konferens|seminari|möte|mässa|träff|dagen|veckan|ceremoni|gala|kampanj")
 _ANAPHOR = re.compile(
-    r"(?<![\w-])(?:[a-zåäö]*projektet|[Pp]rojektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b"
+    r"(?<![\w-])(?:[a-zåäö]*projektet|Projektet|[Ss]atsningen|[Ss]amarbetet|[Pp]rogrammet|[Ii]nitiativet|[Kk]onceptet)\b"
     r"|^(?:Det|Den) (?:finansieras|drivs|leds|samordnas|koordineras|stöds|bekostas)\b"
 )
 
